@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/types.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace atlas::test {
+
+/// Path of a fixture under tests/data (from the ATLAS_FIXTURES environment variable that
+/// CTest sets; falls back to the source tree's tests/data).
+std::filesystem::path fixture(const std::string& relative);
+
+/// Reads a numeric CSV into a matrix. skipHeader: drop the first line. Throws on a
+/// malformed file so that a broken fixture fails the test loudly.
+Matrix readNumericCsv(const std::filesystem::path& path, bool skipHeader = false);
+
+/// Reads a CSV with a header into rows of string cells (simple: no quoted commas).
+std::vector<std::vector<std::string>> readSimpleCsv(const std::filesystem::path& path);
+
+/// A fresh, empty temporary directory for one test, removed by the caller if wanted.
+std::filesystem::path makeTempDir(const std::string& tag);
+
+/// Writes raw bytes to a file (for bad-input corpora).
+void writeBytes(const std::filesystem::path& path, const std::string& bytes);
+
+/// Largest |a-b| - (atol + rtol*|b|) over all entries; <= 0 means "within tolerance".
+double worstExcess(const Matrix& a, const Matrix& b, double atol, double rtol);
+
+} // namespace atlas::test
