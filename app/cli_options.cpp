@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli_options.h"
+
+#include <charconv>
+#include <set>
+
+namespace atlas::cli {
+
+namespace {
+
+// Options that take a value; every other known option is a switch.
+const std::set<std::string> WithValue = {
+    "data-dir", "manifest", "lyrics-csv", "offset", "duration", "threads", "out",
+    "demo-tracks", "epochs", "latent-dim", "clusters", "beta", "seed", "batch-size",
+    "lyrics-column", "label-column", "key-column", "dbscan-eps", "dbscan-min-samples"};
+const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
+                                        "help", "no-figures"};
+
+} // namespace
+
+std::string Options::text(const std::string& name, const std::string& fallback) const
+{
+    const auto it = values.find(name);
+    return it == values.end() ? fallback : it->second;
+}
+
+std::filesystem::path Options::path(const std::string& name) const
+{
+    return std::filesystem::u8path(text(name));
+}
+
+int Options::integer(const std::string& name, int fallback) const
+{
+    if (!has(name))
+        return fallback;
+    const std::string& s = values.at(name);
+    int v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size())
+        throw UsageError("--" + name + " needs a whole number (got \"" + s + "\")");
+    return v;
+}
+
+double Options::real(const std::string& name, double fallback) const
+{
+    if (!has(name))
+        return fallback;
+    const std::string& s = values.at(name);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size())
+        throw UsageError("--" + name + " needs a number (got \"" + s + "\")");
+    return v;
+}
+
+Options parse(int argc, char** argv)
+{
+    Options o;
+    int i = 1;
+    if (i < argc && argv[i][0] != '-')
+        o.command = argv[i++];
+    for (; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "-h")
+            arg = "--help";
+        if (arg.rfind("--", 0) != 0)
+            throw UsageError("unexpected argument \"" + arg + "\"");
+        std::string name = arg.substr(2), value;
+        if (const auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+        } else if (WithValue.count(name)) {
+            if (i + 1 >= argc)
+                throw UsageError("--" + name + " needs a value");
+            value = argv[++i];
+        }
+        if (!WithValue.count(name) && !Switches.count(name))
+            throw UsageError("unknown option --" + name);
+        if (o.values.count(name))
+            throw UsageError("--" + name + " given twice");
+        o.values[name] = value;
+    }
+    return o;
+}
+
+DatasetConfig datasetConfig(const Options& o)
+{
+    DatasetConfig cfg;
+    cfg.demo = o.has("demo");
+    cfg.dataDir = o.path("data-dir");
+    cfg.manifest = o.path("manifest");
+    cfg.lyricsCsv = o.path("lyrics-csv");
+    cfg.lyricsColumns.text = o.text("lyrics-column");
+    cfg.lyricsColumns.label = o.text("label-column");
+    cfg.lyricsColumns.key = o.text("key-column");
+    // The seed's flags: naming one modality selects only it; naming none selects both
+    // (lyrics only where there are lyrics to read).
+    const bool audio = o.has("use-audio"), lyrics = o.has("use-lyrics");
+    const bool haveAudio = cfg.demo || !cfg.dataDir.empty() || !cfg.manifest.empty();
+    if (audio || lyrics) {
+        cfg.useAudio = audio;
+        cfg.useLyrics = lyrics;
+    } else {
+        cfg.useAudio = haveAudio;
+        cfg.useLyrics = true;
+    }
+    cfg.audio.decode.offset = o.real("offset", cfg.audio.decode.offset);
+    cfg.audio.decode.duration = o.real("duration", cfg.audio.decode.duration);
+    cfg.demoCorpus.tracksPerGenre = o.integer("demo-tracks", cfg.demoCorpus.tracksPerGenre);
+    cfg.threads = o.integer("threads", 0);
+    cfg.useCache = !o.has("no-cache");
+    cfg.seed = Seed(o.integer("seed", int(cfg.seed)));
+    return cfg;
+}
+
+} // namespace atlas::cli

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/data/collection.h"
+
+#include "engine/core/error.h"
+#include "engine/data/csv.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace atlas {
+
+namespace {
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+bool isHidden(const fs::path& p)
+{
+    const std::string name = p.filename().string();
+    return !name.empty() && name[0] == '.';
+}
+
+// Generic form with '/' separators, without the extension: a stable key on every platform.
+std::string relativeKey(const fs::path& file, const fs::path& root)
+{
+    fs::path rel = file.lexically_relative(root);
+    rel.replace_extension();
+    return rel.generic_string();
+}
+
+struct Found {
+    fs::path file;
+    fs::path relative;
+};
+
+std::vector<Found> listAudio(const fs::path& root, Diagnostics& diagnostics)
+{
+    std::vector<Found> found;
+    std::error_code ec;
+    auto options = fs::directory_options::follow_directory_symlink |
+                   fs::directory_options::skip_permission_denied;
+    fs::recursive_directory_iterator it(root, options, ec), end;
+    if (ec) {
+        diagnostics.add(root, "cannot read the folder (" + ec.message() + ")");
+        return found;
+    }
+    std::set<fs::path> visited;   // guards against symlink cycles
+    for (; it != end; it.increment(ec)) {
+        if (ec) {
+            diagnostics.add(it->path(), "cannot read this folder entry (" + ec.message() + ")");
+            ec.clear();
+            continue;
+        }
+        const fs::directory_entry& entry = *it;
+        if (isHidden(entry.path())) {
+            if (entry.is_directory(ec))
+                it.disable_recursion_pending();
+            continue;
+        }
+        if (entry.is_directory(ec)) {
+            const fs::path canonical = fs::weakly_canonical(entry.path(), ec);
+            if (!visited.insert(canonical).second || it.depth() > 16)
+                it.disable_recursion_pending();
+            continue;
+        }
+        if (looksLikeAudioFile(entry.path()))
+            found.push_back({entry.path(), entry.path().lexically_relative(root)});
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Found& a, const Found& b) { return a.relative < b.relative; });
+    return found;
+}
+
+void makeIdsUnique(Collection& c)
+{
+    std::map<std::string, int> seen;
+    for (const Track& t : c.tracks)
+        ++seen[t.id];
+    for (Track& t : c.tracks)
+        if (seen[t.id] > 1 && !t.path.empty())
+            t.id = relativeKey(t.path, c.root.has_filename() && fs::is_regular_file(c.root)
+                                           ? c.root.parent_path()
+                                           : c.root);
+}
+
+} // namespace
+
+const char* layoutName(CollectionLayout layout)
+{
+    switch (layout) {
+    case CollectionLayout::Gtzan: return "GTZAN";
+    case CollectionLayout::GtzanKaggle: return "GTZAN (Kaggle layout)";
+    case CollectionLayout::LabelledFolders: return "labelled folders";
+    case CollectionLayout::Flat: return "flat folder";
+    case CollectionLayout::Manifest: return "manifest";
+    case CollectionLayout::LyricsOnly: return "lyrics only";
+    }
+    return "unknown";
+}
+
+bool Collection::hasLabels() const
+{
+    return std::any_of(tracks.begin(), tracks.end(), [](const Track& t) { return !t.label.empty(); });
+}
+
+std::vector<std::string> Collection::labelNames() const
+{
+    std::set<std::string> names;
+    for (const Track& t : tracks)
+        if (!t.label.empty())
+            names.insert(t.label);
+    return {names.begin(), names.end()};
+}
+
+bool looksLikeAudioFile(const fs::path& file)
+{
+    static const std::array<const char*, 19> extensions = {
+        ".wav", ".wave", ".au", ".snd", ".aif", ".aiff", ".aifc", ".flac", ".ogg", ".oga",
+        ".opus", ".mp3", ".caf", ".w64",
+        // Not decodable, but listed so that the user is told why they were skipped.
+        ".m4a", ".aac", ".wma", ".ape", ".alac"};
+    const std::string ext = lower(file.extension().string());
+    return std::find(extensions.begin(), extensions.end(), ext) != extensions.end();
+}
+
+Collection scanCollection(const fs::path& dir, Diagnostics& diagnostics)
+{
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+        throw InputError(dir.string() + ": folder not found");
+    if (!fs::is_directory(dir, ec))
+        throw InputError(dir.string() + ": not a folder");
+
+    Collection c;
+    c.root = fs::absolute(dir, ec);
+    fs::path scanRoot = c.root;
+    // GTZAN archives: the genre folders sit under genres/ (original) or genres_original/
+    // (Kaggle), possibly one level down (Data/genres_original).
+    for (const char* sub : {"genres_original", "genres", "Data/genres_original"}) {
+        if (fs::is_directory(c.root / sub, ec)) {
+            scanRoot = c.root / sub;
+            c.layout = std::string(sub).find("original") != std::string::npos
+                           ? CollectionLayout::GtzanKaggle
+                           : CollectionLayout::Gtzan;
+            break;
+        }
+    }
+    const std::vector<Found> found = listAudio(scanRoot, diagnostics);
+    if (found.empty())
+        throw InputError(dir.string() + ": no audio files found (looked for .wav, .au, .flac, "
+                                        ".ogg, .opus, .mp3 and more, in all sub-folders)");
+
+    const bool anyNested = std::any_of(found.begin(), found.end(), [](const Found& f) {
+        return f.relative.has_parent_path();
+    });
+    if (c.layout == CollectionLayout::Flat && anyNested)
+        c.layout = CollectionLayout::LabelledFolders;
+
+    for (const Found& f : found) {
+        Track t;
+        t.path = f.file;
+        const bool labelled = c.layout != CollectionLayout::Flat;
+        if (labelled && f.relative.has_parent_path())
+            t.label = f.relative.begin()->string();
+        t.id = (c.layout == CollectionLayout::Gtzan || c.layout == CollectionLayout::GtzanKaggle ||
+                c.layout == CollectionLayout::Flat)
+                   ? f.file.stem().string()
+                   : relativeKey(f.file, scanRoot);
+        c.tracks.push_back(std::move(t));
+    }
+    makeIdsUnique(c);
+    return c;
+}
+
+Collection readManifest(const fs::path& csv, Diagnostics& diagnostics)
+{
+    const CsvTable table = readCsv(csv, diagnostics);
+    auto find = [&](std::initializer_list<const char*> names) {
+        for (const char* n : names)
+            if (int col = table.column(n); col >= 0)
+                return col;
+        return -1;
+    };
+    const int pathCol = find({"path", "file", "filename", "audio", "audio_path", "filepath"});
+    const int labelCol = find({"label", "genre", "tag", "class"});
+    const int lyricsCol = find({"lyrics", "text", "lyric"});
+    const int lyricsIdCol = find({"lyrics_id", "lyricsid", "lyrics_key"});
+    const int idCol = find({"track_id", "id"});
+    if (pathCol < 0) {
+        std::string columns;
+        for (const std::string& h : table.header)
+            columns += (columns.empty() ? "" : ", ") + ("\"" + h + "\"");
+        throw InputError(csv.string() + ": no path column (expected one named path, file or "
+                                        "filename; found " +
+                         (columns.empty() ? std::string("no columns") : columns) + ")");
+    }
+
+    Collection c;
+    std::error_code ec;
+    c.root = fs::absolute(csv, ec);
+    c.layout = CollectionLayout::Manifest;
+    const fs::path base = c.root.parent_path();
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        const auto& row = table.rows[r];
+        const std::string where = csv.string() + ":" + std::to_string(table.lineOfRow[r]);
+        const std::string& rawPath = row[std::size_t(pathCol)];
+        if (rawPath.empty()) {
+            diagnostics.add(where, "empty path; row skipped");
+            continue;
+        }
+        Track t;
+        fs::path p = fs::u8path(rawPath);
+        t.path = p.is_absolute() ? p : (base / p).lexically_normal();
+        t.id = idCol >= 0 && !row[std::size_t(idCol)].empty() ? row[std::size_t(idCol)]
+                                                              : relativeKey(t.path, base);
+        if (labelCol >= 0)
+            t.label = row[std::size_t(labelCol)];
+        if (lyricsIdCol >= 0)
+            t.lyricsKey = row[std::size_t(lyricsIdCol)];
+        if (lyricsCol >= 0) {
+            t.lyrics = row[std::size_t(lyricsCol)];
+            t.hasInlineLyrics = true;
+        }
+        c.tracks.push_back(std::move(t));
+    }
+    makeIdsUnique(c);
+    return c;
+}
+
+} // namespace atlas

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/data/export.h"
+
+#include "engine/core/error.h"
+#include "engine/data/csv.h"
+
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace atlas {
+
+namespace {
+
+// Writes through a temporary file so that a reader never sees half a table.
+template <class Body>
+void writeAtomically(const fs::path& file, Body&& body)
+{
+    const fs::path temporary = file.string() + ".partial";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw InputError(file.string() + ": cannot create the file");
+        body(out);
+        out.flush();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(temporary, ec);
+            throw InputError(file.string() + ": writing failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    fs::rename(temporary, file, ec);
+    if (ec)
+        throw InputError(file.string() + ": cannot move the finished file into place (" +
+                         ec.message() + ")");
+}
+
+} // namespace
+
+void writeFeatureCsv(const Dataset& ds, const fs::path& file)
+{
+    writeAtomically(file, [&](std::ostream& out) {
+        CsvWriter csv(out);
+        std::vector<std::string> header = {"track_id", "path", "label"};
+        header.insert(header.end(), ds.audioNames.begin(), ds.audioNames.end());
+        for (const std::string& term : ds.vocabulary)
+            header.push_back("tfidf:" + term);
+        csv.row(header);
+        std::vector<double> values(std::size_t(ds.audio.cols() + ds.lyrics.cols()));
+        for (int i = 0; i < ds.size(); ++i) {
+            const Track& t = ds.tracks[std::size_t(i)];
+            std::size_t k = 0;
+            for (Eigen::Index j = 0; j < ds.audio.cols(); ++j)
+                values[k++] = ds.audio(i, j);
+            for (Eigen::Index j = 0; j < ds.lyrics.cols(); ++j)
+                values[k++] = ds.lyrics(i, j);
+            csv.numbers(values, {t.id, t.path.string(), t.label});
+        }
+    });
+}
+
+void writeIssuesCsv(const std::vector<Issue>& issues, const fs::path& file)
+{
+    writeAtomically(file, [&](std::ostream& out) {
+        CsvWriter csv(out);
+        csv.row({"path", "reason"});
+        for (const Issue& issue : issues)
+            csv.row({issue.file.string(), issue.reason});
+    });
+}
+
+} // namespace atlas

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/issue.h"
+#include "engine/data/dataset.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace atlas {
+
+/// Writes the feature table of `cfg`'s run: one row per track,
+/// `track_id,path,label`, then the raw (unscaled) audio statistics under their names
+/// (mfcc_mean_00 ... mfcc_std_19), then the TF-IDF weights as `tfidf:<term>` in vocabulary
+/// order. Numbers use the shortest representation that reads back to the same double.
+/// Written to a temporary file and renamed. Throws InputError naming the file on failure.
+void writeFeatureCsv(const Dataset& dataset, const std::filesystem::path& file);
+
+/// Writes `path,reason` rows, one per Issue, in arrival order (header always present).
+void writeIssuesCsv(const std::vector<Issue>& issues, const std::filesystem::path& file);
+
+} // namespace atlas

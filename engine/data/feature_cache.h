@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace atlas {
+
+/// Identity of a file for caching: a changed size or modification time invalidates.
+struct FileIdentity {
+    std::uintmax_t size = 0;
+    std::int64_t mtimeNs = 0;
+    bool operator==(const FileIdentity&) const = default;
+};
+
+/// Size and mtime of `file`; std::nullopt when it cannot be stat'ed.
+std::optional<FileIdentity> fileIdentity(const std::filesystem::path& file);
+
+/// What a cached analysis of one file produced: its feature values, or the reason it failed
+/// (so that a second run over a collection with a broken file does not decode it again).
+struct CachedFeatures {
+    std::vector<double> values;
+    std::string failure;   ///< non-empty: the Issue reason the analysis gave
+};
+
+/// A persistent per-file feature cache, keyed by absolute path + FileIdentity, for one set of
+/// analysis parameters. The parameters are summarised by `parameters` (a canonical string of
+/// every setting that changes the features, plus a format version); a cache file written with
+/// other parameters is ignored. The file is one binary blob with a checksum, loaded whole and
+/// written atomically (temporary file + rename); a damaged file is ignored, never fatal.
+///
+/// Thread rules: not thread-safe; look up before a parallel batch and store after it.
+class FeatureCache {
+public:
+    /// Opens (or prepares to create) the cache in `directory` for these parameters.
+    /// An empty directory disables caching: lookups miss, save() does nothing.
+    FeatureCache(std::filesystem::path directory, std::string parameters);
+
+    /// The cached result for `file` if its size and mtime still match.
+    std::optional<CachedFeatures> lookup(const std::filesystem::path& file) const;
+    /// Records a result; a file whose identity cannot be read is not stored.
+    void store(const std::filesystem::path& file, CachedFeatures features);
+    /// Writes the cache if anything changed. Returns false (and keeps running) when the cache
+    /// cannot be written, e.g. a read-only cache folder; `error` then says why.
+    bool save(std::string* error = nullptr);
+
+    std::size_t size() const { return m_entries.size(); }
+    const std::filesystem::path& file() const { return m_file; }
+    /// True when the constructor found and loaded a valid cache file.
+    bool loaded() const { return m_loaded; }
+
+private:
+    struct Entry {
+        FileIdentity identity;
+        CachedFeatures features;
+    };
+    std::filesystem::path m_file;
+    std::string m_parameters;
+    std::unordered_map<std::string, Entry> m_entries;
+    bool m_dirty = false;
+    bool m_loaded = false;
+};
+
+} // namespace atlas

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Set up a fresh Debian 12 machine for MusicAtlas and build it.
+#   packaging/bootstrap.sh run    install what is missing, build (Release), run the main job
+#   packaging/bootstrap.sh test   install what is missing, build (Release), run the test suite
+# Environment: BUILD_DIR (default build), JOBS (default: all cores), ATLAS_CMAKE_ARGS (extra).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${BUILD_DIR:-$here/build}
+jobs=${JOBS:-$(nproc)}
+mode=${1:-run}
+
+packages=(
+  build-essential cmake pkg-config
+  qt6-base-dev qt6-charts-dev qt6-multimedia-dev libqt6opengl6-dev
+  libeigen3-dev libfftw3-dev libsndfile1-dev libsoxr-dev libhnswlib-dev
+  xvfb xauth libgl1-mesa-dri libglx-mesa0
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good pulseaudio pulseaudio-utils
+)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build_all() {
+  local extra=()
+  [ -n "${ATLAS_CMAKE_ARGS:-}" ] && read -r -a extra <<< "$ATLAS_CMAKE_ARGS"
+  cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release "${extra[@]}"
+  cmake --build "$build" -j "$jobs"
+}
+
+case "$mode" in
+  run)
+    install_missing
+    build_all
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$build/app/musicatlas" ]; then
+      exec "$build/app/musicatlas"
+    fi
+    out="$here/results"
+    "$build/app/musicatlas-cli" run --demo --out "$out"
+    ;;
+  test)
+    install_missing
+    build_all
+    cd "$build"
+    ctest --output-on-failure -j "$jobs"
+    ;;
+  *)
+    echo "usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac
