@@ -94,7 +94,8 @@ DatasetConfig datasetConfig(const Options& o)
     cfg.lyricsColumns.label = o.text("label-column");
     cfg.lyricsColumns.key = o.text("key-column");
     // The seed's flags: naming one modality selects only it; naming none selects both
-    // (lyrics only where there are lyrics to read).
+    // where there is something to read (lyrics: a lyrics CSV, the demo corpus or a manifest,
+    // which may carry lyrics inline).
     const bool audio = o.has("use-audio"), lyrics = o.has("use-lyrics");
     const bool haveAudio = cfg.demo || !cfg.dataDir.empty() || !cfg.manifest.empty();
     if (audio || lyrics) {
@@ -102,7 +103,7 @@ DatasetConfig datasetConfig(const Options& o)
         cfg.useLyrics = lyrics;
     } else {
         cfg.useAudio = haveAudio;
-        cfg.useLyrics = true;
+        cfg.useLyrics = !cfg.lyricsCsv.empty() || cfg.demo || !cfg.manifest.empty();
     }
     cfg.audio.decode.offset = o.real("offset", cfg.audio.decode.offset);
     cfg.audio.decode.duration = o.real("duration", cfg.audio.decode.duration);

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/cluster/agglomerative.h"
+#include "engine/cluster/dbscan.h"
+#include "engine/cluster/kmeans.h"
+#include "engine/core/issue.h"
+#include "engine/core/progress.h"
+#include "engine/core/types.h"
+#include "engine/data/dataset.h"
+#include "engine/embed/tsne.h"
+#include "engine/embed/umap.h"
+#include "engine/metrics/scores.h"
+#include "engine/models/training.h"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace atlas {
+
+/// The latent representations of the seed's experiment (section 4).
+enum class Representation { Pca, Autoencoder, Vae, BetaVae, Cvae };
+/// The clusterings applied to every representation.
+enum class Clustering { KMeans, Agglomerative, Dbscan };
+/// The 2-D maps drawn of every representation.
+enum class MapKind { Tsne, Umap };
+
+inline constexpr std::array<Representation, 5> AllRepresentations = {
+    Representation::Pca, Representation::Autoencoder, Representation::Vae,
+    Representation::BetaVae, Representation::Cvae};
+inline constexpr std::array<Clustering, 3> AllClusterings = {
+    Clustering::KMeans, Clustering::Agglomerative, Clustering::Dbscan};
+inline constexpr std::array<MapKind, 2> AllMaps = {MapKind::Tsne, MapKind::Umap};
+
+/// File-name keys, fixed for other tools: pca, ae, vae, betavae, cvae.
+const char* representationKey(Representation r);
+/// Display names: "PCA", "Autoencoder", "VAE", "β-VAE", "CVAE".
+const char* representationName(Representation r);
+/// kmeans, agglomerative, dbscan / "KMeans", "Agglomerative (Ward)", "DBSCAN".
+const char* clusteringKey(Clustering c);
+const char* clusteringName(Clustering c);
+/// tsne, umap / "t-SNE", "UMAP".
+const char* mapKey(MapKind m);
+const char* mapName(MapKind m);
+
+/// One run of the whole experiment: the seed's run_experiments.py flags and more.
+struct PipelineConfig {
+    DatasetConfig data;                 ///< source, modalities, feature parameters
+    /// Representations to compute, in this order (default: all five).
+    std::vector<Representation> representations{AllRepresentations.begin(),
+                                                AllRepresentations.end()};
+    int latentDim = 16;                 ///< code size of every model and PCA components (--latent-dim)
+    int epochs = 50;                    ///< training epochs of AE and VAEs (--epochs)
+    int batchSize = 64;                 ///< mini-batch rows
+    std::vector<int> hidden = {256, 128}; ///< encoder widths; the decoder mirrors them
+    double learningRate = 1e-3;         ///< Adam (Keras default)
+    double vaeBeta = 1.0;               ///< the VAE's KL weight (seed: 1.0)
+    double betaVaeBeta = 4.0;           ///< the β-VAE's KL weight (--beta), > 1
+    int klWarmupEpochs = 10;            ///< linear KL warm-up of the VAE family, epochs
+    double freeBits = 0.25;             ///< KL floor per latent dimension, nats
+    int clusters = 10;                  ///< k of KMeans and Agglomerative (--clusters)
+    double dbscanEps = 0.0;             ///< DBSCAN ε, 0 = automatic (k-distance knee)
+    int dbscanMinSamples = 0;           ///< DBSCAN min_samples, 0 = 2 × latent dimensions
+    bool maps = true;                   ///< compute t-SNE and UMAP maps
+    TsneConfig tsne;                    ///< t-SNE options (sklearn defaults)
+    UmapConfig umap;                    ///< UMAP options (umap-learn defaults)
+    Seed seed = 42;                     ///< every stochastic stage derives its seed from this
+    int threads = 0;                    ///< OpenMP threads, 0 = all cores
+
+    /// Empty when valid; otherwise one message per problem (the dataset's included).
+    std::vector<std::string> validate() const;
+};
+
+/// The outcome of one clustering of one representation.
+struct ClusteringResult {
+    Clustering kind = Clustering::KMeans;
+    bool ok = false;
+    std::string error;                  ///< why it failed (ok == false)
+    Labels labels;                      ///< one per track; -1 = DBSCAN noise
+    ClusterScores scores;               ///< internal metrics on non-noise points, external on all
+    double dbscanEps = 0.0;             ///< DBSCAN: ε used
+    int dbscanMinSamples = 0;           ///< DBSCAN: min_samples used
+    double seconds = 0.0;
+};
+
+/// A 2-D map of one representation.
+struct MapResult {
+    MapKind kind = MapKind::Tsne;
+    bool ok = false;
+    std::string error;
+    Matrix xy;                          ///< n x 2
+    std::vector<std::string> notes;     ///< adaptations and fallbacks, in plain words
+    double seconds = 0.0;
+};
+
+/// Everything computed for one representation.
+struct RepresentationResult {
+    Representation kind = Representation::Pca;
+    std::string method;                 ///< metrics-row prefix: pca, ae, vae_beta1.0, betavae_beta4.0, cvae
+    bool ok = false;
+    std::string error;                  ///< why it is unavailable or failed (ok == false)
+    Matrix codes;                       ///< n x latent: the codes every clustering used (μ for VAEs)
+    std::vector<EpochReport> history;   ///< per-epoch losses (AE/VAE family)
+    int activeDimensions = 0;           ///< latent dims with variance of the code > 0.01
+    Vector explainedVarianceRatio;      ///< PCA only
+    std::vector<ClusteringResult> clusterings;   ///< in AllClusterings order
+    std::vector<MapResult> maps;                  ///< in AllMaps order (empty when maps off)
+    double trainSeconds = 0.0;
+
+    const ClusteringResult* clustering(Clustering c) const;
+    const MapResult* map(MapKind m) const;
+};
+
+/// The result of runPipeline(): shared read-only with the GUI after the run.
+struct RunResult {
+    PipelineConfig config;
+    Dataset dataset;
+    std::vector<RepresentationResult> representations;
+    std::vector<Issue> issues;          ///< every Issue of the run, in arrival order
+    std::map<std::string, double> stageSeconds;   ///< wall time per stage
+    double totalSeconds = 0.0;
+
+    const RepresentationResult* representation(Representation r) const;
+};
+
+/// Optional notifications while the pipeline runs, all called on the pipeline's thread.
+/// The GUI uses them to show results as soon as they exist.
+struct PipelineObserver {
+    std::function<void(const Dataset&)> datasetReady;
+    std::function<void(Representation, const EpochReport&)> epoch;
+    std::function<void(const RepresentationResult&)> representationReady;
+    /// Every `mapFrameEvery` iterations of a map: the current layout (for animation).
+    std::function<void(Representation, MapKind, const Matrix&, double progress)> mapFrame;
+    int mapFrameEvery = 25;
+};
+
+/// Runs the experiment: features -> for each representation: codes -> KMeans, Ward,
+/// DBSCAN -> metrics; t-SNE and UMAP maps. A failure of one representation, clustering or
+/// map (numerical error, missing labels for the CVAE) is recorded in its result and as an
+/// Issue; everything else completes. Throws ConfigError for an invalid cfg, InputError when
+/// the data cannot be used at all, Cancelled on cancellation (at a safe point).
+RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
+                      const Progress& progress = {}, const PipelineObserver& observer = {});
+
+} // namespace atlas

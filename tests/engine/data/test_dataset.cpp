@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/audio/writer.h"
+#include "engine/core/error.h"
+#include "engine/core/random.h"
+#include "engine/data/collection.h"
+#include "engine/data/dataset.h"
+#include "engine/data/demo_corpus.h"
+#include "engine/data/pairing.h"
+#include "tests/support/fixtures.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A short tone with a little noise: enough for real MFCC statistics.
+void writeTone(const fs::path& file, double hz, int rate = 22050, int channels = 1,
+               double seconds = 1.0)
+{
+    std::vector<float> s(std::size_t(rate * seconds) * std::size_t(channels));
+    atlas::Rng rng(std::uint64_t(hz * 1000));
+    for (std::size_t i = 0; i < s.size(); ++i)
+        s[i] = float(0.3 * std::sin(2 * M_PI * hz * double(i / std::size_t(channels)) / rate) +
+                     0.01 * rng.normal());
+    fs::create_directories(file.parent_path());
+    atlas::writeAudioFile(file, s, channels, rate);
+}
+
+void writeText(const fs::path& file, const std::string& text)
+{
+    atlas::test::writeBytes(file, text);
+}
+
+std::vector<std::string> ids(const atlas::Collection& c)
+{
+    std::vector<std::string> out;
+    for (const auto& t : c.tracks)
+        out.push_back(t.id);
+    return out;
+}
+
+} // namespace
+
+class TestDataset : public QObject {
+    Q_OBJECT
+private slots:
+    void detectsGtzanLayout()
+    {
+        const fs::path root = atlas::test::makeTempDir("gtzan");
+        writeTone(root / "genres/blues/blues.00000.au", 220);
+        writeTone(root / "genres/rock/rock.00001.au", 330);
+        writeText(root / "genres/rock/.hidden.wav", "x");
+        writeText(root / "genres/readme.txt", "not audio");
+        atlas::Diagnostics d;
+        const atlas::Collection c = atlas::scanCollection(root, d);
+        QCOMPARE(int(c.layout), int(atlas::CollectionLayout::Gtzan));
+        QCOMPARE(ids(c), (std::vector<std::string>{"blues.00000", "rock.00001"}));
+        QCOMPARE(c.tracks[1].label, std::string("rock"));
+        QCOMPARE(c.labelNames(), (std::vector<std::string>{"blues", "rock"}));
+        fs::remove_all(root);
+    }
+    void detectsKaggleLabelledAndFlatLayouts()
+    {
+        const fs::path k = atlas::test::makeTempDir("kaggle");
+        writeTone(k / "Data/genres_original/jazz/jazz.00003.wav", 440);
+        atlas::Diagnostics d;
+        const atlas::Collection kc = atlas::scanCollection(k, d);
+        QCOMPARE(int(kc.layout), int(atlas::CollectionLayout::GtzanKaggle));
+        QCOMPARE(kc.tracks.at(0).label, std::string("jazz"));
+
+        const fs::path l = atlas::test::makeTempDir("labelled");
+        writeTone(l / "Ambient/a b.flac", 200);
+        writeTone(l / "Ambient/sub/c.ogg", 300);
+        writeTone(l / "Noise/c.wav", 400);
+        const atlas::Collection lc = atlas::scanCollection(l, d);
+        QCOMPARE(int(lc.layout), int(atlas::CollectionLayout::LabelledFolders));
+        QCOMPARE(ids(lc), (std::vector<std::string>{"Ambient/a b", "Ambient/sub/c", "Noise/c"}));
+        QCOMPARE(lc.tracks[1].label, std::string("Ambient"));
+
+        const fs::path f = atlas::test::makeTempDir("flat");
+        writeTone(f / "x.wav", 200);
+        writeText(f / "y.m4a", "....ftypM4A ");
+        const atlas::Collection fc = atlas::scanCollection(f, d);
+        QCOMPARE(int(fc.layout), int(atlas::CollectionLayout::Flat));
+        QCOMPARE(fc.tracks.size(), std::size_t(2));   // the .m4a is listed, to be reported
+        QVERIFY(!fc.hasLabels());
+        for (const fs::path& p : {k, l, f})
+            fs::remove_all(p);
+    }
+    void missingOrEmptyFolderIsAnInputError()
+    {
+        atlas::Diagnostics d;
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::scanCollection("/nonexistent/dir", d));
+        const fs::path empty = atlas::test::makeTempDir("empty");
+        writeText(empty / "notes.txt", "hello");
+        try {
+            atlas::scanCollection(empty, d);
+            QFAIL("expected InputError");
+        } catch (const atlas::InputError& e) {
+            QVERIFY(std::string(e.what()).find("no audio files") != std::string::npos);
+        }
+        fs::remove_all(empty);
+    }
+    void manifestResolvesRelativePathsAndListsColumnsWhenPathIsMissing()
+    {
+        const fs::path root = atlas::test::makeTempDir("manifest");
+        writeText(root / "m.csv", "path,genre,lyrics_id\nsongs/a.wav,rock,A\n,pop,B\n/abs/b.wav,,C\n");
+        atlas::Diagnostics d;
+        const atlas::Collection c = atlas::readManifest(root / "m.csv", d);
+        QCOMPARE(c.tracks.size(), std::size_t(2));
+        QCOMPARE(c.tracks[0].path, root / "songs/a.wav");
+        QCOMPARE(c.tracks[0].label, std::string("rock"));
+        QCOMPARE(c.tracks[0].lyricsKey, std::string("A"));
+        QCOMPARE(c.tracks[1].path, fs::path("/abs/b.wav"));
+        QCOMPARE(d.size(), std::size_t(1));   // the empty path row
+        QVERIFY(d.issues()[0].file.string().find("m.csv:3") != std::string::npos);
+
+        writeText(root / "bad.csv", "song,genre\nx,y\n");
+        try {
+            atlas::readManifest(root / "bad.csv", d);
+            QFAIL("expected InputError");
+        } catch (const atlas::InputError& e) {
+            const std::string m = e.what();
+            QVERIFY(m.find("bad.csv") != std::string::npos);
+            QVERIFY(m.find("\"song\"") != std::string::npos);
+            QVERIFY(m.find("\"genre\"") != std::string::npos);
+        }
+        fs::remove_all(root);
+    }
+    void pairsByKeyIgnoringCaseExtensionAndFolders()
+    {
+        atlas::Collection c;
+        for (const char* p : {"/m/Blues/blues.00001.wav", "/m/Rock/rock.00002.au", "/m/x/none.wav"}) {
+            atlas::Track t;
+            t.path = p;
+            t.id = t.path.stem().string();
+            c.tracks.push_back(t);
+        }
+        atlas::LyricsTable lyrics;
+        lyrics.hasKeys = true;
+        lyrics.keyColumn = "filename";
+        lyrics.keys = {"ROCK.00002.AU", "genres/blues/blues.00001.wav", "other"};
+        lyrics.texts = {"rock text", "blues text", "other text"};
+        atlas::Diagnostics d;
+        const atlas::Pairing p = atlas::pairLyrics(c, lyrics, 1, d);
+        QCOMPARE(int(p.mode), int(atlas::PairingMode::ByKey));
+        QCOMPARE(p.lyricsRow, (std::vector<int>{1, 0, -1}));
+        QCOMPARE(p.matched, 2);
+        QCOMPARE(d.size(), std::size_t(1));   // one summary Issue for the unmatched track
+        QVERIFY(d.issues()[0].reason.find("none") != std::string::npos);
+    }
+    void approximatePairingIsSeededAndMarked()
+    {
+        atlas::Collection c;
+        for (int i = 0; i < 50; ++i)
+            c.tracks.push_back(atlas::Track{"t" + std::to_string(i), "/a/t.wav", "", "", "", false});
+        atlas::LyricsTable lyrics;
+        for (int i = 0; i < 80; ++i)
+            lyrics.texts.push_back("text " + std::to_string(i));
+        atlas::Diagnostics d;
+        const atlas::Pairing a = atlas::pairLyrics(c, lyrics, 7, d);
+        const atlas::Pairing b = atlas::pairLyrics(c, lyrics, 7, d);
+        const atlas::Pairing other = atlas::pairLyrics(c, lyrics, 8, d);
+        QVERIFY(a.approximate());
+        QCOMPARE(a.lyricsRow, b.lyricsRow);
+        QVERIFY(a.lyricsRow != other.lyricsRow);
+        std::vector<int> sorted = a.lyricsRow;
+        std::sort(sorted.begin(), sorted.end());
+        QVERIFY(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());   // no reuse
+        QVERIFY(a.description.find("approximate") != std::string::npos);
+        QVERIFY(d.empty());
+    }
+    void buildsTheHybridMatrixAndUsesTheCache()
+    {
+        const fs::path root = atlas::test::makeTempDir("dataset");
+        // Three good tracks in two genres, one broken file; lyrics keyed by file stem.
+        writeTone(root / "music/rock/r1.wav", 220, 44100, 2);
+        writeTone(root / "music/rock/r2.flac", 330, 48000, 2);
+        writeTone(root / "music/jazz/j1.ogg", 550, 44100, 2);
+        writeText(root / "music/jazz/broken.mp3", "<html>not found</html>");
+        writeText(root / "lyrics.csv",
+                  "filename,lyrics\nr1.wav,\"Loud guitars, loud night\"\nr2,quiet rock song\n"
+                  "j1,\"swing, swing, swing\nall night\"\n");
+        atlas::DatasetConfig cfg;
+        cfg.dataDir = root / "music";
+        cfg.lyricsCsv = root / "lyrics.csv";
+        cfg.cacheDir = root / "cache";
+        atlas::Diagnostics d;
+        const atlas::Dataset ds = atlas::buildDataset(cfg, d);
+        QCOMPARE(ds.size(), 3);
+        QCOMPARE(ds.audio.cols(), Eigen::Index(40));
+        QVERIFY(ds.audio.allFinite());
+        QCOMPARE(ds.vocabulary.size(), std::size_t(ds.lyrics.cols()));
+        QCOMPARE(ds.hybrid.cols(), ds.audio.cols() + ds.lyrics.cols());
+        // Standardised per modality: every column has mean 0 (population variance 1 or 0).
+        QVERIFY(ds.hybrid.colwise().mean().cwiseAbs().maxCoeff() < 1e-12);
+        QCOMPARE(ds.labelNames, (std::vector<std::string>{"jazz", "rock"}));
+        QCOMPARE(ds.cache.decoded, 4);
+        QCOMPARE(ds.pairing.matched, 3);
+        QCOMPARE(d.size(), std::size_t(1));
+        QVERIFY(d.issues()[0].file.filename() == "broken.mp3");
+
+        // Second run: nothing decoded, the broken file's reason comes from the cache.
+        atlas::Diagnostics d2;
+        const atlas::Dataset again = atlas::buildDataset(cfg, d2);
+        QCOMPARE(again.cache.decoded, 0);
+        QCOMPARE(again.cache.hits, 4);
+        QCOMPARE(again.hybrid, ds.hybrid);
+        QCOMPARE(d2.issues().at(0).reason, d.issues().at(0).reason);
+
+        // A changed file is analysed again; other parameters miss entirely.
+        writeTone(root / "music/rock/r1.wav", 250, 44100, 2);
+        atlas::Diagnostics d3;
+        QCOMPARE(atlas::buildDataset(cfg, d3).cache.decoded, 1);
+        cfg.audio.decode.duration = 0.8;
+        QCOMPARE(atlas::buildDataset(cfg, d3).cache.decoded, 4);
+        fs::remove_all(root);
+    }
+    void lyricsOnlyAndAudioOnlyRuns()
+    {
+        const fs::path root = atlas::test::makeTempDir("modalities");
+        writeText(root / "lyrics.csv", "id,genre,text\n1,a,hello there world\n2,b,goodbye world\n"
+                                       "3,a,hello hello\n");
+        atlas::DatasetConfig cfg;
+        cfg.lyricsCsv = root / "lyrics.csv";
+        cfg.useAudio = false;
+        atlas::Diagnostics d;
+        const atlas::Dataset ds = atlas::buildDataset(cfg, d);
+        QCOMPARE(int(ds.layout), int(atlas::CollectionLayout::LyricsOnly));
+        QCOMPARE(ds.size(), 3);
+        QCOMPARE(ds.audio.cols(), Eigen::Index(0));
+        QVERIFY(ds.lyrics.cols() >= 3);
+        QCOMPARE(ds.labels(1), 1);
+
+        writeTone(root / "flat/a.wav", 300);
+        writeTone(root / "flat/b.wav", 600);
+        atlas::DatasetConfig audioOnly;
+        audioOnly.dataDir = root / "flat";
+        audioOnly.useLyrics = false;
+        audioOnly.useCache = false;
+        const atlas::Dataset a = atlas::buildDataset(audioOnly, d);
+        QCOMPARE(a.hybrid.cols(), Eigen::Index(40));
+        QVERIFY(!a.hasLabels());
+        QCOMPARE(a.labels(0), -1);
+        fs::remove_all(root);
+    }
+    void invalidConfigurationsAreRejected()
+    {
+        atlas::Diagnostics d;
+        atlas::DatasetConfig none;
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError, atlas::buildDataset(none, d));
+        atlas::DatasetConfig two;
+        two.demo = true;
+        two.dataDir = "/tmp";
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError, atlas::buildDataset(two, d));
+        atlas::DatasetConfig nothing;
+        nothing.dataDir = "/tmp";
+        nothing.useAudio = nothing.useLyrics = false;
+        QVERIFY(!nothing.validate().empty());
+        atlas::DatasetConfig allBad;
+        const fs::path root = atlas::test::makeTempDir("allbad");
+        writeText(root / "a.wav", "");
+        writeText(root / "b.ogg", "text");
+        allBad.dataDir = root;
+        allBad.useCache = false;
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::buildDataset(allBad, d));
+        QCOMPARE(d.size(), std::size_t(2));
+        fs::remove_all(root);
+    }
+    void demoCorpusGivesTheSeedsShape()
+    {
+        const fs::path cache = atlas::test::makeTempDir("democache");
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(cache.string()));
+        atlas::DatasetConfig cfg;
+        cfg.demo = true;
+        cfg.demoCorpus.tracksPerGenre = 2;
+        cfg.demoCorpus.durationSeconds = 10.0;
+        std::vector<double> seen;
+        atlas::Progress progress([&](std::string_view, double v, std::string_view) { seen.push_back(v); },
+                                 nullptr);
+        atlas::Diagnostics d;
+        const atlas::Dataset ds = atlas::buildDataset(cfg, d, progress);
+        QCOMPARE(ds.size(), 20);
+        QCOMPARE(ds.labelNames.size(), std::size_t(10));
+        QCOMPARE(ds.audio.cols(), Eigen::Index(40));
+        QVERIFY(ds.lyrics.cols() > 50);
+        QVERIFY(!ds.pairing.approximate());
+        QVERIFY(d.empty());
+        QVERIFY(!seen.empty());
+        QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+        QCOMPARE(seen.back(), 1.0);
+        fs::remove_all(cache);
+    }
+    void cancellationStopsTheBuild()
+    {
+        const fs::path root = atlas::test::makeTempDir("cancel");
+        for (int i = 0; i < 8; ++i)
+            writeTone(root / ("t" + std::to_string(i) + ".wav"), 200 + 50 * i);
+        std::atomic<bool> cancel{true};
+        atlas::DatasetConfig cfg;
+        cfg.dataDir = root;
+        cfg.useLyrics = false;
+        cfg.useCache = false;
+        atlas::Diagnostics d;
+        QVERIFY_THROWS_EXCEPTION(atlas::Cancelled,
+                                 atlas::buildDataset(cfg, d, atlas::Progress({}, &cancel)));
+        fs::remove_all(root);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDataset)
+#include "test_dataset.moc"
