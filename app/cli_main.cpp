@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // musicatlas-cli: the headless front end. Parses arguments, builds configs, runs the engine.
 #include "app/cli_options.h"
+#include "app/figures.h"
 #include "app/terminal_progress.h"
 
 #include "engine/core/error.h"
 #include "engine/core/issue.h"
 #include "engine/data/dataset.h"
 #include "engine/data/export.h"
+#include "engine/pipeline/pipeline.h"
+#include "engine/pipeline/results_io.h"
 
 #include <atomic>
 #include <csignal>
@@ -29,6 +32,8 @@ constexpr const char* Usage =
     "usage: musicatlas-cli <command> [options]\n"
     "\n"
     "commands:\n"
+    "  run        the whole experiment: features, PCA/AE/VAE/beta-VAE/CVAE, KMeans/Ward/\n"
+    "             DBSCAN, metrics, t-SNE and UMAP maps, tables and figures\n"
     "  features   compute the feature table of a collection (40 MFCC statistics + TF-IDF)\n"
     "\n"
     "sources (one of):\n"
@@ -44,6 +49,13 @@ constexpr const char* Usage =
     "  --threads N                 worker threads (default: all cores)\n"
     "  --no-cache                  neither read nor write the feature cache\n"
     "  --out FILE.csv              output table; issues.csv is written beside it\n"
+    "\n"
+    "run options (and the features options above):\n"
+    "  --out DIR                   output folder (default: results)\n"
+    "  --epochs N (50)  --latent-dim N (16)  --clusters K (10)  --batch-size N (64)\n"
+    "  --beta B (4.0, the beta-VAE's KL weight)  --seed N (42)\n"
+    "  --dbscan-eps E (0 = automatic)  --dbscan-min-samples N (0 = 2 x latent-dim)\n"
+    "  --no-figures                tables only\n"
     "  --quiet                     no progress bar\n";
 
 int runFeatures(const atlas::cli::Options& options)
@@ -78,6 +90,57 @@ int runFeatures(const atlas::cli::Options& options)
     return 0;
 }
 
+int runExperiment(const atlas::cli::Options& options)
+{
+    atlas::PipelineConfig cfg;
+    cfg.data = atlas::cli::datasetConfig(options);
+    cfg.epochs = options.integer("epochs", cfg.epochs);
+    cfg.latentDim = options.integer("latent-dim", cfg.latentDim);
+    cfg.clusters = options.integer("clusters", cfg.clusters);
+    cfg.batchSize = options.integer("batch-size", cfg.batchSize);
+    cfg.betaVaeBeta = options.real("beta", cfg.betaVaeBeta);
+    cfg.dbscanEps = options.real("dbscan-eps", cfg.dbscanEps);
+    cfg.dbscanMinSamples = options.integer("dbscan-min-samples", cfg.dbscanMinSamples);
+    cfg.seed = cfg.data.seed;
+    cfg.threads = cfg.data.threads;
+    const fs::path out = options.has("out") ? options.path("out") : fs::path("results");
+    atlas::requireValid(cfg.validate());
+
+    atlas::Diagnostics diagnostics;
+    atlas::cli::TerminalProgress bar(!options.has("quiet"));
+    const atlas::RunResult run = atlas::runPipeline(cfg, diagnostics, bar.progress(&g_cancel));
+    bar.finish();
+
+    const auto tables = atlas::writeRunTables(run, out);
+    std::size_t figures = 0;
+    if (!options.has("no-figures"))
+        figures = atlas::cli::writeFigures(run, out);
+
+    const atlas::Dataset& ds = run.dataset;
+    std::cout << "tracks: " << ds.size() << " (" << ds.audio.cols() << " audio + "
+              << ds.lyrics.cols() << " lyrics columns";
+    if (ds.lyricsUsed)
+        std::cout << "; lyrics " << ds.pairing.description;
+    std::cout << ")\n";
+    for (const atlas::RepresentationResult& rep : run.representations) {
+        if (!rep.ok) {
+            std::cout << "  " << atlas::representationName(rep.kind) << ": " << rep.error << "\n";
+            continue;
+        }
+        const atlas::ClusteringResult* km = rep.clustering(atlas::Clustering::KMeans);
+        std::printf("  %-12s active dims %2d/%d", atlas::representationName(rep.kind),
+                    rep.activeDimensions, int(rep.codes.cols()));
+        if (km && km->ok)
+            std::printf("  KMeans silhouette %.3f  NMI %.3f", km->scores.silhouette,
+                        km->scores.nmi);
+        std::printf("\n");
+    }
+    std::printf("wrote %zu tables and %zu figures to %s in %.1f s; issues: %zu\n",
+                tables.size(), figures, out.string().c_str(), run.totalSeconds,
+                run.issues.size());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -92,6 +155,8 @@ int main(int argc, char** argv)
         }
         if (options.command == "features")
             return runFeatures(options);
+        if (options.command == "run")
+            return runExperiment(options);
         throw atlas::cli::UsageError("unknown command \"" + options.command + "\"");
     } catch (const atlas::cli::UsageError& e) {
         std::cerr << "musicatlas-cli: " << e.what() << " (try --help)\n";

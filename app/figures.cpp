@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/figures.h"
+
+#ifdef ATLAS_HAVE_FIGURES
+#include "ui/figures/figure_renderer.h"
+#include "ui/figures/offscreen_application.h"
+#endif
+
+namespace atlas::cli {
+
+std::size_t writeFigures(const RunResult& run, const std::filesystem::path& dir)
+{
+#ifdef ATLAS_HAVE_FIGURES
+    // Offscreen even when DISPLAY is set: a batch job must not depend on a reachable display.
+    atlas::ui::ensureApplication(true);
+    return atlas::ui::renderFigures(run, dir).size();
+#else
+    (void)run;
+    (void)dir;
+    return 0;
+#endif
+}
+
+} // namespace atlas::cli

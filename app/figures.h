@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/pipeline/pipeline.h"
+
+#include <filesystem>
+
+namespace atlas::cli {
+
+/// Draws the run's figures (latent_visualization/, analysis_plots/) into `dir` with the
+/// offscreen Qt Charts renderer; returns how many were written (0 when the program was
+/// built without the renderer).
+std::size_t writeFigures(const RunResult& run, const std::filesystem::path& dir);
+
+} // namespace atlas::cli

@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/audio/decoder.h"
+
+#include "engine/audio/resampler.h"
+#include "engine/core/error.h"
+
+#include <sndfile.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <system_error>
+
+namespace atlas {
+
+std::vector<std::string> DecodeConfig::validate() const
+{
+    std::vector<std::string> problems;
+    check(problems, sampleRate == 0 || (sampleRate >= 1000 && sampleRate <= 384000),
+          "DecodeConfig", "sampleRate", "must be 0 (native) or in [1000, 384000] Hz", sampleRate);
+    check(problems, std::isfinite(offset) && offset >= 0.0, "DecodeConfig", "offset",
+          "must be a finite number of seconds >= 0", offset);
+    check(problems, std::isfinite(duration), "DecodeConfig", "duration",
+          "must be finite (<= 0 reads to the end)", duration);
+    check(problems, std::isfinite(minDuration) && minDuration >= 0.0, "DecodeConfig",
+          "minDuration", "must be a finite number of seconds >= 0", minDuration);
+    return problems;
+}
+
+namespace {
+
+std::string seconds(double s)
+{
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(s < 10.0 ? 2 : 1);
+    out << s << " s";
+    return out.str();
+}
+
+struct SndfileCloser {
+    void operator()(SNDFILE* sf) const { sf_close(sf); }
+};
+using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+bool startsWith(const std::string& s, std::size_t at, const char* magic, std::size_t n)
+{
+    return s.size() >= at + n && std::memcmp(s.data() + at, magic, n) == 0;
+}
+
+std::string lowerCopy(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+// True when the bytes look like text (ASCII or UTF-8, no control bytes but whitespace).
+bool looksLikeText(const std::string& head)
+{
+    if (head.empty())
+        return false;
+    std::size_t printable = 0;
+    for (unsigned char c : head) {
+        if (c == 0)
+            return false;
+        if (c >= 0x20 || c == '\n' || c == '\r' || c == '\t' || c == '\f')
+            ++printable;
+    }
+    return printable >= head.size() - head.size() / 50;
+}
+
+const char* unsupportedAdvice = "; convert to FLAC, Ogg or MP3";
+
+// Inspects the first bytes of a file. Returns a fatal reason for content libsndfile cannot
+// decode (or would describe misleadingly); nullopt when the data may be audio it reads.
+std::optional<std::string> sniffProblem(const std::string& head)
+{
+    const auto u = [&](std::size_t i) { return i < head.size() ? (unsigned char)head[i] : 0u; };
+    if (startsWith(head, 4, "ftyp", 4))
+        return std::string("unsupported format: AAC/MP4 audio is not supported") +
+               unsupportedAdvice;
+    static const char asf[] = "\x30\x26\xB2\x75\x8E\x66\xCF\x11";
+    if (startsWith(head, 0, asf, 8))
+        return std::string("unsupported format: WMA/ASF audio is not supported") +
+               unsupportedAdvice;
+    if (u(0) == 0xFF && (u(1) & 0xF6) == 0xF0)
+        return std::string("unsupported format: raw AAC (ADTS) audio is not supported") +
+               unsupportedAdvice;
+    if (startsWith(head, 0, "\x1A\x45\xDF\xA3", 4))
+        return std::string("unsupported format: Matroska/WebM audio is not supported") +
+               unsupportedAdvice;
+    if (startsWith(head, 0, "MThd", 4))
+        return std::string("not an audio recording: a MIDI file holds notes, not sound; "
+                           "render it to FLAC, Ogg or MP3 first");
+    if (startsWith(head, 0, "wvpk", 4))
+        return std::string("unsupported format: WavPack audio is not supported") +
+               unsupportedAdvice;
+    if (startsWith(head, 0, "MAC ", 4))
+        return std::string("unsupported format: Monkey's Audio (APE) is not supported") +
+               unsupportedAdvice;
+    if (startsWith(head, 0, "#!AMR", 5))
+        return std::string("unsupported format: AMR audio is not supported") + unsupportedAdvice;
+    if (startsWith(head, 0, ".RMF", 4) || startsWith(head, 0, ".ra\xFD", 4))
+        return std::string("unsupported format: RealAudio is not supported") + unsupportedAdvice;
+    if (startsWith(head, 0, "RIFF", 4) && startsWith(head, 8, "AVI ", 4))
+        return std::string("not an audio file (it is an AVI video)");
+    if (startsWith(head, 0, "%PDF", 4))
+        return std::string("not an audio file (it is a PDF document)");
+    if (startsWith(head, 0, "PK\x03\x04", 4))
+        return std::string("not an audio file (it is a ZIP archive)");
+    if (startsWith(head, 0, "\x89PNG", 4) || startsWith(head, 0, "\xFF\xD8\xFF", 3) ||
+        startsWith(head, 0, "GIF8", 4))
+        return std::string("not an audio file (it is an image)");
+
+    std::string body = head;
+    if (startsWith(body, 0, "\xEF\xBB\xBF", 3))
+        body.erase(0, 3);
+    if (looksLikeText(body)) {
+        const std::string lower = lowerCopy(body);
+        const auto first = lower.find_first_not_of(" \t\r\n\f");
+        const std::string start = first == std::string::npos ? "" : lower.substr(first);
+        if (start.rfind("<!doctype html", 0) == 0 || start.rfind("<html", 0) == 0 ||
+            lower.find("<html") != std::string::npos || lower.find("<body") != std::string::npos)
+            return std::string("not an audio file (it is an HTML web page, perhaps a saved "
+                               "download or error page)");
+        if (start.rfind("<?xml", 0) == 0)
+            return std::string("not an audio file (it contains XML text)");
+        if (start.rfind("#extm3u", 0) == 0 || start.rfind("[playlist]", 0) == 0)
+            return std::string("not an audio file (it is a playlist; add the files it "
+                               "lists instead)");
+        return std::string("not an audio file (it contains text)");
+    }
+    return std::nullopt;
+}
+
+std::string subtypeName(int subtype)
+{
+    switch (subtype) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8: return "PCM 8-bit";
+    case SF_FORMAT_PCM_16: return "PCM 16-bit";
+    case SF_FORMAT_PCM_24: return "PCM 24-bit";
+    case SF_FORMAT_PCM_32: return "PCM 32-bit";
+    case SF_FORMAT_FLOAT: return "32-bit float";
+    case SF_FORMAT_DOUBLE: return "64-bit float";
+    case SF_FORMAT_ULAW: return "u-law";
+    case SF_FORMAT_ALAW: return "A-law";
+    case SF_FORMAT_IMA_ADPCM: return "IMA ADPCM";
+    case SF_FORMAT_MS_ADPCM: return "MS ADPCM";
+    case SF_FORMAT_GSM610: return "GSM 6.10";
+    default: break;
+    }
+    SF_FORMAT_INFO info{};
+    info.format = subtype;
+    if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &info, sizeof(info)) == 0 && info.name)
+        return info.name;
+    return "unknown encoding";
+}
+
+std::string formatName(int format)
+{
+    const int major = format & SF_FORMAT_TYPEMASK;
+    const int sub = format & SF_FORMAT_SUBMASK;
+    switch (major) {
+    case SF_FORMAT_WAV: return "WAV (" + subtypeName(sub) + ")";
+    case SF_FORMAT_WAVEX: return "WAV extensible (" + subtypeName(sub) + ")";
+    case SF_FORMAT_RF64: return "RF64 WAV (" + subtypeName(sub) + ")";
+    case SF_FORMAT_W64: return "Wave64 (" + subtypeName(sub) + ")";
+    case SF_FORMAT_AIFF: return "AIFF (" + subtypeName(sub) + ")";
+    case SF_FORMAT_AU: return "AU (" + subtypeName(sub) + ")";
+    case SF_FORMAT_CAF: return "CAF (" + subtypeName(sub) + ")";
+    case SF_FORMAT_FLAC: return "FLAC";
+    case SF_FORMAT_OGG:
+        if (sub == SF_FORMAT_OPUS)
+            return "Ogg Opus";
+        if (sub == SF_FORMAT_VORBIS)
+            return "Ogg Vorbis";
+        return "Ogg (" + subtypeName(sub) + ")";
+    case SF_FORMAT_MPEG:
+        if (sub == SF_FORMAT_MPEG_LAYER_I)
+            return "MPEG Layer I";
+        if (sub == SF_FORMAT_MPEG_LAYER_II)
+            return "MP2";
+        return "MP3";
+    default: break;
+    }
+    SF_FORMAT_INFO info{};
+    info.format = major;
+    if (sf_command(nullptr, SFC_GET_FORMAT_MAJOR, &info, sizeof(info)) == 0 && info.name)
+        return info.name;
+    return "audio";
+}
+
+bool isMpeg(int format) { return (format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG; }
+
+// An open file, or the reason it cannot be opened.
+struct Opened {
+    SndfilePtr sf;
+    SF_INFO info{};
+    std::uintmax_t bytes = 0;
+    std::string problem;
+};
+
+Opened openAudio(const std::filesystem::path& file)
+{
+    Opened result;
+    std::error_code ec;
+    const auto status = std::filesystem::status(file, ec);
+    if (ec || !std::filesystem::exists(status)) {
+        if (ec && ec != std::errc::no_such_file_or_directory)
+            result.problem = "cannot access the file (" + ec.message() + ")";
+        else
+            result.problem = "file not found";
+        return result;
+    }
+    if (std::filesystem::is_directory(status)) {
+        result.problem = "is a folder, not an audio file";
+        return result;
+    }
+    if (!std::filesystem::is_regular_file(status)) {
+        result.problem = "is not a regular file (a device, pipe or socket)";
+        return result;
+    }
+    result.bytes = std::filesystem::file_size(file, ec);
+    if (!ec && result.bytes == 0) {
+        result.problem = "empty file (0 bytes)";
+        return result;
+    }
+
+    errno = 0;
+    std::unique_ptr<std::FILE, FileCloser> f(std::fopen(file.c_str(), "rb"));
+    if (!f) {
+        const int err = errno;
+        result.problem = err == EACCES || err == EPERM
+                             ? "permission denied (the file cannot be read)"
+                             : "cannot open the file (" + std::string(std::strerror(err)) + ")";
+        return result;
+    }
+    std::string head(1024, '\0');
+    head.resize(std::fread(head.data(), 1, head.size(), f.get()));
+    f.reset();
+    if (head.empty()) {
+        result.problem = "empty file (0 bytes)";
+        return result;
+    }
+    if (auto problem = sniffProblem(head)) {
+        result.problem = *problem;
+        return result;
+    }
+
+    result.sf.reset(sf_open(file.c_str(), SFM_READ, &result.info));
+    if (!result.sf) {
+        // libsndfile says "File does not exist or is not a regular file" when no decoder
+        // accepts the content; the file exists, so say what is really wrong.
+        std::string detail = sf_strerror(nullptr);
+        if (detail.find("does not exist") != std::string::npos ||
+            detail.find("not a regular file") != std::string::npos)
+            detail = "no decoder recognised the content";
+        if (head.size() < 64 && result.bytes < 64)
+            result.problem = "not an audio file (only " + std::to_string(result.bytes) +
+                             " bytes, too small to hold audio)";
+        else
+            result.problem = "unrecognised or corrupt audio data (" + detail + ")";
+        return result;
+    }
+    if (result.info.channels < 1 || result.info.samplerate < 1) {
+        result.problem = "corrupt header (" + std::to_string(result.info.channels) +
+                         " channels at " + std::to_string(result.info.samplerate) + " Hz)";
+        result.sf.reset();
+    }
+    return result;
+}
+
+std::string logOf(SNDFILE* sf)
+{
+    std::string log(4096, '\0');
+    sf_command(sf, SFC_GET_LOG_INFO, log.data(), int(log.size()));
+    log.resize(std::strlen(log.c_str()));
+    return log;
+}
+
+// libsndfile trims the frame count of a WAV/AIFF/AU whose data chunk runs past the end of
+// the file and notes it in its log, e.g. "data : 441000 (should be 110217)"; this recovers the
+// fact that the file was cut short. Only the audio chunk counts: a wrong RIFF size alone is a
+// harmless writer bug.
+bool headerSaysLonger(const std::string& log)
+{
+    std::istringstream lines(log);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const std::string lower = lowerCopy(line);
+        if (lower.find("truncated") != std::string::npos)
+            return true;
+        const auto colon = lower.find(':');
+        const auto should = lower.find("(should be ");
+        if (colon == std::string::npos || should == std::string::npos || should < colon)
+            continue;
+        const std::string label = lower.substr(0, colon);
+        if (label.find("data") == std::string::npos && label.find("ssnd") == std::string::npos)
+            continue;
+        const long long announced = std::atoll(lower.c_str() + colon + 1);
+        const long long actual = std::atoll(lower.c_str() + should + 11);
+        if (actual < announced)
+            return true;
+    }
+    return false;
+}
+
+// Decodes an opened file into `clip`, reusing clip.samples' capacity. Returns the Issue that
+// makes the file unusable, if any.
+std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& opened,
+                                  const DecodeConfig& cfg, AudioClip& clip)
+{
+    SNDFILE* sf = opened.sf.get();
+    const SF_INFO& info = opened.info;
+    const int channels = info.channels;
+    const double rate = info.samplerate;
+    const bool mpeg = isMpeg(info.format);
+    const bool knownLength = !mpeg && info.frames > 0;
+    const bool mix = cfg.mono && channels > 1;
+    const int outChannels = mix ? 1 : channels;
+    const bool resampling = cfg.sampleRate > 0 && cfg.sampleRate != info.samplerate;
+
+    clip.format = formatName(info.format);
+    clip.sourceSampleRate = info.samplerate;
+    clip.sourceChannels = channels;
+    clip.sourceDuration = info.frames > 0 ? double(info.frames) / rate : 0.0;
+    clip.warnings.clear();
+
+    // librosa/soundfile: seek(int(offset * sr)), read(int(duration * sr)) -- truncation.
+    const sf_count_t start = sf_count_t(cfg.offset * rate);
+    const sf_count_t wanted =
+        cfg.duration > 0.0 ? sf_count_t(cfg.duration * rate) : sf_count_t(-1);
+    if (knownLength && start >= info.frames)
+        return Issue{file, "offset " + seconds(cfg.offset) + " is beyond the end of the file (" +
+                               seconds(clip.sourceDuration) + " long)"};
+    if (start > 0 && sf_seek(sf, start, SEEK_SET) < 0)
+        return Issue{file, "offset " + seconds(cfg.offset) +
+                               " is beyond the end of the file or cannot be reached (" +
+                               std::string(sf_strerror(sf)) + ")"};
+
+    // Native-rate output (mixed to mono when asked) goes straight into clip.samples, or into a
+    // per-thread buffer when it still has to be resampled; a multi-channel file to be mixed is
+    // read chunk by chunk through a small per-thread buffer. Buffers are reused across calls.
+    thread_local std::vector<float> nativeBuffer;
+    thread_local std::vector<float> chunkBuffer;
+    std::vector<float>& native = resampling ? nativeBuffer : clip.samples;
+    native.clear();
+    if (wanted > 0)
+        native.reserve(std::size_t(wanted) * std::size_t(outChannels));
+    else if (knownLength)
+        native.reserve(std::size_t(info.frames - start) * std::size_t(outChannels));
+
+    const sf_count_t chunk = 32768;
+    sf_count_t got = 0;
+    bool reachedEnd = false;
+    std::int64_t firstInvalid = -1;
+    while (wanted < 0 || got < wanted) {
+        const sf_count_t ask = wanted < 0 ? chunk : std::min(chunk, wanted - got);
+        const std::size_t at = native.size();
+        float* raw = nullptr;
+        if (mix) {
+            chunkBuffer.resize(std::size_t(ask) * std::size_t(channels));
+            raw = chunkBuffer.data();
+        } else {
+            native.resize(at + std::size_t(ask) * std::size_t(channels));
+            raw = native.data() + at;
+        }
+        const sf_count_t kept = std::max<sf_count_t>(sf_readf_float(sf, raw, ask), 0);
+        const std::size_t values = std::size_t(kept) * std::size_t(channels);
+        if (firstInvalid < 0) {
+            // Branch-free integer scan (vectorises): NaN and infinity have an all-ones exponent.
+            std::uint32_t nonFinite = 0;
+            for (std::size_t i = 0; i < values; ++i)
+                nonFinite |= std::uint32_t(
+                    (std::bit_cast<std::uint32_t>(raw[i]) & 0x7F800000u) == 0x7F800000u);
+            if (nonFinite)
+                for (std::size_t i = 0; i < values && firstInvalid < 0; ++i)
+                    if (!std::isfinite(raw[i]))
+                        firstInvalid = got + std::int64_t(i / std::size_t(channels));
+        }
+        if (mix) {
+            // numpy's mean over the channel axis in float32 (librosa.to_mono): a sequential
+            // sum, then one division.
+            native.resize(at + std::size_t(kept));
+            const float c = float(channels);
+            for (std::size_t t = 0; t < std::size_t(kept); ++t) {
+                const float* frame = raw + t * std::size_t(channels);
+                float sum = frame[0];
+                for (int ch = 1; ch < channels; ++ch)
+                    sum += frame[ch];
+                native[at + t] = sum / c;
+            }
+        } else {
+            native.resize(at + values);
+        }
+        got += kept;
+        if (kept < ask) {
+            reachedEnd = true;
+            break;
+        }
+    }
+    const int readError = sf_error(sf);
+    if (mpeg && reachedEnd && readError == SF_ERR_NO_ERROR)
+        clip.sourceDuration = double(start + got) / rate;
+
+    if (got == 0) {
+        if (mpeg && start > 0)
+            return Issue{file, "offset " + seconds(cfg.offset) +
+                                   " is beyond the end of the file (" +
+                                   seconds(clip.sourceDuration) + " long)"};
+        if (readError != SF_ERR_NO_ERROR)
+            return Issue{file, "corrupt or truncated audio data: nothing could be decoded (" +
+                                   std::string(sf_strerror(sf)) + ")"};
+        return Issue{file, "contains no audio (0 samples)"};
+    }
+
+    // A shortfall against the header's own length, a decoder error, or libsndfile's note that
+    // the data chunk runs past the end of the file: the file was cut short or is damaged.
+    std::string damage;
+    if (readError != SF_ERR_NO_ERROR)
+        damage = "decoding stopped with an error (" + std::string(sf_strerror(sf)) + ")";
+    else if (knownLength && reachedEnd && start + got < info.frames)
+        damage = "the audio stops at " + seconds(double(start + got) / rate) + " of the " +
+                 seconds(clip.sourceDuration) + " its header announces";
+    else if (headerSaysLonger(logOf(sf)))
+        damage = "the file is shorter than its header announces";
+
+    const double clipSeconds = double(got) / rate;
+    if (clipSeconds < cfg.minDuration) {
+        if (!damage.empty())
+            return Issue{file, "truncated or corrupt file: " + damage + "; only " +
+                                   seconds(clipSeconds) + " of audio could be decoded, " +
+                                   seconds(cfg.minDuration) + " needed"};
+        return Issue{file, "too short to analyse (" + seconds(clipSeconds) + " of audio" +
+                               (start > 0 ? " after the offset" : std::string()) +
+                               "; at least " + seconds(cfg.minDuration) + " needed)"};
+    }
+    if (firstInvalid >= 0)
+        return Issue{file, "contains invalid samples (NaN or infinity, first at " +
+                               seconds(double(firstInvalid) / rate) + ")"};
+    if (!damage.empty())
+        clip.warnings.push_back("truncated or corrupt file: " + damage + "; used the " +
+                                seconds(clipSeconds) + " that could be decoded");
+
+    if (resampling) {
+        clip.samples = resample(native, outChannels, rate, double(cfg.sampleRate));
+        clip.sampleRate = cfg.sampleRate;
+        // Keep the per-thread buffer from pinning the memory of one very long file.
+        if (native.capacity() > (std::size_t(1) << 24))
+            std::vector<float>().swap(native);
+    } else {
+        clip.sampleRate = info.samplerate;
+    }
+    clip.channels = outChannels;
+    return std::nullopt;
+}
+
+} // namespace
+
+Outcome<AudioInfo> probeAudio(const std::filesystem::path& file)
+{
+    try {
+        Opened opened = openAudio(file);
+        if (!opened.sf)
+            return Issue{file, opened.problem};
+        AudioInfo info;
+        info.format = formatName(opened.info.format);
+        info.sampleRate = opened.info.samplerate;
+        info.channels = opened.info.channels;
+        info.frames = std::int64_t(opened.info.frames);
+        info.duration = double(opened.info.frames) / opened.info.samplerate;
+        return info;
+    } catch (const std::exception& e) {
+        return Issue{file, std::string("cannot read the file (") + e.what() + ")"};
+    }
+}
+
+std::optional<Issue> decodeAudioInto(const std::filesystem::path& file,
+                                     const DecodeConfig& cfg, AudioClip& clip)
+{
+    requireValid(cfg.validate());
+    try {
+        Opened opened = openAudio(file);
+        if (!opened.sf)
+            return Issue{file, opened.problem};
+        return decodeOpened(file, opened, cfg, clip);
+    } catch (const std::bad_alloc&) {
+        return Issue{file, "not enough memory to decode the file"};
+    } catch (const std::exception& e) {
+        return Issue{file, std::string("decoding failed (") + e.what() + ")"};
+    }
+}
+
+Outcome<AudioClip> decodeAudio(const std::filesystem::path& file, const DecodeConfig& cfg)
+{
+    AudioClip clip;
+    if (auto issue = decodeAudioInto(file, cfg, clip))
+        return std::move(*issue);
+    return clip;
+}
+
+} // namespace atlas

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 matrix-product kernel
+// (ploadquad -> _mm512_insertf64x4) when built with -march=native.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include "engine/embed/knn.h"
+
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <utility>
+#include <vector>
+
+namespace atlas::detail {
+
+namespace {
+
+double squaredDistance(const Matrix& X, Eigen::Index a, Eigen::Index b)
+{
+    return (X.row(a) - X.row(b)).squaredNorm();
+}
+
+// Sorts candidate (squared distance, index) pairs by the exactly recomputed distance and
+// writes the k best into row i of the graph.
+void finishRow(const Matrix& X, Eigen::Index i, std::vector<std::pair<double, int>>& cand, int k,
+               KnnGraph& g)
+{
+    for (auto& c : cand)
+        c.first = squaredDistance(X, i, c.second);
+    std::sort(cand.begin(), cand.end());
+    for (int j = 0; j < k; ++j) {
+        g.indices(i, j) = cand[std::size_t(j)].second;
+        g.distances(i, j) = std::sqrt(cand[std::size_t(j)].first);
+    }
+}
+
+} // namespace
+
+KnnGraph exactKnn(const Matrix& X, int k)
+{
+    const Eigen::Index n = X.rows();
+    KnnGraph g;
+    g.indices.resize(n, k);
+    g.distances.resize(n, k);
+    const Vector norms = X.rowwise().squaredNorm();
+    constexpr Eigen::Index Block = 128;
+    const Eigen::Index blocks = (n + Block - 1) / Block;
+    // A few spare candidates absorb rounding in the matrix-product distances; they are
+    // re-ranked with exact distances in finishRow().
+    const int extra = 4;
+    const int keep = int(std::min<Eigen::Index>(n - 1, k + extra));
+
+#pragma omp parallel for schedule(dynamic)
+    for (Eigen::Index blk = 0; blk < blocks; ++blk) {
+        const Eigen::Index begin = blk * Block;
+        const Eigen::Index rows = std::min(Block, n - begin);
+        Matrix d = X.middleRows(begin, rows) * X.transpose();
+        std::vector<std::pair<double, int>> cand(std::size_t(n - 1));
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            const Eigen::Index i = begin + r;
+            std::size_t m = 0;
+            for (Eigen::Index j = 0; j < n; ++j) {
+                if (j == i)
+                    continue;
+                cand[m++] = {norms(i) + norms(j) - 2.0 * d(r, j), int(j)};
+            }
+            std::vector<std::pair<double, int>> best(cand.begin(), cand.begin() + long(m));
+            std::partial_sort(best.begin(), best.begin() + keep, best.end());
+            best.resize(std::size_t(keep));
+            finishRow(X, i, best, k, g);
+        }
+    }
+    return g;
+}
+
+KnnGraph hnswKnn(const Matrix& X, int k, int efSearch, Seed seed)
+{
+    const Eigen::Index n = X.rows();
+    const int dim = int(X.cols());
+    // hnswlib works in float; candidates are re-ranked in double below.
+    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> data = X.cast<float>();
+    hnswlib::L2Space space{std::size_t(dim)};
+    hnswlib::HierarchicalNSW<float> index(&space, std::size_t(n), 16, 200, std::size_t(seed));
+    for (Eigen::Index i = 0; i < n; ++i)
+        index.addPoint(data.row(i).data(), hnswlib::labeltype(i));
+    index.setEf(std::size_t(std::max(k + 1, efSearch)));
+
+    KnnGraph g;
+    g.approximate = true;
+    g.indices.resize(n, k);
+    g.distances.resize(n, k);
+    const int want = std::min<int>(int(n), k + 1 + 4);
+#pragma omp parallel for schedule(dynamic, 64)
+    for (Eigen::Index i = 0; i < n; ++i) {
+        auto found = index.searchKnn(data.row(i).data(), std::size_t(want));
+        std::vector<std::pair<double, int>> cand;
+        cand.reserve(found.size());
+        while (!found.empty()) {
+            const int j = int(found.top().second);
+            found.pop();
+            if (j != i)
+                cand.emplace_back(0.0, j);
+        }
+        // HNSW may return fewer than k distinct others on tiny or degenerate inputs: fill
+        // with the lowest unused indices so that every row has k neighbours.
+        for (int j = 0; int(cand.size()) < k && j < n; ++j)
+            if (j != i && std::none_of(cand.begin(), cand.end(),
+                                       [j](const auto& c) { return c.second == j; }))
+                cand.emplace_back(0.0, j);
+        finishRow(X, i, cand, k, g);
+    }
+    return g;
+}
+
+} // namespace atlas::detail

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/types.h"
+
+#include <Eigen/Core>
+
+namespace atlas::detail {
+
+/// Nearest neighbours of every row of a data matrix, the row itself excluded.
+/// indices(i, j) is the j-th nearest neighbour of row i (0-based row index) and
+/// distances(i, j) its Euclidean distance; each row is sorted by (distance, index), so ties
+/// are broken by the lower index and the result never depends on the thread count.
+struct KnnGraph {
+    Eigen::MatrixXi indices;   ///< n x k
+    Matrix distances;          ///< n x k, Euclidean (not squared)
+    bool approximate = false;  ///< true when found with HNSW instead of exhaustively
+};
+
+/// Exact k nearest neighbours (brute force: squared distances from blocked matrix products,
+/// candidates recomputed directly so cancellation in |x|^2 + |y|^2 - 2 x.y cannot reorder
+/// them). Requires 1 <= k <= X.rows() - 1. OpenMP-parallel over row blocks; every row is
+/// computed by one thread with the same code, so the result is thread-count independent.
+/// Cost O(n^2 d) time, O(block * n) memory.
+KnnGraph exactKnn(const Matrix& X, int k);
+
+/// Approximate k nearest neighbours with an HNSW graph (hnswlib; Malkov & Yashunin 2018,
+/// IEEE TPAMI 42(4)). Deterministic: points are inserted one at a time in row order with
+/// hnswlib's fixed level seed, queries (parallel, read-only) use ef = max(k + 1, efSearch),
+/// and the distances of the returned candidates are recomputed in double. Parameters follow
+/// hnswlib's defaults (M = 16, ef_construction = 200).
+KnnGraph hnswKnn(const Matrix& X, int k, int efSearch = 100, Seed seed = 100);
+
+} // namespace atlas::detail

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Barnes-Hut t-SNE following scikit-learn 1.2.1 (sklearn/manifold/_t_sne.py,
+// _barnes_hut_tsne.pyx, _quad_tree.pyx, _utils.pyx): same affinities, initialisation,
+// optimiser schedule, stopping rules and cell-acceptance test; our own quadtree and loops.
+// References: van der Maaten & Hinton 2008 (JMLR 9); van der Maaten 2014 (JMLR 15).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"   // GCC 12 + Eigen AVX-512 GEMM
+
+#include "engine/embed/tsne.h"
+
+#include "engine/core/error.h"
+#include "engine/core/random.h"
+#include "engine/embed/knn.h"
+
+#include <Eigen/Eigenvalues>
+#include <Eigen/SparseCore>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace atlas {
+
+std::vector<std::string> TsneConfig::validate() const
+{
+    std::vector<std::string> p;
+    const char* c = "TsneConfig";
+    check(p, components == 2, c, "components", "must be 2 (Barnes-Hut uses a quadtree)",
+          components);
+    check(p, perplexity > 0.0 && std::isfinite(perplexity), c, "perplexity", "must be > 0",
+          perplexity);
+    check(p, earlyExaggeration >= 1.0 && std::isfinite(earlyExaggeration), c,
+          "earlyExaggeration", "must be >= 1", earlyExaggeration);
+    check(p, iterations >= 1, c, "iterations", "must be >= 1", iterations);
+    check(p, exaggerationIterations >= 0 && exaggerationIterations <= iterations, c,
+          "exaggerationIterations", "must be in [0, iterations]", exaggerationIterations);
+    check(p, std::isfinite(learningRate), c, "learningRate", "must be finite (<= 0 = auto)",
+          learningRate);
+    check(p, iterationsWithoutProgress >= 1, c, "iterationsWithoutProgress", "must be >= 1",
+          iterationsWithoutProgress);
+    check(p, minGradNorm >= 0.0, c, "minGradNorm", "must be >= 0", minGradNorm);
+    check(p, angle >= 0.0 && angle <= 1.0, c, "angle", "must be in [0, 1]", angle);
+    check(p, initialMomentum >= 0.0 && initialMomentum < 1.0, c, "initialMomentum",
+          "must be in [0, 1)", initialMomentum);
+    check(p, finalMomentum >= 0.0 && finalMomentum < 1.0, c, "finalMomentum",
+          "must be in [0, 1)", finalMomentum);
+    check(p, minGain > 0.0 && std::isfinite(minGain), c, "minGain", "must be > 0", minGain);
+    return p;
+}
+
+namespace {
+
+constexpr int CheckEvery = 50;   // sklearn _N_ITER_CHECK
+
+// Binary search for each point's precision beta = 1 / (2 sigma^2) so that the entropy of
+// its conditional distribution over its neighbours equals log(perplexity)
+// (sklearn _utils._binary_search_perplexity: 100 steps, tolerance 1e-5, nats).
+Matrix conditionalP(const Matrix& sqDist, double perplexity)
+{
+    const Eigen::Index n = sqDist.rows(), k = sqDist.cols();
+    const double desiredEntropy = std::log(perplexity);
+    Matrix P(n, k);
+#pragma omp parallel for schedule(static)
+    for (Eigen::Index i = 0; i < n; ++i) {
+        double beta = 1.0, betaMin = -INFINITY, betaMax = INFINITY;
+        for (int step = 0; step < 100; ++step) {
+            double sumP = 0.0;
+            for (Eigen::Index j = 0; j < k; ++j) {
+                P(i, j) = std::exp(-sqDist(i, j) * beta);
+                sumP += P(i, j);
+            }
+            if (sumP == 0.0)
+                sumP = 1e-8;   // sklearn EPSILON_DBL
+            double sumDistP = 0.0;
+            for (Eigen::Index j = 0; j < k; ++j) {
+                P(i, j) /= sumP;
+                sumDistP += sqDist(i, j) * P(i, j);
+            }
+            const double diff = std::log(sumP) + beta * sumDistP - desiredEntropy;
+            if (std::fabs(diff) <= 1e-5)
+                break;
+            if (diff > 0.0) {
+                betaMin = beta;
+                beta = (betaMax == INFINITY) ? beta * 2.0 : (beta + betaMax) / 2.0;
+            } else {
+                betaMax = beta;
+                beta = (betaMin == -INFINITY) ? beta / 2.0 : (beta + betaMin) / 2.0;
+            }
+        }
+    }
+    return P;
+}
+
+// Quadtree over the current layout, rebuilt every iteration. A node is a cell of the
+// recursive halving of the (slightly enlarged) bounding box, as sklearn's _QuadTree; it
+// stores the centre of mass and count of its points. Children of a node are contiguous.
+struct QuadNode {
+    double cx, cy;     // centre of mass
+    double width2;     // squared largest side of the cell
+    int count;
+    int firstChild;    // -1 for a leaf
+    int children;
+};
+
+class QuadTree {
+public:
+    void build(const Matrix& y)
+    {
+        const int n = int(y.rows());
+        m_nodes.clear();
+        m_nodes.reserve(std::size_t(2 * n + 8));
+        m_order.resize(std::size_t(n));
+        m_leafOf.resize(std::size_t(n));
+        for (int i = 0; i < n; ++i)
+            m_order[std::size_t(i)] = i;
+        double lo[2], hi[2];
+        for (int d = 0; d < 2; ++d) {
+            lo[d] = y.col(d).minCoeff();
+            const double m = y.col(d).maxCoeff();
+            // sklearn's root: max(max * (1 + 1e-3 sign(max)), max + 1e-3)
+            const double sign = (m > 0) - (m < 0);
+            hi[d] = std::max(m * (1.0 + 1e-3 * sign), m + 1e-3);
+        }
+        m_nodes.push_back({});
+        buildNode(y, 0, 0, n, lo[0], lo[1], hi[0], hi[1], 0);
+    }
+    const std::vector<QuadNode>& nodes() const { return m_nodes; }
+    const std::vector<int>& order() const { return m_order; }
+    int leafOf(int i) const { return m_leafOf[std::size_t(i)]; }
+
+private:
+    void buildNode(const Matrix& y, int node, int begin, int end, double x0, double y0,
+                   double x1, double y1, int depth)
+    {
+        double sx = 0.0, sy = 0.0;
+        bool identical = true;
+        const int first = m_order[std::size_t(begin)];
+        for (int t = begin; t < end; ++t) {
+            const int i = m_order[std::size_t(t)];
+            sx += y(i, 0);
+            sy += y(i, 1);
+            identical = identical && y(i, 0) == y(first, 0) && y(i, 1) == y(first, 1);
+        }
+        const int count = end - begin;
+        QuadNode& q = m_nodes[std::size_t(node)];
+        q.cx = sx / count;
+        q.cy = sy / count;
+        const double w = std::max(x1 - x0, y1 - y0);
+        q.width2 = w * w;
+        q.count = count;
+        q.firstChild = -1;
+        q.children = 0;
+        if (count == 1 || identical || depth >= 60) {
+            for (int t = begin; t < end; ++t)
+                m_leafOf[std::size_t(m_order[std::size_t(t)])] = node;
+            return;
+        }
+        const double mx = 0.5 * (x0 + x1), my = 0.5 * (y0 + y1);
+        // Partition into quadrants 0: (x<mx, y<my), 1: (x<mx, y>=my), 2: (x>=mx, y<my), 3: rest.
+        auto* b = m_order.data() + begin;
+        auto* e = m_order.data() + end;
+        auto* splitX = std::partition(b, e, [&](int i) { return y(i, 0) < mx; });
+        auto* splitA = std::partition(b, splitX, [&](int i) { return y(i, 1) < my; });
+        auto* splitB = std::partition(splitX, e, [&](int i) { return y(i, 1) < my; });
+        const int bounds[5] = {begin, int(splitA - m_order.data()), int(splitX - m_order.data()),
+                               int(splitB - m_order.data()), end};
+        int children = 0;
+        for (int c = 0; c < 4; ++c)
+            children += bounds[c + 1] > bounds[c];
+        const int firstChild = int(m_nodes.size());
+        m_nodes.resize(m_nodes.size() + std::size_t(children));
+        m_nodes[std::size_t(node)].firstChild = firstChild;
+        m_nodes[std::size_t(node)].children = children;
+        int slot = firstChild;
+        for (int c = 0; c < 4; ++c) {
+            if (bounds[c + 1] == bounds[c])
+                continue;
+            const bool right = c >= 2, top = (c % 2) == 1;
+            buildNode(y, slot++, bounds[c], bounds[c + 1], right ? mx : x0, top ? my : y0,
+                      right ? x1 : mx, top ? y1 : my, depth + 1);
+        }
+    }
+
+    std::vector<QuadNode> m_nodes;
+    std::vector<int> m_order;
+    std::vector<int> m_leafOf;
+};
+
+} // namespace
+
+Tsne::Tsne(TsneConfig cfg) : m_cfg(std::move(cfg))
+{
+    requireValid(m_cfg.validate());
+}
+
+void Tsne::init(const Matrix& X, const Progress& progress)
+{
+    const Eigen::Index n = X.rows();
+    if (n < 2 || X.cols() < 1)
+        throw InputError("t-SNE needs at least 2 rows and 1 column (got " + std::to_string(n) +
+                         " x " + std::to_string(X.cols()) + ")");
+    if (!X.allFinite())
+        throw InputError("t-SNE: the input contains NaN or infinite values");
+    m_ready = false;
+    m_notes.clear();
+    progress.report(0.0, "nearest neighbours");
+
+    m_perplexity = m_cfg.perplexity;
+    if (m_perplexity >= double(n)) {
+        m_perplexity = double(n - 1) / 3.0;
+        m_notes.push_back("perplexity " + std::to_string(m_cfg.perplexity) +
+                          " is not below the number of points (" + std::to_string(n) +
+                          "); used " + std::to_string(m_perplexity));
+    }
+    m_neighbours = int(std::min<double>(double(n - 1), std::floor(3.0 * m_perplexity + 1.0)));
+    m_neighbours = std::max(m_neighbours, 1);
+
+    const detail::KnnGraph knn = detail::exactKnn(X, m_neighbours);
+    progress.throwIfCancelled();
+    progress.report(0.6, "affinities");
+
+    const Matrix cond = conditionalP(knn.distances.array().square().matrix(), m_perplexity);
+
+    // P = (P_cond + P_cond^T) / sum, as a CSR matrix (sklearn _joint_probabilities_nn).
+    std::vector<Eigen::Triplet<double, int>> triplets;
+    triplets.reserve(std::size_t(2 * n * m_neighbours));
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (int j = 0; j < m_neighbours; ++j) {
+            triplets.emplace_back(int(i), knn.indices(i, j), cond(i, j));
+            triplets.emplace_back(knn.indices(i, j), int(i), cond(i, j));
+        }
+    Eigen::SparseMatrix<double, Eigen::RowMajor, int> P(n, n);
+    P.setFromTriplets(triplets.begin(), triplets.end());
+    P.makeCompressed();
+    double sum = 0.0;
+    for (Eigen::Index t = 0; t < P.nonZeros(); ++t)
+        sum += P.valuePtr()[t];
+    sum = std::max(sum, std::numeric_limits<double>::epsilon());
+    m_rowPtr.assign(P.outerIndexPtr(), P.outerIndexPtr() + n + 1);
+    m_col.assign(P.innerIndexPtr(), P.innerIndexPtr() + P.nonZeros());
+    m_val.assign(P.valuePtr(), P.valuePtr() + P.nonZeros());
+    for (double& v : m_val)
+        v /= sum;
+
+    m_learningRate = m_cfg.learningRate > 0.0
+                         ? m_cfg.learningRate
+                         : std::max(double(n) / m_cfg.earlyExaggeration / 4.0, 50.0);
+
+    progress.report(0.8, "initial layout");
+    Rng rng(m_cfg.seed);
+    bool random = m_cfg.init == TsneInit::Random;
+    if (!random) {
+        // sklearn: PCA(n_components=2) scores / std(scores[:, 0]) * 1e-4, with svd_flip's
+        // sign convention (largest |score| of each component positive).
+        const Matrix centred = X.rowwise() - X.colwise().mean();
+        const Matrix cov = centred.transpose() * centred;
+        Eigen::SelfAdjointEigenSolver<Matrix> eig(cov);
+        const Eigen::Index d = X.cols();
+        Matrix scores = Matrix::Zero(n, 2);
+        for (int c = 0; c < 2 && c < d; ++c)
+            scores.col(c) = centred * eig.eigenvectors().col(d - 1 - c);
+        for (int c = 0; c < 2; ++c) {
+            Eigen::Index arg = 0;
+            scores.col(c).cwiseAbs().maxCoeff(&arg);
+            if (scores(arg, c) < 0)
+                scores.col(c) *= -1.0;
+        }
+        const double sd = std::sqrt((scores.col(0).array() - scores.col(0).mean()).square().mean());
+        if (eig.info() == Eigen::Success && sd > 0.0 && std::isfinite(sd)) {
+            m_y = scores / sd * 1e-4;
+        } else {
+            random = true;
+            m_notes.push_back("the input has no variance for a PCA initialisation; used a "
+                              "random one");
+        }
+    }
+    if (random) {
+        m_y.resize(n, 2);
+        for (Eigen::Index i = 0; i < n; ++i)
+            for (int c = 0; c < 2; ++c)
+                m_y(i, c) = 1e-4 * rng.normal();
+    }
+
+    m_it = 0;
+    m_done = false;
+    m_kl = std::numeric_limits<double>::quiet_NaN();
+    m_grad = Matrix::Zero(n, 2);
+    startPhase(m_cfg.exaggerationIterations > 0 ? 0 : 1, 0);
+    m_ready = true;
+    progress.report(1.0);
+}
+
+void Tsne::startPhase(int phase, int firstIteration)
+{
+    // Each sklearn _gradient_descent call starts with zero update and unit gains.
+    m_phase = phase;
+    m_phaseEnd = phase == 0 ? m_cfg.exaggerationIterations : m_cfg.iterations;
+    m_update = Matrix::Zero(m_y.rows(), 2);
+    m_gains = Matrix::Ones(m_y.rows(), 2);
+    m_bestError = std::numeric_limits<double>::max();
+    m_bestIter = firstIteration;
+    if (firstIteration >= m_cfg.iterations)
+        m_done = true;
+}
+
+double Tsne::gradient(double exaggeration, bool computeError)
+{
+    const int n = int(m_y.rows());
+    QuadTree tree;
+    tree.build(m_y);
+    const auto& nodes = tree.nodes();
+    const auto& order = tree.order();
+    const double theta2 = m_cfg.angle * m_cfg.angle;
+
+    const auto un = static_cast<std::size_t>(n);
+    std::vector<double> qSum(un), negX(un), negY(un);
+    // Repulsion (sklearn compute_gradient_negative), points visited in tree order for cache
+    // locality; each point's sums are its own, so the thread count cannot change them.
+#pragma omp parallel
+    {
+        std::vector<int> stack;
+        stack.reserve(512);
+#pragma omp for schedule(dynamic, 64)
+        for (int t = 0; t < n; ++t) {
+            const int i = order[std::size_t(t)];
+            const double px = m_y(i, 0), py = m_y(i, 1);
+            const int own = tree.leafOf(i);
+            double sq = 0.0, fx = 0.0, fy = 0.0;
+            stack.clear();
+            stack.push_back(0);
+            while (!stack.empty()) {
+                const int id = stack.back();
+                stack.pop_back();
+                const QuadNode& q = nodes[std::size_t(id)];
+                if (id == own)
+                    continue;   // the point itself and its exact duplicates (as sklearn)
+                const double dx = px - q.cx, dy = py - q.cy;
+                const double d2 = dx * dx + dy * dy;
+                if (q.firstChild < 0 || q.width2 < theta2 * d2) {
+                    const double qz = 1.0 / (1.0 + d2);
+                    const double mult = q.count * qz;
+                    sq += mult;
+                    fx += mult * qz * dx;
+                    fy += mult * qz * dy;
+                } else {
+                    for (int c = 0; c < q.children; ++c)
+                        stack.push_back(q.firstChild + c);
+                }
+            }
+            qSum[std::size_t(i)] = sq;
+            negX[std::size_t(i)] = fx;
+            negY[std::size_t(i)] = fy;
+        }
+    }
+    double sumQ = 0.0;
+    for (double v : qSum)
+        sumQ += v;
+    sumQ = std::max(sumQ, std::numeric_limits<double>::min());
+
+    // Attraction over the sparse P (sklearn compute_gradient_positive) and the KL estimate.
+    std::vector<double> klTerm(computeError ? std::size_t(n) : 0);
+    constexpr double FloatTiny = 1.17549435e-38;   // sklearn FLOAT32_TINY
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < n; ++i) {
+        const double px = m_y(i, 0), py = m_y(i, 1);
+        double fx = 0.0, fy = 0.0, kl = 0.0;
+        for (long t = m_rowPtr[std::size_t(i)]; t < m_rowPtr[std::size_t(i) + 1]; ++t) {
+            const int j = m_col[std::size_t(t)];
+            const double dx = px - m_y(j, 0), dy = py - m_y(j, 1);
+            const double q = 1.0 / (1.0 + dx * dx + dy * dy);
+            const double p = m_val[std::size_t(t)] * exaggeration;
+            const double pq = p * q;
+            fx += pq * dx;
+            fy += pq * dy;
+            if (computeError)
+                kl += p * std::log(std::max(p, FloatTiny) / std::max(q / sumQ, FloatTiny));
+        }
+        // dC/dy_i = 4 (sum_j p_ij q_ij Z (y_i - y_j) - sum_j q_ij^2 Z^2 (y_i - y_j) / Z)
+        m_grad(i, 0) = 4.0 * (fx - negX[std::size_t(i)] / sumQ);
+        m_grad(i, 1) = 4.0 * (fy - negY[std::size_t(i)] / sumQ);
+        if (computeError)
+            klTerm[std::size_t(i)] = kl;
+    }
+    double kl = std::numeric_limits<double>::quiet_NaN();
+    if (computeError) {
+        kl = 0.0;
+        for (double v : klTerm)
+            kl += v;
+    }
+    return kl;
+}
+
+int Tsne::run(int untilIteration, const TsneCallback& onIteration, int callbackEvery,
+              const Progress& progress)
+{
+    if (!m_ready)
+        throw std::logic_error("Tsne::run() called before init()");
+    const int total = m_cfg.iterations;
+    const int until = untilIteration < 0 ? total : std::min(untilIteration, total);
+    callbackEvery = std::max(callbackEvery, 1);
+    const Eigen::Index n = m_y.rows();
+
+    while (!m_done && m_it < until) {
+        progress.throwIfCancelled();
+        const int i = m_it;
+        const bool checkNow = (i + 1) % CheckEvery == 0;
+        const bool lastOfPhase = i == m_phaseEnd - 1;
+        const bool callNow = onIteration && ((i + 1) % callbackEvery == 0 || i == total - 1);
+        const double exaggeration = m_phase == 0 ? m_cfg.earlyExaggeration : 1.0;
+        const double momentum = m_phase == 0 ? m_cfg.initialMomentum : m_cfg.finalMomentum;
+
+        const double error = gradient(exaggeration, checkNow || lastOfPhase || callNow);
+        if (!std::isnan(error))
+            m_kl = error;
+
+        // Delta-bar-delta gains and momentum step (sklearn _gradient_descent).
+        double gradNorm2 = 0.0;
+        for (int c = 0; c < 2; ++c)
+            for (Eigen::Index r = 0; r < n; ++r) {
+                double& gain = m_gains(r, c);
+                const double g = m_grad(r, c);
+                gain = (m_update(r, c) * g < 0.0) ? gain + 0.2 : gain * 0.8;
+                gain = std::max(gain, m_cfg.minGain);
+                const double scaled = g * gain;
+                gradNorm2 += scaled * scaled;
+                m_update(r, c) = momentum * m_update(r, c) - m_learningRate * scaled;
+                m_y(r, c) += m_update(r, c);
+            }
+        if (!m_y.allFinite())
+            throw NumericalError("t-SNE: the layout became non-finite at iteration " +
+                                 std::to_string(i + 1) + "; try a lower learning rate");
+        m_it = i + 1;
+
+        bool stopPhase = lastOfPhase;
+        if (checkNow) {
+            const int patience =
+                m_phase == 0 ? m_cfg.exaggerationIterations : m_cfg.iterationsWithoutProgress;
+            if (error < m_bestError) {
+                m_bestError = error;
+                m_bestIter = i;
+            } else if (i - m_bestIter > patience) {
+                stopPhase = true;
+            }
+            if (std::sqrt(gradNorm2) <= m_cfg.minGradNorm)
+                stopPhase = true;
+        }
+        if (stopPhase) {
+            if (m_phase == 0)
+                startPhase(1, m_it);
+            else
+                m_done = true;
+        }
+        if (m_it >= total)
+            m_done = true;
+
+        if (m_it % 10 == 0 || m_done)
+            progress.report(double(m_it) / total, "iteration " + std::to_string(m_it));
+        if (callNow || (onIteration && m_done)) {
+            TsneIteration info;
+            info.iteration = m_it;
+            info.totalIterations = total;
+            info.exaggerated = m_phase == 0 && !m_done;
+            info.klDivergence = error;
+            info.embedding = &m_y;
+            if (onIteration(info))
+                break;
+        }
+    }
+    if (m_done)
+        progress.report(1.0);
+    return m_it;
+}
+
+TsneResult Tsne::result() const
+{
+    TsneResult r;
+    r.embedding = m_y;
+    r.klDivergence = m_kl;
+    r.iterations = m_it;
+    r.learningRate = m_learningRate;
+    r.perplexity = m_perplexity;
+    r.neighbours = m_neighbours;
+    r.notes = m_notes;
+    return r;
+}
+
+TsneResult tsne(const Matrix& X, const TsneConfig& cfg, const Progress& progress,
+                const TsneCallback& onIteration, int callbackEvery)
+{
+    Tsne t(cfg);
+    t.init(X, progress.sub(0.0, 0.05));
+    t.run(-1, onIteration, callbackEvery, progress.sub(0.05, 1.0));
+    progress.report(1.0);
+    return t.result();
+}
+
+} // namespace atlas

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/progress.h"
+#include "engine/core/types.h"
+
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace atlas {
+
+/// Initial layout of t-SNE (sklearn `init`).
+enum class TsneInit {
+    Pca,    ///< first principal components, scaled to std 1e-4 along the first (sklearn "pca")
+    Random, ///< i.i.d. normal with std 1e-4 (sklearn "random")
+};
+
+/// Options for Barnes-Hut t-SNE (van der Maaten 2014, "Accelerating t-SNE using tree-based
+/// algorithms", JMLR 15). Defaults are scikit-learn 1.2.1's TSNE defaults; each field names
+/// the sklearn parameter it mirrors.
+struct TsneConfig {
+    /// Output dimensions (sklearn n_components). Only 2 is supported: the repulsion uses a
+    /// quadtree.
+    int components = 2;
+    /// Effective number of neighbours, > 0 (sklearn perplexity). Each point's Gaussian
+    /// bandwidth is found by binary search so that its conditional distribution over its
+    /// min(n - 1, floor(3 * perplexity + 1)) exact nearest neighbours has this perplexity.
+    /// When perplexity >= n (sklearn raises) the run uses (n - 1) / 3 and records a note.
+    double perplexity = 30.0;
+    /// Factor on P during the first exaggerationIterations, >= 1 (sklearn early_exaggeration).
+    double earlyExaggeration = 12.0;
+    /// Iterations with exaggerated P and initialMomentum (sklearn's fixed
+    /// _EXPLORATION_N_ITER = 250), >= 0 and <= iterations.
+    int exaggerationIterations = 250;
+    /// Gradient-descent step (sklearn learning_rate); <= 0 means sklearn's "auto":
+    /// max(n / earlyExaggeration / 4, 50).
+    double learningRate = 0.0;
+    /// Total iterations including the exaggeration phase, >= 1 (sklearn n_iter).
+    int iterations = 1000;
+    /// Stop the final phase when the KL divergence (checked every 50 iterations) has not
+    /// improved for this many iterations, >= 1 (sklearn n_iter_without_progress). The
+    /// exaggeration phase uses exaggerationIterations here, as sklearn does.
+    int iterationsWithoutProgress = 300;
+    /// Stop when the gain-scaled gradient's norm (checked every 50 iterations) is at most
+    /// this, >= 0 (sklearn min_grad_norm).
+    double minGradNorm = 1e-7;
+    /// Barnes-Hut accuracy theta in [0, 1] (sklearn angle): a tree cell whose width w and
+    /// distance r satisfy w^2 / r^2 < theta^2 acts as one point at its centre of mass.
+    /// 0 = exact (O(n^2) per iteration).
+    double angle = 0.5;
+    /// Momentum during the exaggeration phase, in [0, 1) (sklearn: 0.5, fixed).
+    double initialMomentum = 0.5;
+    /// Momentum afterwards, in [0, 1) (sklearn: 0.8, fixed).
+    double finalMomentum = 0.8;
+    /// Lower bound of the per-coordinate adaptive gains (Jacobs 1988), > 0 (sklearn
+    /// min_gain of _gradient_descent: 0.01).
+    double minGain = 0.01;
+    /// Initial layout (sklearn init; default "pca" since sklearn 1.2).
+    TsneInit init = TsneInit::Pca;
+    /// Random init and the fallback for a degenerate PCA are the only random parts.
+    Seed seed = 42;
+
+    /// Empty when valid; otherwise one message per problem, naming the field.
+    std::vector<std::string> validate() const;
+};
+
+/// What a per-iteration callback sees. Valid only during the call.
+struct TsneIteration {
+    int iteration = 0;          ///< iterations completed, 1..totalIterations
+    int totalIterations = 0;    ///< TsneConfig::iterations
+    bool exaggerated = false;   ///< still in the early-exaggeration phase
+    /// KL(P || Q) of the layout before this iteration's step, estimated with the same
+    /// Barnes-Hut normalisation as the gradient (sklearn's reported error); during the
+    /// exaggeration phase it uses the exaggerated P, as sklearn does.
+    double klDivergence = std::numeric_limits<double>::quiet_NaN();
+    const Matrix* embedding = nullptr;   ///< n x 2, the current layout
+};
+
+/// Called after every `callbackEvery`-th iteration and after the last one; returning true
+/// stops the run (it can be resumed with run()). Called on the thread that called run().
+using TsneCallback = std::function<bool(const TsneIteration&)>;
+
+struct TsneResult {
+    Matrix embedding;            ///< n x 2
+    double klDivergence = 0.0;   ///< at the last iteration (sklearn kl_divergence_)
+    int iterations = 0;          ///< iterations run (sklearn n_iter_ + 1)
+    double learningRate = 0.0;   ///< the step used (sklearn learning_rate_)
+    double perplexity = 0.0;     ///< the perplexity used (differs from the config for tiny n)
+    int neighbours = 0;          ///< nearest neighbours per point used for P
+    /// Adaptations made for this input (tiny n, degenerate PCA), in plain words.
+    std::vector<std::string> notes;
+};
+
+/// Resumable Barnes-Hut t-SNE, so that the desktop application can animate the layout:
+///
+///     Tsne t(cfg);
+///     t.init(X);
+///     while (!t.finished()) { t.run(t.iteration() + 10); draw(t.embedding()); }
+///
+/// run(200) followed by run() gives bit-identical output to a single run(). A fixed seed
+/// gives bit-identical output for any thread count: every per-point force is computed by one
+/// thread and the per-point terms of the normalisation are summed serially in point order.
+/// Not thread-safe: one thread drives an object (the work inside is OpenMP-parallel).
+class Tsne {
+public:
+    /// Throws ConfigError for an invalid cfg.
+    explicit Tsne(TsneConfig cfg = {});
+
+    /// Computes the exact kNN, the perplexity-calibrated affinities P and the initial
+    /// layout; resets any previous run. Throws InputError for fewer than 2 rows, no columns
+    /// or non-finite values; Cancelled at a safe point once cancellation is requested.
+    void init(const Matrix& X, const Progress& progress = {});
+
+    /// Runs iterations until `untilIteration` iterations are complete in total (< 0: all of
+    /// TsneConfig::iterations), the optimiser converges, or the callback returns true.
+    /// Returns the number of iterations complete. Throws std::logic_error before init(),
+    /// Cancelled between iterations, NumericalError if the layout becomes non-finite.
+    int run(int untilIteration = -1, const TsneCallback& onIteration = {}, int callbackEvery = 1,
+            const Progress& progress = {});
+
+    const Matrix& embedding() const noexcept { return m_y; }
+    int iteration() const noexcept { return m_it; }
+    /// All iterations run or converged (sklearn's stopping rules).
+    bool finished() const noexcept { return m_done; }
+    /// KL divergence at the last iteration that computed it (NaN before the first).
+    double klDivergence() const noexcept { return m_kl; }
+    const TsneConfig& config() const noexcept { return m_cfg; }
+    /// The current state as a result (embedding copied).
+    TsneResult result() const;
+
+private:
+    void startPhase(int phase, int firstIteration);
+    double gradient(double exaggeration, bool computeError);
+
+    TsneConfig m_cfg;
+    bool m_ready = false;
+    bool m_done = false;
+    int m_it = 0;          // iterations complete = index of the next one
+    int m_phase = 0;       // 0 = exaggeration, 1 = final
+    int m_phaseEnd = 0;
+    int m_bestIter = 0;
+    double m_bestError = 0.0;
+    double m_kl = std::numeric_limits<double>::quiet_NaN();
+    double m_learningRate = 0.0;
+    double m_perplexity = 0.0;
+    int m_neighbours = 0;
+    std::vector<std::string> m_notes;
+    // Symmetric joint probabilities P in CSR form.
+    std::vector<long> m_rowPtr;
+    std::vector<int> m_col;
+    std::vector<double> m_val;
+    Matrix m_y;            // n x 2
+    Matrix m_grad, m_update, m_gains;
+};
+
+/// One-shot t-SNE: Tsne(cfg), init(X), run(). See Tsne for the callback and thread rules.
+TsneResult tsne(const Matrix& X, const TsneConfig& cfg = {}, const Progress& progress = {},
+                const TsneCallback& onIteration = {}, int callbackEvery = 1);
+
+} // namespace atlas

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/progress.h"
+#include "engine/core/types.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace atlas {
+
+/// Initial layout of UMAP (umap-learn `init`).
+enum class UmapInit {
+    /// Eigenvectors 2..components+1 of the normalised Laplacian of the fuzzy graph, scaled
+    /// to max |x| = 10, plus N(0, 1e-4) noise (umap-learn "spectral"). Falls back to Random
+    /// (recorded in UmapResult::initFallback / initMessage) when the graph is disconnected
+    /// or the eigensolver does not converge.
+    Spectral,
+    /// Uniform in [-10, 10) per coordinate (umap-learn "random").
+    Random,
+};
+
+/// Options for UMAP (McInnes, Healy & Melville 2018, arXiv:1802.03426). Defaults are
+/// umap-learn 0.5.3's UMAP defaults with metric "euclidean"; each field names the umap-learn
+/// parameter it mirrors.
+struct UmapConfig {
+    /// Output dimensions, in [1, 64] (n_components).
+    int components = 2;
+    /// Neighbourhood size including the point itself, >= 2 (n_neighbors). Reduced to
+    /// n - 1 (at least 2) for small inputs, as umap-learn does (recorded in notes).
+    int neighbours = 15;
+    /// Minimum distance between embedded points, in [0, spread] (min_dist).
+    double minDist = 0.1;
+    /// Scale of the embedded points, > 0 (spread).
+    double spread = 1.0;
+    /// Fuzzy union (1) versus intersection (0) when symmetrising, in [0, 1]
+    /// (set_op_mix_ratio).
+    double setOpMixRatio = 1.0;
+    /// Nearest neighbours assumed connected, >= 0 (local_connectivity).
+    double localConnectivity = 1.0;
+    /// Weight of the negative samples, >= 0 (repulsion_strength, gamma).
+    double repulsionStrength = 1.0;
+    /// Negative samples per positive sample, >= 0 (negative_sample_rate).
+    int negativeSampleRate = 5;
+    /// Initial SGD step, decaying linearly to 0, > 0 (learning_rate).
+    double learningRate = 1.0;
+    /// Optimisation epochs, >= 0 (n_epochs); 0 = umap-learn's default: 500 for n <= 10,000
+    /// points, else 200.
+    int epochs = 0;
+    /// Initial layout (init).
+    UmapInit init = UmapInit::Spectral;
+    /// Curve parameters of the low-dimensional similarity 1 / (1 + a d^(2b)) (a, b);
+    /// both 0 = fitted from spread and minDist as umap-learn's find_ab_params. Both > 0
+    /// to set them.
+    double a = 0.0;
+    double b = 0.0;
+    /// Inputs with fewer rows use exact (brute force) neighbours; larger ones an HNSW index
+    /// (umap-learn switches to NN-descent at the same size), >= 2.
+    int exactKnnMaxPoints = 4096;
+    /// Source of the initial noise, the random init and the negative samples.
+    Seed seed = 42;
+
+    /// Empty when valid; otherwise one message per problem, naming the field.
+    std::vector<std::string> validate() const;
+};
+
+/// What a per-epoch callback sees. Valid only during the call.
+struct UmapEpoch {
+    int epoch = 0;                      ///< epochs completed, 1..totalEpochs
+    int totalEpochs = 0;
+    const Matrix* embedding = nullptr;  ///< n x components, the current layout
+};
+
+/// Called after every `callbackEvery`-th epoch and after the last one; returning true stops
+/// the run (it can be resumed). Called on the thread that called run().
+using UmapCallback = std::function<bool(const UmapEpoch&)>;
+
+struct UmapResult {
+    Matrix embedding;                ///< n x components
+    int epochs = 0;                  ///< epochs run
+    int totalEpochs = 0;             ///< epochs planned (config or umap-learn default)
+    double a = 0.0, b = 0.0;         ///< curve parameters used
+    int neighbours = 0;              ///< neighbourhood size used, the point included
+    bool approximateKnn = false;     ///< neighbours from HNSW rather than exact
+    UmapInit initUsed = UmapInit::Spectral;
+    bool initFallback = false;       ///< spectral init was asked for but random was used
+    std::string initMessage;         ///< why the fallback happened (empty otherwise)
+    std::vector<std::string> notes;  ///< adaptations made for this input, in plain words
+};
+
+/// umap-learn's find_ab_params: least-squares fit (Levenberg-Marquardt) of
+/// 1 / (1 + a x^(2b)) to the target curve 1 for x < minDist, exp(-(x - minDist) / spread)
+/// otherwise, on 300 points in [0, 3 spread]. For (1.0, 0.1): a = 1.577, b = 0.895.
+/// Throws ConfigError for spread <= 0 or minDist outside [0, spread].
+std::pair<double, double> findAbParams(double spread, double minDist);
+
+/// Resumable UMAP, so that the desktop application can animate the layout:
+///
+///     Umap u(cfg);
+///     u.init(X);
+///     while (!u.finished()) { u.run(u.epoch() + 5); draw(u.embedding()); }
+///
+/// The graph, initialisation, edge sampling schedule (epochs_per_sample), gradients,
+/// clipping at 4 and learning-rate decay follow umap-learn's optimize_layout_euclidean. One
+/// deliberate difference makes threads deterministic: within an epoch every vertex reads the
+/// other vertices' positions as they were at the start of the epoch (its own position is
+/// updated as it goes), the moves of the tail vertices are buffered per edge and added in
+/// edge order after the epoch, and the negative samples come from a random stream keyed by
+/// (seed, epoch, vertex). Hence a fixed seed gives bit-identical output for ANY thread count,
+/// and run(200) followed by run() equals a single run().
+/// Not thread-safe: one thread drives an object (the work inside is OpenMP-parallel).
+class Umap {
+public:
+    /// Throws ConfigError for an invalid cfg.
+    explicit Umap(UmapConfig cfg = {});
+
+    /// Nearest neighbours, fuzzy simplicial set, edge schedule and initial layout; resets any
+    /// previous run. Throws InputError for fewer than 3 rows, no columns or non-finite
+    /// values; Cancelled at a safe point.
+    void init(const Matrix& X, const Progress& progress = {});
+
+    /// Runs epochs until `untilEpoch` are complete in total (< 0: all) or the callback
+    /// returns true; returns the epochs complete. Throws std::logic_error before init(),
+    /// Cancelled between epochs, NumericalError if the layout becomes non-finite.
+    int run(int untilEpoch = -1, const UmapCallback& onEpoch = {}, int callbackEvery = 1,
+            const Progress& progress = {});
+
+    /// The current layout, n x components.
+    const Matrix& embedding() const;
+    int epoch() const noexcept { return m_epoch; }
+    int totalEpochs() const noexcept { return m_totalEpochs; }
+    bool finished() const noexcept { return m_ready && m_epoch >= m_totalEpochs; }
+    const UmapConfig& config() const noexcept { return m_cfg; }
+    UmapResult result() const;
+
+private:
+    void spectralInit(Eigen::Index n);
+    void runEpoch(int n);
+
+    UmapConfig m_cfg;
+    bool m_ready = false;
+    int m_epoch = 0;
+    int m_totalEpochs = 0;
+    int m_dim = 2;
+    double m_a = 0.0, m_b = 0.0;
+    int m_neighbours = 0;
+    bool m_approximate = false;
+    UmapInit m_initUsed = UmapInit::Spectral;
+    bool m_initFallback = false;
+    std::string m_initMessage;
+    std::vector<std::string> m_notes;
+    std::uint64_t m_streamBase = 0;
+    // Fuzzy graph in CSR form, rows = heads (both directions of every edge are stored).
+    std::vector<long> m_rowPtr;
+    std::vector<int> m_col;
+    std::vector<double> m_weight;
+    // Edges grouped by tail, in edge order, for applying the buffered tail moves.
+    std::vector<long> m_inPtr;
+    std::vector<long> m_inEdge;
+    // Sampling schedule (umap-learn epochs_per_sample and its counters).
+    std::vector<double> m_epochsPerSample, m_nextSample, m_epochsPerNeg, m_nextNeg;
+    std::vector<int> m_sampledAt;
+    std::vector<double> m_tailDelta;
+    std::vector<double> m_pos;     // n x dim, row-major
+    std::vector<double> m_snapshot;
+    mutable Matrix m_view;
+    mutable bool m_viewStale = true;
+};
+
+/// One-shot UMAP: Umap(cfg), init(X), run(). See Umap for the callback and thread rules.
+UmapResult umap(const Matrix& X, const UmapConfig& cfg = {}, const Progress& progress = {},
+                const UmapCallback& onEpoch = {}, int callbackEvery = 1);
+
+} // namespace atlas

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/features/tfidf.h"
+
+#include "engine/core/error.h"
+#include "engine/features/unicode.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace atlas {
+namespace {
+
+bool isAscii(std::string_view s) noexcept
+{
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return false;
+    return true;
+}
+
+bool asciiWord(unsigned char c) noexcept
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           c == '_';
+}
+
+// Calls emit(token) for every maximal run of >= 2 word characters: the matches of
+// re.findall(r"(?u)\b\w\w+\b", text), since \w\w+ is greedy and both ends sit on \b.
+template <class Emit>
+void forEachToken(std::string_view document, bool lowercase, Emit&& emit)
+{
+    if (isAscii(document)) {
+        std::string token;
+        std::size_t i = 0;
+        const std::size_t n = document.size();
+        while (i < n) {
+            while (i < n && !asciiWord(static_cast<unsigned char>(document[i])))
+                ++i;
+            const std::size_t begin = i;
+            while (i < n && asciiWord(static_cast<unsigned char>(document[i])))
+                ++i;
+            if (i - begin >= 2) {
+                token.assign(document.data() + begin, i - begin);
+                if (lowercase)
+                    for (char& c : token)
+                        if (c >= 'A' && c <= 'Z')
+                            c = char(c + 32);
+                emit(token);
+            }
+        }
+        return;
+    }
+    // Lowering happens on the whole text before tokenising, as in sklearn: it can change the
+    // length (U+0130) and the final-sigma rule looks across token boundaries.
+    std::u32string text = decodeUtf8(document);
+    if (lowercase)
+        text = pythonLower(text);
+    std::string token;
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        while (i < n && !isWordCharacter(text[i]))
+            ++i;
+        const std::size_t begin = i;
+        while (i < n && isWordCharacter(text[i]))
+            ++i;
+        if (i - begin >= 2) {
+            token.clear();
+            for (std::size_t k = begin; k < i; ++k)
+                appendUtf8(token, text[k]);
+            emit(token);
+        }
+    }
+}
+
+// numpy 1.24's np.argsort(kind='quicksort') for int64 (npysort/quicksort.cpp, aquicksort_ with
+// its heapsort fallback): an introsort that is not stable, so the order of equal values is
+// the algorithm's own. scikit-learn's max_features cut is argsort(-counts)[:max_features]
+// over the alphabetically sorted vocabulary; reproducing the sort step by step keeps exactly
+// the terms sklearn keeps when several share the count at the cut-off.
+void numpyHeapArgsort(const std::vector<long long>& v, std::size_t* tosort, std::ptrdiff_t n)
+{
+    std::size_t* a = tosort - 1;   // 1-based heap indexing, as in numpy
+    std::size_t tmp;
+    std::ptrdiff_t i, j, l;
+    for (l = n >> 1; l > 0; --l) {
+        tmp = a[l];
+        for (i = l, j = l << 1; j <= n;) {
+            if (j < n && v[a[j]] < v[a[j + 1]])
+                j += 1;
+            if (v[tmp] < v[a[j]]) {
+                a[i] = a[j];
+                i = j;
+                j += j;
+            } else {
+                break;
+            }
+        }
+        a[i] = tmp;
+    }
+    for (; n > 1;) {
+        tmp = a[n];
+        a[n] = a[1];
+        n -= 1;
+        for (i = 1, j = 2; j <= n;) {
+            if (j < n && v[a[j]] < v[a[j + 1]])
+                j++;
+            if (v[tmp] < v[a[j]]) {
+                a[i] = a[j];
+                i = j;
+                j += j;
+            } else {
+                break;
+            }
+        }
+        a[i] = tmp;
+    }
+}
+
+std::vector<std::size_t> numpyArgsort(const std::vector<long long>& v)
+{
+    constexpr std::ptrdiff_t SmallQuicksort = 15;
+    const std::size_t num = v.size();
+    std::vector<std::size_t> order(num);
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    if (num < 2)
+        return order;
+    std::size_t* pl = order.data();
+    std::size_t* pr = pl + num - 1;
+    std::vector<std::size_t*> stack;
+    std::vector<int> depth;
+    int cdepth = 0;
+    for (std::size_t m = num; m > 1; m >>= 1)
+        ++cdepth;
+    cdepth *= 2;
+    for (;;) {
+        if (cdepth < 0) {
+            numpyHeapArgsort(v, pl, pr - pl + 1);
+        } else {
+            while (pr - pl > SmallQuicksort) {
+                std::size_t* pm = pl + ((pr - pl) >> 1);
+                if (v[*pm] < v[*pl])
+                    std::swap(*pm, *pl);
+                if (v[*pr] < v[*pm])
+                    std::swap(*pr, *pm);
+                if (v[*pm] < v[*pl])
+                    std::swap(*pm, *pl);
+                const long long vp = v[*pm];
+                std::size_t* pi = pl;
+                std::size_t* pj = pr - 1;
+                std::swap(*pm, *pj);
+                for (;;) {
+                    do
+                        ++pi;
+                    while (v[*pi] < vp);
+                    do
+                        --pj;
+                    while (vp < v[*pj]);
+                    if (pi >= pj)
+                        break;
+                    std::swap(*pi, *pj);
+                }
+                std::swap(*pi, *(pr - 1));
+                if (pi - pl < pr - pi) {   // push the larger partition
+                    stack.push_back(pi + 1);
+                    stack.push_back(pr);
+                    pr = pi - 1;
+                } else {
+                    stack.push_back(pl);
+                    stack.push_back(pi - 1);
+                    pl = pi + 1;
+                }
+                depth.push_back(--cdepth);
+            }
+            for (std::size_t* pi = pl + 1; pi <= pr; ++pi) {   // insertion sort
+                const std::size_t vi = *pi;
+                const long long vv = v[vi];
+                std::size_t* pj = pi;
+                std::size_t* pk = pi - 1;
+                while (pj > pl && vv < v[*pk])
+                    *pj-- = *pk--;
+                *pj = vi;
+            }
+        }
+        if (stack.empty())
+            break;
+        pr = stack.back();
+        stack.pop_back();
+        pl = stack.back();
+        stack.pop_back();
+        cdepth = depth.back();
+        depth.pop_back();
+    }
+    return order;
+}
+
+} // namespace
+
+namespace detail {
+
+std::vector<std::size_t> numpyQuicksortArgsort(const std::vector<long long>& values)
+{
+    return numpyArgsort(values);
+}
+
+} // namespace detail
+
+std::vector<std::string> TfidfConfig::validate() const
+{
+    std::vector<std::string> problems;
+    check(problems, maxFeatures >= 0, "TfidfConfig", "maxFeatures", "must be >= 0 (0 = unlimited)",
+          maxFeatures);
+    return problems;
+}
+
+std::vector<std::string> tfidfTokens(std::string_view document, bool lowercase)
+{
+    std::vector<std::string> tokens;
+    forEachToken(document, lowercase, [&](const std::string& t) { tokens.push_back(t); });
+    return tokens;
+}
+
+TfidfVectorizer::TfidfVectorizer(const TfidfConfig& cfg) : m_cfg(cfg)
+{
+    requireValid(m_cfg.validate());
+}
+
+int TfidfVectorizer::column(std::string_view term) const
+{
+    // The vocabulary is sorted by code point, which for UTF-8 is byte order (char_traits<char>
+    // compares as unsigned char).
+    const auto it = std::lower_bound(m_vocabulary.begin(), m_vocabulary.end(), term);
+    return (it != m_vocabulary.end() && *it == term) ? int(it - m_vocabulary.begin()) : -1;
+}
+
+void TfidfVectorizer::fit(const std::vector<std::string>& documents)
+{
+    fitTransform(documents);
+}
+
+Matrix TfidfVectorizer::fitTransform(const std::vector<std::string>& documents)
+{
+    // Pass 1: ids in order of first appearance, one bag of (id, count) per document.
+    std::unordered_map<std::string, int> idOf;
+    std::vector<const std::string*> termOfId;
+    std::vector<Bag> bags(documents.size());
+    std::vector<int> ids;
+    for (std::size_t d = 0; d < documents.size(); ++d) {
+        ids.clear();
+        forEachToken(documents[d], m_cfg.lowercase, [&](const std::string& token) {
+            auto [it, inserted] = idOf.try_emplace(token, int(termOfId.size()));
+            if (inserted)
+                termOfId.push_back(&it->first);   // node-based map: the key does not move
+            ids.push_back(it->second);
+        });
+        std::sort(ids.begin(), ids.end());
+        Bag& bag = bags[d];
+        for (std::size_t k = 0; k < ids.size();) {
+            std::size_t e = k;
+            while (e < ids.size() && ids[e] == ids[k])
+                ++e;
+            bag.emplace_back(ids[k], int(e - k));
+            k = e;
+        }
+    }
+    const std::size_t terms = termOfId.size();
+    if (terms == 0)
+        throw InputError("TF-IDF: empty vocabulary: none of the " +
+                         std::to_string(documents.size()) +
+                         " documents contains a word of two or more letters or digits");
+
+    std::vector<long long> count(terms, 0);
+    std::vector<int> df(terms, 0);
+    for (const Bag& bag : bags)
+        for (const auto& [id, c] : bag) {
+            count[std::size_t(id)] += c;
+            ++df[std::size_t(id)];
+        }
+
+    // Terms in code point order, as sklearn's _sort_features; then its _limit_features:
+    // argsort(-count)[:max_features] with numpy's unstable quicksort.
+    std::vector<int> order(terms);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return *termOfId[std::size_t(a)] < *termOfId[std::size_t(b)];
+    });
+    std::size_t keep = terms;
+    if (m_cfg.maxFeatures > 0 && terms > std::size_t(m_cfg.maxFeatures)) {
+        keep = std::size_t(m_cfg.maxFeatures);
+        std::vector<long long> negated(terms);
+        for (std::size_t k = 0; k < terms; ++k)
+            negated[k] = -count[std::size_t(order[k])];
+        std::vector<std::size_t> best = numpyArgsort(negated);
+        best.resize(keep);
+        std::sort(best.begin(), best.end());   // back to code point order
+        std::vector<int> kept(keep);
+        for (std::size_t k = 0; k < keep; ++k)
+            kept[k] = order[best[k]];
+        order = std::move(kept);
+    }
+
+    std::vector<int> columnOfId(terms, -1);
+    m_vocabulary.assign(keep, {});
+    m_documentFrequency.assign(keep, 0);
+    m_termCount.assign(keep, 0);
+    m_idf.resize(Eigen::Index(keep));
+    const double n = double(documents.size());
+    for (std::size_t c = 0; c < keep; ++c) {
+        const std::size_t id = std::size_t(order[c]);
+        columnOfId[id] = int(c);
+        m_vocabulary[c] = *termOfId[id];
+        m_documentFrequency[c] = df[id];
+        m_termCount[c] = count[id];
+        // sklearn: idf = log(n_samples / df) + 1 with both incremented by smooth_idf.
+        const double s = m_cfg.smoothIdf ? 1.0 : 0.0;
+        m_idf[Eigen::Index(c)] = std::log((n + s) / (double(df[id]) + s)) + 1.0;
+    }
+    m_columnOf.clear();
+    m_columnOf.reserve(keep);
+    for (std::size_t c = 0; c < keep; ++c)
+        m_columnOf.emplace(m_vocabulary[c], int(c));
+    m_fullVocabularySize = terms;
+    m_fitted = true;
+
+    for (Bag& bag : bags) {
+        Bag mapped;
+        mapped.reserve(bag.size());
+        for (const auto& [id, c] : bag)
+            if (const int col = columnOfId[std::size_t(id)]; col >= 0)
+                mapped.emplace_back(col, c);
+        std::sort(mapped.begin(), mapped.end());
+        bag = std::move(mapped);
+    }
+    return weigh(bags);
+}
+
+Matrix TfidfVectorizer::transform(const std::vector<std::string>& documents) const
+{
+    if (!m_fitted)
+        throw std::logic_error("TfidfVectorizer::transform() called before fit()");
+    std::vector<Bag> bags(documents.size());
+    std::vector<int> cols;
+    for (std::size_t d = 0; d < documents.size(); ++d) {
+        cols.clear();
+        forEachToken(documents[d], m_cfg.lowercase, [&](const std::string& token) {
+            if (const auto it = m_columnOf.find(token); it != m_columnOf.end())
+                cols.push_back(it->second);
+        });
+        std::sort(cols.begin(), cols.end());
+        for (std::size_t k = 0; k < cols.size();) {
+            std::size_t e = k;
+            while (e < cols.size() && cols[e] == cols[k])
+                ++e;
+            bags[d].emplace_back(cols[k], int(e - k));
+            k = e;
+        }
+    }
+    return weigh(bags);
+}
+
+Matrix TfidfVectorizer::weigh(const std::vector<Bag>& bags) const
+{
+    Matrix X = Matrix::Zero(Eigen::Index(bags.size()), Eigen::Index(m_vocabulary.size()));
+    for (std::size_t d = 0; d < bags.size(); ++d) {
+        const Eigen::Index r = Eigen::Index(d);
+        double sumSquares = 0.0;
+        for (const auto& [col, c] : bags[d]) {
+            // sklearn: log(tf) + 1 in place for sublinear_tf, then X @ diag(idf).
+            const double tf = m_cfg.sublinearTf ? std::log(double(c)) + 1.0 : double(c);
+            const double v = tf * m_idf[col];
+            X(r, col) = v;
+            sumSquares += v * v;
+        }
+        if (m_cfg.l2Normalise && sumSquares > 0.0) {
+            // Divide rather than multiply by the reciprocal, as sklearn's
+            // inplace_csr_row_normalize_l2 does, to stay within an ulp of it.
+            const double norm = std::sqrt(sumSquares);
+            for (const auto& [col, c] : bags[d])
+                X(r, col) /= norm;
+        }
+    }
+    return X;
+}
+
+} // namespace atlas

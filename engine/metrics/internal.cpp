@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// GCC 12 reports a false -Wmaybe-uninitialized inside its own AVX-512 intrinsics when it
+// inlines Eigen's matrix-product kernel under -march=native (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include "engine/metrics/internal.h"
+
+
+#include "engine/core/error.h"
+#include "engine/core/parallel.h"
+#include "engine/metrics/summation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <vector>
+
+namespace atlas {
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Labels mapped to 0..k-1 in ascending order of value (sklearn's LabelEncoder).
+struct Encoded {
+    int k = 0;
+    std::vector<int> index;
+    std::vector<Eigen::Index> counts;
+};
+
+Encoded encodeChecked(const Matrix& X, const Labels& labels, const char* metric)
+{
+    if (labels.size() != X.rows())
+        throw InputError(std::string(metric) + ": " + std::to_string(labels.size()) +
+                         " labels for " + std::to_string(X.rows()) + " points");
+    if (!X.allFinite())
+        throw InputError(std::string(metric) + ": the points contain NaN or infinite values");
+    std::vector<int> values(labels.data(), labels.data() + labels.size());
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    Encoded e;
+    e.k = int(values.size());
+    e.index.resize(std::size_t(labels.size()));
+    e.counts.assign(values.size(), 0);
+    for (Eigen::Index i = 0; i < labels.size(); ++i) {
+        const int c =
+            int(std::lower_bound(values.begin(), values.end(), labels[i]) - values.begin());
+        e.index[std::size_t(i)] = c;
+        ++e.counts[std::size_t(c)];
+    }
+    return e;
+}
+
+bool validLabelCount(const Encoded& e, Eigen::Index n) { return e.k >= 2 && e.k <= n - 1; }
+
+/// Per-cluster means, summing rows in order as numpy's mean(axis=0) does.
+Matrix clusterMeans(const Matrix& X, const Encoded& e)
+{
+    Matrix means = Matrix::Zero(e.k, X.cols());
+    for (Eigen::Index i = 0; i < X.rows(); ++i)
+        means.row(e.index[std::size_t(i)]) += X.row(i);
+    for (int c = 0; c < e.k; ++c)
+        means.row(c) /= double(e.counts[std::size_t(c)]);
+    return means;
+}
+
+constexpr Eigen::Index SilhouetteBlock = 64;   // points per parallel work item
+constexpr Eigen::Index SilhouetteChunk = 2048;  // other points per distance tile
+
+} // namespace
+
+Vector silhouetteSamples(const Matrix& X, const Labels& labels, const Progress& progress)
+{
+    const Encoded e = encodeChecked(X, labels, "silhouette");
+    const Eigen::Index n = X.rows();
+    if (!validLabelCount(e, n))
+        return Vector::Constant(n, NaN);
+
+    // Points sorted by cluster (stable), so that each cluster's distances are one contiguous
+    // segment of a column of the distance block.
+    std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), Eigen::Index(0));
+    std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
+        return e.index[std::size_t(a)] < e.index[std::size_t(b)];
+    });
+    std::vector<Eigen::Index> offset(std::size_t(e.k) + 1, 0);
+    for (int c = 0; c < e.k; ++c)
+        offset[std::size_t(c) + 1] = offset[std::size_t(c)] + e.counts[std::size_t(c)];
+    Matrix Xs(n, X.cols());
+    for (Eigen::Index i = 0; i < n; ++i)
+        Xs.row(i) = X.row(order[std::size_t(i)]);
+    const Vector sq = Xs.rowwise().squaredNorm();
+    std::vector<int> clusterOf(static_cast<std::size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i)
+        clusterOf[std::size_t(i)] = e.index[std::size_t(order[std::size_t(i)])];
+
+    Vector sil(n);
+    const Eigen::Index blocks = (n + SilhouetteBlock - 1) / SilhouetteBlock;
+    std::atomic<Eigen::Index> done{0};
+
+#pragma omp parallel
+    {
+        Matrix G;
+        Matrix sums(e.k, SilhouetteBlock);  // sums(l, c): distances of point c to cluster l
+#pragma omp for schedule(dynamic)
+        for (Eigen::Index blk = 0; blk < blocks; ++blk) {
+            if (progress.isCancelled())
+                continue;
+            const Eigen::Index b0 = blk * SilhouetteBlock;
+            const Eigen::Index bs = std::min(SilhouetteBlock, n - b0);
+            const auto rowsOfBlock = Xs.middleRows(b0, bs);
+            sums.setZero();
+            // Chunks of other points keep the distance tile in cache; chunk boundaries are
+            // fixed, so the summation order does not depend on the thread count.
+            for (Eigen::Index j0 = 0; j0 < n; j0 += SilhouetteChunk) {
+                const Eigen::Index js = std::min(SilhouetteChunk, n - j0);
+                // G(j, c) = x_(j0+j) . x_(b0+c); column c holds point b0+c's distances.
+                G.noalias() = Xs.middleRows(j0, js) * rowsOfBlock.transpose();
+                for (Eigen::Index c = 0; c < bs; ++c) {
+                    const Eigen::Index i = b0 + c;
+                    auto d = G.col(c).array();
+                    d = (sq.segment(j0, js).array() + sq[i] - 2.0 * d).max(0.0).sqrt();
+                    if (i >= j0 && i < j0 + js)
+                        d[i - j0] = 0.0;
+                    for (int l = 0; l < e.k; ++l) {
+                        const Eigen::Index lo = std::max(offset[std::size_t(l)], j0);
+                        const Eigen::Index hi = std::min(offset[std::size_t(l) + 1], j0 + js);
+                        if (lo < hi)
+                            sums(l, c) += d.segment(lo - j0, hi - lo).sum();
+                    }
+                }
+            }
+            for (Eigen::Index c = 0; c < bs; ++c) {
+                const Eigen::Index i = b0 + c;
+                const int own = clusterOf[std::size_t(i)];
+                const Eigen::Index ownCount = e.counts[std::size_t(own)];
+                const double a = sums(own, c) / double(ownCount - 1);
+                double b = std::numeric_limits<double>::infinity();
+                for (int l = 0; l < e.k; ++l)
+                    if (l != own)
+                        b = std::min(b, sums(l, c) / double(e.counts[std::size_t(l)]));
+                double s = (b - a) / std::max(a, b);
+                // sklearn: a = 0/0 for singletons and 0/0 for a = b = 0 become 0 (nan_to_num).
+                if (ownCount == 1 || std::isnan(s))
+                    s = 0.0;
+                sil[order[std::size_t(i)]] = s;
+            }
+            const Eigen::Index finished = ++done;
+            if (threadIndex() == 0)
+                progress.report(double(finished) / double(blocks), "silhouette");
+        }
+    }
+    progress.throwIfCancelled();
+    progress.report(1.0, "silhouette");
+    return sil;
+}
+
+double silhouetteScore(const Matrix& X, const Labels& labels, const Progress& progress)
+{
+    const Vector s = silhouetteSamples(X, labels, progress);
+    if (s.size() == 0 || std::isnan(s[0]))
+        return NaN;
+    return detail::pairwiseSum(s.data(), std::size_t(s.size())) / double(s.size());
+}
+
+double calinskiHarabaszScore(const Matrix& X, const Labels& labels)
+{
+    const Encoded e = encodeChecked(X, labels, "Calinski-Harabasz");
+    const Eigen::Index n = X.rows();
+    if (!validLabelCount(e, n))
+        return NaN;
+    RowVector mean = RowVector::Zero(X.cols());
+    for (Eigen::Index i = 0; i < n; ++i)
+        mean += X.row(i);
+    mean /= double(n);
+    const Matrix means = clusterMeans(X, e);
+
+    // Within-cluster squared deviations, gathered per cluster in row order then summed
+    // pairwise as np.sum over the cluster's block does.
+    std::vector<std::vector<double>> within(std::size_t(e.k));
+    for (int c = 0; c < e.k; ++c)
+        within[std::size_t(c)].reserve(std::size_t(e.counts[std::size_t(c)] * X.cols()));
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const int c = e.index[std::size_t(i)];
+        for (Eigen::Index f = 0; f < X.cols(); ++f) {
+            const double v = X(i, f) - means(c, f);
+            within[std::size_t(c)].push_back(v * v);
+        }
+    }
+    double extra = 0.0, intra = 0.0;
+    std::vector<double> between(std::size_t(X.cols()));
+    for (int c = 0; c < e.k; ++c) {
+        for (Eigen::Index f = 0; f < X.cols(); ++f) {
+            const double v = means(c, f) - mean[f];
+            between[std::size_t(f)] = v * v;
+        }
+        extra += double(e.counts[std::size_t(c)]) *
+                 detail::pairwiseSum(between.data(), between.size());
+        intra += detail::pairwiseSum(within[std::size_t(c)].data(), within[std::size_t(c)].size());
+    }
+    if (intra == 0.0)
+        return 1.0;
+    return extra * double(n - e.k) / (intra * (double(e.k) - 1.0));
+}
+
+double daviesBouldinScore(const Matrix& X, const Labels& labels)
+{
+    const Encoded e = encodeChecked(X, labels, "Davies-Bouldin");
+    const Eigen::Index n = X.rows();
+    if (!validLabelCount(e, n))
+        return NaN;
+    const Matrix centroids = clusterMeans(X, e);
+
+    std::vector<std::vector<double>> dist(std::size_t(e.k));
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const int c = e.index[std::size_t(i)];
+        dist[std::size_t(c)].push_back((X.row(i) - centroids.row(c)).norm());
+    }
+    Vector intra(e.k);
+    for (int c = 0; c < e.k; ++c)
+        intra[c] = detail::pairwiseSum(dist[std::size_t(c)].data(), dist[std::size_t(c)].size()) /
+                   double(dist[std::size_t(c)].size());
+    Matrix centroidDist(e.k, e.k);
+    for (int a = 0; a < e.k; ++a)
+        for (int b = 0; b < e.k; ++b)
+            centroidDist(a, b) = a == b ? 0.0 : (centroids.row(a) - centroids.row(b)).norm();
+
+    // np.allclose(x, 0): |x| <= 1e-8 everywhere.
+    if ((intra.array().abs() <= 1e-8).all() || (centroidDist.array().abs() <= 1e-8).all())
+        return 0.0;
+    std::vector<double> scores(std::size_t(e.k));
+    for (int a = 0; a < e.k; ++a) {
+        double best = -std::numeric_limits<double>::infinity();
+        for (int b = 0; b < e.k; ++b) {
+            const double dab = centroidDist(a, b) == 0.0 ? std::numeric_limits<double>::infinity()
+                                                         : centroidDist(a, b);
+            best = std::max(best, (intra[a] + intra[b]) / dab);
+        }
+        scores[std::size_t(a)] = best;
+    }
+    return detail::pairwiseSum(scores.data(), scores.size()) / double(e.k);
+}
+
+} // namespace atlas

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/types.h"
+#include "engine/models/autoencoder.h"
+#include "engine/models/pca.h"
+#include "engine/models/vae.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <variant>
+
+namespace atlas {
+
+/// Which model a file holds.
+enum class ModelKind : std::uint32_t { Pca = 1, Autoencoder = 2, Vae = 3 };
+
+/// Version of the model file format written by this build; only this version is read.
+inline constexpr std::uint32_t ModelFormatVersion = 1;
+
+/// Model file layout (all integers and floats little-endian, IEEE 754):
+///   bytes 0-7    magic "MATLMODL"
+///   u32          format version (ModelFormatVersion)
+///   u32          ModelKind
+///   u64          payload size in bytes
+///   payload      the config, the trained state (weights as float32 exactly as trained, PCA
+///                in float64), the training history, then an optional latent-code matrix
+///   u32          CRC-32 (IEEE 802.3 / zlib polynomial) of the payload
+/// Matrices are stored as u64 rows, u64 cols, then the values row by row.
+
+/// Writes a trained model, optionally with latent codes (e.g. the collection's codes, so a
+/// map can be redrawn without re-encoding). Throws InputError when the model is not fitted or
+/// the file cannot be written (the message names the file).
+void saveModel(const std::filesystem::path& file, const Pca& model, const Matrix* codes = nullptr);
+void saveModel(const std::filesystem::path& file, const Autoencoder& model,
+               const Matrix* codes = nullptr);
+void saveModel(const std::filesystem::path& file, const Vae& model, const Matrix* codes = nullptr);
+
+/// A model read back from a file.
+struct LoadedModel {
+    ModelKind kind = ModelKind::Pca;
+    std::variant<Pca, Autoencoder, Vae> model;
+    std::optional<Matrix> codes; ///< the latent codes stored with the model, if any
+};
+
+/// Reads a model file. Throws InputError, with the file name and the reason in plain words,
+/// for a missing/unreadable file, a foreign file (wrong magic), another format version, an
+/// unknown model kind, a truncated or damaged file (size or checksum mismatch) and
+/// inconsistent contents. Never crashes on arbitrary bytes. encode() of the loaded model is
+/// bit-identical to the saved one's.
+LoadedModel loadModel(const std::filesystem::path& file);
+
+/// loadModel() for one expected kind; InputError when the file holds another kind.
+Pca loadPca(const std::filesystem::path& file);
+Autoencoder loadAutoencoder(const std::filesystem::path& file);
+Vae loadVae(const std::filesystem::path& file);
+
+} // namespace atlas

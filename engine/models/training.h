@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Shared training vocabulary of the neural representation models (Autoencoder, Vae).
+
+#include "engine/core/types.h"
+
+#include <functional>
+
+namespace atlas {
+
+/// What one finished epoch reports. Losses are means over the epoch's samples (each
+/// mini-batch's mean loss weighted by its size, as Keras reports them).
+struct EpochReport {
+    int epoch = 0;             ///< 1-based
+    int epochs = 0;            ///< configured total
+    double loss = 0.0;         ///< the optimised objective: reconstruction + klWeight * KL term
+    double reconstruction = 0.0; ///< reconstruction part (see each model's loss scale)
+    double kl = 0.0;           ///< KL(q(z|x) || N(0, I)) summed over latent dims, nats; 0 for AE
+    double klWeight = 0.0;     ///< KL weight in effect at the end of the epoch (warm-up); 0 for AE
+};
+
+/// Called after every epoch on the thread that called fit(); return true to stop training
+/// early (ensmallen's convention). The model keeps the weights of the last finished epoch.
+using EpochCallback = std::function<bool(const EpochReport&)>;
+
+/// Number of latent dimensions whose variance over the rows of `codes` (population variance,
+/// numpy's var) exceeds `threshold`. Used to detect posterior collapse: a collapsed VAE
+/// dimension encodes every input to the same mu. Returns 0 for fewer than 2 rows.
+int activeDimensions(const Matrix& codes, double threshold = 0.01);
+
+} // namespace atlas

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/pipeline/pipeline.h"
+
+#include "engine/core/error.h"
+#include "engine/core/parallel.h"
+#include "engine/models/autoencoder.h"
+#include "engine/models/pca.h"
+#include "engine/models/vae.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace atlas {
+
+const char* representationKey(Representation r)
+{
+    switch (r) {
+    case Representation::Pca: return "pca";
+    case Representation::Autoencoder: return "ae";
+    case Representation::Vae: return "vae";
+    case Representation::BetaVae: return "betavae";
+    case Representation::Cvae: return "cvae";
+    }
+    return "?";
+}
+
+const char* representationName(Representation r)
+{
+    switch (r) {
+    case Representation::Pca: return "PCA";
+    case Representation::Autoencoder: return "Autoencoder";
+    case Representation::Vae: return "VAE";
+    case Representation::BetaVae: return "β-VAE";
+    case Representation::Cvae: return "CVAE";
+    }
+    return "?";
+}
+
+const char* clusteringKey(Clustering c)
+{
+    switch (c) {
+    case Clustering::KMeans: return "kmeans";
+    case Clustering::Agglomerative: return "agglomerative";
+    case Clustering::Dbscan: return "dbscan";
+    }
+    return "?";
+}
+
+const char* clusteringName(Clustering c)
+{
+    switch (c) {
+    case Clustering::KMeans: return "KMeans";
+    case Clustering::Agglomerative: return "Agglomerative (Ward)";
+    case Clustering::Dbscan: return "DBSCAN";
+    }
+    return "?";
+}
+
+const char* mapKey(MapKind m) { return m == MapKind::Tsne ? "tsne" : "umap"; }
+const char* mapName(MapKind m) { return m == MapKind::Tsne ? "t-SNE" : "UMAP"; }
+
+const ClusteringResult* RepresentationResult::clustering(Clustering c) const
+{
+    for (const ClusteringResult& r : clusterings)
+        if (r.kind == c)
+            return &r;
+    return nullptr;
+}
+
+const MapResult* RepresentationResult::map(MapKind m) const
+{
+    for (const MapResult& r : maps)
+        if (r.kind == m)
+            return &r;
+    return nullptr;
+}
+
+const RepresentationResult* RunResult::representation(Representation r) const
+{
+    for (const RepresentationResult& x : representations)
+        if (x.kind == r)
+            return &x;
+    return nullptr;
+}
+
+std::vector<std::string> PipelineConfig::validate() const
+{
+    std::vector<std::string> p = data.validate();
+    check(p, !representations.empty(), "PipelineConfig", "representations",
+          "choose at least one", representations.size());
+    check(p, latentDim >= 1 && latentDim <= 1024, "PipelineConfig", "latentDim",
+          "must be in [1, 1024]", latentDim);
+    check(p, epochs >= 1 && epochs <= 100000, "PipelineConfig", "epochs",
+          "must be in [1, 100000]", epochs);
+    check(p, batchSize >= 1, "PipelineConfig", "batchSize", "must be >= 1", batchSize);
+    check(p, !hidden.empty(), "PipelineConfig", "hidden", "needs at least one layer",
+          hidden.size());
+    for (int w : hidden)
+        check(p, w >= 1, "PipelineConfig", "hidden", "every width must be >= 1", w);
+    check(p, learningRate > 0.0, "PipelineConfig", "learningRate", "must be > 0", learningRate);
+    check(p, vaeBeta >= 0.0, "PipelineConfig", "vaeBeta", "must be >= 0", vaeBeta);
+    check(p, betaVaeBeta > 0.0, "PipelineConfig", "betaVaeBeta", "must be > 0", betaVaeBeta);
+    check(p, klWarmupEpochs >= 0, "PipelineConfig", "klWarmupEpochs", "must be >= 0",
+          klWarmupEpochs);
+    check(p, freeBits >= 0.0, "PipelineConfig", "freeBits", "must be >= 0", freeBits);
+    check(p, clusters >= 2, "PipelineConfig", "clusters", "must be >= 2", clusters);
+    check(p, dbscanEps >= 0.0, "PipelineConfig", "dbscanEps", "must be >= 0 (0 = automatic)",
+          dbscanEps);
+    check(p, dbscanMinSamples >= 0, "PipelineConfig", "dbscanMinSamples",
+          "must be >= 0 (0 = automatic)", dbscanMinSamples);
+    check(p, threads >= 0, "PipelineConfig", "threads", "must be >= 0 (0 = all cores)", threads);
+    if (maps) {
+        for (std::string& s : tsne.validate())
+            p.push_back(std::move(s));
+        for (std::string& s : umap.validate())
+            p.push_back(std::move(s));
+    }
+    return p;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// "1.0", "4.0", "2.5": the seed's method names print β with at least one decimal.
+std::string betaText(double beta)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", beta);
+    if (std::abs(std::strtod(buf, nullptr) - beta) > 1e-12)
+        std::snprintf(buf, sizeof buf, "%g", beta);
+    return buf;
+}
+
+std::string methodName(Representation r, const PipelineConfig& cfg)
+{
+    switch (r) {
+    case Representation::Vae: return "vae_beta" + betaText(cfg.vaeBeta);
+    case Representation::BetaVae: return "betavae_beta" + betaText(cfg.betaVaeBeta);
+    default: return representationKey(r);
+    }
+}
+
+// Seeds of the stages, derived from the run's seed so that changing one model's settings
+// does not change another's random stream.
+Seed stageSeed(Seed seed, Representation r, int salt)
+{
+    return seed * 1000003ULL + Seed(int(r)) * 101ULL + Seed(salt);
+}
+
+template <class Config>
+void fillTraining(Config& c, const PipelineConfig& cfg, Representation r)
+{
+    c.hidden = cfg.hidden;
+    c.latent = cfg.latentDim;
+    c.epochs = cfg.epochs;
+    c.batchSize = cfg.batchSize;
+    c.learningRate = cfg.learningRate;
+    c.seed = stageSeed(cfg.seed, r, 1);
+}
+
+// CVAE conditions: the dataset's label index; tracks without a label share one extra class.
+Labels conditionLabels(const Dataset& ds)
+{
+    Labels c = ds.labels;
+    const int unlabelled = int(ds.labelNames.size());
+    for (Eigen::Index i = 0; i < c.size(); ++i)
+        if (c(i) < 0)
+            c(i) = unlabelled;
+    return c;
+}
+
+void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig& cfg,
+           const Progress& progress, const PipelineObserver& observer)
+{
+    const Matrix& X = run.dataset.hybrid;
+    const auto onEpoch = [&](const EpochReport& e) {
+        if (observer.epoch)
+            observer.epoch(rep.kind, e);
+        return false;
+    };
+    switch (rep.kind) {
+    case Representation::Pca: {
+        const int maxComponents = int(std::min(X.rows(), X.cols()));
+        PcaConfig pc;
+        pc.components = std::min(cfg.latentDim, maxComponents);
+        Pca pca(pc);
+        rep.codes = pca.fitTransform(X);
+        rep.explainedVarianceRatio = pca.explainedVarianceRatio();
+        break;
+    }
+    case Representation::Autoencoder: {
+        AutoencoderConfig ac;
+        fillTraining(ac, cfg, rep.kind);
+        Autoencoder ae(ac);
+        ae.fit(X, progress, onEpoch);
+        rep.codes = ae.trainingCodes();
+        rep.history = ae.history();
+        break;
+    }
+    case Representation::Vae:
+    case Representation::BetaVae:
+    case Representation::Cvae: {
+        VaeConfig vc;
+        fillTraining(vc, cfg, rep.kind);
+        vc.beta = rep.kind == Representation::BetaVae ? cfg.betaVaeBeta : cfg.vaeBeta;
+        vc.klWarmupEpochs = cfg.klWarmupEpochs;
+        vc.freeBits = cfg.freeBits;
+        vc.conditional = rep.kind == Representation::Cvae;
+        Vae vae(vc);
+        if (vc.conditional) {
+            if (!run.dataset.hasLabels())
+                throw InputError("the conditional VAE needs labels (a genre or label for the "
+                                 "tracks), and this collection has none");
+            vae.fit(X, conditionLabels(run.dataset), progress, onEpoch);
+        } else {
+            vae.fit(X, progress, onEpoch);
+        }
+        rep.codes = vae.trainingCodes();
+        rep.history = vae.history();
+        break;
+    }
+    }
+    rep.activeDimensions = activeDimensions(rep.codes);
+}
+
+ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
+                         const PipelineConfig& cfg, Representation r, const Progress& progress)
+{
+    ClusteringResult c;
+    c.kind = kind;
+    const auto start = Clock::now();
+    try {
+        switch (kind) {
+        case Clustering::KMeans: {
+            KMeansConfig k;
+            k.k = cfg.clusters;
+            k.seed = stageSeed(cfg.seed, r, 2);
+            c.labels = kmeans(Z, k, progress).labels;
+            break;
+        }
+        case Clustering::Agglomerative: {
+            AgglomerativeConfig a;
+            a.k = cfg.clusters;
+            c.labels = agglomerative(Z, a, progress).labels;
+            break;
+        }
+        case Clustering::Dbscan: {
+            DbscanConfig d;
+            d.eps = cfg.dbscanEps;
+            d.minSamples = cfg.dbscanMinSamples;
+            const DbscanResult res = dbscan(Z, d, progress);
+            c.labels = res.labels;
+            c.dbscanEps = res.eps;
+            c.dbscanMinSamples = res.minSamples;
+            break;
+        }
+        }
+        c.scores = scoreClustering(Z, c.labels, truth);
+        c.ok = true;
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const std::exception& e) {
+        c.error = e.what();
+    }
+    c.seconds = secondsSince(start);
+    return c;
+}
+
+MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Representation r,
+                const Progress& progress, const PipelineObserver& observer)
+{
+    MapResult m;
+    m.kind = kind;
+    const auto start = Clock::now();
+    try {
+        if (kind == MapKind::Tsne) {
+            TsneConfig t = cfg.tsne;
+            t.seed = stageSeed(cfg.seed, r, 3);
+            TsneCallback frame;
+            if (observer.mapFrame)
+                frame = [&](const TsneIteration& it) {
+                    observer.mapFrame(r, kind, *it.embedding,
+                                      double(it.iteration) / it.totalIterations);
+                    return false;
+                };
+            TsneResult res = tsne(Z, t, progress, frame, std::max(1, observer.mapFrameEvery));
+            m.xy = std::move(res.embedding);
+            m.notes = std::move(res.notes);
+        } else {
+            UmapConfig u = cfg.umap;
+            u.seed = stageSeed(cfg.seed, r, 4);
+            UmapCallback frame;
+            if (observer.mapFrame)
+                frame = [&](const UmapEpoch& e) {
+                    observer.mapFrame(r, kind, *e.embedding, double(e.epoch) / e.totalEpochs);
+                    return false;
+                };
+            UmapResult res = umap(Z, u, progress, frame, std::max(1, observer.mapFrameEvery));
+            m.xy = std::move(res.embedding);
+            m.notes = std::move(res.notes);
+            if (res.initFallback)
+                m.notes.push_back(res.initMessage);
+        }
+        m.ok = true;
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const std::exception& e) {
+        m.error = e.what();
+    }
+    m.seconds = secondsSince(start);
+    return m;
+}
+
+} // namespace
+
+RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
+                      const Progress& progress, const PipelineObserver& observer)
+{
+    requireValid(cfg.validate());
+    ThreadScope threads(cfg.threads);
+    const auto runStart = Clock::now();
+    RunResult run;
+    run.config = cfg;
+
+    auto start = Clock::now();
+    run.dataset = buildDataset(cfg.data, diagnostics, progress.sub(0.0, 0.2, "features"));
+    run.stageSeconds["features"] = secondsSince(start);
+    if (observer.datasetReady)
+        observer.datasetReady(run.dataset);
+
+    const Labels* truth = run.dataset.hasLabels() ? &run.dataset.labels : nullptr;
+    const int reps = int(cfg.representations.size());
+    for (int i = 0; i < reps; ++i) {
+        progress.throwIfCancelled();
+        RepresentationResult rep;
+        rep.kind = cfg.representations[std::size_t(i)];
+        rep.method = methodName(rep.kind, cfg);
+        const std::string name = representationName(rep.kind);
+        const Progress slice =
+            progress.sub(0.2 + 0.8 * i / reps, 0.2 + 0.8 * (i + 1) / reps, name);
+
+        start = Clock::now();
+        try {
+            train(rep, run, cfg, slice.sub(0.0, 0.45, name + " training"), observer);
+            rep.ok = true;
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            rep.error = e.what();
+            diagnostics.add(representationKey(rep.kind), name + " unavailable: " + rep.error);
+        }
+        rep.trainSeconds = secondsSince(start);
+        run.stageSeconds[std::string(representationKey(rep.kind)) + ".train"] = rep.trainSeconds;
+
+        if (rep.ok) {
+            const int nc = int(AllClusterings.size());
+            for (int c = 0; c < nc; ++c) {
+                const Clustering kind = AllClusterings[std::size_t(c)];
+                rep.clusterings.push_back(cluster(
+                    kind, rep.codes, truth, cfg, rep.kind,
+                    slice.sub(0.45 + 0.1 * c / nc, 0.45 + 0.1 * (c + 1) / nc,
+                              name + " " + clusteringName(kind))));
+                const ClusteringResult& cr = rep.clusterings.back();
+                if (!cr.ok)
+                    diagnostics.add(rep.method + "_" + clusteringKey(kind),
+                                    std::string(clusteringName(kind)) + " failed: " + cr.error);
+                run.stageSeconds[std::string(representationKey(rep.kind)) + "." +
+                                 clusteringKey(kind)] = cr.seconds;
+            }
+            if (cfg.maps) {
+                for (int m = 0; m < int(AllMaps.size()); ++m) {
+                    const MapKind kind = AllMaps[std::size_t(m)];
+                    rep.maps.push_back(embed(kind, rep.codes, cfg, rep.kind,
+                                             slice.sub(0.55 + 0.45 * m / 2.0,
+                                                       0.55 + 0.45 * (m + 1) / 2.0,
+                                                       name + " " + mapName(kind)),
+                                             observer));
+                    const MapResult& mr = rep.maps.back();
+                    if (!mr.ok)
+                        diagnostics.add(std::string(representationKey(rep.kind)) + "_" +
+                                            mapKey(kind),
+                                        std::string(mapName(kind)) + " failed: " + mr.error);
+                    run.stageSeconds[std::string(representationKey(rep.kind)) + "." +
+                                     mapKey(kind)] = mr.seconds;
+                }
+            }
+        }
+        run.representations.push_back(std::move(rep));
+        if (observer.representationReady)
+            observer.representationReady(run.representations.back());
+        slice.report(1.0);
+    }
+    run.issues = diagnostics.issues();
+    run.totalSeconds = secondsSince(runStart);
+    progress.report(1.0, "done");
+    return run;
+}
+
+} // namespace atlas

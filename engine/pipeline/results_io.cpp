@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/pipeline/results_io.h"
+
+#include "engine/core/error.h"
+#include "engine/data/csv.h"
+
+#include <Eigen/Core>
+#include <fftw3.h>
+#include <sndfile.h>
+#include <soxr.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace atlas {
+
+namespace {
+
+template <class Body>
+fs::path writeFile(const fs::path& file, Body&& body)
+{
+    const fs::path temporary = file.string() + ".partial";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw InputError(file.string() + ": cannot create the file");
+        body(out);
+        out.flush();
+        if (!out)
+            throw InputError(file.string() + ": writing failed (disk full?)");
+    }
+    std::error_code ec;
+    fs::rename(temporary, file, ec);
+    if (ec)
+        throw InputError(file.string() + ": cannot move the finished file into place (" +
+                         ec.message() + ")");
+    return file;
+}
+
+// Empty field for undefined values: NaN in a metrics table means "not defined".
+std::string metric(double v) { return std::isfinite(v) ? csvNumber(v) : std::string(); }
+
+std::string jsonString(std::string_view s)
+{
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += char(c);
+            }
+        }
+    }
+    return out + "\"";
+}
+
+std::string jsonNumber(double v) { return std::isfinite(v) ? csvNumber(v) : "null"; }
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> libraryVersions()
+{
+    char eigen[32];
+    std::snprintf(eigen, sizeof eigen, "%d.%d.%d", EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION,
+                  EIGEN_MINOR_VERSION);
+    return {{"musicatlas-engine", "0.1.0"},
+            {"eigen", eigen},
+            {"fftw", fftwf_version},
+            {"libsndfile", sf_version_string()},
+            {"soxr", soxr_version()},
+            {"compiler", __VERSION__}};
+}
+
+std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
+{
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw InputError(dir.string() + ": cannot create the output folder (" + ec.message() + ")");
+    const Dataset& ds = run.dataset;
+    std::vector<fs::path> written;
+
+    written.push_back(writeFile(dir / "clustering_metrics.csv", [&](std::ostream& out) {
+        CsvWriter csv(out);
+        csv.row({"method", "silhouette", "calinski_harabasz", "davies_bouldin", "ari", "nmi",
+                 "purity", "ami", "v_measure", "n_clusters", "noise_fraction"});
+        for (const RepresentationResult& rep : run.representations) {
+            for (Clustering kind : AllClusterings) {
+                const ClusteringResult* c = rep.clustering(kind);
+                const std::string method = rep.method + "_" + clusteringKey(kind);
+                if (!c || !c->ok) {
+                    csv.row({method, "", "", "", "", "", "", "", "", "", ""});
+                    continue;
+                }
+                const ClusterScores& s = c->scores;
+                csv.row({method, metric(s.silhouette), metric(s.calinskiHarabasz),
+                         metric(s.daviesBouldin), metric(s.ari), metric(s.nmi),
+                         metric(s.purity), metric(s.ami), metric(s.vMeasure),
+                         std::to_string(s.nClusters), metric(s.noiseFraction)});
+            }
+        }
+    }));
+
+    written.push_back(writeFile(dir / "latent.csv", [&](std::ostream& out) {
+        CsvWriter csv(out);
+        Eigen::Index width = 0;
+        for (const RepresentationResult& rep : run.representations)
+            width = std::max(width, rep.codes.cols());
+        std::vector<std::string> header = {"track_id", "representation"};
+        for (Eigen::Index j = 0; j < width; ++j) {
+            char name[16];
+            std::snprintf(name, sizeof name, "z_%02d", int(j));
+            header.push_back(name);
+        }
+        csv.row(header);
+        for (const RepresentationResult& rep : run.representations) {
+            if (!rep.ok)
+                continue;
+            for (Eigen::Index i = 0; i < rep.codes.rows(); ++i) {
+                std::vector<std::string> row = {ds.tracks[std::size_t(i)].id,
+                                                representationKey(rep.kind)};
+                for (Eigen::Index j = 0; j < width; ++j)
+                    row.push_back(j < rep.codes.cols() ? csvNumber(rep.codes(i, j)) : "");
+                csv.row(row);
+            }
+        }
+    }));
+
+    written.push_back(writeFile(dir / "embeddings.csv", [&](std::ostream& out) {
+        CsvWriter csv(out);
+        csv.row({"track_id", "path", "label", "representation", "map", "x", "y",
+                 "cluster_kmeans", "cluster_agglomerative", "cluster_dbscan"});
+        for (const RepresentationResult& rep : run.representations) {
+            for (const MapResult& m : rep.maps) {
+                if (!m.ok)
+                    continue;
+                for (Eigen::Index i = 0; i < m.xy.rows(); ++i) {
+                    const Track& t = ds.tracks[std::size_t(i)];
+                    std::vector<std::string> row = {t.id, t.path.string(), t.label,
+                                                    representationKey(rep.kind), mapKey(m.kind),
+                                                    csvNumber(m.xy(i, 0)), csvNumber(m.xy(i, 1))};
+                    for (Clustering kind : AllClusterings) {
+                        const ClusteringResult* c = rep.clustering(kind);
+                        row.push_back(c && c->ok ? std::to_string(c->labels(i)) : "");
+                    }
+                    csv.row(row);
+                }
+            }
+        }
+    }));
+
+    written.push_back(writeFile(dir / "training_history.csv", [&](std::ostream& out) {
+        CsvWriter csv(out);
+        csv.row({"representation", "epoch", "loss", "reconstruction", "kl"});
+        for (const RepresentationResult& rep : run.representations)
+            for (const EpochReport& e : rep.history)
+                csv.row({representationKey(rep.kind), std::to_string(e.epoch), csvNumber(e.loss),
+                         csvNumber(e.reconstruction), csvNumber(e.kl)});
+    }));
+
+    written.push_back(writeFile(dir / "issues.csv", [&](std::ostream& out) {
+        CsvWriter csv(out);
+        csv.row({"path", "reason"});
+        for (const Issue& issue : run.issues)
+            csv.row({issue.file.string(), issue.reason});
+    }));
+
+    written.push_back(writeFile(dir / "run.json", [&](std::ostream& out) {
+        const PipelineConfig& c = run.config;
+        out << "{\n  \"format\": \"musicatlas-run/1\",\n";
+        out << "  \"config\": {\n";
+        out << "    \"source\": " << jsonString(ds.source.string()) << ",\n";
+        out << "    \"layout\": " << jsonString(layoutName(ds.layout)) << ",\n";
+        out << "    \"demo\": " << (c.data.demo ? "true" : "false") << ",\n";
+        out << "    \"lyrics_csv\": " << jsonString(c.data.lyricsCsv.string()) << ",\n";
+        out << "    \"use_audio\": " << (c.data.useAudio ? "true" : "false") << ",\n";
+        out << "    \"use_lyrics\": " << (c.data.useLyrics ? "true" : "false") << ",\n";
+        out << "    \"offset_s\": " << jsonNumber(c.data.audio.decode.offset) << ",\n";
+        out << "    \"duration_s\": " << jsonNumber(c.data.audio.decode.duration) << ",\n";
+        out << "    \"tfidf_max_features\": " << c.data.tfidf.maxFeatures << ",\n";
+        out << "    \"representations\": [";
+        for (std::size_t i = 0; i < c.representations.size(); ++i)
+            out << (i ? ", " : "") << jsonString(representationKey(c.representations[i]));
+        out << "],\n";
+        out << "    \"latent_dim\": " << c.latentDim << ",\n";
+        out << "    \"epochs\": " << c.epochs << ",\n";
+        out << "    \"batch_size\": " << c.batchSize << ",\n";
+        out << "    \"hidden\": [";
+        for (std::size_t i = 0; i < c.hidden.size(); ++i)
+            out << (i ? ", " : "") << c.hidden[i];
+        out << "],\n";
+        out << "    \"learning_rate\": " << jsonNumber(c.learningRate) << ",\n";
+        out << "    \"vae_beta\": " << jsonNumber(c.vaeBeta) << ",\n";
+        out << "    \"betavae_beta\": " << jsonNumber(c.betaVaeBeta) << ",\n";
+        out << "    \"kl_warmup_epochs\": " << c.klWarmupEpochs << ",\n";
+        out << "    \"free_bits\": " << jsonNumber(c.freeBits) << ",\n";
+        out << "    \"clusters\": " << c.clusters << ",\n";
+        out << "    \"dbscan_eps\": " << jsonNumber(c.dbscanEps) << ",\n";
+        out << "    \"dbscan_min_samples\": " << c.dbscanMinSamples << ",\n";
+        out << "    \"maps\": " << (c.maps ? "true" : "false") << ",\n";
+        out << "    \"seed\": " << c.seed << ",\n";
+        out << "    \"threads\": " << c.threads << "\n  },\n";
+        out << "  \"dataset\": {\n";
+        out << "    \"tracks\": " << ds.size() << ",\n";
+        out << "    \"audio_columns\": " << ds.audio.cols() << ",\n";
+        out << "    \"lyrics_columns\": " << ds.lyrics.cols() << ",\n";
+        out << "    \"labels\": [";
+        for (std::size_t i = 0; i < ds.labelNames.size(); ++i)
+            out << (i ? ", " : "") << jsonString(ds.labelNames[i]);
+        out << "],\n";
+        out << "    \"pairing\": " << jsonString(ds.pairing.description) << ",\n";
+        out << "    \"pairing_approximate\": " << (ds.pairing.approximate() ? "true" : "false")
+            << ",\n";
+        out << "    \"features_from_cache\": " << ds.cache.hits << ",\n";
+        out << "    \"features_computed\": " << ds.cache.decoded << "\n  },\n";
+        out << "  \"representations\": [\n";
+        for (std::size_t i = 0; i < run.representations.size(); ++i) {
+            const RepresentationResult& r = run.representations[i];
+            out << "    {\"key\": " << jsonString(representationKey(r.kind))
+                << ", \"method\": " << jsonString(r.method) << ", \"ok\": "
+                << (r.ok ? "true" : "false") << ", \"error\": " << jsonString(r.error)
+                << ", \"active_dimensions\": " << r.activeDimensions << ", \"dbscan_eps\": "
+                << jsonNumber(r.clustering(Clustering::Dbscan)
+                                  ? r.clustering(Clustering::Dbscan)->dbscanEps
+                                  : NAN)
+                << "}" << (i + 1 < run.representations.size() ? "," : "") << "\n";
+        }
+        out << "  ],\n  \"issues\": " << run.issues.size() << ",\n";
+        out << "  \"libraries\": {";
+        const auto versions = libraryVersions();
+        for (std::size_t i = 0; i < versions.size(); ++i)
+            out << (i ? ", " : "") << jsonString(versions[i].first) << ": "
+                << jsonString(versions[i].second);
+        out << "},\n  \"timings_s\": {";
+        bool first = true;
+        for (const auto& [stage, seconds] : run.stageSeconds) {
+            out << (first ? "" : ", ") << jsonString(stage) << ": " << jsonNumber(seconds);
+            first = false;
+        }
+        out << "},\n  \"total_s\": " << jsonNumber(run.totalSeconds) << "\n}\n";
+    }));
+    return written;
+}
+
+} // namespace atlas

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 kernels (-march=native).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include "engine/core/error.h"
+#include "engine/core/parallel.h"
+#include "engine/core/random.h"
+#include "engine/embed/trustworthiness.h"
+#include "engine/embed/umap.h"
+#include "tests/support/fixtures.h"
+
+#include <QtTest>
+
+#include <atomic>
+#include <cmath>
+#include <string>
+
+using atlas::Matrix;
+
+namespace {
+
+double referenceTrust(const std::string& input, const std::string& method, int k)
+{
+    const auto rows = atlas::test::readSimpleCsv(atlas::test::fixture("embed/reference.csv"));
+    for (const auto& r : rows)
+        if (r.size() >= 4 && r[0] == input && r[1] == method && r[2] == std::to_string(k))
+            return std::stod(r[3]);
+    throw std::runtime_error("no reference for " + input + "/" + method);
+}
+
+Matrix loadInput(const std::string& input)
+{
+    return atlas::test::readNumericCsv(atlas::test::fixture("embed/" + input + "_X.csv"));
+}
+
+atlas::UmapConfig shortConfig()
+{
+    atlas::UmapConfig cfg;
+    cfg.epochs = 120;
+    return cfg;
+}
+
+} // namespace
+
+class TestUmap : public QObject {
+    Q_OBJECT
+private slots:
+    void abParamsMatchUmapLearn()
+    {
+        const Matrix ref = atlas::test::readNumericCsv(
+            atlas::test::fixture("embed/ab_params.csv"), true);
+        QVERIFY(ref.rows() >= 5);
+        for (Eigen::Index r = 0; r < ref.rows(); ++r) {
+            const auto [a, b] = atlas::findAbParams(ref(r, 0), ref(r, 1));
+            // Both are least-squares minima; MINPACK stops at its default tolerances
+            // (xtol = ftol = 1.49e-8) and we iterate further, so agree to ~1e-6 relative.
+            QVERIFY2(std::abs(a - ref(r, 2)) <= 1e-5 * ref(r, 2),
+                     (std::to_string(a) + " vs " + std::to_string(ref(r, 2))).c_str());
+            QVERIFY2(std::abs(b - ref(r, 3)) <= 1e-5 * ref(r, 3),
+                     (std::to_string(b) + " vs " + std::to_string(ref(r, 3))).c_str());
+        }
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError, atlas::findAbParams(1.0, 2.0));
+    }
+
+    void matchesUmapLearnTrustworthiness_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::newRow("blobs 500x16") << "blobs";
+        QTest::newRow("structured 1000x40") << "structured";
+        QTest::newRow("swiss roll 1000x3") << "swiss";
+    }
+    void matchesUmapLearnTrustworthiness()
+    {
+        QFETCH(QString, input);
+        const Matrix X = loadInput(input.toStdString());
+        const atlas::UmapResult r = atlas::umap(X);
+        QCOMPARE(r.embedding.rows(), X.rows());
+        QCOMPARE(r.embedding.cols(), Eigen::Index(2));
+        QVERIFY(r.embedding.allFinite());
+        QCOMPARE(r.epochs, 500);
+        QCOMPARE(r.neighbours, 15);
+        QVERIFY(!r.approximateKnn);
+        const double ours = atlas::trustworthiness(X, r.embedding, 10);
+        const double ref = referenceTrust(input.toStdString(), "umap", 10);
+        // Different float precision, random streams and the epoch-synchronous update give a
+        // different layout; 0.01 is the quality margin asked of the port.
+        QVERIFY2(ours >= ref - 0.01,
+                 (std::to_string(ours) + " < umap-learn " + std::to_string(ref)).c_str());
+    }
+
+    void spectralInitOnConnectedGraphs()
+    {
+        // The swiss roll's graph is connected: both eigensolver paths must succeed.
+        const Matrix X = loadInput("swiss");
+        atlas::Umap small(shortConfig());
+        small.init(X.topRows(400));   // dense eigensolver
+        QVERIFY(!small.result().initFallback);
+        atlas::Umap large(shortConfig());
+        large.init(X);                // Lanczos
+        const auto r = large.result();
+        QVERIFY2(!r.initFallback, r.initMessage.c_str());
+        QVERIFY(r.initUsed == atlas::UmapInit::Spectral);
+        // Layout rescaled to [0, 10] per dimension before optimising.
+        QVERIFY(std::abs(large.embedding().col(0).minCoeff()) < 1e-12);
+        QVERIFY(std::abs(large.embedding().col(0).maxCoeff() - 10.0) < 1e-9);
+    }
+
+    void disconnectedGraphFallsBackToRandom()
+    {
+        // Two far-apart groups: no edge between them.
+        atlas::Rng rng(3);
+        Matrix X(80, 3);
+        for (Eigen::Index i = 0; i < X.rows(); ++i)
+            for (int d = 0; d < 3; ++d)
+                X(i, d) = rng.normal() + (i < 40 ? 0.0 : 1000.0);
+        const atlas::UmapResult r = atlas::umap(X, shortConfig());
+        QVERIFY(r.initFallback);
+        QVERIFY(r.initUsed == atlas::UmapInit::Random);
+        QVERIFY(r.initMessage.find("2 disconnected") != std::string::npos);
+        QVERIFY(r.embedding.allFinite());
+    }
+
+    void approximateNeighboursForLargeInputs()
+    {
+        // Force the HNSW path on a small input: quality must stay at the exact path's level.
+        const Matrix X = loadInput("structured");
+        atlas::UmapConfig cfg;
+        cfg.exactKnnMaxPoints = 500;
+        const atlas::UmapResult approx = atlas::umap(X, cfg);
+        QVERIFY(approx.approximateKnn);
+        const double ref = referenceTrust("structured", "umap", 10);
+        // Same margin as the exact path; HNSW recall at ef = 100 is ~1 on 1,000 points.
+        QVERIFY(atlas::trustworthiness(X, approx.embedding, 10) >= ref - 0.01);
+    }
+
+    void sameSeedSameOutput()
+    {
+        const Matrix X = loadInput("swiss");
+        auto cfg = shortConfig();
+        const Matrix a = atlas::umap(X, cfg).embedding;
+        QVERIFY(atlas::umap(X, cfg).embedding == a);
+        cfg.seed = 9;
+        QVERIFY(atlas::umap(X, cfg).embedding != a);
+    }
+
+    void oneThreadEqualsTwo()
+    {
+        const Matrix X = loadInput("structured");
+        Matrix one, two;
+        {
+            atlas::ThreadScope t(1);
+            one = atlas::umap(X, shortConfig()).embedding;
+        }
+        {
+            atlas::ThreadScope t(2);
+            two = atlas::umap(X, shortConfig()).embedding;
+        }
+        QVERIFY(one == two);
+    }
+
+    void resumedRunEqualsSingleRun()
+    {
+        const Matrix X = loadInput("blobs");
+        atlas::Umap whole(shortConfig());
+        whole.init(X);
+        QCOMPARE(whole.run(), 120);
+        atlas::Umap parts(shortConfig());
+        parts.init(X);
+        QCOMPARE(parts.run(37), 37);
+        QVERIFY(!parts.finished());
+        QCOMPARE(parts.run(), 120);
+        QVERIFY(parts.finished());
+        QVERIFY(parts.embedding() == whole.embedding());
+    }
+
+    void callbackSeesEpochsAndStops()
+    {
+        const Matrix X = loadInput("blobs");
+        atlas::Umap u(shortConfig());
+        u.init(X);
+        std::vector<int> seen;
+        bool sized = true;
+        u.run(-1,
+              [&](const atlas::UmapEpoch& e) {
+                  seen.push_back(e.epoch);
+                  sized = sized && e.embedding->rows() == X.rows() && e.totalEpochs == 120;
+                  return e.epoch >= 30;
+              },
+              10);
+        QCOMPARE(seen, (std::vector<int>{10, 20, 30}));
+        QVERIFY(sized);
+        QCOMPARE(u.epoch(), 30);
+    }
+
+    void degenerateInputs()
+    {
+        // All points identical: every distance is 0, the graph is complete.
+        const atlas::UmapResult zeros = atlas::umap(Matrix::Zero(30, 4), shortConfig());
+        QVERIFY(zeros.embedding.allFinite());
+
+        // Duplicates.
+        Matrix dup = loadInput("blobs").topRows(100);
+        dup.bottomRows(50) = dup.topRows(50);
+        QVERIFY(atlas::umap(dup, shortConfig()).embedding.allFinite());
+
+        // Fewer points than n_neighbors: reduced to n - 1, as umap-learn does.
+        const atlas::UmapResult tiny = atlas::umap(loadInput("swiss").topRows(10), shortConfig());
+        QCOMPARE(tiny.neighbours, 9);
+        QCOMPARE(int(tiny.notes.size()), 1);
+        QVERIFY(tiny.embedding.allFinite());
+    }
+
+    void invalidConfig()
+    {
+        auto bad = [](auto change) {
+            atlas::UmapConfig cfg;
+            change(cfg);
+            return cfg;
+        };
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Umap(bad([](auto& c) { c.neighbours = 1; })));
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Umap(bad([](auto& c) { c.minDist = 2.0; })));
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Umap(bad([](auto& c) { c.learningRate = 0.0; })));
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Umap(bad([](auto& c) { c.setOpMixRatio = 1.5; })));
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Umap(bad([](auto& c) { c.a = 1.0; })));
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Umap(bad([](auto& c) { c.components = 0; })));
+        QVERIFY(atlas::UmapConfig{}.validate().empty());
+    }
+
+    void invalidInput()
+    {
+        Matrix X = Matrix::Random(30, 3);
+        X(1, 1) = INFINITY;
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::umap(X));
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::umap(Matrix::Random(2, 3)));
+        atlas::Umap u;
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, u.run());
+    }
+
+    void threeComponents()
+    {
+        atlas::UmapConfig cfg = shortConfig();
+        cfg.components = 3;
+        const Matrix X = loadInput("swiss");
+        const auto r = atlas::umap(X, cfg);
+        QCOMPARE(r.embedding.cols(), Eigen::Index(3));
+        QVERIFY(r.embedding.allFinite());
+        QVERIFY(!r.initFallback);
+    }
+
+    void cancellation()
+    {
+        std::atomic<bool> cancel{false};
+        atlas::Progress progress(
+            [&](std::string_view, double overall, std::string_view) {
+                if (overall > 0.4)
+                    cancel = true;
+            },
+            &cancel);
+        QVERIFY_THROWS_EXCEPTION(atlas::Cancelled,
+                                 atlas::umap(loadInput("blobs"), shortConfig(), progress));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUmap)
+#include "test_umap.moc"

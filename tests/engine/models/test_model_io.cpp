@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "engine/core/error.h"
+#include "engine/core/random.h"
+#include "engine/models/model_io.h"
+#include "tests/support/fixtures.h"
+
+#include <QtTest>
+
+#include <fstream>
+#include <iterator>
+
+using atlas::Labels;
+using atlas::Matrix;
+
+namespace {
+
+Matrix randomData(int n, int d, atlas::Seed seed)
+{
+    atlas::Rng rng(seed);
+    Matrix X(n, d);
+    for (Eigen::Index i = 0; i < X.size(); ++i)
+        X.data()[i] = rng.normal();
+    return X;
+}
+
+std::string readBytes(const std::filesystem::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Asserts that loading `file` throws InputError whose message contains `expected`.
+void expectLoadError(const std::filesystem::path& file, const QString& expected)
+{
+    try {
+        atlas::loadModel(file);
+        QFAIL("no exception");
+    } catch (const atlas::InputError& e) {
+        const QString msg = e.what();
+        QVERIFY2(msg.contains(expected) && msg.contains(QString::fromStdString(file.filename().string())),
+                 e.what());
+    }
+}
+
+atlas::VaeConfig smallVae()
+{
+    atlas::VaeConfig cfg;
+    cfg.hidden = {24, 12};
+    cfg.latent = 3;
+    cfg.epochs = 3;
+    cfg.batchSize = 16;
+    return cfg;
+}
+
+} // namespace
+
+class TestModelIo : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { m_dir = atlas::test::makeTempDir("model_io"); }
+    void cleanupTestCase() { std::filesystem::remove_all(m_dir); }
+
+    void autoencoderRoundTripIsBitIdentical()
+    {
+        const Matrix X = randomData(60, 20, 1);
+        atlas::AutoencoderConfig cfg;
+        cfg.hidden = {24, 12};
+        cfg.latent = 3;
+        cfg.epochs = 3;
+        cfg.batchSize = 16;
+        atlas::Autoencoder ae(cfg);
+        ae.fit(X);
+        const Matrix codes = ae.encode(X);
+        const auto file = m_dir / "ae.model";
+        atlas::saveModel(file, ae, &codes);
+        atlas::LoadedModel loaded = atlas::loadModel(file);
+        QCOMPARE(int(loaded.kind), int(atlas::ModelKind::Autoencoder));
+        QVERIFY(loaded.codes.has_value());
+        QCOMPARE(*loaded.codes, codes);
+        const auto& back = std::get<atlas::Autoencoder>(loaded.model);
+        QCOMPARE(back.encode(X), codes);
+        QCOMPARE(back.reconstruct(X), ae.reconstruct(X));
+        QCOMPARE(back.history().size(), ae.history().size());
+        QCOMPARE(back.history().back().loss, ae.history().back().loss);
+        QCOMPARE(back.config().hidden, cfg.hidden);
+        QCOMPARE(back.trainingCodes(), ae.trainingCodes());
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::loadVae(file)); // other kind
+    }
+
+    void cvaeRoundTripIsBitIdentical()
+    {
+        const Matrix X = randomData(60, 20, 2);
+        Labels labels(60);
+        for (int i = 0; i < 60; ++i)
+            labels(i) = i % 4;
+        auto cfg = smallVae();
+        cfg.conditional = true;
+        cfg.beta = 4.0;
+        atlas::Vae vae(cfg);
+        vae.fit(X, labels);
+        const auto file = m_dir / "cvae.model";
+        atlas::saveModel(file, vae);
+        const atlas::Vae back = atlas::loadVae(file);
+        QCOMPARE(back.classes(), 4);
+        QCOMPARE(back.config().beta, 4.0);
+        QVERIFY(back.config().conditional);
+        QCOMPARE(back.encode(X, labels), vae.encode(X, labels));
+        QVERIFY(!atlas::loadModel(file).codes.has_value());
+    }
+
+    void pcaRoundTrip()
+    {
+        const Matrix X = randomData(40, 12, 3);
+        atlas::Pca pca(atlas::PcaConfig{5});
+        pca.fit(X);
+        const auto file = m_dir / "pca.model";
+        atlas::saveModel(file, pca);
+        const atlas::Pca back = atlas::loadPca(file);
+        QCOMPARE(back.transform(X), pca.transform(X));
+        QCOMPARE(back.explainedVarianceRatio(), pca.explainedVarianceRatio());
+    }
+
+    void damagedFilesThrowInputError()
+    {
+        const Matrix X = randomData(40, 10, 4);
+        atlas::Vae vae(smallVae());
+        vae.fit(X);
+        const auto good = m_dir / "good.model";
+        atlas::saveModel(good, vae);
+        const std::string bytes = readBytes(good);
+        QVERIFY(bytes.size() > 100);
+
+        // Truncated at several points, including inside the header.
+        for (std::size_t keep : {std::size_t(0), std::size_t(5), std::size_t(20), bytes.size() / 2,
+                                 bytes.size() - 1}) {
+            const auto file = m_dir / ("truncated_" + std::to_string(keep) + ".model");
+            atlas::test::writeBytes(file, bytes.substr(0, keep));
+            QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::loadModel(file));
+        }
+        // One flipped bit in the weights: the checksum catches it.
+        std::string flipped = bytes;
+        flipped[bytes.size() / 2] = char(flipped[bytes.size() / 2] ^ 0x10);
+        atlas::test::writeBytes(m_dir / "flipped.model", flipped);
+        expectLoadError(m_dir / "flipped.model", "checksum");
+        // Another format version.
+        std::string future = bytes;
+        future[8] = 2;
+        atlas::test::writeBytes(m_dir / "future.model", future);
+        expectLoadError(m_dir / "future.model", "version 2");
+        // Unknown kind.
+        std::string kind = bytes;
+        kind[12] = 9;
+        atlas::test::writeBytes(m_dir / "kind.model", kind);
+        expectLoadError(m_dir / "kind.model", "kind");
+        // Foreign files.
+        atlas::test::writeBytes(m_dir / "text.model", "track,genre\n1,blues\n");
+        expectLoadError(m_dir / "text.model", "not a MusicAtlas model file");
+        atlas::test::writeBytes(m_dir / "empty.model", "");
+        expectLoadError(m_dir / "empty.model", "not a MusicAtlas model file");
+        expectLoadError(m_dir / "missing.model", "no such model file");
+        // Garbage after a valid magic: rejected by the size check, never read.
+        std::string garbage = bytes.substr(0, 8);
+        atlas::Rng rng(1);
+        for (int i = 0; i < 4000; ++i)
+            garbage.push_back(char(rng.below(256)));
+        atlas::test::writeBytes(m_dir / "garbage.model", garbage);
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::loadModel(m_dir / "garbage.model"));
+        // The good file still loads.
+        QCOMPARE(atlas::loadVae(good).encode(X), vae.encode(X));
+    }
+
+    void unfittedModelsCannotBeSaved()
+    {
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::saveModel(m_dir / "x.model", atlas::Pca()));
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError,
+                                 atlas::saveModel(m_dir / "y.model", atlas::Autoencoder()));
+    }
+
+private:
+    std::filesystem::path m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestModelIo)
+#include "test_model_io.moc"

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Gradient checks of the hand-written layers and losses (central differences in double) and
+// the Adam update against Keras's formula.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "engine/core/parallel.h"
+#include "engine/core/random.h"
+#include "engine/models/network.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <functional>
+
+using atlas::detail::MatR;
+using atlas::detail::RowVecT;
+using M = MatR<double>;
+
+namespace {
+
+// Step of the central differences: truncation error ~h^2 and round-off ~1e-16/h both stay
+// below 1e-9 relative for losses of order 1-100.
+constexpr double H = 1e-5;
+// Required agreement: ||analytic - numeric|| / max(||analytic||, ||numeric||) per tensor.
+constexpr double MaxRelativeError = 1e-6;
+
+M randomMatrix(Eigen::Index r, Eigen::Index c, atlas::Rng& rng, double scale = 1.0)
+{
+    M m(r, c);
+    for (Eigen::Index i = 0; i < m.size(); ++i)
+        m.data()[i] = scale * rng.normal();
+    return m;
+}
+
+// Numerical gradient of f with respect to every entry of `values` (modified in place and
+// restored).
+M numericGradient(double* values, Eigen::Index rows, Eigen::Index cols,
+                  const std::function<double()>& f)
+{
+    M g(rows, cols);
+    for (Eigen::Index i = 0; i < rows * cols; ++i) {
+        const double keep = values[i];
+        values[i] = keep + H;
+        const double up = f();
+        values[i] = keep - H;
+        const double down = f();
+        values[i] = keep;
+        g.data()[i] = (up - down) / (2 * H);
+    }
+    return g;
+}
+
+double relativeError(const M& analytic, const M& numeric)
+{
+    const double scale = std::max(analytic.norm(), numeric.norm());
+    return scale == 0.0 ? 0.0 : (analytic - numeric).norm() / scale;
+}
+
+// Checks every parameter tensor of a network against central differences of its loss.
+void checkNetwork(atlas::detail::NetworkShape shape, const atlas::detail::LossOptions& options,
+                  int batch)
+{
+    atlas::Rng rng(11);
+    atlas::detail::Network<double> net;
+    net.init(shape, rng);
+    // Non-zero biases so that every term of the backward pass is exercised.
+    for (auto& l : net.layers())
+        l.b = randomMatrix(1, l.outputs(), rng, 0.1).row(0);
+    const M x = randomMatrix(batch, shape.inputs, rng);
+    M onehot(batch, shape.classes);
+    if (shape.classes > 0) {
+        std::vector<int> labels;
+        for (int i = 0; i < batch; ++i)
+            labels.push_back(i % shape.classes);
+        onehot = atlas::detail::oneHot<double>(labels, shape.classes);
+    }
+    const M eps = randomMatrix(batch, shape.latent, rng);
+
+    net.lossAndGradient(x, onehot, eps, options);
+    const auto grads = net.grads();
+    auto loss = [&] { return net.lossAndGradient(x, onehot, eps, options).total; };
+    for (std::size_t l = 0; l < net.layers().size(); ++l) {
+        auto& layer = net.layers()[l];
+        const M nW = numericGradient(layer.W.data(), layer.W.rows(), layer.W.cols(), loss);
+        const M nb = numericGradient(layer.b.data(), 1, layer.b.cols(), loss);
+        const double eW = relativeError(grads[l].W, nW);
+        const double eb = relativeError(M(grads[l].b), nb);
+        if (eW >= MaxRelativeError || eb >= MaxRelativeError)
+            qWarning("layer %zu: relative error W %.3g, b %.3g", l, eW, eb);
+        QVERIFY(eW < MaxRelativeError);
+        QVERIFY(eb < MaxRelativeError);
+        // The check must not pass vacuously.
+        QVERIFY2(grads[l].W.norm() > 0.0, qPrintable(QString("layer %1 has no gradient").arg(l)));
+    }
+}
+
+} // namespace
+
+class TestNetwork : public QObject {
+    Q_OBJECT
+private slots:
+    void denseGradients()
+    {
+        atlas::Rng rng(3);
+        atlas::detail::Dense<double> d;
+        d.init(6, 4, rng);
+        d.b = randomMatrix(1, 4, rng).row(0);
+        M X = randomMatrix(5, 6, rng);
+        const M G = randomMatrix(5, 4, rng); // L = sum(G .* Y), so dL/dY = G
+        auto loss = [&] {
+            M Y;
+            d.forward(X, Y);
+            return (Y.array() * G.array()).sum();
+        };
+        M dX, dW;
+        RowVecT<double> db;
+        d.backward(X, G, &dX, dW, db);
+        QVERIFY(relativeError(dW, numericGradient(d.W.data(), 6, 4, loss)) < MaxRelativeError);
+        QVERIFY(relativeError(M(db), numericGradient(d.b.data(), 1, 4, loss)) <
+                MaxRelativeError);
+        QVERIFY(relativeError(dX, numericGradient(X.data(), 5, 6, loss)) < MaxRelativeError);
+    }
+
+    void gemmChunksMatchPlainProducts()
+    {
+        // Shapes wider than one 64-column chunk, with a ragged last chunk.
+        atlas::Rng rng(5);
+        const M A = randomMatrix(37, 150, rng), B = randomMatrix(150, 131, rng);
+        const M Bt = randomMatrix(131, 150, rng), A2 = randomMatrix(37, 131, rng);
+        M C;
+        atlas::detail::gemmNN<double>(A, B, C);
+        // Tolerance: both sides are double products of length 150, summed in different orders.
+        QVERIFY((C - A * B).cwiseAbs().maxCoeff() < 1e-12);
+        atlas::detail::gemmTN<double>(A, A2, C);
+        QVERIFY((C - A.transpose() * A2).cwiseAbs().maxCoeff() < 1e-12);
+        atlas::detail::gemmNT<double>(A, Bt, C);
+        QVERIFY((C - A * Bt.transpose()).cwiseAbs().maxCoeff() < 1e-12);
+    }
+
+    void gemmIsBitIdenticalForOneAndTwoThreads()
+    {
+        // Product-sized float GEMMs (batch 64, 540 features): large enough to be split.
+        atlas::Rng rng(12);
+        const MatR<float> X = randomMatrix(64, 540, rng).cast<float>();
+        const MatR<float> W = randomMatrix(540, 256, rng).cast<float>();
+        const MatR<float> dY = randomMatrix(64, 256, rng).cast<float>();
+        MatR<float> y1, y2, w1, w2, x1, x2;
+        {
+            atlas::ThreadScope one(1);
+            atlas::detail::gemmNN<float>(X, W, y1);
+            atlas::detail::gemmTN<float>(X, dY, w1);
+            atlas::detail::gemmNT<float>(dY, W, x1);
+        }
+        {
+            atlas::ThreadScope two(2);
+            atlas::detail::gemmNN<float>(X, W, y2);
+            atlas::detail::gemmTN<float>(X, dY, w2);
+            atlas::detail::gemmNT<float>(dY, W, x2);
+        }
+        QCOMPARE(y1, y2);
+        QCOMPARE(w1, w2);
+        QCOMPARE(x1, x2);
+    }
+
+    void reluGradient()
+    {
+        atlas::Rng rng(4);
+        M X = randomMatrix(4, 7, rng);
+        // Keep inputs away from the kink so that the central difference is valid.
+        for (Eigen::Index i = 0; i < X.size(); ++i)
+            if (std::abs(X.data()[i]) < 0.05)
+                X.data()[i] = 0.3;
+        const M G = randomMatrix(4, 7, rng);
+        auto loss = [&] {
+            M Y = X;
+            atlas::detail::reluForward<double>(Y);
+            return (Y.array() * G.array()).sum();
+        };
+        M Y = X;
+        atlas::detail::reluForward<double>(Y);
+        M dY = G;
+        atlas::detail::reluBackward<double>(Y, dY);
+        QVERIFY(relativeError(dY, numericGradient(X.data(), 4, 7, loss)) < MaxRelativeError);
+        QVERIFY((Y.array() >= 0.0).all());
+    }
+
+    void mseGradientBothScales()
+    {
+        atlas::Rng rng(6);
+        M P = randomMatrix(5, 8, rng);
+        const M T = randomMatrix(5, 8, rng);
+        for (bool sum : {false, true}) {
+            M grad, scratch;
+            const double value = atlas::detail::reconstructionLoss<double>(P, T, sum, grad);
+            const double sse = (P - T).squaredNorm();
+            // Exact up to summation order.
+            QVERIFY(std::abs(value - (sum ? sse / 5 : sse / 40)) < 1e-12 * sse);
+            auto loss = [&] { return atlas::detail::reconstructionLoss<double>(P, T, sum, scratch); };
+            QVERIFY(relativeError(grad, numericGradient(P.data(), 5, 8, loss)) < MaxRelativeError);
+        }
+    }
+
+    void klGradientWithAndWithoutFreeBits()
+    {
+        atlas::Rng rng(8);
+        M mu = randomMatrix(6, 4, rng);
+        M logvar = randomMatrix(6, 4, rng, 0.5);
+        // Dimension 3 nearly matches the prior, so a 0.05-nat floor switches it off.
+        mu.col(3) *= 0.01;
+        logvar.col(3) *= 0.01;
+        for (double freeBits : {0.0, 0.05}) {
+            M dMu = M::Zero(6, 4), dLv = M::Zero(6, 4), s1 = dMu, s2 = dLv;
+            double raw = 0.0, r2 = 0.0;
+            const double value =
+                atlas::detail::klTerm<double>(mu, logvar, 1.7, freeBits, dMu, dLv, raw);
+            // Closed form of the batch-mean KL summed over dimensions.
+            const double expected =
+                (-0.5 * (1.0 + logvar.array() - mu.array().square() - logvar.array().exp()))
+                    .sum() / 6.0;
+            QVERIFY(std::abs(raw - expected) < 1e-12);
+            if (freeBits == 0.0)
+                QVERIFY(std::abs(value - 1.7 * expected) < 1e-12);
+            auto loss = [&] {
+                s1.setZero();
+                s2.setZero();
+                return atlas::detail::klTerm<double>(mu, logvar, 1.7, freeBits, s1, s2, r2);
+            };
+            QVERIFY(relativeError(dMu, numericGradient(mu.data(), 6, 4, loss)) < MaxRelativeError);
+            QVERIFY(relativeError(dLv, numericGradient(logvar.data(), 6, 4, loss)) <
+                    MaxRelativeError);
+            if (freeBits > 0.0)
+                QCOMPARE(dMu.col(3).norm(), 0.0); // under the floor: no gradient
+        }
+    }
+
+    void autoencoderGradients()
+    {
+        atlas::detail::NetworkShape shape{7, 0, {9, 8}, 4, false};
+        checkNetwork(shape, atlas::detail::LossOptions{false, 0.0, 0.0}, 4);
+    }
+
+    void vaeGradientsWithFixedNoise()
+    {
+        // Reparameterised loss: summed reconstruction + beta * KL, eps fixed.
+        atlas::detail::NetworkShape shape{7, 0, {6, 5}, 3, true};
+        checkNetwork(shape, atlas::detail::LossOptions{true, 2.5, 0.0}, 4);
+    }
+
+    void cvaeGradientsThroughConcatenation()
+    {
+        atlas::detail::NetworkShape shape{7, 3, {6, 5}, 3, true};
+        checkNetwork(shape, atlas::detail::LossOptions{true, 1.0, 0.0}, 5);
+    }
+
+    void adamMatchesKerasFormula()
+    {
+        // Expected values: Keras's update (epsilon added to the uncorrected sqrt(v)),
+        // alpha = lr sqrt(1 - b2^t) / (1 - b1^t), evaluated independently in Python for
+        // p0 = (1, -2, 0.25), g1 = (0.5, -0.1, 0), g2 = (0.2, 0.3, -4) with Keras defaults.
+        atlas::detail::Adam<double> adam;
+        adam.addSlot(3);
+        double p[3] = {1.0, -2.0, 0.25};
+        const double g1[3] = {0.5, -0.1, 0.0}, g2[3] = {0.2, 0.3, -4.0};
+        adam.beginStep();
+        adam.update(0, p, g1, 3);
+        // Tolerance: a few ulp of the parameters (different operation order).
+        QVERIFY(std::abs(p[0] - 0.99900000632451535) < 1e-15);
+        QVERIFY(std::abs(p[1] - -1.9990000316217766) < 1e-15);
+        QCOMPARE(p[2], 0.25); // zero gradient, zero moments: no move
+        adam.beginStep();
+        adam.update(0, p, g2, 3);
+        QVERIFY(std::abs(p[0] - 0.99810143639880278) < 1e-15);
+        QVERIFY(std::abs(p[1] - -1.9994942165129777) < 1e-15);
+        QVERIFY(std::abs(p[2] - 0.25074413623527564) < 1e-15);
+        QCOMPARE(adam.steps(), std::int64_t(2));
+    }
+
+    void glorotUniformInitialisation()
+    {
+        atlas::Rng rng(9);
+        atlas::detail::Dense<double> d;
+        d.init(540, 256, rng);
+        const double limit = std::sqrt(6.0 / (540 + 256));
+        QVERIFY(d.W.cwiseAbs().maxCoeff() <= limit);
+        QCOMPARE(d.b.norm(), 0.0);
+        // Uniform(-l, l) has variance l^2 / 3; 138240 draws give ~0.4% standard error.
+        const double var = d.W.array().square().mean();
+        QVERIFY(std::abs(var / (limit * limit / 3.0) - 1.0) < 0.02);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNetwork)
+#include "test_network.moc"
