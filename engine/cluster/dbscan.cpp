@@ -7,6 +7,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
+#include "engine/metrics/internal.h"
 
 #include <algorithm>
 #include <atomic>
@@ -201,33 +202,22 @@ double estimateDbscanEps(const Matrix& X, int minSamples, Vector* sortedKDistanc
     return eps;
 }
 
-DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& progress)
+namespace {
+
+// DBSCAN proper for a given eps on precomputed tiles (Ester et al. 1996).
+DbscanResult clusterWithEps(const Tiles& tiles, Eigen::Index n, double eps, int minSamples,
+                            const Progress& progress)
 {
-    requireValid(cfg.validate());
-    requireUsable(X, "DBSCAN");
-    const Eigen::Index n = X.rows();
     DbscanResult r;
-    r.minSamples = cfg.minSamples > 0 ? cfg.minSamples : automaticMinSamples(X);
-    const Tiles tiles(X);
-    const bool autoEps = cfg.eps <= 0.0;
-    const double autoShare = autoEps ? 0.34 : 0.0;
-    if (autoEps) {
-        r.epsEstimated = true;
-        if (n >= 2) {
-            const int k = int(std::clamp<Eigen::Index>(r.minSamples - 1, 1, n - 1));
-            r.kDistances = kDistances(tiles, k, progress.sub(0.0, autoShare));
-            r.eps = kneeOf(r.kDistances);
-        }
-    } else {
-        r.eps = cfg.eps;
-    }
+    r.eps = eps;
+    r.minSamples = minSamples;
     const double eps2 = r.eps * r.eps;
     const Eigen::Index blocks = tiles.blocks();
 
     // Pass 1: neighbourhood sizes (the point itself included) -> core points.
     std::vector<int> count(static_cast<std::size_t>(n), 0);
     {
-        const Progress p = progress.sub(autoShare, autoShare + (1.0 - autoShare) / 2.0);
+        const Progress p = progress.sub(0.0, 0.5);
         std::atomic<Eigen::Index> done{0};
 #pragma omp parallel
         {
@@ -276,7 +266,7 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
     UnionFind uf(n);
     std::vector<std::vector<int>> borderOf(static_cast<std::size_t>(n));
     {
-        const Progress p = progress.sub(autoShare + (1.0 - autoShare) / 2.0, 1.0);
+        const Progress p = progress.sub(0.5, 1.0);
         const Eigen::Index wave = 4 * Eigen::Index(maxThreads());
         for (Eigen::Index w0 = 0; w0 < blocks; w0 += wave) {
             p.throwIfCancelled();
@@ -354,6 +344,72 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
     r.noiseFraction = double(noise) / double(n);
     progress.report(1.0);
     return r;
+}
+
+} // namespace
+
+DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& progress)
+{
+    requireValid(cfg.validate());
+    requireUsable(X, "DBSCAN");
+    const Eigen::Index n = X.rows();
+    const int minSamples = cfg.minSamples > 0 ? cfg.minSamples : automaticMinSamples(X);
+    const Tiles tiles(X);
+    if (cfg.eps > 0.0 || n < 2) {
+        DbscanResult r = clusterWithEps(tiles, n, std::max(cfg.eps, 0.0), minSamples, progress);
+        r.epsEstimated = cfg.eps <= 0.0;
+        return r;
+    }
+
+    // Automatic eps. The knee of the sorted k-distance curve (Satopaa et al. 2011) is the
+    // classic choice, but on overlapping clusters it sits at the noise threshold and joins
+    // everything into one cluster. So eps is chosen among the knee and the 10th..90th
+    // percentiles of the k-distances: the candidate with at least 2 clusters and at most half
+    // the points as noise that maximises silhouette(non-noise points) x (1 - noise fraction),
+    // a density-agnostic separation score that penalises declaring points noise. Without
+    // such a candidate the knee is used.
+    const int k = int(std::clamp<Eigen::Index>(minSamples - 1, 1, n - 1));
+    Vector curve = kDistances(tiles, k, progress.sub(0.0, 0.2));
+    const double knee = kneeOf(curve);
+    std::vector<double> candidates = {knee};
+    for (int q = 1; q <= 9; ++q) {
+        const double at = q / 10.0 * double(n - 1);
+        const Eigen::Index lo = Eigen::Index(at);
+        const Eigen::Index hi = std::min<Eigen::Index>(lo + 1, n - 1);
+        const double v = curve(lo) + (at - double(lo)) * (curve(hi) - curve(lo));
+        if (v > 0.0)
+            candidates.push_back(v);
+    }
+    DbscanResult best;
+    double bestScore = -std::numeric_limits<double>::infinity();
+    bool found = false;
+    const int m = int(candidates.size());
+    for (int c = 0; c < m; ++c) {
+        const Progress p = progress.sub(0.2 + 0.8 * c / m, 0.2 + 0.8 * (c + 1) / m);
+        DbscanResult r = clusterWithEps(tiles, n, candidates[std::size_t(c)], minSamples, p);
+        if (r.nClusters < 2 || r.noiseFraction > 0.5)
+            continue;
+        std::vector<Eigen::Index> kept;
+        for (Eigen::Index i = 0; i < n; ++i)
+            if (r.labels(i) >= 0)
+                kept.push_back(i);
+        const Labels keptLabels = r.labels(kept);
+        const double sil = silhouetteScore(X(kept, Eigen::all), keptLabels);
+        if (!std::isfinite(sil))
+            continue;
+        const double score = sil * (1.0 - r.noiseFraction);
+        if (!found || score > bestScore) {
+            best = std::move(r);
+            bestScore = score;
+            found = true;
+        }
+    }
+    if (!found)
+        best = clusterWithEps(tiles, n, knee, minSamples, Progress());
+    best.epsEstimated = true;
+    best.kDistances = std::move(curve);
+    progress.report(1.0);
+    return best;
 }
 
 } // namespace atlas

@@ -14,8 +14,11 @@ namespace atlas {
 /// unless set (sklearn's fixed eps = 0.5, min_samples = 5 suit no particular scale).
 struct DbscanConfig {
     /// Neighbourhood radius in the units of X (sklearn eps); a point's neighbourhood is every
-    /// point at distance <= eps, itself included. <= 0 (the default) = automatic: the knee of
-    /// the sorted k-distance curve, see estimateDbscanEps(). Must be finite.
+    /// point at distance <= eps, itself included. <= 0 (the default) = automatic: among the
+    /// knee of the sorted k-distance curve (estimateDbscanEps()) and the 10th..90th
+    /// percentiles of the k-distances, the eps giving >= 2 clusters with <= 50 % noise that
+    /// maximises silhouette(non-noise) x (1 - noise fraction); the knee when none does.
+    /// Must be finite.
     double eps = 0.0;
     /// Points a neighbourhood needs for its centre to be a core point, the point itself
     /// counted (sklearn min_samples). 0 (the default) = automatic: 2 * number of features
