@@ -15,8 +15,8 @@ namespace atlas {
 struct DbscanConfig {
     /// Neighbourhood radius in the units of X (sklearn eps); a point's neighbourhood is every
     /// point at distance <= eps, itself included. <= 0 (the default) = automatic: among the
-    /// knee of the sorted k-distance curve (estimateDbscanEps()) and the 10th..90th
-    /// percentiles of the k-distances, the eps giving >= 2 clusters with <= 50 % noise that
+    /// knee of the sorted k-distance curve (estimateDbscanEps()) and the percentiles of the
+    /// k-distances (every 2.5 %; every 10 % above 5000 points), the eps giving >= 2 clusters with <= 50 % noise that
     /// maximises silhouette(non-noise) x (1 - noise fraction); the knee when none does.
     /// Must be finite.
     double eps = 0.0;
