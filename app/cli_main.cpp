@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <string>
 
 namespace fs = std::filesystem;
 
@@ -128,8 +129,14 @@ int runExperiment(const atlas::cli::Options& options)
             continue;
         }
         const atlas::ClusteringResult* km = rep.clustering(atlas::Clustering::KMeans);
-        std::printf("  %-12s active dims %2d/%d", atlas::representationName(rep.kind),
-                    rep.activeDimensions, int(rep.codes.cols()));
+        // Pad by characters, not bytes: names such as "β-VAE" are UTF-8.
+        std::string name = atlas::representationName(rep.kind);
+        std::size_t chars = 0;
+        for (unsigned char c : name)
+            chars += (c & 0xC0) != 0x80;
+        name.append(chars < 12 ? 12 - chars : 0, ' ');
+        std::printf("  %s active dims %2d/%d", name.c_str(), rep.activeDimensions,
+                    int(rep.codes.cols()));
         if (km && km->ok)
             std::printf("  KMeans silhouette %.3f  NMI %.3f", km->scores.silhouette,
                         km->scores.nmi);
