@@ -379,47 +379,9 @@ QString representationTitle(Representation r, const PipelineConfig& cfg)
     return {};
 }
 
-QString clusteringTitle(Clustering c)
-{
-    switch (c) {
-    case Clustering::KMeans: return QStringLiteral("KMeans");
-    case Clustering::Agglomerative: return QStringLiteral("Agglomerative (Ward)");
-    case Clustering::Dbscan: return QStringLiteral("DBSCAN");
-    }
-    return {};
-}
+QString clusteringTitle(Clustering c) { return QString::fromUtf8(clusteringName(c)); }
 
-QString mapTitle(MapKind m)
-{
-    return m == MapKind::Tsne ? QStringLiteral("t-SNE") : QStringLiteral("UMAP");
-}
-
-const char* representationFileKey(Representation r)
-{
-    switch (r) {
-    case Representation::Pca: return "pca";
-    case Representation::Autoencoder: return "ae";
-    case Representation::Vae: return "vae";
-    case Representation::BetaVae: return "betavae";
-    case Representation::Cvae: return "cvae";
-    }
-    return "representation";
-}
-
-const char* clusteringFileKey(Clustering c)
-{
-    switch (c) {
-    case Clustering::KMeans: return "kmeans";
-    case Clustering::Agglomerative: return "agglomerative";
-    case Clustering::Dbscan: return "dbscan";
-    }
-    return "clustering";
-}
-
-const char* mapFileKey(MapKind m)
-{
-    return m == MapKind::Tsne ? "tsne" : "umap";
-}
+QString mapTitle(MapKind m) { return QString::fromUtf8(mapName(m)); }
 
 // ---------------------------------------------------------------------------------------
 // Scatter
@@ -802,8 +764,8 @@ std::vector<std::filesystem::path> renderFigures(const RunResult& run,
                 const ClusteringResult* cl = findClustering(*rep, c);
                 if (!cl || !cl->ok || !findMap(*rep, m))
                     continue;
-                jobs.push_back({latent / (std::string(representationFileKey(r)) + "_" +
-                                          clusteringFileKey(c) + "_" + mapFileKey(m) + ".png"),
+                jobs.push_back({latent / (std::string(representationKey(r)) + "_" +
+                                          clusteringKey(c) + "_" + mapKey(m) + ".png"),
                                 [&run, &options, r, c, m] {
                                     return clusterScatterFigure(run, r, c, m, options);
                                 }});
@@ -812,8 +774,8 @@ std::vector<std::filesystem::path> renderFigures(const RunResult& run,
             for (MapKind m : AllMaps) {
                 if (!findMap(*rep, m))
                     continue;
-                jobs.push_back({latent / (std::string(representationFileKey(r)) + "_" +
-                                          mapFileKey(m) + "_genre.png"),
+                jobs.push_back({latent / (std::string(representationKey(r)) + "_" +
+                                          mapKey(m) + "_genre.png"),
                                 [&run, &options, r, m] {
                                     return genreScatterFigure(run, r, m, options);
                                 }});

@@ -61,10 +61,6 @@ QString representationTitle(Representation r, const PipelineConfig& cfg);
 QString clusteringTitle(Clustering c);
 /// "t-SNE", "UMAP".
 QString mapTitle(MapKind m);
-/// File-name keys: pca, ae, vae, betavae, cvae / kmeans, agglomerative, dbscan / tsne, umap.
-const char* representationFileKey(Representation r);
-const char* clusteringFileKey(Clustering c);
-const char* mapFileKey(MapKind m);
 
 /// Everything a scatter figure shows; the generic form behind the cluster and genre maps.
 struct ScatterSpec {
