@@ -8,8 +8,10 @@
 #include "engine/core/issue.h"
 #include "engine/data/dataset.h"
 #include "engine/data/export.h"
+#include "engine/models/model_io.h"
 #include "engine/pipeline/pipeline.h"
 #include "engine/pipeline/results_io.h"
+#include "engine/pipeline/session_io.h"
 
 #include <atomic>
 #include <csignal>
@@ -56,6 +58,11 @@ constexpr const char* Usage =
     "  --epochs N (50)  --latent-dim N (16)  --clusters K (10)  --batch-size N (64)\n"
     "  --beta B (4.0, the beta-VAE's KL weight)  --seed N (42)\n"
     "  --dbscan-eps E (0 = automatic)  --dbscan-min-samples N (0 = 2 x latent-dim)\n"
+    "  --save-session FILE         also save the whole run (configuration, features, codes,\n"
+    "                              clusterings, maps, trained models) to FILE, e.g.\n"
+    "                              run.atlassession, to show it again without recomputing\n"
+    "  --save-models DIR           save every trained model with its codes to\n"
+    "                              DIR/<key>.atlasmodel, key = pca, ae, vae, betavae, cvae\n"
     "  --no-figures                tables only\n"
     "  --quiet                     no progress bar\n";
 
@@ -91,6 +98,39 @@ int runFeatures(const atlas::cli::Options& options)
     return 0;
 }
 
+void createFolder(const fs::path& dir)
+{
+    std::error_code ec;
+    if (!dir.empty())
+        fs::create_directories(dir, ec);
+    if (ec)
+        throw atlas::InputError(dir.string() + ": cannot create the folder (" + ec.message() +
+                                ")");
+}
+
+void saveSessionFile(const atlas::RunResult& run, const fs::path& file)
+{
+    createFolder(file.parent_path());
+    atlas::saveSession(file, run);
+    std::cout << "saved the session to " << file.string() << "\n";
+}
+
+// One model file per trained representation, with the codes the clusterings used.
+void saveModelFiles(const atlas::RunResult& run, const fs::path& dir)
+{
+    createFolder(dir);
+    int saved = 0;
+    for (const atlas::RepresentationResult& rep : run.representations) {
+        if (!rep.model)
+            continue;
+        const fs::path file =
+            dir / (std::string(atlas::representationKey(rep.kind)) + ".atlasmodel");
+        atlas::saveModel(file, *rep.model, &rep.codes);
+        ++saved;
+    }
+    std::cout << "saved " << saved << " models to " << dir.string() << "\n";
+}
+
 int runExperiment(const atlas::cli::Options& options)
 {
     atlas::PipelineConfig cfg;
@@ -105,6 +145,12 @@ int runExperiment(const atlas::cli::Options& options)
     cfg.seed = cfg.data.seed;
     cfg.threads = cfg.data.threads;
     const fs::path out = options.has("out") ? options.path("out") : fs::path("results");
+    const fs::path sessionFile = options.path("save-session");
+    const fs::path modelsDir = options.path("save-models");
+    if (options.has("save-session") && !sessionFile.has_filename())
+        throw atlas::cli::UsageError("--save-session needs a file name");
+    if (options.has("save-models") && modelsDir.empty())
+        throw atlas::cli::UsageError("--save-models needs a folder");
     atlas::requireValid(cfg.validate());
 
     atlas::Diagnostics diagnostics;
@@ -113,6 +159,11 @@ int runExperiment(const atlas::cli::Options& options)
     bar.finish();
 
     const auto tables = atlas::writeRunTables(run, out);
+    // Before the figures, so that a figure problem cannot cost the saved run.
+    if (!sessionFile.empty())
+        saveSessionFile(run, sessionFile);
+    if (!modelsDir.empty())
+        saveModelFiles(run, modelsDir);
     std::size_t figures = 0;
     if (!options.has("no-figures"))
         figures = atlas::cli::writeFigures(run, out);

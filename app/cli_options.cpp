@@ -12,7 +12,8 @@ namespace {
 const std::set<std::string> WithValue = {
     "data-dir", "manifest", "lyrics-csv", "offset", "duration", "threads", "out",
     "demo-tracks", "epochs", "latent-dim", "clusters", "beta", "seed", "batch-size",
-    "lyrics-column", "label-column", "key-column", "dbscan-eps", "dbscan-min-samples"};
+    "lyrics-column", "label-column", "key-column", "dbscan-eps", "dbscan-min-samples",
+    "save-session", "save-models"};
 const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
                                         "help", "no-figures"};
 

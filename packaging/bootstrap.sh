@@ -15,8 +15,9 @@ packages=(
   build-essential cmake pkg-config
   qt6-base-dev qt6-charts-dev qt6-multimedia-dev libqt6opengl6-dev
   libeigen3-dev libfftw3-dev libsndfile1-dev libsoxr-dev libhnswlib-dev
-  xvfb xauth libgl1-mesa-dri libglx-mesa0
+  xvfb xauth libgl1-mesa-dri libglx-mesa0 libqt6svg6 fonts-dejavu-core
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good pulseaudio pulseaudio-utils
+  desktop-file-utils appstream dpkg-dev file
 )
 
 install_missing() {
@@ -44,7 +45,7 @@ case "$mode" in
     install_missing
     build_all
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$build/app/musicatlas" ]; then
-      exec "$build/app/musicatlas"
+      exec "$build/app/musicatlas" --demo
     fi
     out="$here/results"
     "$build/app/musicatlas-cli" run --demo --out "$out"

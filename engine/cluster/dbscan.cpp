@@ -5,11 +5,14 @@
 
 #include "engine/cluster/dbscan.h"
 
+#include "engine/cluster/dbscan_validity.h"
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
-#include "engine/metrics/internal.h"
+
+#include <Eigen/Eigenvalues>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -24,6 +27,8 @@ std::vector<std::string> DbscanConfig::validate() const
     check(p, std::isfinite(eps), "DbscanConfig", "eps", "must be finite (<= 0 = automatic)", eps);
     check(p, minSamples >= 0, "DbscanConfig", "minSamples", "must be >= 1, or 0 = automatic",
           minSamples);
+    check(p, components >= -1, "DbscanConfig", "components",
+          "must be >= 1, 0 = automatic or -1 = the data as given", components);
     return p;
 }
 
@@ -182,7 +187,56 @@ void requireUsable(const Matrix& X, const char* what)
 
 int automaticMinSamples(const Matrix& X) { return std::max(2, int(2 * X.cols())); }
 
+// Silverman (1986), Table 4.2: the sample size for which a kernel density estimate of a
+// standard normal density in k dimensions reaches a relative mean squared error below 0.1 at
+// the mode, k = 1 ... 10. DBSCAN's core-point test is a density estimate, so the table bounds
+// the dimension in which n points can resolve density valleys at all.
+constexpr std::array<double, 10> SilvermanSampleSizes = {
+    4, 19, 67, 223, 768, 2790, 10700, 43700, 187000, 842000};
+
+int automaticComponents(Eigen::Index n, int axesWithVariance, Eigen::Index cols)
+{
+    int k = 1;
+    for (std::size_t d = 0; d < SilvermanSampleSizes.size(); ++d)
+        if (double(n) >= SilvermanSampleSizes[d])
+            k = int(d) + 1;
+    return std::max(1, std::min({k, axesWithVariance, int(cols)}));
+}
+
+/// Clusters with at least minSamples members; smaller ones are border points split off.
+int substantialClusters(const DbscanResult& r)
+{
+    std::vector<int> size(static_cast<std::size_t>(r.nClusters), 0);
+    for (Eigen::Index i = 0; i < r.labels.size(); ++i)
+        if (r.labels[i] >= 0)
+            ++size[std::size_t(r.labels[i])];
+    return int(std::count_if(size.begin(), size.end(),
+                             [&](int s) { return s >= r.minSamples; }));
+}
+
 } // namespace
+
+Matrix dbscanSpace(const Matrix& X, int components)
+{
+    requireUsable(X, "DBSCAN space");
+    if (components < 0 || components >= X.cols())
+        return X;
+    const Matrix centred = X.rowwise() - X.colwise().mean();
+    const double dof = double(std::max<Eigen::Index>(1, X.rows() - 1));
+    const Matrix cov = centred.transpose() * centred / dof;
+    const Eigen::SelfAdjointEigenSolver<Matrix> eig(cov);
+    if (eig.info() != Eigen::Success)
+        throw NumericalError("DBSCAN space: the eigendecomposition of the covariance failed");
+    const Vector& values = eig.eigenvalues();  // ascending
+    const double top = std::max(values.maxCoeff(), 0.0);
+    int positive = 0;
+    for (Eigen::Index j = 0; j < values.size(); ++j)
+        positive += values[j] > 1e-12 * top ? 1 : 0;
+    const int k = components == 0 ? automaticComponents(X.rows(), positive, X.cols()) : components;
+    if (k >= X.cols())
+        return X;
+    return centred * eig.eigenvectors().rightCols(k).rowwise().reverse();
+}
 
 double estimateDbscanEps(const Matrix& X, int minSamples, Vector* sortedKDistances,
                          const Progress& progress)
@@ -352,22 +406,30 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
 {
     requireValid(cfg.validate());
     requireUsable(X, "DBSCAN");
-    const Eigen::Index n = X.rows();
-    const int minSamples = cfg.minSamples > 0 ? cfg.minSamples : automaticMinSamples(X);
-    const Tiles tiles(X);
+    const Matrix projected = cfg.components >= 0 ? dbscanSpace(X, cfg.components) : Matrix();
+    const Matrix& Y = cfg.components >= 0 ? projected : X;
+    const Eigen::Index n = Y.rows();
+    const int minSamples = cfg.minSamples > 0 ? cfg.minSamples : automaticMinSamples(Y);
+    const Tiles tiles(Y);
     if (cfg.eps > 0.0 || n < 2) {
         DbscanResult r = clusterWithEps(tiles, n, std::max(cfg.eps, 0.0), minSamples, progress);
         r.epsEstimated = cfg.eps <= 0.0;
+        r.components = int(Y.cols());
         return r;
     }
 
     // Automatic eps. The knee of the sorted k-distance curve (Satopaa et al. 2011) is the
     // classic choice, but on overlapping clusters it sits at the noise threshold and joins
     // everything into one cluster. So eps is chosen among the knee and the percentiles of
-    // the k-distances (every 2.5 % up to 5000 points, every 10 % above): the candidate with at least 2 clusters and at most half
-    // the points as noise that maximises silhouette(non-noise points) x (1 - noise fraction),
-    // a density-agnostic separation score that penalises declaring points noise. Without
-    // such a candidate the knee is used.
+    // the k-distances (every 2.5 % up to 5000 points, every 10 % above): the candidate with at
+    // least 2 clusters and at most half the points as noise that maximises DBCV (Moulavi et
+    // al. 2014), the validity index made for density-based clusters: it compares the sparsest
+    // region inside each cluster with the densest gap to the others and weights clusters by
+    // their share of all points, so noise counts against a candidate. Silhouette, by
+    // contrast, favours convex clusters and is blind to a cut through a dense region. Without
+    // such a candidate the knee is used. DBCV weights clusters by size, so a few border points
+    // split off at the rim of one big cluster score well; only clusters of at least
+    // minSamples points (a core point's full neighbourhood) count towards the 2 required.
     const int k = int(std::clamp<Eigen::Index>(minSamples - 1, 1, n - 1));
     Vector curve = kDistances(tiles, k, progress.sub(0.0, 0.2));
     const double knee = kneeOf(curve);
@@ -387,21 +449,17 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
     bool found = false;
     const int m = int(candidates.size());
     for (int c = 0; c < m; ++c) {
-        const Progress p = progress.sub(0.2 + 0.8 * c / m, 0.2 + 0.8 * (c + 1) / m);
-        DbscanResult r = clusterWithEps(tiles, n, candidates[std::size_t(c)], minSamples, p);
-        if (r.nClusters < 2 || r.noiseFraction > 0.5)
+        const double b0 = 0.2 + 0.8 * c / m, b1 = 0.2 + 0.8 * (c + 1) / m;
+        DbscanResult r = clusterWithEps(tiles, n, candidates[std::size_t(c)], minSamples,
+                                        progress.sub(b0, 0.5 * (b0 + b1)));
+        if (r.noiseFraction > 0.5 || substantialClusters(r) < 2)
             continue;
-        std::vector<Eigen::Index> kept;
-        for (Eigen::Index i = 0; i < n; ++i)
-            if (r.labels(i) >= 0)
-                kept.push_back(i);
-        const Labels keptLabels = r.labels(kept);
-        const double sil = silhouetteScore(X(kept, Eigen::all), keptLabels);
-        if (!std::isfinite(sil))
+        const double score = densityValidity(Y, r.labels, progress.sub(0.5 * (b0 + b1), b1));
+        if (!std::isfinite(score))
             continue;
-        const double score = sil * (1.0 - r.noiseFraction);
         if (!found || score > bestScore) {
             best = std::move(r);
+            best.validity = score;
             bestScore = score;
             found = true;
         }
@@ -409,6 +467,7 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
     if (!found)
         best = clusterWithEps(tiles, n, knee, minSamples, Progress());
     best.epsEstimated = true;
+    best.components = int(Y.cols());
     best.kDistances = std::move(curve);
     progress.report(1.0);
     return best;

@@ -26,10 +26,23 @@ public:
     using Sink = std::function<void(std::string_view stage, double overall,
                                     std::string_view message)>;
 
+    /// As Sink, plus `stageFraction`: 0..1 within the named stage (the value given to report()),
+    /// for front ends that show the stage's own progress next to the overall figure.
+    using StageSink = std::function<void(std::string_view stage, double overall,
+                                         double stageFraction, std::string_view message)>;
+
     Progress() = default;
     Progress(Sink sink, const std::atomic<bool>* cancelFlag)
         : m_sink(std::move(sink)), m_cancel(cancelFlag)
     {
+    }
+    /// A Progress whose sink also receives the fraction of the current stage.
+    static Progress withStageSink(StageSink sink, const std::atomic<bool>* cancelFlag)
+    {
+        Progress p;
+        p.m_stageSink = std::move(sink);
+        p.m_cancel = cancelFlag;
+        return p;
     }
 
     /// Reports that `fraction` (0..1) of this stage is done.
@@ -37,6 +50,8 @@ public:
     {
         if (m_sink)
             m_sink(m_stage, m_begin + fraction * (m_end - m_begin), message);
+        else if (m_stageSink)
+            m_stageSink(m_stage, m_begin + fraction * (m_end - m_begin), fraction, message);
     }
     bool isCancelled() const noexcept
     {
@@ -63,6 +78,7 @@ public:
 
 private:
     Sink m_sink;
+    StageSink m_stageSink;
     const std::atomic<bool>* m_cancel = nullptr;
     std::string m_stage;
     double m_begin = 0.0;

@@ -45,7 +45,10 @@ KnnGraph exactKnn(const Matrix& X, int k)
     g.indices.resize(n, k);
     g.distances.resize(n, k);
     const Vector norms = X.rowwise().squaredNorm();
-    constexpr Eigen::Index Block = 128;
+    // Blocks of Block query rows against tiles of Tile candidate rows: the Tile x Block
+    // product (256 KB) stays in cache while it is scanned, and holds each query's dot
+    // products in one contiguous column.
+    constexpr Eigen::Index Block = 32, Tile = 1024;
     const Eigen::Index blocks = (n + Block - 1) / Block;
     // A few spare candidates absorb rounding in the matrix-product distances; they are
     // re-ranked with exact distances in finishRow().
@@ -56,20 +59,44 @@ KnnGraph exactKnn(const Matrix& X, int k)
     for (Eigen::Index blk = 0; blk < blocks; ++blk) {
         const Eigen::Index begin = blk * Block;
         const Eigen::Index rows = std::min(Block, n - begin);
-        Matrix d = X.middleRows(begin, rows) * X.transpose();
-        std::vector<std::pair<double, int>> cand(std::size_t(n - 1));
-        for (Eigen::Index r = 0; r < rows; ++r) {
-            const Eigen::Index i = begin + r;
-            std::size_t m = 0;
-            for (Eigen::Index j = 0; j < n; ++j) {
-                if (j == i)
-                    continue;
-                cand[m++] = {norms(i) + norms(j) - 2.0 * d(r, j), int(j)};
+        const Matrix queries = X.middleRows(begin, rows).transpose();   // d x rows
+        // Per query, the `keep` smallest (approximate squared distance, index) pairs so far,
+        // sorted; a candidate worse than the worst kept is rejected with one comparison.
+        std::vector<std::pair<double, int>> best(std::size_t(rows) * std::size_t(keep));
+        std::vector<int> size(std::size_t(rows), 0);
+        std::vector<double> worst(std::size_t(rows), INFINITY);
+        Matrix dots;
+        for (Eigen::Index tile = 0; tile < n; tile += Tile) {
+            const Eigen::Index count = std::min(Tile, n - tile);
+            dots.noalias() = X.middleRows(tile, count) * queries;
+            for (Eigen::Index r = 0; r < rows; ++r) {
+                const Eigen::Index i = begin + r;
+                const double* dot = dots.col(r).data();
+                const double* nj = norms.data() + tile;
+                const double ni = norms(i);
+                auto* kept = best.data() + std::size_t(r) * std::size_t(keep);
+                int& used = size[std::size_t(r)];
+                double& bound = worst[std::size_t(r)];
+                for (Eigen::Index c = 0; c < count; ++c) {
+                    const double d = ni + nj[c] - 2.0 * dot[c];
+                    if (!(d < bound) || tile + c == i)
+                        continue;
+                    // Insert, keeping ties in index order (candidates come in index order).
+                    int at = used < keep ? used++ : keep - 1;
+                    while (at > 0 && kept[at - 1].first > d) {
+                        kept[at] = kept[at - 1];
+                        --at;
+                    }
+                    kept[at] = {d, int(tile + c)};
+                    if (used == keep)
+                        bound = kept[keep - 1].first;
+                }
             }
-            std::vector<std::pair<double, int>> best(cand.begin(), cand.begin() + long(m));
-            std::partial_sort(best.begin(), best.begin() + keep, best.end());
-            best.resize(std::size_t(keep));
-            finishRow(X, i, best, k, g);
+        }
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            const auto* kept = best.data() + std::size_t(r) * std::size_t(keep);
+            std::vector<std::pair<double, int>> cand(kept, kept + size[std::size_t(r)]);
+            finishRow(X, begin + r, cand, k, g);
         }
     }
     return g;

@@ -9,13 +9,17 @@
 
 #include "engine/core/error.h"
 #include "engine/core/random.h"
+#include "engine/core/parallel.h"
 #include "engine/embed/knn.h"
+#include "engine/embed/umap_sgd.h"
 
 #include <Eigen/Eigenvalues>
 #include <Eigen/SparseCore>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -202,11 +206,9 @@ int connectedComponents(const std::vector<long>& rowPtr, const std::vector<int>&
     return components;
 }
 
-// x^y in single precision, as umap-learn's numba kernels compute it (float32): powf is
-// more than twice as fast as pow, and the SGD's own noise is far larger than its error.
-double powf32(double x, double y)
+double secondsSince(std::chrono::steady_clock::time_point t0)
 {
-    return double(std::pow(float(x), float(y)));
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // splitMix64 finaliser as a hash of a counter (Steele, Lea & Flood 2014).
@@ -237,6 +239,8 @@ void Umap::init(const Matrix& X, const Progress& progress)
     m_dim = m_cfg.components;
     m_initFallback = false;
     m_initMessage.clear();
+    m_timings = {};
+    auto clock = std::chrono::steady_clock::now();
     if (m_cfg.a > 0.0 && m_cfg.b > 0.0) {
         m_a = m_cfg.a;
         m_b = m_cfg.b;
@@ -258,6 +262,8 @@ void Umap::init(const Matrix& X, const Progress& progress)
                                      ? detail::exactKnn(X, others)
                                      : detail::hnswKnn(X, others, 100, m_cfg.seed);
     m_approximate = knn.approximate;
+    m_timings.neighbours = secondsSince(clock);
+    clock = std::chrono::steady_clock::now();
     progress.throwIfCancelled();
     progress.report(0.5, "fuzzy graph");
 
@@ -302,19 +308,6 @@ void Umap::init(const Matrix& X, const Progress& progress)
     m_weight.assign(W.valuePtr(), W.valuePtr() + W.nonZeros());
     const auto edges = m_col.size();
 
-    // Edges by tail, in edge order (stable counting sort).
-    m_inPtr.assign(std::size_t(n) + 1, 0);
-    for (int c : m_col)
-        ++m_inPtr[std::size_t(c) + 1];
-    for (Eigen::Index i = 0; i < n; ++i)
-        m_inPtr[std::size_t(i) + 1] += m_inPtr[std::size_t(i)];
-    m_inEdge.assign(edges, 0);
-    {
-        std::vector<long> fill(m_inPtr.begin(), m_inPtr.end() - 1);
-        for (std::size_t t = 0; t < edges; ++t)
-            m_inEdge[std::size_t(fill[std::size_t(m_col[t])]++)] = long(t);
-    }
-
     // make_epochs_per_sample and the optimiser's counters.
     m_epochsPerSample.assign(edges, -1.0);
     for (std::size_t t = 0; t < edges; ++t) {
@@ -329,49 +322,52 @@ void Umap::init(const Matrix& X, const Progress& progress)
                                 ? m_epochsPerSample[t] / double(m_cfg.negativeSampleRate)
                                 : INFINITY;
     m_nextNeg = m_epochsPerNeg;
-    m_sampledAt.assign(edges, -1);
-    m_tailDelta.assign(edges * std::size_t(m_dim), 0.0);
+    m_timings.graph = secondsSince(clock);
+    clock = std::chrono::steady_clock::now();
     progress.throwIfCancelled();
     progress.report(0.7, "initial layout");
 
     Rng rng(m_cfg.seed);
     m_streamBase = rng.next();
-    m_pos.assign(std::size_t(n) * std::size_t(m_dim), 0.0);
+    std::vector<double> layout(std::size_t(n) * std::size_t(m_dim), 0.0);
     m_initUsed = m_cfg.init;
     if (m_cfg.init == UmapInit::Spectral) {
-        spectralInit(n);
+        spectralInit(n, layout);
         if (m_initUsed == UmapInit::Spectral) {
             double maxAbs = 0.0;
-            for (double v : m_pos)
+            for (double v : layout)
                 maxAbs = std::max(maxAbs, std::fabs(v));
             const double expansion = maxAbs > 0.0 ? 10.0 / maxAbs : 1.0;
-            for (double& v : m_pos)
+            for (double& v : layout)
                 v = v * expansion + 1e-4 * rng.normal();
         }
     }
     if (m_initUsed == UmapInit::Random)
-        for (double& v : m_pos)
+        for (double& v : layout)
             v = rng.uniform(-10.0, 10.0);
-    // Every layout is rescaled to [0, 10] per dimension before the optimisation.
+    // Every layout is rescaled to [0, 10] per dimension before the optimisation, and
+    // optimised in single precision (umap-learn: float32).
+    m_pos.assign(layout.size(), 0.0f);
     for (int d = 0; d < m_dim; ++d) {
         double lo = INFINITY, hi = -INFINITY;
         for (Eigen::Index i = 0; i < n; ++i) {
-            lo = std::min(lo, m_pos[std::size_t(i * m_dim + d)]);
-            hi = std::max(hi, m_pos[std::size_t(i * m_dim + d)]);
+            lo = std::min(lo, layout[std::size_t(i * m_dim + d)]);
+            hi = std::max(hi, layout[std::size_t(i * m_dim + d)]);
         }
         const double scale = hi > lo ? 10.0 / (hi - lo) : 0.0;
         for (Eigen::Index i = 0; i < n; ++i) {
-            double& v = m_pos[std::size_t(i * m_dim + d)];
-            v = (v - lo) * scale;
+            const auto at = std::size_t(i * m_dim + d);
+            m_pos[at] = float((layout[at] - lo) * scale);
         }
     }
     m_epoch = 0;
     m_viewStale = true;
     m_ready = true;
+    m_timings.layout = secondsSince(clock);
     progress.report(1.0);
 }
 
-void Umap::spectralInit(Eigen::Index n)
+void Umap::spectralInit(Eigen::Index n, std::vector<double>& layout)
 {
     auto fallback = [&](std::string why) {
         m_initUsed = UmapInit::Random;
@@ -495,7 +491,7 @@ void Umap::spectralInit(Eigen::Index n)
         if (vectors(arg, c) < 0.0)
             vectors.col(c) *= -1.0;
         for (Eigen::Index i = 0; i < n; ++i)
-            m_pos[std::size_t(i * m_dim + c)] = vectors(i, c);
+            layout[std::size_t(i * m_dim + c)] = vectors(i, c);
     }
     if (!vectors.allFinite())
         fallback("the eigenvectors are not finite");
@@ -505,77 +501,184 @@ void Umap::runEpoch(int epochIndex)
 {
     const int n = int(m_rowPtr.size()) - 1;
     const int dim = m_dim;
-    const double a = m_a, b = m_b, gamma = m_cfg.repulsionStrength;
+    constexpr int W = detail::UmapLanes;
     // umap-learn: alpha = initial * (1 - epoch / n_epochs), updated after each epoch.
     const double alpha =
         m_cfg.learningRate *
         (epochIndex == 0 ? 1.0 : 1.0 - double(epochIndex - 1) / double(m_totalEpochs));
     const double nEpoch = double(epochIndex);
+    const bool negatives = m_cfg.negativeSampleRate > 0;
+    // Vertices per group (see the class comment) and per task when a group is split between
+    // threads; both depend on n only, so the result does not depend on the threads.
+    constexpr int TaskSize = 32;
+    const int groupSize =
+        std::clamp((n / 16 + TaskSize - 1) / TaskSize * TaskSize, 64, 2048);
+    const int groups = (n + groupSize - 1) / groupSize;
+    m_work.resize(std::size_t(std::max(maxThreads(), 1)));
+    m_vertexWork.resize(std::size_t(groupSize));
+    m_edgeCount.resize(m_col.size());
     m_snapshot = m_pos;
-    const double* snap = m_snapshot.data();
-    auto clip = [](double v) { return std::clamp(v, -4.0, 4.0); };
 
-#pragma omp parallel for schedule(dynamic, 64)
-    for (int j = 0; j < n; ++j) {
-        double current[64];
-        for (int d = 0; d < dim; ++d)
-            current[d] = m_pos[std::size_t(j * dim + d)];
-        std::uint64_t stream =
-            mix(m_streamBase ^ mix((std::uint64_t(epochIndex) << 32) + std::uint64_t(j)));
-        for (long t = m_rowPtr[std::size_t(j)]; t < m_rowPtr[std::size_t(j) + 1]; ++t) {
-            const auto te = std::size_t(t);
-            if (!(m_nextSample[te] <= nEpoch))
-                continue;
-            const int k = m_col[te];
-            const double* other = snap + std::size_t(k) * std::size_t(dim);
-            double dist2 = 0.0;
-            for (int d = 0; d < dim; ++d)
-                dist2 += (current[d] - other[d]) * (current[d] - other[d]);
-            double coeff = 0.0;
-            if (dist2 > 0.0) {
-                const double pb = powf32(dist2, b);
-                coeff = -2.0 * a * b * (pb / dist2) / (a * pb + 1.0);
-            }
-            for (int d = 0; d < dim; ++d) {
-                const double g = clip(coeff * (current[d] - other[d]));
-                current[d] += g * alpha;
-                m_tailDelta[te * std::size_t(dim) + std::size_t(d)] = -g * alpha;
-            }
-            m_sampledAt[te] = epochIndex;
-            m_nextSample[te] += m_epochsPerSample[te];
+    const long* rowPtr = m_rowPtr.data();
+    const std::int32_t* col = m_col.data();
+    const double* epochsPerSample = m_epochsPerSample.data();
+    const double* epochsPerNeg = m_epochsPerNeg.data();
+    double* nextSample = m_nextSample.data();
+    double* nextNeg = m_nextNeg.data();
+    std::int32_t* edgeCount = m_edgeCount.data();
+    float* pos = m_pos.data();
+    float* snap = m_snapshot.data();
+    constexpr std::int32_t NotDue = detail::UmapNotDue;
 
-            const int negatives = int((nEpoch - m_nextNeg[te]) / m_epochsPerNeg[te]);
-            for (int p = 0; p < negatives; ++p) {
-                stream += 0x9E3779B97F4A7C15ULL;
-                const int r = int(((mix(stream) >> 32) * std::uint64_t(n)) >> 32);
-                if (r == j)
-                    continue;
-                const double* neg = snap + std::size_t(r) * std::size_t(dim);
-                double nd2 = 0.0;
-                for (int d = 0; d < dim; ++d)
-                    nd2 += (current[d] - neg[d]) * (current[d] - neg[d]);
-                double ncoeff = 0.0;
-                if (nd2 > 0.0)
-                    ncoeff = 2.0 * gamma * b / ((0.001 + nd2) * (a * powf32(nd2, b) + 1.0));
-                for (int d = 0; d < dim; ++d) {
-                    const double g = ncoeff > 0.0 ? clip(ncoeff * (current[d] - neg[d])) : 4.0;
-                    current[d] += g * alpha;
+    detail::UmapLaneBlock common;
+    common.dim = dim;
+    common.n = n;
+    common.a = float(m_a);
+    common.b = float(m_b);
+    common.gamma = float(m_cfg.repulsionStrength);
+    common.alpha = float(alpha);
+    common.snapshot = snap;
+    common.position = pos;
+
+#pragma omp parallel
+    {
+        const int thread = threadIndex();
+        GroupWork& work = m_work[std::size_t(thread)];
+        for (int group = 0; group < groups; ++group) {
+            const int groupBegin = group * groupSize;
+            const int groupEnd = std::min(n, groupBegin + groupSize);
+            work.vertices.clear();
+            work.samples.clear();
+#pragma omp for schedule(dynamic, 1) nowait
+            for (int task = groupBegin; task < groupEnd; task += TaskSize) {
+                const int taskEnd = std::min(groupEnd, task + TaskSize);
+                detail::umapSchedule(rowPtr[taskEnd] - rowPtr[task], nEpoch, negatives,
+                                     epochsPerSample + rowPtr[task],
+                                     epochsPerNeg + rowPtr[task], nextSample + rowPtr[task],
+                                     nextNeg + rowPtr[task], edgeCount + rowPtr[task]);
+                for (int j = task; j < taskEnd; ++j) {
+                    std::int32_t samples = 0;
+                    for (long t = rowPtr[j]; t < rowPtr[j + 1]; ++t)
+                        samples += edgeCount[t] == NotDue ? 0 : 1 + std::max(edgeCount[t], 0);
+                    m_vertexWork[std::size_t(j - groupBegin)] = {thread, 0, 0};
+                    if (samples > 0) {
+                        work.vertices.push_back(j);
+                        work.samples.push_back(samples);
+                    }
                 }
             }
-            m_nextNeg[te] += double(negatives) * m_epochsPerNeg[te];
-        }
-        for (int d = 0; d < dim; ++d)
-            m_pos[std::size_t(j * dim + d)] = current[d];
-    }
-    // The tails' share of the attractive moves, added in edge order.
-#pragma omp parallel for schedule(static)
-    for (int k = 0; k < n; ++k) {
-        for (long s = m_inPtr[std::size_t(k)]; s < m_inPtr[std::size_t(k) + 1]; ++s) {
-            const auto te = std::size_t(m_inEdge[std::size_t(s)]);
-            if (m_sampledAt[te] != epochIndex)
-                continue;
-            for (int d = 0; d < dim; ++d)
-                m_pos[std::size_t(k * dim + d)] += m_tailDelta[te * std::size_t(dim) + std::size_t(d)];
+            // Lanes: longest sample sequences first, dealt to the lanes back and forth
+            // (0..W-1, W-1..0, ...), so that the lanes finish at about the same row. The
+            // assignment does not change any vertex's result.
+            const auto count = std::int32_t(work.vertices.size());
+            work.order.resize(std::size_t(count));
+            {
+                std::int32_t longest = 0;
+                for (const std::int32_t c : work.samples)
+                    longest = std::max(longest, c);
+                work.load.assign(std::size_t(longest) + 2, 0);   // counting sort, descending
+                for (const std::int32_t c : work.samples)
+                    ++work.load[std::size_t(longest - c) + 1];
+                for (std::size_t c = 1; c < work.load.size(); ++c)
+                    work.load[c] += work.load[c - 1];
+                for (std::int32_t v = 0; v < count; ++v)
+                    work.order[std::size_t(
+                        work.load[std::size_t(longest - work.samples[std::size_t(v)])]++)] = v;
+            }
+            work.lane.resize(std::size_t(count));
+            work.load.assign(W, 0);
+            work.laneBegin.assign(W + 1, 0);
+            for (std::int32_t i = 0; i < count; ++i) {
+                const int v = work.order[std::size_t(i)];
+                const int turn = i % (2 * W);
+                const int l = turn < W ? turn : 2 * W - 1 - turn;
+                work.lane[std::size_t(v)] = l;
+                work.load[std::size_t(l)] += work.samples[std::size_t(v)];
+                ++work.laneBegin[std::size_t(l) + 1];
+            }
+            for (int l = 0; l < W; ++l)
+                work.laneBegin[std::size_t(l) + 1] += work.laneBegin[std::size_t(l)];
+            const int rows = *std::max_element(work.load.begin(), work.load.end());
+            // One spare row: the branch-free fill below may write one row past a lane's end.
+            work.cells.assign(std::size_t(rows + 1) * W, detail::UmapNegative);
+            work.starts.assign(std::size_t(rows), 0);
+            if (work.tailMove.size() < std::size_t(rows) * std::size_t(dim) * W)
+                work.tailMove.resize(std::size_t(rows) * std::size_t(dim) * W);
+            work.laneVertices.resize(std::size_t(count));
+            work.laneKeys.resize(std::size_t(count));
+            // Each lane's vertices in the order assigned; their positive samples in the
+            // cells, negative samples left as UmapNegative; lanes that end early are padded.
+            // Branch-free: an edge that is not due writes its cell and positive entry too,
+            // at the next free place, which the next sample of the lane overwrites.
+            work.load.assign(W, 0);
+            std::vector<std::int32_t>& placed = work.samples;   // per lane: vertices placed
+            placed.assign(W, 0);
+            std::size_t positives = 0;
+            for (const int v : work.order) {
+                const int l = work.lane[std::size_t(v)];
+                const int j = work.vertices[std::size_t(v)];
+                const auto at =
+                    std::size_t(work.laneBegin[std::size_t(l)] + placed[std::size_t(l)]++);
+                work.laneVertices[at] = j;
+                work.laneKeys[at] = std::uint32_t(
+                    mix(m_streamBase ^ mix((std::uint64_t(epochIndex) << 32) + std::uint64_t(j))));
+                int row = work.load[std::size_t(l)];
+                work.starts[std::size_t(row)] |= std::uint64_t(1) << l;
+                VertexWork& vw = m_vertexWork[std::size_t(j - groupBegin)];
+                vw.positiveBegin = std::int32_t(positives);
+                const long degree = rowPtr[j + 1] - rowPtr[j];
+                if (work.positives.size() < positives + std::size_t(degree) + 1)
+                    work.positives.resize(2 * (positives + std::size_t(degree) + 1));
+                std::int32_t* cells = work.cells.data() + l;
+                std::int32_t* positive = work.positives.data();
+                for (long t = rowPtr[j]; t < rowPtr[j + 1]; ++t) {
+                    const std::int32_t c = edgeCount[t];
+                    const bool due = c != NotDue;
+                    cells[std::size_t(row) * W] = col[t];
+                    positive[positives] = std::int32_t(row * W + l);
+                    positives += due;
+                    row += due ? 1 + std::max(c, 0) : 0;
+                }
+                vw.positiveEnd = std::int32_t(positives);
+                work.load[std::size_t(l)] = row;
+            }
+            for (int l = 0; l < W; ++l)
+                for (int r = work.load[std::size_t(l)]; r < rows; ++r)
+                    work.cells[std::size_t(r) * W + std::size_t(l)] = detail::UmapNothing;
+            detail::UmapLaneBlock block = common;
+            block.rows = rows;
+            block.cells = work.cells.data();
+            block.starts = work.starts.data();
+            block.laneVertices = work.laneVertices.data();
+            block.laneKeys = work.laneKeys.data();
+            block.laneBegin = work.laneBegin.data();
+            block.tailMove = work.tailMove.data();
+            detail::umapRunLanes(block);
+#pragma omp barrier
+#pragma omp single
+            {
+                // The group's new positions, then the tails' moves in edge order (the
+                // group's vertices in order, each one's edges in order), into both the
+                // layout and the snapshot that the next group reads.
+                std::copy(pos + std::size_t(groupBegin) * std::size_t(dim),
+                          pos + std::size_t(groupEnd) * std::size_t(dim),
+                          snap + std::size_t(groupBegin) * std::size_t(dim));
+                for (int j = groupBegin; j < groupEnd; ++j) {
+                    const VertexWork& vw = m_vertexWork[std::size_t(j - groupBegin)];
+                    const GroupWork& w = m_work[std::size_t(vw.thread)];
+                    for (std::int32_t p = vw.positiveBegin; p < vw.positiveEnd; ++p) {
+                        const auto cell = std::size_t(w.positives[std::size_t(p)]);
+                        const auto k = std::size_t(w.cells[cell]);
+                        const float* move =
+                            w.tailMove.data() + (cell / W) * std::size_t(dim) * W + cell % W;
+                        for (int d = 0; d < dim; ++d) {
+                            const std::size_t at = k * std::size_t(dim) + std::size_t(d);
+                            pos[at] += move[std::size_t(d) * W];
+                            snap[at] = pos[at];
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -589,11 +692,13 @@ int Umap::run(int untilEpoch, const UmapCallback& onEpoch, int callbackEvery,
     callbackEvery = std::max(callbackEvery, 1);
     while (m_epoch < until) {
         progress.throwIfCancelled();
+        const auto clock = std::chrono::steady_clock::now();
         runEpoch(m_epoch);
+        m_timings.optimise += secondsSince(clock);
         ++m_epoch;
         m_viewStale = true;
         if (m_epoch % 10 == 0 || m_epoch == m_totalEpochs) {
-            for (double v : m_pos)
+            for (float v : m_pos)
                 if (!std::isfinite(v))
                     throw NumericalError("UMAP: the layout became non-finite at epoch " +
                                          std::to_string(m_epoch));
@@ -640,6 +745,7 @@ UmapResult Umap::result() const
     r.initFallback = m_initFallback;
     r.initMessage = m_initMessage;
     r.notes = m_notes;
+    r.timings = m_timings;
     return r;
 }
 

@@ -4,10 +4,10 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "engine/models/model_io.h"
 
+#include "engine/core/binary_io.h"
 #include "engine/core/error.h"
 
 #include <array>
-#include <bit>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -34,142 +34,30 @@ constexpr std::size_t HeaderSize = 8 + 4 + 4 + 8;
 constexpr std::size_t TrailerSize = 4;
 constexpr std::uint64_t MaxFileSize = std::uint64_t(1) << 32;
 
-std::uint32_t crc32(const unsigned char* data, std::size_t size)
+using detail::crc32;
+using Writer = detail::ByteWriter;
+using Reader = detail::ByteReader;
+
+// Header, payload and checksum: the bytes of a model file.
+std::vector<unsigned char> fileImage(ModelKind kind, const Writer& payload)
 {
-    static const auto table = [] {
-        std::array<std::uint32_t, 256> t{};
-        for (std::uint32_t i = 0; i < 256; ++i) {
-            std::uint32_t c = i;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    std::uint32_t c = 0xFFFFFFFFu;
-    for (std::size_t i = 0; i < size; ++i)
-        c = table[(c ^ data[i]) & 0xFFu] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
+    Writer out;
+    for (char c : Magic)
+        out.u8(static_cast<unsigned char>(c));
+    out.u32(ModelFormatVersion);
+    out.u32(static_cast<std::uint32_t>(kind));
+    out.u64(payload.bytes().size());
+    out.raw(payload.bytes().data(), payload.bytes().size());
+    out.u32(crc32(payload.bytes().data(), payload.bytes().size()));
+    return std::move(out.bytes());
 }
 
-// Byte order is spelled out with shifts, so the file is little-endian on every host.
-class Writer {
-public:
-    void u32(std::uint32_t v)
-    {
-        for (int i = 0; i < 4; ++i)
-            m_bytes.push_back(static_cast<unsigned char>(v >> (8 * i)));
-    }
-    void u64(std::uint64_t v)
-    {
-        for (int i = 0; i < 8; ++i)
-            m_bytes.push_back(static_cast<unsigned char>(v >> (8 * i)));
-    }
-    void i32(int v) { u32(static_cast<std::uint32_t>(v)); }
-    void f32(float v) { u32(std::bit_cast<std::uint32_t>(v)); }
-    void f64(double v) { u64(std::bit_cast<std::uint64_t>(v)); }
-    template <class Derived>
-    void matrix(const Eigen::DenseBase<Derived>& m, bool asFloat)
-    {
-        u64(std::uint64_t(m.rows()));
-        u64(std::uint64_t(m.cols()));
-        for (Eigen::Index i = 0; i < m.rows(); ++i)
-            for (Eigen::Index j = 0; j < m.cols(); ++j) {
-                if (asFloat)
-                    f32(float(m(i, j)));
-                else
-                    f64(double(m(i, j)));
-            }
-    }
-    std::vector<unsigned char>& bytes() { return m_bytes; }
-
-private:
-    std::vector<unsigned char> m_bytes;
-};
-
-class Reader {
-public:
-    Reader(const unsigned char* data, std::size_t size, std::string file)
-        : m_data(data), m_size(size), m_file(std::move(file))
-    {
-    }
-    [[noreturn]] void fail(const std::string& why) const
-    {
-        throw InputError(m_file + ": not a valid model file (" + why + ")");
-    }
-    void need(std::uint64_t n) const
-    {
-        if (n > m_size - m_pos)
-            fail("the data ends early");
-    }
-    std::uint32_t u32()
-    {
-        need(4);
-        std::uint32_t v = 0;
-        for (int i = 0; i < 4; ++i)
-            v |= std::uint32_t(m_data[m_pos + std::size_t(i)]) << (8 * i);
-        m_pos += 4;
-        return v;
-    }
-    std::uint64_t u64()
-    {
-        need(8);
-        std::uint64_t v = 0;
-        for (int i = 0; i < 8; ++i)
-            v |= std::uint64_t(m_data[m_pos + std::size_t(i)]) << (8 * i);
-        m_pos += 8;
-        return v;
-    }
-    int i32() { return static_cast<int>(u32()); }
-    float f32() { return std::bit_cast<float>(u32()); }
-    double f64() { return std::bit_cast<double>(u64()); }
-    bool flag()
-    {
-        const std::uint32_t v = u32();
-        if (v > 1)
-            fail("a flag is neither 0 nor 1");
-        return v == 1;
-    }
-    template <class M>
-    M matrix(bool asFloat)
-    {
-        const std::uint64_t rows = u64(), cols = u64();
-        const std::uint64_t width = asFloat ? 4 : 8;
-        if (rows > m_size || cols > m_size || (rows && cols && rows * cols > m_size / width))
-            fail("a matrix is larger than the file");
-        need(rows * cols * width);
-        M m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-        for (Eigen::Index i = 0; i < m.rows(); ++i)
-            for (Eigen::Index j = 0; j < m.cols(); ++j)
-                m(i, j) = asFloat ? typename M::Scalar(f32()) : typename M::Scalar(f64());
-        return m;
-    }
-    bool atEnd() const { return m_pos == m_size; }
-
-private:
-    const unsigned char* m_data;
-    std::size_t m_size;
-    std::size_t m_pos = 0;
-    std::string m_file;
-};
-
-void writeFile(const std::filesystem::path& file, ModelKind kind, Writer& payload)
+void writeFile(const std::filesystem::path& file, const std::vector<unsigned char>& image)
 {
-    Writer head;
-    for (char c : Magic)
-        head.bytes().push_back(static_cast<unsigned char>(c));
-    head.u32(ModelFormatVersion);
-    head.u32(static_cast<std::uint32_t>(kind));
-    head.u64(payload.bytes().size());
-    Writer tail;
-    tail.u32(crc32(payload.bytes().data(), payload.bytes().size()));
-
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     if (!out)
         throw InputError(file.string() + ": cannot open the model file for writing");
-    for (auto* w : {&head, &payload, &tail})
-        out.write(reinterpret_cast<const char*>(w->bytes().data()),
-                  std::streamsize(w->bytes().size()));
+    out.write(reinterpret_cast<const char*>(image.data()), std::streamsize(image.size()));
     out.close();
     if (!out)
         throw InputError(file.string() + ": writing the model file failed");
@@ -338,10 +226,12 @@ std::vector<unsigned char> readAll(const std::filesystem::path& file)
 
 } // namespace
 
-void saveModel(const std::filesystem::path& file, const Pca& model, const Matrix* codes)
+namespace {
+
+Writer payloadOf(const Pca& model, const std::string& name)
 {
     if (!model.isFitted())
-        throw InputError(file.string() + ": cannot save a PCA that has not been fitted");
+        throw InputError(name + ": cannot save a PCA that has not been fitted");
     Writer w;
     w.i32(model.config().components);
     w.matrix(model.components(), false);
@@ -349,26 +239,23 @@ void saveModel(const std::filesystem::path& file, const Pca& model, const Matrix
     w.matrix(model.explainedVariance(), false);
     w.matrix(model.explainedVarianceRatio(), false);
     w.matrix(model.singularValues(), false);
-    writeCodes(w, codes);
-    writeFile(file, ModelKind::Pca, w);
+    return w;
 }
 
-void saveModel(const std::filesystem::path& file, const Autoencoder& model, const Matrix* codes)
+Writer payloadOf(const Autoencoder& model, const std::string& name)
 {
     if (!model.isFitted())
-        throw InputError(file.string() + ": cannot save an autoencoder that has not been trained");
+        throw InputError(name + ": cannot save an autoencoder that has not been trained");
     Writer w;
     writeTrainingConfig(w, model.config());
     writeLatentModel(w, detail::ModelAccess::model(model));
-    writeCodes(w, codes);
-    writeFile(file, ModelKind::Autoencoder, w);
+    return w;
 }
 
-void saveModel(const std::filesystem::path& file, const Vae& model, const Matrix* codes)
+Writer payloadOf(const Vae& model, const std::string& name)
 {
     if (!model.isFitted())
-        throw InputError(file.string() + ": cannot save a " + model.name() +
-                         " that has not been trained");
+        throw InputError(name + ": cannot save a " + model.name() + " that has not been trained");
     const VaeConfig& c = model.config();
     Writer w;
     writeTrainingConfig(w, c);
@@ -378,21 +265,63 @@ void saveModel(const std::filesystem::path& file, const Vae& model, const Matrix
     w.f64(c.freeBits);
     w.u32(c.sumOverFeatures ? 1 : 0);
     writeLatentModel(w, detail::ModelAccess::model(model));
+    return w;
+}
+
+constexpr ModelKind kindOf(const Pca&) { return ModelKind::Pca; }
+constexpr ModelKind kindOf(const Autoencoder&) { return ModelKind::Autoencoder; }
+constexpr ModelKind kindOf(const Vae&) { return ModelKind::Vae; }
+
+template <class M>
+std::vector<unsigned char> imageOf(const M& model, const Matrix* codes, const std::string& name)
+{
+    Writer w = payloadOf(model, name);
     writeCodes(w, codes);
-    writeFile(file, ModelKind::Vae, w);
+    return fileImage(kindOf(model), w);
+}
+
+} // namespace
+
+void saveModel(const std::filesystem::path& file, const Pca& model, const Matrix* codes)
+{
+    writeFile(file, imageOf(model, codes, file.string()));
+}
+
+void saveModel(const std::filesystem::path& file, const Autoencoder& model, const Matrix* codes)
+{
+    writeFile(file, imageOf(model, codes, file.string()));
+}
+
+void saveModel(const std::filesystem::path& file, const Vae& model, const Matrix* codes)
+{
+    writeFile(file, imageOf(model, codes, file.string()));
+}
+
+void saveModel(const std::filesystem::path& file, const TrainedModel& model, const Matrix* codes)
+{
+    writeFile(file, modelFileBytes(model, codes, file.string()));
+}
+
+std::vector<unsigned char> modelFileBytes(const TrainedModel& model, const Matrix* codes,
+                                          const std::string& name)
+{
+    return std::visit([&](const auto& m) { return imageOf(m, codes, name); }, model);
 }
 
 LoadedModel loadModel(const std::filesystem::path& file)
 {
-    const std::string name = file.string();
     const std::vector<unsigned char> bytes = readAll(file);
-    if (bytes.size() < Magic.size() ||
-        std::memcmp(bytes.data(), Magic.data(), Magic.size()) != 0)
+    return parseModelFile(bytes.data(), bytes.size(), file.string());
+}
+
+LoadedModel parseModelFile(const unsigned char* data, std::size_t size, const std::string& name)
+{
+    if (size < Magic.size() || std::memcmp(data, Magic.data(), Magic.size()) != 0)
         throw InputError(name + ": not a MusicAtlas model file (unknown file signature)");
-    if (bytes.size() < HeaderSize + TrailerSize)
-        throw InputError(name + ": the model file is truncated (" + std::to_string(bytes.size()) +
+    if (size < HeaderSize + TrailerSize)
+        throw InputError(name + ": the model file is truncated (" + std::to_string(size) +
                          " bytes)");
-    Reader header(bytes.data(), HeaderSize, name);
+    Reader header(data, HeaderSize, name);
     header.u64(); // magic, checked above
     const std::uint32_t version = header.u32();
     if (version != ModelFormatVersion)
@@ -403,11 +332,11 @@ LoadedModel loadModel(const std::filesystem::path& file)
     if (kind < 1 || kind > 3)
         throw InputError(name + ": unknown model kind " + std::to_string(kind));
     const std::uint64_t payloadSize = header.u64();
-    if (payloadSize != bytes.size() - HeaderSize - TrailerSize)
+    if (payloadSize != size - HeaderSize - TrailerSize)
         throw InputError(name + ": the model file is truncated or damaged (expected " +
                          std::to_string(payloadSize + HeaderSize + TrailerSize) +
-                         " bytes, found " + std::to_string(bytes.size()) + ")");
-    const unsigned char* payload = bytes.data() + HeaderSize;
+                         " bytes, found " + std::to_string(size) + ")");
+    const unsigned char* payload = data + HeaderSize;
     Reader trailer(payload + payloadSize, TrailerSize, name);
     if (trailer.u32() != crc32(payload, std::size_t(payloadSize)))
         throw InputError(name + ": the model file is damaged (checksum mismatch)");
@@ -425,7 +354,9 @@ LoadedModel loadModel(const std::filesystem::path& file)
             Matrix evr = r.matrix<Matrix>(false);
             Matrix sv = r.matrix<Matrix>(false);
             if (mean.rows() != 1 || ev.cols() != 1 || evr.cols() != 1 || sv.cols() != 1 ||
-                cfg.components != components.rows())
+                cfg.components != components.rows() || mean.cols() != components.cols() ||
+                components.rows() < 1 || ev.rows() != components.rows() ||
+                evr.rows() != components.rows() || sv.rows() != components.rows())
                 r.fail("inconsistent PCA sizes");
             Pca pca(cfg);
             pca.restore(std::move(components), mean.row(0), ev.col(0), evr.col(0), sv.col(0));
@@ -459,6 +390,8 @@ LoadedModel loadModel(const std::filesystem::path& file)
         if (!r.atEnd())
             r.fail("unexpected data after the model");
     } catch (const std::bad_alloc&) {
+        throw InputError(name + ": not a valid model file (sizes too large)");
+    } catch (const std::length_error&) {
         throw InputError(name + ": not a valid model file (sizes too large)");
     }
     return out;

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <variant>
+#include <vector>
 
 namespace atlas {
 
@@ -29,6 +31,10 @@ inline constexpr std::uint32_t ModelFormatVersion = 1;
 ///   u32          CRC-32 (IEEE 802.3 / zlib polynomial) of the payload
 /// Matrices are stored as u64 rows, u64 cols, then the values row by row.
 
+/// A trained representation model of any kind: PCA, autoencoder or a VAE-family model
+/// (VAE, beta-VAE, CVAE). Value type; the pipeline shares it read-only.
+using TrainedModel = std::variant<Pca, Autoencoder, Vae>;
+
 /// Writes a trained model, optionally with latent codes (e.g. the collection's codes, so a
 /// map can be redrawn without re-encoding). Throws InputError when the model is not fitted or
 /// the file cannot be written (the message names the file).
@@ -36,11 +42,18 @@ void saveModel(const std::filesystem::path& file, const Pca& model, const Matrix
 void saveModel(const std::filesystem::path& file, const Autoencoder& model,
                const Matrix* codes = nullptr);
 void saveModel(const std::filesystem::path& file, const Vae& model, const Matrix* codes = nullptr);
+void saveModel(const std::filesystem::path& file, const TrainedModel& model,
+               const Matrix* codes = nullptr);
+
+/// The bytes saveModel() writes, built in memory (for containers such as session files).
+/// `name` is used in the message of the InputError thrown for an unfitted model.
+std::vector<unsigned char> modelFileBytes(const TrainedModel& model, const Matrix* codes = nullptr,
+                                          const std::string& name = "model");
 
 /// A model read back from a file.
 struct LoadedModel {
     ModelKind kind = ModelKind::Pca;
-    std::variant<Pca, Autoencoder, Vae> model;
+    TrainedModel model;
     std::optional<Matrix> codes; ///< the latent codes stored with the model, if any
 };
 
@@ -50,6 +63,10 @@ struct LoadedModel {
 /// inconsistent contents. Never crashes on arbitrary bytes. encode() of the loaded model is
 /// bit-identical to the saved one's.
 LoadedModel loadModel(const std::filesystem::path& file);
+
+/// loadModel() of bytes in memory (a whole model file image, e.g. one embedded in a session
+/// file); `name` is the file named in messages. Same checks and errors as loadModel().
+LoadedModel parseModelFile(const unsigned char* data, std::size_t size, const std::string& name);
 
 /// loadModel() for one expected kind; InputError when the file holds another kind.
 Pca loadPca(const std::filesystem::path& file);

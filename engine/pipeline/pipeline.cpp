@@ -118,6 +118,16 @@ std::vector<std::string> PipelineConfig::validate() const
     return p;
 }
 
+Labels conditionLabels(const Dataset& ds)
+{
+    Labels c = ds.labels;
+    const int unlabelled = int(ds.labelNames.size());
+    for (Eigen::Index i = 0; i < c.size(); ++i)
+        if (c(i) < 0)
+            c(i) = unlabelled;
+    return c;
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -164,17 +174,6 @@ void fillTraining(Config& c, const PipelineConfig& cfg, Representation r)
     c.seed = stageSeed(cfg.seed, r, 1);
 }
 
-// CVAE conditions: the dataset's label index; tracks without a label share one extra class.
-Labels conditionLabels(const Dataset& ds)
-{
-    Labels c = ds.labels;
-    const int unlabelled = int(ds.labelNames.size());
-    for (Eigen::Index i = 0; i < c.size(); ++i)
-        if (c(i) < 0)
-            c(i) = unlabelled;
-    return c;
-}
-
 void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig& cfg,
            const Progress& progress, const PipelineObserver& observer)
 {
@@ -192,6 +191,7 @@ void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig
         Pca pca(pc);
         rep.codes = pca.fitTransform(X);
         rep.explainedVarianceRatio = pca.explainedVarianceRatio();
+        rep.model = std::make_shared<const TrainedModel>(std::move(pca));
         break;
     }
     case Representation::Autoencoder: {
@@ -201,6 +201,7 @@ void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig
         ae.fit(X, progress, onEpoch);
         rep.codes = ae.trainingCodes();
         rep.history = ae.history();
+        rep.model = std::make_shared<const TrainedModel>(std::move(ae));
         break;
     }
     case Representation::Vae:
@@ -223,6 +224,7 @@ void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig
         }
         rep.codes = vae.trainingCodes();
         rep.history = vae.history();
+        rep.model = std::make_shared<const TrainedModel>(std::move(vae));
         break;
     }
     }
@@ -254,6 +256,7 @@ ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
             DbscanConfig d;
             d.eps = cfg.dbscanEps;
             d.minSamples = cfg.dbscanMinSamples;
+            d.components = 0;  // leading principal axes of the codes (DbscanConfig::components)
             const DbscanResult res = dbscan(Z, d, progress);
             c.labels = res.labels;
             c.dbscanEps = res.eps;

@@ -11,11 +11,13 @@
 #include "engine/embed/tsne.h"
 #include "engine/embed/umap.h"
 #include "engine/metrics/scores.h"
+#include "engine/models/model_io.h"
 #include "engine/models/training.h"
 
 #include <array>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -109,6 +111,10 @@ struct RepresentationResult {
     std::vector<ClusteringResult> clusterings;   ///< in AllClusterings order
     std::vector<MapResult> maps;                  ///< in AllMaps order (empty when maps off)
     double trainSeconds = 0.0;
+    /// The trained model: Pca for PCA, Autoencoder for the autoencoder, Vae for the VAE,
+    /// β-VAE and CVAE (encode the CVAE with conditionLabels() of the dataset). Null when
+    /// training failed. Immutable and shared, so copies of a result share one model.
+    std::shared_ptr<const TrainedModel> model;
 
     const ClusteringResult* clustering(Clustering c) const;
     const MapResult* map(MapKind m) const;
@@ -125,6 +131,10 @@ struct RunResult {
 
     const RepresentationResult* representation(Representation r) const;
 };
+
+/// The CVAE's condition of every track: its label index, and labelNames.size() (one extra
+/// class) for unlabelled tracks.
+Labels conditionLabels(const Dataset& ds);
 
 /// Optional notifications while the pipeline runs, all called on the pipeline's thread.
 /// The GUI uses them to show results as soon as they exist.

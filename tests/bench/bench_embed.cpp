@@ -1,22 +1,34 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Embedding benchmark: our t-SNE and UMAP against scikit-learn / umap-learn on the same data.
 //
-//     /usr/bin/python3 tests/bench/bench_embed.py /tmp/atlas-bench-embed   # reference side
-//     bench_embed /tmp/atlas-bench-embed                                   # this side
+//     bench_embed DIR --python tests/bench/bench_embed.py [options]   # both sides, one run
+//     /usr/bin/python3 tests/bench/bench_embed.py DIR; bench_embed DIR   # the same, by hand
+//
+// Options (defaults in brackets):
+//     --python SCRIPT     run the reference script first, into DIR, with the same sizes,
+//                         methods and repeats and --ref-threads threads [not run]
+//     --ref-threads T     OMP/OpenBLAS/MKL/numba threads of the reference run [1]
+//     --methods LIST      tsne,umap [both]
+//     --sizes LIST        1000,10000 [both]
+//     --threads LIST      our thread counts [1,2]
+//     --repeat R          time each of ours R times and keep the fastest; the reference
+//                         does the same [1]
 //
 // Reads every embed_<N>_X.csv the Python side wrote, with its timings and embeddings, runs
-// ours with the same defaults at 1 and 2 threads, and prints one table: seconds, speed-up
-// over the reference's warm time, and trustworthiness (k = 10) of every embedding, all
-// computed here. Trustworthiness costs O(n^2), so above 2,000 points it is evaluated on the
-// first 2,000 rows (the data are in random order), the same rows for every method.
+// ours with the same defaults, and prints one table: seconds, speed-up over the reference's
+// warm time, and trustworthiness (k = 10) of every embedding, all computed here; then UMAP's
+// time per stage on both sides. Trustworthiness costs O(n^2), so above 2,000 points it is
+// evaluated on the first 2,000 rows (the data are in random order), the same rows for every
+// method.
 #include "engine/core/parallel.h"
 #include "engine/embed/trustworthiness.h"
 #include "engine/embed/tsne.h"
 #include "engine/embed/umap.h"
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -48,6 +60,17 @@ atlas::Matrix readCsv(const std::filesystem::path& path)
     return m;
 }
 
+std::vector<std::string> splitList(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
 double trust(const atlas::Matrix& X, const atlas::Matrix& Y)
 {
     const Eigen::Index rows = std::min<Eigen::Index>(X.rows(), 2000);
@@ -73,11 +96,65 @@ std::pair<double, double> seconds(F&& f)
             cpuNow() - c0};
 }
 
+std::string joinList(const std::vector<std::string>& v, const char* sep)
+{
+    std::string s;
+    for (const auto& x : v)
+        s += (s.empty() ? "" : sep) + x;
+    return s;
+}
+
+struct Stages {
+    double neighbours = 0, graph = 0, layout = 0, optimise = 0, total = 0;
+};
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    const std::filesystem::path dir = argc > 1 ? argv[1] : "/tmp/atlas-bench-embed";
+    std::filesystem::path dir = "/tmp/atlas-bench-embed";
+    std::string python;
+    int refThreads = 1, repeat = 1;
+    std::vector<std::string> methods{"tsne", "umap"}, sizes{"1000", "10000"}, threadList{"1", "2"};
+    bool haveDir = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const bool hasValue = i + 1 < argc;
+        if (a == "--python" && hasValue)
+            python = argv[++i];
+        else if (a == "--ref-threads" && hasValue)
+            refThreads = std::stoi(argv[++i]);
+        else if (a == "--methods" && hasValue)
+            methods = splitList(argv[++i]);
+        else if (a == "--sizes" && hasValue)
+            sizes = splitList(argv[++i]);
+        else if (a == "--threads" && hasValue)
+            threadList = splitList(argv[++i]);
+        else if (a == "--repeat" && hasValue)
+            repeat = std::max(1, std::stoi(argv[++i]));
+        else if (!a.empty() && a[0] != '-' && !haveDir) {
+            dir = a;
+            haveDir = true;
+        } else {
+            std::fprintf(stderr, "bench_embed: unknown or incomplete option %s\n", a.c_str());
+            return 2;
+        }
+    }
+    if (!python.empty()) {
+        const std::string t = std::to_string(refThreads);
+        const std::string cmd = "OMP_NUM_THREADS=" + t + " OPENBLAS_NUM_THREADS=" + t +
+                                " MKL_NUM_THREADS=" + t + " NUMBA_NUM_THREADS=" + t +
+                                " /usr/bin/python3 '" + python + "' '" + dir.string() + "' " +
+                                joinList(sizes, " ") + " --methods " + joinList(methods, ",") +
+                                " --repeat " + std::to_string(repeat);
+        std::printf("reference: %s\n", cmd.c_str());
+        std::fflush(stdout);
+        if (std::system(cmd.c_str()) != 0) {
+            std::fprintf(stderr, "bench_embed: the reference run failed\n");
+            return 1;
+        }
+    }
+
     std::map<std::pair<std::string, int>, double> refSeconds, refCpu;
     std::map<std::string, double> importSeconds;
     {
@@ -102,14 +179,46 @@ int main(int argc, char** argv)
                      (dir / "reference_times.csv").c_str());
         return 1;
     }
+    // umap-learn's stages (optional file).
+    std::map<int, Stages> refStages;
+    {
+        std::ifstream in(dir / "reference_stages.csv");
+        std::string line;
+        std::getline(in, line);
+        while (std::getline(in, line)) {
+            std::stringstream ss(line);
+            std::string method, n, stage, s;
+            std::getline(ss, method, ',');
+            std::getline(ss, n, ',');
+            std::getline(ss, stage, ',');
+            std::getline(ss, s, ',');
+            if (method != "umap")
+                continue;
+            Stages& st = refStages[std::stoi(n)];
+            const double v = std::stod(s);
+            if (stage == "neighbours")
+                st.neighbours = v;
+            else if (stage == "graph")
+                st.graph = v;
+            else if (stage == "layout")
+                st.layout = v;
+            else if (stage == "optimise")
+                st.optimise = v;
+        }
+        for (auto& [n, st] : refStages)
+            st.total = refSeconds.count({"umap", n}) ? refSeconds[{"umap", n}] : 0.0;
+    }
+
+    std::vector<std::pair<std::string, Stages>> ourStages;
     std::printf("%-5s %6s  %-20s %7s %9s %8s %9s %8s  %s\n", "map", "n", "implementation",
                 "threads", "wall s", "speed-up", "cpu s", "cpu-up", "trustworthiness(k=10)");
-    for (int n : {1000, 10000}) {
+    for (const std::string& size : sizes) {
+        const int n = std::stoi(size);
         const auto xPath = dir / ("embed_" + std::to_string(n) + "_X.csv");
         if (!std::filesystem::exists(xPath))
             continue;
         const atlas::Matrix X = readCsv(xPath);
-        for (const std::string method : {"tsne", "umap"}) {
+        for (const std::string& method : methods) {
             const auto key = std::make_pair(method, n);
             const double ref = refSeconds.count(key) ? refSeconds[key] : 0.0;
             const double refC = refCpu.count(key) ? refCpu[key] : 0.0;
@@ -119,12 +228,32 @@ int main(int argc, char** argv)
                 std::printf("%-5s %6d  %-20s %7s %9.3f %8s %9.3f %8s  %.4f\n", method.c_str(),
                             n, method == "tsne" ? "scikit-learn 1.2.1" : "umap-learn 0.5.3",
                             "lib", ref, "1.00", refC, "1.00", trust(X, readCsv(yPath)));
-            for (int threads : {1, 2}) {
+            for (const std::string& threadText : threadList) {
+                const int threads = std::stoi(threadText);
                 atlas::ThreadScope scope(threads);
                 atlas::Matrix Y;
-                const auto [wall, cpu] = seconds([&] {
-                    Y = method == "tsne" ? atlas::tsne(X).embedding : atlas::umap(X).embedding;
-                });
+                double wall = 0.0, cpu = 0.0;
+                Stages st;
+                for (int r = 0; r < repeat; ++r) {
+                    atlas::UmapTimings timings;
+                    const auto [w, c] = seconds([&] {
+                        if (method == "tsne") {
+                            Y = atlas::tsne(X).embedding;
+                        } else {
+                            atlas::UmapResult u = atlas::umap(X);
+                            Y = std::move(u.embedding);
+                            timings = u.timings;
+                        }
+                    });
+                    if (r == 0 || w < wall) {
+                        wall = w;
+                        cpu = c;
+                        st = {timings.neighbours, timings.graph, timings.layout,
+                              timings.optimise, w};
+                    }
+                }
+                if (method == "umap")
+                    ourStages.emplace_back(std::to_string(n) + " " + threadText, st);
                 char speed[32] = "-", cpuSpeed[32] = "-";
                 if (ref > 0.0)
                     std::snprintf(speed, sizeof speed, "%.2f", ref / wall);
@@ -134,6 +263,25 @@ int main(int argc, char** argv)
                             n, "MusicAtlas", threads, wall, speed, cpu, cpuSpeed, trust(X, Y));
                 std::fflush(stdout);
             }
+        }
+    }
+    if (!ourStages.empty()) {
+        std::printf("\nUMAP wall seconds per stage (neighbours = kNN; graph = fuzzy simplicial "
+                    "set and edge schedule; layout = spectral init; other = the rest)\n");
+        std::printf("%6s  %-20s %7s %10s %8s %8s %9s %8s %8s\n", "n", "implementation",
+                    "threads", "neighbours", "graph", "layout", "optimise", "other", "total");
+        auto row = [](int n, const char* impl, const std::string& threads, const Stages& s) {
+            std::printf("%6d  %-20s %7s %10.3f %8.3f %8.3f %9.3f %8.3f %8.3f\n", n, impl,
+                        threads.c_str(), s.neighbours, s.graph, s.layout, s.optimise,
+                        s.total - s.neighbours - s.graph - s.layout - s.optimise, s.total);
+        };
+        int shown = -1;
+        for (const auto& [label, st] : ourStages) {
+            const int n = std::stoi(label.substr(0, label.find(' ')));
+            if (n != shown && refStages.count(n))
+                row(n, "umap-learn 0.5.3", "lib", refStages[n]);
+            shown = n;
+            row(n, "MusicAtlas", label.substr(label.find(' ') + 1), st);
         }
     }
     for (const auto& [method, s] : importSeconds)

@@ -599,7 +599,18 @@ QImage metricBarFigure(const RunResult& run, Metric metric, const FigureOptions&
 {
     std::vector<const RepresentationResult*> reps;
     for (Representation r : AllRepresentations)
-        if (const auto* rep = findRepresentation(run, r))
+        reps.push_back(findRepresentation(run, r));
+    return metricBarFigure(reps, run.config, run.dataset.hasLabels(), metric, options.barSize,
+                           options.devicePixelRatio);
+}
+
+QImage metricBarFigure(const std::vector<const RepresentationResult*>& shown,
+                       const PipelineConfig& config, bool datasetHasLabels, Metric metric,
+                       QSize size, qreal devicePixelRatio)
+{
+    std::vector<const RepresentationResult*> reps;
+    for (const RepresentationResult* rep : shown)
+        if (rep && rep->ok)
             reps.push_back(rep);
     if (reps.empty())
         return {};
@@ -639,7 +650,7 @@ QImage metricBarFigure(const RunResult& run, Metric metric, const FigureOptions&
                                                       : QStringLiteral("lower")));
     QStringList notes;
     if (anyUndefined)
-        notes << (isExternalMetric(metric) && !run.dataset.hasLabels()
+        notes << (isExternalMetric(metric) && !datasetHasLabels
                       ? QStringLiteral("– : not defined (the dataset has no labels)")
                       : isExternalMetric(metric)
                             ? QStringLiteral("– : not defined")
@@ -651,7 +662,7 @@ QImage metricBarFigure(const RunResult& run, Metric metric, const FigureOptions&
 
     auto* series = new QBarSeries;
     // Bars at most ~90 px wide, so two representations do not give slabs.
-    const double approxCategory = (options.barSize.width() - 150.0) / nr;
+    const double approxCategory = (size.width() - 150.0) / nr;
     const double barWidth = std::clamp(90.0 * nc / std::max(1.0, approxCategory), 0.3, 0.8);
     series->setBarWidth(barWidth);
     for (int j = 0; j < nc; ++j) {
@@ -667,7 +678,7 @@ QImage metricBarFigure(const RunResult& run, Metric metric, const FigureOptions&
     auto* categories = new QBarCategoryAxis;
     QStringList names;
     for (const auto* rep : reps)
-        names << representationTitle(rep->kind, run.config);
+        names << representationTitle(rep->kind, config);
     categories->append(names);
     styleAxis(categories, QString());
     categories->setLabelsFont(figureFont(16));
@@ -697,7 +708,7 @@ QImage metricBarFigure(const RunResult& run, Metric metric, const FigureOptions&
     legend->setMarkerShape(QLegend::MarkerShapeRectangle);
 
     const double vmin = valueAxis->min(), vmax = valueAxis->max();
-    return renderChart(chart, options.barSize, options.devicePixelRatio,
+    return renderChart(chart, size, devicePixelRatio,
                        [&](QPainter& painter, const QChart& laidOut) {
         const QRectF plot = laidOut.plotArea();
         const auto yOf = [&](double v) {
@@ -733,7 +744,7 @@ QImage metricBarFigure(const RunResult& run, Metric metric, const FigureOptions&
         if (!notes.isEmpty()) {
             painter.setFont(figureFont(14));
             painter.setPen(MutedTextColor);
-            painter.drawText(QRectF(24, options.barSize.height() - 34, options.barSize.width() - 48, 26),
+            painter.drawText(QRectF(24, size.height() - 34, size.width() - 48, 26),
                              Qt::AlignLeft | Qt::AlignVCenter, notes.join(QStringLiteral("     ")));
         }
         painter.restore();

@@ -116,6 +116,14 @@ QImage genreScatterFigure(const RunResult& run, Representation r, MapKind map,
 /// the others "... (higher is better)". Null QImage when no representation succeeded.
 QImage metricBarFigure(const RunResult& run, Metric metric, const FigureOptions& options = {});
 
+/// The same chart drawn from representations rather than a whole run (the desktop app
+/// shows it while a run is still going): `representations` in display order, null and
+/// failed ones left out; `config` gives the β in the names; `datasetHasLabels` words the
+/// note for undefined external scores. Null QImage when none is left.
+QImage metricBarFigure(const std::vector<const RepresentationResult*>& representations,
+                       const PipelineConfig& config, bool datasetHasLabels, Metric metric,
+                       QSize size, qreal devicePixelRatio = 1.0);
+
 /// Writes every figure of `run` under `outDir` and returns the written paths, in order:
 /// - latent_visualization/<rep>_<clustering>_<map>.png for each successful representation,
 ///   clustering and map (AllRepresentations x AllClusterings x AllMaps order);

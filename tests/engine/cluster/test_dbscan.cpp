@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// DBSCAN against scikit-learn 1.2.1 (tests/data/sklearn, tests/data/cluster/gen_cluster.py)
-// and the automatic eps / minSamples on blobs with noise generated here.
+// DBSCAN against scikit-learn 1.2.1 (tests/data/sklearn, tests/data/cluster/gen_cluster.py),
+// the automatic eps / minSamples on blobs with noise generated here, the principal-axes
+// space and the DBCV validity index (tests/data/cluster/gen_dbcv.py).
 #include "engine/cluster/dbscan.h"
+#include "engine/cluster/dbscan_validity.h"
+#include "engine/metrics/external.h"
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
 #include "engine/core/random.h"
@@ -56,6 +59,24 @@ atlas::Matrix blobsWithNoise(int k, int perBlob, int noise, int d, atlas::Seed s
             if (nearest > 8.0)
                 break;
         }
+    }
+    return X;
+}
+
+/// 2 * axes clusters of `perCluster` points at +-a on each of the first `axes` coordinate axes,
+/// unit Gaussian noise in all d coordinates.
+atlas::Matrix axisClusters(int axes, int perCluster, int d, double a, atlas::Seed seed,
+                           atlas::Labels* truth)
+{
+    atlas::Rng rng(seed);
+    const int k = 2 * axes;
+    atlas::Matrix X(k * perCluster, d);
+    truth->resize(X.rows());
+    for (int i = 0; i < X.rows(); ++i) {
+        const int c = i % k;
+        (*truth)[i] = c;
+        for (int j = 0; j < d; ++j)
+            X(i, j) = rng.normal() + (j == c / 2 ? (c % 2 ? a : -a) : 0.0);
     }
     return X;
 }
@@ -214,6 +235,180 @@ private slots:
         std::atomic<bool> cancel{true};
         QVERIFY_THROWS_EXCEPTION(atlas::Cancelled,
                                  atlas::dbscan(X, {}, atlas::Progress({}, &cancel)));
+    }
+
+    void principalSpaceDimension()
+    {
+        atlas::Rng rng(11);
+        atlas::Matrix X(1000, 16);
+        for (Eigen::Index i = 0; i < X.size(); ++i)
+            X.data()[i] = rng.normal();
+        // Silverman's table: 768 <= 1000 < 2790 points support 5 dimensions, 67 <= 100 < 223
+        // support 3, 19 <= 60 < 67 support 2.
+        QCOMPARE(atlas::dbscanSpace(X, 0).cols(), Eigen::Index(5));
+        QCOMPARE(atlas::dbscanSpace(X.topRows(100), 0).cols(), Eigen::Index(3));
+        QCOMPARE(atlas::dbscanSpace(X.topRows(60), 0).cols(), Eigen::Index(2));
+        QCOMPARE(atlas::dbscanSpace(X, 7).cols(), Eigen::Index(7));
+        QVERIFY(atlas::dbscanSpace(X, -1) == X);
+        QVERIFY(atlas::dbscanSpace(X, 16) == X);
+        // At most the axes with variance: points on a plane in 16-D give 2 axes, and the
+        // orthonormal projection keeps their distances.
+        atlas::Matrix plane = X.leftCols(2) * atlas::Matrix::Random(2, 16);
+        const atlas::Matrix P = atlas::dbscanSpace(plane, 0);
+        QCOMPARE(P.cols(), Eigen::Index(2));
+        for (int i = 1; i < 50; ++i) {
+            const double d0 = (plane.row(i) - plane.row(0)).norm();
+            QVERIFY(std::abs((P.row(i) - P.row(0)).norm() - d0) <= 1e-9 * (1.0 + d0));
+        }
+        // Variances of the axes are descending (leading axes first).
+        const atlas::Vector var = atlas::dbscanSpace(X, 0).colwise().squaredNorm();
+        QVERIFY(std::is_sorted(var.data(), var.data() + var.size(), std::greater<double>()));
+        QVERIFY(!(atlas::DbscanConfig{0.0, 0, -2}.validate().empty()));
+    }
+
+    void projectedLabelsAreDbscanOfTheProjection()
+    {
+        // components = k is DBSCAN (exact, sklearn-identical as tested above) on dbscanSpace().
+        atlas::Labels truth;
+        const atlas::Matrix X = axisClusters(2, 100, 10, 4.0, 3, &truth);
+        for (const int k : {2, 4}) {
+            const atlas::DbscanResult a = atlas::dbscan(X, {1.5, 6, k});
+            const atlas::DbscanResult b = atlas::dbscan(atlas::dbscanSpace(X, k), {1.5, 6});
+            QVERIFY(a.labels == b.labels);
+            QCOMPARE(a.components, k);
+            QCOMPARE(b.components, k);
+        }
+        // The automatic minSamples is 2 x the clustered dimension.
+        const atlas::DbscanResult r = atlas::dbscan(X, {0.0, 0, 3});
+        QCOMPARE(r.minSamples, 6);
+        QCOMPARE(r.components, 3);
+        QCOMPARE(r.kDistances.size(), X.rows());
+        QCOMPARE((atlas::dbscan(X, {0.0, 9, 3}).minSamples), 9);  // an explicit value is kept
+        QCOMPARE(atlas::dbscan(X, {}).minSamples, 20);           // 2 x 10 on X itself
+    }
+
+    void principalAxesFindClustersHiddenInHighDimension_data()
+    {
+        QTest::addColumn<int>("seed");
+        QTest::newRow("seed 1") << 1;
+        QTest::newRow("seed 2") << 2;
+        QTest::newRow("seed 3") << 3;
+    }
+    void principalAxesFindClustersHiddenInHighDimension()
+    {
+        // 8 clusters of 120 at +-3.5 on 4 axes of a 16-D space with unit noise in every
+        // coordinate, the shape of learned codes: structure in a few directions, noise of the
+        // same scale in the rest. In all 16 dimensions with minSamples 32 the k-distances hardly
+        // vary and no eps separates the clusters; on the 5 leading axes DBSCAN finds them.
+        QFETCH(int, seed);
+        atlas::Labels truth;
+        const atlas::Matrix X = axisClusters(4, 120, 16, 3.5, atlas::Seed(seed), &truth);
+        const atlas::DbscanResult full = atlas::dbscan(X, {});
+        const atlas::DbscanResult lead = atlas::dbscan(X, {0.0, 0, 0});
+        const double nmiFull = atlas::normalizedMutualInfoScore(truth, full.labels);
+        const double nmiLead = atlas::normalizedMutualInfoScore(truth, lead.labels);
+        qInfo("16-D: %d clusters, noise %.3f, NMI %.3f; %d leading axes, minSamples %d, "
+              "eps %.3f: %d clusters, noise %.3f, NMI %.3f, DBCV %.3f",
+              full.nClusters, full.noiseFraction, nmiFull, lead.components, lead.minSamples,
+              lead.eps, lead.nClusters, lead.noiseFraction, nmiLead, lead.validity);
+        QVERIFY(nmiFull < 0.3);
+        QCOMPARE(lead.components, 5);
+        QCOMPARE(lead.minSamples, 10);
+        QVERIFY(lead.nClusters >= 6 && lead.nClusters <= 10);
+        QVERIFY(lead.noiseFraction < 0.5);
+        QVERIFY(nmiLead > 0.55);
+        QVERIFY(std::isfinite(lead.validity) && lead.validity > 0.0);
+    }
+
+    void noStructureGivesNoClusters_data()
+    {
+        QTest::addColumn<bool>("gaussian");
+        QTest::addColumn<int>("components");
+        QTest::newRow("uniform, leading axes") << false << 0;
+        QTest::newRow("gaussian, leading axes") << true << 0;
+        QTest::newRow("uniform, as given") << false << -1;
+    }
+    void noStructureGivesNoClusters()
+    {
+        // One uniform box or one Gaussian in 16-D: no candidate eps gives >= 2 clusters with
+        // at most half noise, so the result is one cluster or noise, not invented clusters.
+        QFETCH(bool, gaussian);
+        QFETCH(int, components);
+        atlas::Rng rng(gaussian ? 8 : 7);
+        atlas::Matrix X(1000, 16);
+        for (Eigen::Index i = 0; i < X.size(); ++i)
+            X.data()[i] = gaussian ? rng.normal() : rng.uniform();
+        const atlas::DbscanResult r = atlas::dbscan(X, {0.0, 0, components});
+        qInfo("%d clusters, noise %.3f, eps %.3f, minSamples %d", r.nClusters, r.noiseFraction,
+              r.eps, r.minSamples);
+        QVERIFY(r.nClusters <= 1 || r.noiseFraction > 0.5);
+        QVERIFY(std::isnan(r.validity));
+    }
+
+    void densityValidityAgreesWithReference_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<double>("want");
+        const auto rows =
+            atlas::test::readSimpleCsv(atlas::test::fixture("cluster/dbcv_values.csv"));
+        for (std::size_t i = 1; i < rows.size(); ++i)
+            QTest::newRow(rows[i][0].c_str())
+                << QString::fromStdString(rows[i][0]) << std::stod(rows[i][1]);
+    }
+    void densityValidityAgreesWithReference()
+    {
+        QFETCH(QString, name);
+        QFETCH(double, want);
+        const auto rows = atlas::test::readSimpleCsv(
+            atlas::test::fixture("cluster/dbcv_case_" + name.toStdString() + ".csv"));
+        const int d = int(rows[0].size()) - 1;
+        atlas::Matrix X(int(rows.size()) - 1, d);
+        atlas::Labels l(X.rows());
+        for (std::size_t i = 1; i < rows.size(); ++i) {
+            for (int j = 0; j < d; ++j)
+                X(int(i) - 1, j) = std::stod(rows[i][std::size_t(j)]);
+            l[int(i) - 1] = std::stoi(rows[i][std::size_t(d)]);
+        }
+        const double got = atlas::densityValidity(X, l);
+        // The reference runs on the full distance matrix; ours uses product-based distances
+        // for the separation: 1e-9 covers their rounding.
+        QVERIFY2(std::abs(got - want) <= 1e-9,
+                 qPrintable(QString("got %1, want %2").arg(got, 0, 'g', 17).arg(want, 0, 'g', 17)));
+    }
+
+    void densityValidityProperties()
+    {
+        atlas::Labels truth;
+        const atlas::Matrix X = blobsWithNoise(3, 100, 0, 2, 4, &truth);
+        const double good = atlas::densityValidity(X, truth);
+        QVERIFY(good > 0.7);  // compact blobs 30 apart
+        // Cutting a blob in two through its dense centre gives a worse index.
+        atlas::Labels cut = truth;
+        for (int i = 0; i < X.rows(); ++i)
+            if (truth[i] == 0 && X(i, 1) > 0.0)
+                cut[i] = 3;
+        QVERIFY(atlas::densityValidity(X, cut) < good - 0.2);
+        // Noise counts against the index: a cluster's weight is its share of all points.
+        atlas::Labels noisy = truth;
+        for (int i = 0; i < X.rows(); i += 5)
+            noisy[i] = -1;
+        QVERIFY(atlas::densityValidity(X, noisy) < good);
+        QVERIFY(std::isnan(atlas::densityValidity(X, atlas::Labels::Zero(X.rows()))));
+        double one = 0.0, two = 0.0;
+        {
+            atlas::ThreadScope scope(1);
+            one = atlas::densityValidity(X, cut);
+        }
+        {
+            atlas::ThreadScope scope(2);
+            two = atlas::densityValidity(X, cut);
+        }
+        QCOMPARE(one, two);
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError,
+                                 atlas::densityValidity(X, truth.head(X.rows() - 1)));
+        atlas::Labels bad = truth;
+        bad[0] = -2;
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::densityValidity(X, bad));
     }
 
     void timingTwentyThousand()

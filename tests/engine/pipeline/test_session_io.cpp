@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/core/binary_io.h"
+#include "engine/core/error.h"
+#include "engine/core/random.h"
+#include "engine/models/model_io.h"
+#include "engine/pipeline/pipeline.h"
+#include "engine/pipeline/session_io.h"
+#include "tests/support/fixtures.h"
+
+#include <QtTest>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace fs = std::filesystem;
+using atlas::Matrix;
+
+namespace {
+
+std::string readBytes(const fs::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Same shape and the same bits (NaN-safe, and stricter than ==).
+bool sameMatrix(const Matrix& a, const Matrix& b)
+{
+    return a.rows() == b.rows() && a.cols() == b.cols() &&
+           (a.size() == 0 ||
+            std::memcmp(a.data(), b.data(), std::size_t(a.size()) * sizeof(double)) == 0);
+}
+
+bool sameLabels(const atlas::Labels& a, const atlas::Labels& b)
+{
+    return a.size() == b.size() && (a.size() == 0 || a == b);
+}
+
+// Bit-identical doubles (NaN equals NaN).
+bool same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// Asserts that loading `file` throws InputError whose message names the file and contains
+// `expected`.
+void expectLoadError(const fs::path& file, const QString& expected = {})
+{
+    try {
+        atlas::loadSession(file);
+        QFAIL(qPrintable("no exception for " + QString::fromStdString(file.string())));
+    } catch (const atlas::InputError& e) {
+        const QString msg = e.what();
+        QVERIFY2(msg.contains(QString::fromStdString(file.filename().string())), e.what());
+        QVERIFY2(expected.isEmpty() || msg.contains(expected), e.what());
+    }
+}
+
+// Header fields of a session file, for hand-made variants.
+constexpr std::size_t HeaderSize = 20;
+
+std::string withPayload(const std::string& header, const std::string& payload)
+{
+    std::string out = header.substr(0, 12);
+    const std::uint64_t size = payload.size();
+    for (int i = 0; i < 8; ++i)
+        out.push_back(char((size >> (8 * i)) & 0xFF));
+    out += payload;
+    const std::uint32_t crc = atlas::detail::crc32(
+        reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
+    for (int i = 0; i < 4; ++i)
+        out.push_back(char((crc >> (8 * i)) & 0xFF));
+    return out;
+}
+
+void compareConfig(const atlas::PipelineConfig& a, const atlas::PipelineConfig& b)
+{
+    const atlas::DatasetConfig& x = a.data;
+    const atlas::DatasetConfig& y = b.data;
+    QCOMPARE(x.demo, y.demo);
+    QCOMPARE(x.demoCorpus.tracksPerGenre, y.demoCorpus.tracksPerGenre);
+    QVERIFY(same(x.demoCorpus.durationSeconds, y.demoCorpus.durationSeconds));
+    QCOMPARE(x.demoCorpus.sampleRate, y.demoCorpus.sampleRate);
+    QCOMPARE(x.demoCorpus.seed, y.demoCorpus.seed);
+    QCOMPARE(x.dataDir, y.dataDir);
+    QCOMPARE(x.manifest, y.manifest);
+    QCOMPARE(x.lyricsCsv, y.lyricsCsv);
+    QCOMPARE(x.lyricsColumns.key, y.lyricsColumns.key);
+    QCOMPARE(x.lyricsColumns.label, y.lyricsColumns.label);
+    QCOMPARE(x.lyricsColumns.text, y.lyricsColumns.text);
+    QCOMPARE(x.useAudio, y.useAudio);
+    QCOMPARE(x.useLyrics, y.useLyrics);
+    QCOMPARE(x.audio.decode.sampleRate, y.audio.decode.sampleRate);
+    QCOMPARE(x.audio.decode.mono, y.audio.decode.mono);
+    QVERIFY(same(x.audio.decode.offset, y.audio.decode.offset));
+    QVERIFY(same(x.audio.decode.duration, y.audio.decode.duration));
+    QVERIFY(same(x.audio.decode.minDuration, y.audio.decode.minDuration));
+    QCOMPARE(x.audio.mfcc.sampleRate, y.audio.mfcc.sampleRate);
+    QCOMPARE(x.audio.mfcc.nMfcc, y.audio.mfcc.nMfcc);
+    QCOMPARE(x.audio.mfcc.nFft, y.audio.mfcc.nFft);
+    QCOMPARE(x.audio.mfcc.hopLength, y.audio.mfcc.hopLength);
+    QCOMPARE(x.audio.mfcc.nMels, y.audio.mfcc.nMels);
+    QVERIFY(same(x.audio.mfcc.fMin, y.audio.mfcc.fMin));
+    QVERIFY(same(x.audio.mfcc.fMax, y.audio.mfcc.fMax));
+    QVERIFY(same(x.audio.mfcc.amin, y.audio.mfcc.amin));
+    QVERIFY(same(x.audio.mfcc.topDb, y.audio.mfcc.topDb));
+    QCOMPARE(x.tfidf.maxFeatures, y.tfidf.maxFeatures);
+    QCOMPARE(x.tfidf.lowercase, y.tfidf.lowercase);
+    QCOMPARE(x.tfidf.smoothIdf, y.tfidf.smoothIdf);
+    QCOMPARE(x.tfidf.sublinearTf, y.tfidf.sublinearTf);
+    QCOMPARE(x.tfidf.l2Normalise, y.tfidf.l2Normalise);
+    QCOMPARE(x.seed, y.seed);
+    QCOMPARE(x.threads, y.threads);
+    QCOMPARE(x.cacheDir, y.cacheDir);
+    QCOMPARE(x.useCache, y.useCache);
+
+    QVERIFY(a.representations == b.representations);
+    QCOMPARE(a.latentDim, b.latentDim);
+    QCOMPARE(a.epochs, b.epochs);
+    QCOMPARE(a.batchSize, b.batchSize);
+    QVERIFY(a.hidden == b.hidden);
+    QVERIFY(same(a.learningRate, b.learningRate));
+    QVERIFY(same(a.vaeBeta, b.vaeBeta));
+    QVERIFY(same(a.betaVaeBeta, b.betaVaeBeta));
+    QCOMPARE(a.klWarmupEpochs, b.klWarmupEpochs);
+    QVERIFY(same(a.freeBits, b.freeBits));
+    QCOMPARE(a.clusters, b.clusters);
+    QVERIFY(same(a.dbscanEps, b.dbscanEps));
+    QCOMPARE(a.dbscanMinSamples, b.dbscanMinSamples);
+    QCOMPARE(a.maps, b.maps);
+    QCOMPARE(a.tsne.components, b.tsne.components);
+    QVERIFY(same(a.tsne.perplexity, b.tsne.perplexity));
+    QVERIFY(same(a.tsne.earlyExaggeration, b.tsne.earlyExaggeration));
+    QCOMPARE(a.tsne.exaggerationIterations, b.tsne.exaggerationIterations);
+    QVERIFY(same(a.tsne.learningRate, b.tsne.learningRate));
+    QCOMPARE(a.tsne.iterations, b.tsne.iterations);
+    QCOMPARE(a.tsne.iterationsWithoutProgress, b.tsne.iterationsWithoutProgress);
+    QVERIFY(same(a.tsne.minGradNorm, b.tsne.minGradNorm));
+    QVERIFY(same(a.tsne.angle, b.tsne.angle));
+    QVERIFY(same(a.tsne.initialMomentum, b.tsne.initialMomentum));
+    QVERIFY(same(a.tsne.finalMomentum, b.tsne.finalMomentum));
+    QVERIFY(same(a.tsne.minGain, b.tsne.minGain));
+    QCOMPARE(int(a.tsne.init), int(b.tsne.init));
+    QCOMPARE(a.tsne.seed, b.tsne.seed);
+    QCOMPARE(a.umap.components, b.umap.components);
+    QCOMPARE(a.umap.neighbours, b.umap.neighbours);
+    QVERIFY(same(a.umap.minDist, b.umap.minDist));
+    QVERIFY(same(a.umap.spread, b.umap.spread));
+    QVERIFY(same(a.umap.setOpMixRatio, b.umap.setOpMixRatio));
+    QVERIFY(same(a.umap.localConnectivity, b.umap.localConnectivity));
+    QVERIFY(same(a.umap.repulsionStrength, b.umap.repulsionStrength));
+    QCOMPARE(a.umap.negativeSampleRate, b.umap.negativeSampleRate);
+    QVERIFY(same(a.umap.learningRate, b.umap.learningRate));
+    QCOMPARE(a.umap.epochs, b.umap.epochs);
+    QCOMPARE(int(a.umap.init), int(b.umap.init));
+    QVERIFY(same(a.umap.a, b.umap.a));
+    QVERIFY(same(a.umap.b, b.umap.b));
+    QCOMPARE(a.umap.exactKnnMaxPoints, b.umap.exactKnnMaxPoints);
+    QCOMPARE(a.umap.seed, b.umap.seed);
+    QCOMPARE(a.seed, b.seed);
+    QCOMPARE(a.threads, b.threads);
+}
+
+void compareDataset(const atlas::Dataset& a, const atlas::Dataset& b)
+{
+    QCOMPARE(a.tracks.size(), b.tracks.size());
+    for (std::size_t i = 0; i < a.tracks.size(); ++i) {
+        QCOMPARE(a.tracks[i].id, b.tracks[i].id);
+        QCOMPARE(a.tracks[i].path, b.tracks[i].path);
+        QCOMPARE(a.tracks[i].label, b.tracks[i].label);
+        QCOMPARE(a.tracks[i].lyricsKey, b.tracks[i].lyricsKey);
+        QCOMPARE(a.tracks[i].lyrics, b.tracks[i].lyrics);
+        QCOMPARE(a.tracks[i].hasInlineLyrics, b.tracks[i].hasInlineLyrics);
+    }
+    QCOMPARE(int(a.layout), int(b.layout));
+    QCOMPARE(a.source, b.source);
+    QVERIFY(sameMatrix(a.audio, b.audio));
+    QVERIFY(a.audioNames == b.audioNames);
+    QVERIFY(sameMatrix(a.lyrics, b.lyrics));
+    QVERIFY(a.vocabulary == b.vocabulary);
+    QVERIFY(sameMatrix(a.hybrid, b.hybrid));
+    QVERIFY(sameLabels(a.labels, b.labels));
+    QVERIFY(a.labelNames == b.labelNames);
+    QVERIFY(a.pairing.lyricsRow == b.pairing.lyricsRow);
+    QCOMPARE(int(a.pairing.mode), int(b.pairing.mode));
+    QCOMPARE(a.pairing.matched, b.pairing.matched);
+    QCOMPARE(a.pairing.description, b.pairing.description);
+    QCOMPARE(a.lyricsUsed, b.lyricsUsed);
+    QCOMPARE(a.audioUsed, b.audioUsed);
+    QCOMPARE(a.cache.hits, b.cache.hits);
+    QCOMPARE(a.cache.decoded, b.cache.decoded);
+    QCOMPARE(a.cache.file, b.cache.file);
+}
+
+void compareScores(const atlas::ClusterScores& a, const atlas::ClusterScores& b)
+{
+    QVERIFY(same(a.silhouette, b.silhouette));
+    QVERIFY(same(a.calinskiHarabasz, b.calinskiHarabasz));
+    QVERIFY(same(a.daviesBouldin, b.daviesBouldin));
+    QVERIFY(same(a.ari, b.ari));
+    QVERIFY(same(a.nmi, b.nmi));
+    QVERIFY(same(a.ami, b.ami));
+    QVERIFY(same(a.vMeasure, b.vMeasure));
+    QVERIFY(same(a.purity, b.purity));
+    QCOMPARE(a.nClusters, b.nClusters);
+    QVERIFY(same(a.noiseFraction, b.noiseFraction));
+}
+
+void compareRepresentation(const atlas::RepresentationResult& a,
+                           const atlas::RepresentationResult& b)
+{
+    QCOMPARE(int(a.kind), int(b.kind));
+    QCOMPARE(a.method, b.method);
+    QCOMPARE(a.ok, b.ok);
+    QCOMPARE(a.error, b.error);
+    QVERIFY(sameMatrix(a.codes, b.codes));
+    QCOMPARE(a.history.size(), b.history.size());
+    for (std::size_t e = 0; e < a.history.size(); ++e) {
+        QCOMPARE(a.history[e].epoch, b.history[e].epoch);
+        QCOMPARE(a.history[e].epochs, b.history[e].epochs);
+        QVERIFY(same(a.history[e].loss, b.history[e].loss));
+        QVERIFY(same(a.history[e].reconstruction, b.history[e].reconstruction));
+        QVERIFY(same(a.history[e].kl, b.history[e].kl));
+        QVERIFY(same(a.history[e].klWeight, b.history[e].klWeight));
+    }
+    QCOMPARE(a.activeDimensions, b.activeDimensions);
+    QVERIFY(sameMatrix(a.explainedVarianceRatio, b.explainedVarianceRatio));
+    QCOMPARE(a.clusterings.size(), b.clusterings.size());
+    for (std::size_t c = 0; c < a.clusterings.size(); ++c) {
+        const atlas::ClusteringResult& x = a.clusterings[c];
+        const atlas::ClusteringResult& y = b.clusterings[c];
+        QCOMPARE(int(x.kind), int(y.kind));
+        QCOMPARE(x.ok, y.ok);
+        QCOMPARE(x.error, y.error);
+        QVERIFY(sameLabels(x.labels, y.labels));
+        compareScores(x.scores, y.scores);
+        QVERIFY(same(x.dbscanEps, y.dbscanEps));
+        QCOMPARE(x.dbscanMinSamples, y.dbscanMinSamples);
+        QVERIFY(same(x.seconds, y.seconds));
+    }
+    QCOMPARE(a.maps.size(), b.maps.size());
+    for (std::size_t m = 0; m < a.maps.size(); ++m) {
+        const atlas::MapResult& x = a.maps[m];
+        const atlas::MapResult& y = b.maps[m];
+        QCOMPARE(int(x.kind), int(y.kind));
+        QCOMPARE(x.ok, y.ok);
+        QCOMPARE(x.error, y.error);
+        QVERIFY(sameMatrix(x.xy, y.xy));
+        QVERIFY(x.notes == y.notes);
+        QVERIFY(same(x.seconds, y.seconds));
+    }
+    QVERIFY(same(a.trainSeconds, b.trainSeconds));
+    QCOMPARE(a.model != nullptr, b.model != nullptr);
+    if (a.model)
+        QCOMPARE(a.model->index(), b.model->index());
+}
+
+void compareRun(const atlas::RunResult& a, const atlas::RunResult& b)
+{
+    compareConfig(a.config, b.config);
+    compareDataset(a.dataset, b.dataset);
+    QCOMPARE(a.representations.size(), b.representations.size());
+    for (std::size_t r = 0; r < a.representations.size(); ++r)
+        compareRepresentation(a.representations[r], b.representations[r]);
+    QCOMPARE(a.issues.size(), b.issues.size());
+    for (std::size_t i = 0; i < a.issues.size(); ++i) {
+        QCOMPARE(a.issues[i].file, b.issues[i].file);
+        QCOMPARE(a.issues[i].reason, b.issues[i].reason);
+    }
+    QVERIFY(a.stageSeconds == b.stageSeconds);
+    QVERIFY(same(a.totalSeconds, b.totalSeconds));
+}
+
+// Codes of the dataset under a representation's model, as the pipeline computes them.
+Matrix encodeWith(const atlas::TrainedModel& model, const atlas::Dataset& ds)
+{
+    if (const auto* pca = std::get_if<atlas::Pca>(&model))
+        return pca->transform(ds.hybrid);
+    if (const auto* ae = std::get_if<atlas::Autoencoder>(&model))
+        return ae->encode(ds.hybrid);
+    const auto& vae = std::get<atlas::Vae>(model);
+    return vae.config().conditional ? vae.encode(ds.hybrid, atlas::conditionLabels(ds))
+                                    : vae.encode(ds.hybrid);
+}
+
+// Every configuration field set away from its default, so that a field the file forgot
+// comes back different.
+void tweakConfig(atlas::PipelineConfig& c)
+{
+    atlas::DatasetConfig& d = c.data;
+    d.demoCorpus.sampleRate = 16000;
+    d.demoCorpus.seed = 77;
+    d.dataDir = "/music/Ünïcødé folder";
+    d.manifest = "relative/manifest.csv";
+    d.lyricsCsv = "/tmp/lyrics;semi.csv";
+    d.lyricsColumns = {"track", "genre", "text"};
+    d.useAudio = !d.useAudio;
+    d.useLyrics = !d.useLyrics;
+    d.audio.decode.sampleRate = 44100;
+    d.audio.decode.mono = false;
+    d.audio.decode.offset = 1.25;
+    d.audio.decode.duration = 7.5;
+    d.audio.decode.minDuration = 0.125;
+    d.audio.mfcc.sampleRate = 44100;
+    d.audio.mfcc.nMfcc = 13;
+    d.audio.mfcc.nFft = 1024;
+    d.audio.mfcc.hopLength = 256;
+    d.audio.mfcc.nMels = 64;
+    d.audio.mfcc.fMin = 20.0;
+    d.audio.mfcc.fMax = 8000.0;
+    d.audio.mfcc.amin = 1e-8;
+    d.audio.mfcc.topDb = -1.0;
+    d.tfidf.maxFeatures = 123;
+    d.tfidf.lowercase = false;
+    d.tfidf.smoothIdf = false;
+    d.tfidf.sublinearTf = true;
+    d.tfidf.l2Normalise = false;
+    d.seed = 9;
+    d.threads = 3;
+    d.cacheDir = "/var/cache/x";
+    d.useCache = false;
+    c.representations = {atlas::Representation::Cvae, atlas::Representation::Pca};
+    c.latentDim = 5;
+    c.epochs = 17;
+    c.batchSize = 31;
+    c.hidden = {64, 32, 8};
+    c.learningRate = 3e-4;
+    c.vaeBeta = 0.5;
+    c.betaVaeBeta = 6.0;
+    c.klWarmupEpochs = 4;
+    c.freeBits = 0.1;
+    c.clusters = 7;
+    c.dbscanEps = 0.75;
+    c.dbscanMinSamples = 9;
+    c.maps = false;
+    c.tsne.components = 3;
+    c.tsne.perplexity = 12.5;
+    c.tsne.earlyExaggeration = 8.0;
+    c.tsne.exaggerationIterations = 100;
+    c.tsne.learningRate = 200.0;
+    c.tsne.iterations = 600;
+    c.tsne.iterationsWithoutProgress = 150;
+    c.tsne.minGradNorm = 1e-6;
+    c.tsne.angle = 0.3;
+    c.tsne.initialMomentum = 0.4;
+    c.tsne.finalMomentum = 0.7;
+    c.tsne.minGain = 0.02;
+    c.tsne.init = atlas::TsneInit::Random;
+    c.tsne.seed = 5;
+    c.umap.components = 3;
+    c.umap.neighbours = 8;
+    c.umap.minDist = 0.3;
+    c.umap.spread = 2.0;
+    c.umap.setOpMixRatio = 0.5;
+    c.umap.localConnectivity = 2.0;
+    c.umap.repulsionStrength = 1.5;
+    c.umap.negativeSampleRate = 3;
+    c.umap.learningRate = 0.5;
+    c.umap.epochs = 99;
+    c.umap.init = atlas::UmapInit::Random;
+    c.umap.a = 1.5;
+    c.umap.b = 0.8;
+    c.umap.exactKnnMaxPoints = 100;
+    c.umap.seed = 6;
+    c.seed = 1234;
+    c.threads = 1;
+}
+
+} // namespace
+
+class TestSessionIo : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        m_dir = atlas::test::makeTempDir("session_io");
+        atlas::PipelineConfig cfg;
+        cfg.data.demo = true;
+        cfg.data.demoCorpus = atlas::DemoCorpusConfig{};
+        cfg.data.demoCorpus.tracksPerGenre = 4;
+        cfg.data.demoCorpus.durationSeconds = 3;
+        cfg.data.audio.decode.duration = 2.0;
+        cfg.data.cacheDir = m_dir / "cache";
+        cfg.epochs = 2;
+        cfg.threads = 2;
+        atlas::Diagnostics diagnostics;
+        m_run = atlas::runPipeline(cfg, diagnostics);
+        QCOMPARE(m_run.dataset.size(), 40);
+        QCOMPARE(m_run.representations.size(), atlas::AllRepresentations.size());
+        // A failure text with a non-ASCII path, so that issues are not empty.
+        m_run.issues.push_back({"/music/Beyoncé/ünïcode.mp3", "not an audio file (text)"});
+        m_file = m_dir / "run.atlassession";
+        QElapsedTimer timer;
+        timer.start();
+        atlas::saveSession(m_file, m_run);
+        const qint64 saveMs = timer.restart();
+        atlas::loadSession(m_file);
+        qInfo("session of %d tracks: %llu bytes, saved in %lld ms, loaded in %lld ms",
+              m_run.dataset.size(), static_cast<unsigned long long>(fs::file_size(m_file)),
+              saveMs, timer.elapsed());
+    }
+    void cleanupTestCase() { fs::remove_all(m_dir); }
+
+    void runKeepsTheTrainedModels()
+    {
+        for (const atlas::RepresentationResult& rep : m_run.representations) {
+            QVERIFY2(rep.ok, rep.error.c_str());
+            QVERIFY(rep.model != nullptr);
+            const std::size_t expected = rep.kind == atlas::Representation::Pca           ? 0
+                                         : rep.kind == atlas::Representation::Autoencoder ? 1
+                                                                                          : 2;
+            QCOMPARE(rep.model->index(), expected);
+            // The model is the one that made the codes.
+            const Matrix codes = encodeWith(*rep.model, m_run.dataset);
+            QVERIFY(atlas::test::worstExcess(codes, rep.codes, 1e-9, 1e-9) <= 0.0);
+        }
+        const atlas::Vae& cvae =
+            std::get<atlas::Vae>(*m_run.representation(atlas::Representation::Cvae)->model);
+        QVERIFY(cvae.config().conditional);
+        // Every demo track has a genre, so there is no extra "unlabelled" class.
+        QCOMPARE(cvae.classes(), int(m_run.dataset.labelNames.size()));
+    }
+
+    void roundTripKeepsEveryField()
+    {
+        const atlas::RunResult loaded = atlas::loadSession(m_file);
+        compareRun(m_run, loaded);
+        QVERIFY(!fs::exists(fs::path(m_file.string() + ".tmp")));
+
+        // Every configuration field away from its default, and a result without models or
+        // maps, in one more round trip.
+        atlas::RunResult tweaked = m_run;
+        tweakConfig(tweaked.config);
+        tweaked.representations[1].ok = false;
+        tweaked.representations[1].error = "Autoencoder: loss is nan at epoch 2";
+        tweaked.representations[1].model.reset();
+        tweaked.representations[2].maps.clear();
+        tweaked.dataset.tracks[0].lyricsKey = "key-0";
+        tweaked.dataset.tracks[0].lyrics = "inline «lyrics»\nline two";
+        tweaked.dataset.tracks[0].hasInlineLyrics = true;
+        tweaked.dataset.labels(0) = -1;
+        tweaked.stageSeconds["extra stage"] = 1.5;
+        const fs::path file = m_dir / "tweaked.atlassession";
+        atlas::saveSession(file, tweaked);
+        const atlas::RunResult back = atlas::loadSession(file);
+        compareRun(tweaked, back);
+        QVERIFY(back.representations[1].model == nullptr);
+    }
+
+    void loadedModelsEncodeToTheSameCodes()
+    {
+        const atlas::RunResult loaded = atlas::loadSession(m_file);
+        for (std::size_t r = 0; r < loaded.representations.size(); ++r) {
+            const atlas::RepresentationResult& rep = loaded.representations[r];
+            QVERIFY(rep.model != nullptr);
+            const Matrix fromLoaded = encodeWith(*rep.model, loaded.dataset);
+            const Matrix fromOriginal =
+                encodeWith(*m_run.representations[r].model, m_run.dataset);
+            // The weights are stored exactly: the codes are bit-identical.
+            QVERIFY(sameMatrix(fromLoaded, fromOriginal));
+            QVERIFY(atlas::test::worstExcess(fromLoaded, rep.codes, 1e-9, 1e-9) <= 0.0);
+        }
+    }
+
+    void foreignAndDamagedFilesThrowInputError()
+    {
+        const std::string bytes = readBytes(m_file);
+        QVERIFY(bytes.size() > 10000);
+
+        atlas::test::writeBytes(m_dir / "empty.atlassession", "");
+        expectLoadError(m_dir / "empty.atlassession", "empty");
+        atlas::test::writeBytes(m_dir / "text.atlassession", "track,genre\n1,blues\n");
+        expectLoadError(m_dir / "text.atlassession", "not a MusicAtlas session file");
+        expectLoadError(m_dir / "missing.atlassession", "no such session file");
+        fs::create_directories(m_dir / "folder.atlassession");
+        expectLoadError(m_dir / "folder.atlassession", "not a regular file");
+        const auto& pca = std::get<atlas::Pca>(*m_run.representations[0].model);
+        atlas::saveModel(m_dir / "pca.atlassession", pca);
+        expectLoadError(m_dir / "pca.atlassession", "model file, not a session file");
+
+        std::string future = bytes;
+        future[8] = 2;
+        atlas::test::writeBytes(m_dir / "future.atlassession", future);
+        expectLoadError(m_dir / "future.atlassession", "version 2");
+
+        std::string flipped = bytes;
+        flipped[bytes.size() / 2] = char(flipped[bytes.size() / 2] ^ 0x01);
+        atlas::test::writeBytes(m_dir / "flipped.atlassession", flipped);
+        expectLoadError(m_dir / "flipped.atlassession", "checksum");
+
+        // Truncated at many offsets: inside the header, at its edges, throughout the payload
+        // and just before the end.
+        std::vector<std::size_t> cuts = {1, 4, 7, 8, 11, 12, 19, 20, 23, 24, 25};
+        for (int i = 1; i < 120; ++i)
+            cuts.push_back(bytes.size() * std::size_t(i) / 120);
+        cuts.push_back(bytes.size() - 4);
+        cuts.push_back(bytes.size() - 1);
+        const fs::path cut = m_dir / "cut.atlassession";
+        for (std::size_t keep : cuts) {
+            atlas::test::writeBytes(cut, bytes.substr(0, keep));
+            expectLoadError(cut);
+        }
+        // Random single-byte changes anywhere: always detected (header checks or CRC).
+        atlas::Rng rng(7);
+        const fs::path bad = m_dir / "bad.atlassession";
+        for (int i = 0; i < 150; ++i) {
+            std::string b = bytes;
+            const std::size_t at = rng.below(std::uint64_t(b.size()));
+            b[at] = char(b[at] ^ char(1 + rng.below(255)));
+            atlas::test::writeBytes(bad, b);
+            expectLoadError(bad);
+        }
+        // The good file still loads.
+        QCOMPARE(atlas::loadSession(m_file).dataset.size(), m_run.dataset.size());
+    }
+
+    // Payloads that pass the checksum but are damaged inside: the parser must reject them (or
+    // read a consistent run), never crash or allocate without bound.
+    void damagedPayloadsWithValidChecksumNeverCrash()
+    {
+        // Without the models (their embedded files carry their own checksum, and
+        // test_model_io covers their parser) the file is small enough for many rounds.
+        atlas::RunResult light = m_run;
+        for (atlas::RepresentationResult& rep : light.representations)
+            rep.model.reset();
+        const fs::path lightFile = m_dir / "light.atlassession";
+        atlas::saveSession(lightFile, light);
+        const std::string bytes = readBytes(lightFile);
+        const std::string header = bytes.substr(0, HeaderSize);
+        const std::string payload = bytes.substr(HeaderSize, bytes.size() - HeaderSize - 4);
+        QCOMPARE(withPayload(header, payload), bytes);
+        const fs::path file = m_dir / "resealed.atlassession";
+
+        // Cut short at many points, with a matching size and checksum.
+        int rejected = 0;
+        for (int i = 0; i < 100; ++i) {
+            const std::size_t keep = payload.size() * std::size_t(i) / 100;
+            atlas::test::writeBytes(file, withPayload(header, payload.substr(0, keep)));
+            expectLoadError(file, "not a valid session file");
+            ++rejected;
+        }
+        QCOMPARE(rejected, 100);
+        // Trailing bytes after a complete run.
+        atlas::test::writeBytes(file, withPayload(header, payload + "x"));
+        expectLoadError(file, "unexpected data");
+
+        // Random bytes flipped, the first 4 KiB (counts, sizes, enums, strings) more often.
+        atlas::Rng rng(11);
+        int loaded = 0, failed = 0;
+        for (int i = 0; i < 200; ++i) {
+            std::string p = payload;
+            const int flips = 1 + int(rng.below(4));
+            for (int f = 0; f < flips; ++f) {
+                const std::uint64_t span = i % 2 ? p.size() : std::min<std::size_t>(4096, p.size());
+                const std::size_t at = std::size_t(rng.below(span));
+                p[at] = char(rng.below(256));
+            }
+            atlas::test::writeBytes(file, withPayload(header, p));
+            try {
+                const atlas::RunResult run = atlas::loadSession(file);
+                ++loaded; // e.g. a changed value inside a matrix
+                QCOMPARE(run.dataset.hybrid.rows(), Eigen::Index(run.dataset.tracks.size()));
+            } catch (const atlas::InputError& e) {
+                ++failed;
+                QVERIFY2(QString(e.what()).contains("resealed.atlassession"), e.what());
+            }
+        }
+        QCOMPARE(loaded + failed, 200);
+        QVERIFY(failed > 0);
+        // A few rounds on the whole file, models included.
+        const std::string full = readBytes(m_file);
+        const std::string fullPayload = full.substr(HeaderSize, full.size() - HeaderSize - 4);
+        for (int i = 0; i < 12; ++i) {
+            std::string p = fullPayload;
+            const std::size_t at = std::size_t(rng.below(p.size()));
+            p[at] = char(p[at] ^ char(1 + rng.below(255)));
+            atlas::test::writeBytes(file, withPayload(header, p));
+            try {
+                atlas::loadSession(file);
+            } catch (const atlas::InputError& e) {
+                QVERIFY2(QString(e.what()).contains("resealed.atlassession"), e.what());
+            }
+        }
+        // Pure noise after a valid header.
+        for (int i = 0; i < 30; ++i) {
+            std::string noise(std::size_t(1 + rng.below(5000)), '\0');
+            for (char& c : noise)
+                c = char(rng.below(256));
+            atlas::test::writeBytes(file, withPayload(header, noise));
+            expectLoadError(file);
+        }
+    }
+
+    void failedSaveLeavesThePreviousSessionIntact()
+    {
+        const fs::path file = m_dir / "keep.atlassession";
+        atlas::saveSession(file, m_run);
+        const std::string before = readBytes(file);
+
+        atlas::RunResult other = m_run;
+        other.totalSeconds = 99.0;
+        other.issues.clear();
+
+        // A folder where the temporary file goes: creating it fails, also for root.
+        const fs::path tmp = fs::path(file.string() + ".tmp");
+        fs::create_directories(tmp / "inside");
+        try {
+            atlas::saveSession(file, other);
+            QFAIL("no exception");
+        } catch (const atlas::InputError& e) {
+            QVERIFY2(QString(e.what()).contains("keep.atlassession"), e.what());
+        }
+        QCOMPARE(readBytes(file), before);
+        QVERIFY(fs::is_directory(tmp / "inside")); // not ours to remove
+        fs::remove_all(tmp);
+
+        // A model that cannot be written: nothing is touched.
+        atlas::RunResult unfitted = m_run;
+        unfitted.representations[0].model =
+            std::make_shared<const atlas::TrainedModel>(atlas::Pca());
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::saveSession(file, unfitted));
+        QCOMPARE(readBytes(file), before);
+        QVERIFY(!fs::exists(tmp));
+
+        // The target is a folder: the rename fails and the temporary file is removed.
+        const fs::path folder = m_dir / "a-folder.atlassession";
+        fs::create_directories(folder / "content");
+        try {
+            atlas::saveSession(folder, other);
+            QFAIL("no exception");
+        } catch (const atlas::InputError& e) {
+            QVERIFY2(QString(e.what()).contains("a-folder.atlassession"), e.what());
+        }
+        QVERIFY(fs::is_directory(folder / "content"));
+        QVERIFY(!fs::exists(fs::path(folder.string() + ".tmp")));
+
+        // A missing folder.
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError,
+                                 atlas::saveSession(m_dir / "no-such-folder" / "x.atlassession",
+                                                    other));
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::saveSession(fs::path(), other));
+
+        // The previous session still loads, and a good save replaces it.
+        QCOMPARE(atlas::loadSession(file).totalSeconds, m_run.totalSeconds);
+        atlas::saveSession(file, other);
+        const atlas::RunResult replaced = atlas::loadSession(file);
+        QCOMPARE(replaced.totalSeconds, 99.0);
+        QVERIFY(replaced.issues.empty());
+        QVERIFY(!fs::exists(tmp));
+    }
+
+private:
+    fs::path m_dir;
+    fs::path m_file;
+    atlas::RunResult m_run;
+};
+
+QTEST_GUILESS_MAIN(TestSessionIo)
+#include "test_session_io.moc"

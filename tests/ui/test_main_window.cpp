@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The window: validation disables Run and says why; a full demo run keeps the event loop
+// responsive (longest stall measured); results fill the tabs; export writes the CLI's files;
+// a saved session opens again with the same content.
+
+#include "tests/support/fixtures.h"
+#include "ui/main/data_panel.h"
+#include "ui/main/main_window.h"
+#include "ui/model/run_model.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTimer>
+#include <QtTest>
+
+#include <algorithm>
+#include <filesystem>
+
+using namespace atlas;
+using namespace atlas::ui;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The longest gap between ticks of a 2-ms timer minus the interval: how long the GUI thread
+/// was unable to process events.
+class StallMeter : public QObject {
+public:
+    StallMeter()
+    {
+        m_timer.setInterval(2);
+        m_timer.setTimerType(Qt::PreciseTimer);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            if (m_clock.isValid())
+                m_worst = std::max(m_worst, m_clock.nsecsElapsed() / 1e6 - 2.0);
+            m_clock.start();
+            ++m_ticks;
+        });
+    }
+    void start() { m_timer.start(); }
+    void stop() { m_timer.stop(); }
+    double worstMs() const { return m_worst; }
+    int ticks() const { return m_ticks; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    double m_worst = 0.0;
+    int m_ticks = 0;
+};
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);   // settings in a test folder
+        QCoreApplication::setOrganizationName(QStringLiteral("MusicAtlasTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+    }
+
+    void validationDisablesRunAndSaysWhy()
+    {
+        MainWindow w;
+        w.show();
+        auto* run = w.findChild<QPushButton*>(QStringLiteral("runButton"));
+        auto* why = w.findChild<QLabel*>(QStringLiteral("validationLabel"));
+        QVERIFY(run && why);
+        w.dataPanel()->setSource(SourceKind::Demo);
+        QVERIFY(run->isEnabled());
+        QVERIFY(why->isHidden());
+
+        w.dataPanel()->setSource(SourceKind::Folder, "/nonexistent/music folder");
+        QVERIFY(!run->isEnabled());
+        QVERIFY(!why->isHidden());
+        QVERIFY2(why->text().contains(QStringLiteral("/nonexistent/music folder")), qPrintable(why->text()));
+        auto* runAction = w.findChild<QAction*>(QStringLiteral("runAction"));
+        QVERIFY(runAction && !runAction->isEnabled());
+
+        w.dataPanel()->setSource(SourceKind::Demo);
+        for (const char* key : {"pca", "ae", "vae", "betavae", "cvae"})
+            w.findChild<QCheckBox*>(QStringLiteral("rep_") + QLatin1String(key))->setChecked(false);
+        QVERIFY(!run->isEnabled());
+        QVERIFY(why->text().contains(QStringLiteral("representation")));
+        w.findChild<QCheckBox*>(QStringLiteral("rep_pca"))->setChecked(true);
+        QVERIFY(run->isEnabled());
+    }
+
+    void fullDemoRunStaysResponsive()
+    {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.dataPanel()->setSource(SourceKind::Demo);
+        PipelineConfig defaults;
+        QCOMPARE(w.dataPanel()->config().data.demoCorpus.tracksPerGenre,
+                 defaults.data.demoCorpus.tracksPerGenre);   // the full 1000-track corpus
+
+        QSignalSpy finished(w.runner(), &PipelineRunner::finished);
+        StallMeter meter;
+        meter.start();
+        auto* runAction = w.findChild<QAction*>(QStringLiteral("runAction"));
+        QCOMPARE(runAction->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
+        runAction->trigger();
+        QVERIFY(w.runner()->isBusy());
+        // Switch tabs while it runs, as a user would, so that every view paints live data.
+        QTimer tabs;
+        int tab = 0;
+        connect(&tabs, &QTimer::timeout, &w, [&] { w.tabs()->setCurrentIndex(tab++ % 5); });
+        tabs.start(700);
+        QVERIFY(finished.wait(600'000));
+        tabs.stop();
+        meter.stop();
+        qInfo("full demo run: %d timer ticks, longest event-loop stall %.1f ms", meter.ticks(),
+              meter.worstMs());
+        QVERIFY2(meter.worstMs() < 50.0,
+                 qPrintable(QStringLiteral("longest stall %1 ms").arg(meter.worstMs())));
+
+        const auto result = w.model()->result();
+        QVERIFY(result);
+        QCOMPARE(result->dataset.size(), 1000);
+        QCOMPARE(w.model()->representations().size(), 5);
+
+        // Export: the same files as musicatlas-cli run --out.
+        const fs::path out = test::makeTempDir("window-export");
+        QVERIFY(w.exportResults(QString::fromStdString(out.string())));
+        for (const char* f : {"clustering_metrics.csv", "latent.csv", "embeddings.csv",
+                              "training_history.csv", "issues.csv", "run.json"})
+            QVERIFY2(fs::is_regular_file(out / f), f);
+        QVERIFY(fs::is_regular_file(out / "latent_visualization" / "pca_kmeans_tsne.png"));
+        QVERIFY(fs::is_regular_file(out / "analysis_plots" / "nmi.png"));
+
+        // Session round trip through a second window.
+        const fs::path session = test::makeTempDir("window-session") / "demo.atlassession";
+        QVERIFY(w.saveSession(QString::fromStdString(session.string())));
+        MainWindow other;
+        QVERIFY(other.openSession(QString::fromStdString(session.string())));
+        const auto reopened = other.model()->result();
+        QVERIFY(reopened);
+        QCOMPARE(reopened->dataset.size(), 1000);
+        QCOMPARE(reopened->representations.size(), result->representations.size());
+        for (std::size_t i = 0; i < result->representations.size(); ++i) {
+            const RepresentationResult& a = result->representations[i];
+            const RepresentationResult& b = reopened->representations[i];
+            QCOMPARE(int(a.kind), int(b.kind));
+            QVERIFY(a.codes == b.codes);
+            for (MapKind m : AllMaps)
+                QVERIFY(a.map(m)->xy == b.map(m)->xy);
+            for (Clustering c : AllClusterings)
+                QVERIFY(a.clustering(c)->labels == b.clustering(c)->labels);
+        }
+        QCOMPARE(other.dataPanel()->config().epochs, result->config.epochs);
+
+        // A damaged file is a clear error, and the window keeps what it shows.
+        const fs::path broken = session.parent_path() / "broken.atlassession";
+        test::writeBytes(broken, "not a session");
+        QVERIFY(!other.openSession(QString::fromStdString(broken.string())));
+        QCOMPARE(other.model()->result(), reopened);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

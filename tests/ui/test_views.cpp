@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Metrics, Clusters, Training and Issues tabs on a real small run fed into a RunModel:
+// the values they show against the result, sorting, exports, live updates and signals.
+// Screenshots of each view (1200 x 800) go to $ATLAS_VIEW_SHOTS when it is set.
+
+#include "ui/model/run_model.h"
+#include "ui/views/clusters_view.h"
+#include "ui/views/contingency_heatmap.h"
+#include "ui/views/issues_view.h"
+#include "ui/views/metrics_view.h"
+#include "ui/views/training_view.h"
+
+#include "engine/data/csv.h"
+#include "engine/metrics/external.h"
+#include "engine/pipeline/results_io.h"
+#include "tests/support/fixtures.h"
+#include "tests/ui/ui_fixtures.h"
+
+#include <QApplication>
+#include <QChart>
+#include <QDir>
+#include <QHeaderView>
+#include <QLabel>
+#include <QClipboard>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTreeWidget>
+#include <QValueAxis>
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace atlas;
+using namespace atlas::ui;
+
+namespace {
+
+std::string readText(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void saveShot(QWidget& widget, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("ATLAS_VIEW_SHOTS");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    QVERIFY(widget.grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+}
+
+// Shows `widget` at a realistic size on the offscreen screen and lets it lay out.
+void showAt(QWidget& widget, QSize size = {1200, 800})
+{
+    widget.resize(size);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    QCoreApplication::processEvents();
+}
+
+} // namespace
+
+class TestViews : public QObject {
+    Q_OBJECT
+
+    std::shared_ptr<const RunResult> m_run;
+
+private slots:
+    void initTestCase()
+    {
+        m_run = test::smallDemoRun();
+        QVERIFY(m_run);
+        QVERIFY(m_run->dataset.hasLabels());
+        QCOMPARE(int(m_run->representations.size()), int(AllRepresentations.size()));
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Metrics
+
+    void metricsEmptyThenOneRowPerPair()
+    {
+        RunModel model;
+        MetricsView view(&model);
+        QCOMPARE(view.objectName(), QStringLiteral("metricsView"));
+        auto* table = view.findChild<QTableView*>(QStringLiteral("metricsTable"));
+        QVERIFY(table);
+        QCOMPARE(table->model()->rowCount(), 0);
+        QVERIFY(view.chartImage().isNull());
+        QVERIFY(!view.exportPng(QDir::temp().filePath(QStringLiteral("none.png"))));
+
+        model.setResult(m_run);
+        const MetricsTableModel* rows = view.tableModel();
+        QCOMPARE(rows->rowCount(), int(m_run->representations.size() * AllClusterings.size()));
+        std::map<QString, int> rowOf;
+        for (int i = 0; i < rows->rowCount(); ++i)
+            rowOf[rows->methodKey(i)] = i;
+        QCOMPARE(int(rowOf.size()), rows->rowCount());   // keys are unique
+        for (const RepresentationResult& rep : m_run->representations)
+            for (Clustering c : AllClusterings) {
+                const QString key =
+                    QString::fromStdString(rep.method + "_" + clusteringKey(c));
+                QVERIFY2(rowOf.count(key), qPrintable(key));
+                const int row = rowOf[key];
+                const ClusteringResult* cl = rep.clustering(c);
+                QVERIFY(cl && cl->ok);
+                for (std::size_t m = 0; m < AllMetrics.size(); ++m) {
+                    const QModelIndex index =
+                        rows->index(row, MetricsTableModel::FirstMetricColumn + int(m));
+                    const double want = metricValue(cl->scores, AllMetrics[m]);
+                    const double got = index.data(MetricsTableModel::ValueRole).toDouble();
+                    if (std::isnan(want)) {
+                        QVERIFY(std::isnan(got));
+                        QCOMPARE(index.data().toString(), QStringLiteral("–"));
+                    } else {
+                        QCOMPARE(got, want);
+                        // Shown rounded, never as something else.
+                        QVERIFY(std::abs(index.data().toString().toDouble() - want) <=
+                                (std::abs(want) >= 100 ? 0.05 : 0.0005) + 1e-12);
+                    }
+                }
+                QCOMPARE(rows->index(row, MetricsTableModel::ClustersColumn).data().toInt(),
+                         cl->scores.nClusters);
+                QCOMPARE(rows->index(row, MetricsTableModel::NoiseColumn)
+                             .data(MetricsTableModel::ValueRole)
+                             .toDouble(),
+                         cl->scores.noiseFraction);
+            }
+        QVERIFY(!view.chartImage().isNull());
+        QCOMPARE(view.chartImage().size(), FigureOptions{}.barSize);
+
+        // A new run empties it again.
+        model.reset(m_run->config);
+        QCOMPARE(table->model()->rowCount(), 0);
+    }
+
+    void metricsSortNumerically()
+    {
+        RunModel model;
+        MetricsView view(&model);
+        model.setResult(m_run);
+        auto* table = view.findChild<QTableView*>(QStringLiteral("metricsTable"));
+        QAbstractItemModel* shown = table->model();
+        const int ch = MetricsTableModel::FirstMetricColumn + 1;   // Calinski-Harabasz: 2-4 digits
+        QCOMPARE(AllMetrics[1], Metric::CalinskiHarabasz);
+        // ARI has negative values here, whose text order is the reverse of their order.
+        for (int column : {int(MetricsTableModel::FirstMetricColumn), ch,
+                           MetricsTableModel::FirstMetricColumn + 2,
+                           MetricsTableModel::FirstMetricColumn + 3,
+                           int(MetricsTableModel::ClustersColumn),
+                           int(MetricsTableModel::NoiseColumn)}) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                table->sortByColumn(column, order);
+                bool seenNan = false;
+                double previous = order == Qt::AscendingOrder ? -INFINITY : INFINITY;
+                for (int i = 0; i < shown->rowCount(); ++i) {
+                    const double v =
+                        shown->index(i, column).data(MetricsTableModel::ValueRole).toDouble();
+                    if (std::isnan(v)) {
+                        seenNan = true;   // undefined values last, in both orders
+                        continue;
+                    }
+                    QVERIFY(!seenNan);
+                    QVERIFY(order == Qt::AscendingOrder ? v >= previous : v <= previous);
+                    previous = v;
+                }
+            }
+        }
+        // Clicking a score's header also charts that score.
+        table->horizontalHeader()->sectionClicked(MetricsTableModel::FirstMetricColumn + 2);
+        QCOMPARE(view.currentMetric(), Metric::DaviesBouldin);
+    }
+
+    void metricsCsvIsTheResultsTable()
+    {
+        RunModel model;
+        MetricsView view(&model);
+        model.setResult(m_run);
+        const auto dir = test::makeTempDir("views-metrics");
+        // In pipeline order the export is byte for byte the run's clustering_metrics.csv.
+        const QString path = QString::fromStdString((dir / "metrics.csv").string());
+        QString error;
+        QVERIFY2(view.exportCsv(path, &error), qPrintable(error));
+        writeRunTables(*m_run, dir / "run");
+        QCOMPARE(readText(dir / "metrics.csv"), readText(dir / "run" / "clustering_metrics.csv"));
+
+        // Sorted, it holds the same rows in the table's order, numbers exact.
+        auto* table = view.findChild<QTableView*>(QStringLiteral("metricsTable"));
+        table->sortByColumn(MetricsTableModel::FirstMetricColumn + 3, Qt::DescendingOrder);   // ARI
+        QVERIFY(view.exportCsv(path));
+        Diagnostics diagnostics;
+        const CsvTable csv = readCsv(dir / "metrics.csv", diagnostics);
+        QVERIFY(diagnostics.empty());
+        QCOMPARE(csv.header.size(), std::size_t(11));
+        QCOMPARE(int(csv.rows.size()), table->model()->rowCount());
+        double previous = INFINITY;
+        for (const auto& fields : csv.rows) {
+            const RepresentationResult* rep = nullptr;
+            const ClusteringResult* cl = nullptr;
+            for (const auto& r : m_run->representations)
+                for (Clustering c : AllClusterings)
+                    if (r.method + "_" + clusteringKey(c) == fields[0]) {
+                        rep = &r;
+                        cl = r.clustering(c);
+                    }
+            QVERIFY2(rep && cl, fields[0].c_str());
+            for (std::size_t m = 0; m < AllMetrics.size(); ++m) {
+                const double want = metricValue(cl->scores, AllMetrics[m]);
+                if (std::isnan(want))
+                    QVERIFY(fields[1 + m].empty());
+                else
+                    QCOMPARE(std::stod(fields[1 + m]), want);
+            }
+            QCOMPARE(std::stoi(fields[9]), cl->scores.nClusters);
+            const double ari = std::stod(fields[4]);
+            QVERIFY(ari <= previous);
+            previous = ari;
+        }
+        QVERIFY(!view.exportCsv(QStringLiteral("/nonexistent-folder/x.csv"), &error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    void metricsPngIsTheFigure()
+    {
+        RunModel model;
+        MetricsView view(&model);
+        model.setResult(m_run);
+        view.setCurrentMetric(Metric::Ari);
+        const auto dir = test::makeTempDir("views-png");
+        const QString path = QString::fromStdString((dir / "ari.png").string());
+        QVERIFY(view.exportPng(path));
+        const QImage saved(path);
+        const QImage figure = metricBarFigure(*m_run, Metric::Ari);
+        QCOMPARE(saved.size(), figure.size());
+        QCOMPARE(saved.convertToFormat(QImage::Format_RGB32), figure);
+    }
+
+    void metricsFollowALiveRun()
+    {
+        RunModel model;
+        MetricsView view(&model);
+        model.reset(m_run->config);
+        model.setDataset(std::shared_ptr<const Dataset>(m_run, &m_run->dataset));
+        QCOMPARE(view.tableModel()->rowCount(), 0);
+        model.setRepresentation(std::shared_ptr<const RepresentationResult>(
+            m_run, &m_run->representations[0]));
+        QCOMPARE(view.tableModel()->rowCount(), int(AllClusterings.size()));
+        QVERIFY(!view.chartImage().isNull());
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Clusters
+
+    void clustersFollowALiveRun()
+    {
+        RunModel model;
+        ClustersView view(&model);
+        model.reset(m_run->config);
+        QVERIFY(!view.hasSelection());
+        model.setDataset(std::shared_ptr<const Dataset>(m_run, &m_run->dataset));
+        QVERIFY(!view.hasSelection());
+        const RepresentationResult& pca = *m_run->representation(Representation::Pca);
+        model.setRepresentation(std::shared_ptr<const RepresentationResult>(m_run, &pca));
+        QVERIFY(view.hasSelection());
+        QCOMPARE(view.currentRepresentation(), Representation::Pca);
+        QCOMPARE(view.summary()->tracks, m_run->dataset.size());
+        QVERIFY(view.currentCluster() != ClustersView::NoCluster);
+        // A representation that has not finished cannot be chosen.
+        QVERIFY(!view.setSelection(Representation::Vae, Clustering::KMeans));
+        QCOMPARE(view.currentRepresentation(), Representation::Pca);
+        model.reset(m_run->config);
+        QVERIFY(!view.hasSelection());
+        QVERIFY(view.currentMembers().isEmpty());
+    }
+
+    void clusterListMatchesTheLabels()
+    {
+        RunModel model;
+        ClustersView view(&model);
+        QVERIFY(!view.hasSelection());
+        model.setResult(m_run);
+        auto* list = view.findChild<QTreeWidget*>(QStringLiteral("clusterList"));
+        QVERIFY(list);
+        const Dataset& ds = m_run->dataset;
+        for (const RepresentationResult& rep : m_run->representations)
+            for (Clustering c : AllClusterings) {
+                QVERIFY(view.setSelection(rep.kind, c));
+                const Labels& labels = rep.clustering(c)->labels;
+                int sum = 0;
+                for (int i = 0; i < list->topLevelItemCount(); ++i) {
+                    const QTreeWidgetItem* item = list->topLevelItem(i);
+                    const int id = item->data(0, ClustersView::IdRole).toInt();
+                    const int size = item->text(1).toInt();
+                    QCOMPARE(size, int((labels.array() == id).count()));
+                    sum += size;
+                    if (id < 0)
+                        QCOMPARE(item->text(0), QStringLiteral("noise"));
+                    // The first top label is the most frequent genre of the cluster.
+                    std::vector<int> perLabel(ds.labelNames.size(), 0);
+                    for (Eigen::Index t = 0; t < labels.size(); ++t)
+                        if (labels[t] == id)
+                            ++perLabel[std::size_t(ds.labels[t])];
+                    const int best = int(std::max_element(perLabel.begin(), perLabel.end()) -
+                                         perLabel.begin());
+                    const std::size_t b = std::size_t(best);
+                    const QString share = QStringLiteral("%1 %2%")
+                                              .arg(QString::fromStdString(ds.labelNames[b]))
+                                              .arg(std::lround(100.0 * perLabel[b] / size));
+                    QVERIFY2(item->text(2).startsWith(share),
+                             qPrintable(item->text(2) + " vs " + share));
+                }
+                QCOMPARE(sum, ds.size());
+            }
+    }
+
+    void membersAreNearestFirst()
+    {
+        RunModel model;
+        ClustersView view(&model);
+        model.setResult(m_run);
+        auto* list = view.findChild<QTreeWidget*>(QStringLiteral("clusterList"));
+        auto* members = view.findChild<QTreeWidget*>(QStringLiteral("memberList"));
+        QVERIFY(members);
+        const RepresentationResult& rep = *m_run->representation(Representation::Vae);
+        QVERIFY(view.setSelection(Representation::Vae, Clustering::KMeans));
+        const Labels& labels = rep.clustering(Clustering::KMeans)->labels;
+        for (int i = 0; i < list->topLevelItemCount(); ++i) {
+            const int id = list->topLevelItem(i)->data(0, ClustersView::IdRole).toInt();
+            QVERIFY(view.selectCluster(id));
+            QCOMPARE(view.currentCluster(), id);
+            // The centroid, computed here independently.
+            RowVector centroid = RowVector::Zero(rep.codes.cols());
+            int n = 0;
+            for (Eigen::Index t = 0; t < labels.size(); ++t)
+                if (labels[t] == id) {
+                    centroid += rep.codes.row(t);
+                    ++n;
+                }
+            centroid /= n;
+            QCOMPARE(members->topLevelItemCount(), n);
+            double previous = -1.0;
+            QList<int> order;
+            for (int k = 0; k < members->topLevelItemCount(); ++k) {
+                const QTreeWidgetItem* item = members->topLevelItem(k);
+                const int track = item->data(0, ClustersView::IdRole).toInt();
+                const double d = item->data(3, ClustersView::DistanceRole).toDouble();
+                QCOMPARE(labels[track], id);
+                QVERIFY(std::abs(d - (rep.codes.row(track) - centroid).norm()) < 1e-9);
+                QVERIFY(d >= previous);
+                previous = d;
+                const Track& t = m_run->dataset.tracks[std::size_t(track)];
+                QCOMPARE(item->text(1), QString::fromStdString(t.path.filename().string()));
+                order << track;
+            }
+            QCOMPARE(view.currentMembers(), order);
+        }
+    }
+
+    void heatmapCountsAreTheContingency()
+    {
+        RunModel model;
+        ClustersView view(&model);
+        model.setResult(m_run);
+        auto* heatmap = view.findChild<ContingencyHeatmap*>(QStringLiteral("contingencyHeatmap"));
+        auto* list = view.findChild<QTreeWidget*>(QStringLiteral("clusterList"));
+        QVERIFY(heatmap);
+        for (Clustering c : AllClusterings) {
+            QVERIFY(view.setSelection(Representation::Pca, c));
+            const Labels& predicted =
+                m_run->representation(Representation::Pca)->clustering(c)->labels;
+            const Contingency ref = contingencyMatrix(m_run->dataset.labels, predicted);
+            QCOMPARE(int(heatmap->counts().rows()), int(ref.clusters.size()));
+            QCOMPARE(int(heatmap->counts().cols()), int(m_run->dataset.labelNames.size()));
+            QCOMPARE(heatmap->counts().sum(), m_run->dataset.size());
+            for (int i = 0; i < list->topLevelItemCount(); ++i) {
+                const int id = list->topLevelItem(i)->data(0, ClustersView::IdRole).toInt();
+                const auto column = std::find(ref.clusters.begin(), ref.clusters.end(), id) -
+                                    ref.clusters.begin();
+                for (std::size_t l = 0; l < ref.classes.size(); ++l)
+                    QCOMPARE(std::int64_t(heatmap->counts()(i, ref.classes[l])),
+                             ref.counts(Eigen::Index(l), Eigen::Index(column)));
+            }
+            for (int j = 0; j < heatmap->counts().cols(); ++j)
+                QCOMPARE(heatmap->columnNames()[j],
+                         QString::fromStdString(m_run->dataset.labelNames[std::size_t(j)]));
+            // The selected cluster is the outlined row.
+            QVERIFY(view.selectCluster(list->topLevelItem(list->topLevelItemCount() - 1)
+                                           ->data(0, ClustersView::IdRole).toInt()));
+            QCOMPARE(heatmap->selectedRow(), list->topLevelItemCount() - 1);
+        }
+        // The scale runs from near white to dark blue.
+        QVERIFY(ContingencyHeatmap::scaleColor(0.0).lightness() > 240);
+        QVERIFY(ContingencyHeatmap::scaleColor(1.0).lightness() < 80);
+    }
+
+    void playAndExportSendTheMembers()
+    {
+        RunModel model;
+        ClustersView view(&model);
+        model.setResult(m_run);
+        showAt(view);
+        QSignalSpy play(&view, &ClustersView::playRequested);
+        QSignalSpy exportSpy(&view, &ClustersView::playlistExportRequested);
+        QSignalSpy activated(&view, &ClustersView::trackActivated);
+        QVERIFY(view.setSelection(Representation::Cvae, Clustering::Agglomerative));
+        QVERIFY(view.selectCluster(1));
+        const QList<int> members = view.currentMembers();
+        QVERIFY(!members.isEmpty());
+        QTest::mouseClick(view.findChild<QPushButton*>(QStringLiteral("playClusterButton")),
+                          Qt::LeftButton);
+        QTest::mouseClick(view.findChild<QPushButton*>(QStringLiteral("exportPlaylistButton")),
+                          Qt::LeftButton);
+        QCOMPARE(play.count(), 1);
+        QCOMPARE(play.first().first().value<QList<int>>(), members);
+        QCOMPARE(exportSpy.count(), 1);
+        QCOMPARE(exportSpy.first().first().value<QList<int>>(), members);
+
+        auto* list = view.findChild<QTreeWidget*>(QStringLiteral("memberList"));
+        QTreeWidgetItem* second = list->topLevelItem(1);
+        const QRect rect = list->visualItemRect(second);
+        // A double click is a press, a release, then a double-click event.
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, rect.center());
+        QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, rect.center());
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.first().first().toInt(), members[1]);
+
+        // A click on a heatmap row selects that cluster.
+        auto* heatmap = view.findChild<ContingencyHeatmap*>(QStringLiteral("contingencyHeatmap"));
+        const QRectF cell = heatmap->cellRect(0, 0);
+        QTest::mouseClick(heatmap, Qt::LeftButton, {}, cell.center().toPoint());
+        QCOMPARE(view.currentCluster(),
+                 view.findChild<QTreeWidget*>(QStringLiteral("clusterList"))
+                     ->topLevelItem(0)->data(0, ClustersView::IdRole).toInt());
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Training
+
+    void trainingSeriesAreTheHistory()
+    {
+        RunModel model;
+        TrainingView view(&model);
+        model.setResult(m_run);
+        QVERIFY(!view.series(Representation::Pca, TrainingView::Curve::Loss));
+        QVERIFY(!view.series(Representation::Autoencoder, TrainingView::Curve::Kl));
+        for (Representation r : TrainingView::Models) {
+            QVERIFY(view.isPanelShown(r));
+            const auto& history = m_run->representation(r)->history;
+            QVERIFY(!history.empty());
+            const auto check = [&](TrainingView::Curve c, auto field) {
+                const QLineSeries* s = view.series(r, c);
+                QVERIFY(s);
+                QCOMPARE(s->count(), int(history.size()));
+                for (std::size_t e = 0; e < history.size(); ++e) {
+                    QCOMPARE(s->at(int(e)).x(), double(history[e].epoch));
+                    QCOMPARE(s->at(int(e)).y(), field(history[e]));
+                }
+            };
+            check(TrainingView::Curve::Loss, [](const EpochReport& e) { return e.loss; });
+            if (r != Representation::Autoencoder) {
+                check(TrainingView::Curve::Reconstruction,
+                      [](const EpochReport& e) { return e.reconstruction; });
+                check(TrainingView::Curve::Kl, [](const EpochReport& e) { return e.kl; });
+                check(TrainingView::Curve::KlWeight,
+                      [](const EpochReport& e) { return e.klWeight; });
+            }
+            const auto& rep = *m_run->representation(r);
+            QVERIFY2(view.statusText(r).contains(QStringLiteral("%1 of %2 latent dimensions active")
+                                                     .arg(rep.activeDimensions)
+                                                     .arg(rep.codes.cols())),
+                     qPrintable(view.statusText(r)));
+        }
+    }
+
+    void trainingAppendsLiveEpochs()
+    {
+        RunModel model;
+        TrainingView view(&model);
+        PipelineConfig cfg = m_run->config;
+        cfg.epochs = 20;
+        model.reset(cfg);
+        QLineSeries* loss = view.series(Representation::BetaVae, TrainingView::Curve::Loss);
+        QLineSeries* weight = view.series(Representation::BetaVae, TrainingView::Curve::KlWeight);
+        QChart* chart = view.chart(Representation::BetaVae);
+        QCOMPARE(loss->count(), 0);
+        double hi = 0.0;
+        for (int e = 1; e <= 12; ++e) {
+            const EpochReport report{e, 20, 900.0 / e + 40, 880.0 / e + 20, 20.0 + e,
+                                     std::min(1.0, e / 10.0) * 4.0};
+            hi = std::max(hi, report.loss);
+            model.addEpoch(Representation::BetaVae, report);
+            QCOMPARE(loss->count(), e);
+            QCOMPARE(loss->at(e - 1), QPointF(e, report.loss));
+            QCOMPARE(weight->at(e - 1), QPointF(e, report.klWeight));
+        }
+        // Same objects: points were appended, nothing rebuilt.
+        QCOMPARE(view.series(Representation::BetaVae, TrainingView::Curve::Loss), loss);
+        QCOMPARE(view.chart(Representation::BetaVae), chart);
+        QVERIFY(view.statusText(Representation::BetaVae)
+                    .startsWith(QStringLiteral("Epoch 12 of 20")));
+        // The axes cover the run and every value.
+        auto* x = qobject_cast<QValueAxis*>(chart->axes(Qt::Horizontal).first());
+        QVERIFY(x);
+        QCOMPARE(x->max(), 20.0);
+        double yMax = -1;
+        for (QAbstractAxis* axis : chart->axes(Qt::Vertical))
+            if (axis->alignment() == Qt::AlignLeft)
+                yMax = qobject_cast<QValueAxis*>(axis)->max();
+        QVERIFY(yMax >= hi);
+        QVERIFY(yMax < 2 * hi);
+        // Other models are untouched; a new run clears.
+        QCOMPARE(view.series(Representation::Vae, TrainingView::Curve::Loss)->count(), 0);
+        model.reset(cfg);
+        QCOMPARE(loss->count(), 0);
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Issues
+
+    void issuesShowFilterCopyExport()
+    {
+        RunModel model;
+        IssuesView view(&model);
+        QSignalSpy counts(&view, &IssuesView::countChanged);
+        auto* table = view.findChild<QTableView*>(QStringLiteral("issuesTable"));
+        QVERIFY(table);
+        QCOMPARE(view.count(), 0);
+        model.reset(m_run->config);
+        model.addIssue({"/music/rock/broken.mp3", "not an audio file (it contains text)"});
+        model.addIssue({"/music/jazz/empty.wav", "empty file"});
+        model.addIssue({"/data/lyrics.csv:12", "invalid UTF-8 repaired, the row is kept"});
+        QCOMPARE(view.count(), 3);
+        QCOMPARE(counts.last().first().toInt(), 3);
+        QCOMPARE(table->model()->rowCount(), 3);
+        QCOMPARE(table->model()->index(0, IssuesTableModel::FileColumn).data().toString(),
+                 QStringLiteral("broken.mp3"));
+        QCOMPARE(table->model()->index(0, IssuesTableModel::FolderColumn).data().toString(),
+                 QStringLiteral("/music/rock"));
+        QCOMPARE(table->model()->index(2, IssuesTableModel::FileColumn).data().toString(),
+                 QStringLiteral("lyrics.csv:12"));
+        auto* header = view.findChild<QLabel*>(QStringLiteral("issuesHeader"));
+        QCOMPARE(header->text(), QStringLiteral("3 issues"));
+
+        // Filter: case-insensitive, over every column.
+        view.setFilterText(QStringLiteral("JAZZ"));
+        QCOMPARE(view.shownCount(), 1);
+        QCOMPARE(header->text(), QStringLiteral("1 of 3 issues shown"));
+        view.setFilterText(QStringLiteral("utf-8"));
+        QCOMPARE(view.shownCount(), 1);
+        QCOMPARE(view.selectedText(),
+                 QStringLiteral("/data/lyrics.csv:12\tinvalid UTF-8 repaired, the row is kept"));
+        view.setFilterText(QString());
+        QCOMPARE(view.shownCount(), 3);
+
+        // Copy the selected rows (Ctrl+C too).
+        showAt(view);
+        table->selectRow(1);
+        QCOMPARE(view.selectedText(), QStringLiteral("/music/jazz/empty.wav\tempty file"));
+        QApplication::clipboard()->clear();
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier);
+        QCOMPARE(QApplication::clipboard()->text(),
+                 QStringLiteral("/music/jazz/empty.wav\tempty file\n"));
+
+        // Export: path,reason, read back with the engine's reader.
+        const auto dir = test::makeTempDir("views-issues");
+        QVERIFY(view.exportCsv(QString::fromStdString((dir / "issues.csv").string())));
+        Diagnostics diagnostics;
+        const CsvTable csv = readCsv(dir / "issues.csv", diagnostics);
+        QCOMPARE(csv.header, (std::vector<std::string>{"path", "reason"}));
+        QCOMPARE(csv.rows.size(), std::size_t(3));
+        QCOMPARE(csv.rows[0][0], std::string("/music/rock/broken.mp3"));
+        QCOMPARE(csv.rows[2][1], std::string("invalid UTF-8 repaired, the row is kept"));
+
+        // A finished run brings its own issues; a new run clears them.
+        model.setResult(m_run);
+        QCOMPARE(view.count(), int(m_run->issues.size()));
+        model.reset(m_run->config);
+        QCOMPARE(view.count(), 0);
+        QCOMPARE(counts.last().first().toInt(), 0);
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Looks (manual check of the PNGs)
+
+    void screenshots()
+    {
+        RunModel model;
+        MetricsView metrics(&model);
+        ClustersView clusters(&model);
+        TrainingView training(&model);
+        IssuesView issues(&model);
+        showAt(metrics);
+        saveShot(metrics, QStringLiteral("metrics_empty"));
+        showAt(training);
+        saveShot(training, QStringLiteral("training_empty"));
+        model.setResult(m_run);
+        model.addIssue({"/music/rock/broken.mp3", "not an audio file (it contains text)"});
+        model.addIssue({"/music/jazz/empty.wav", "empty file"});
+        for (QWidget* w : std::initializer_list<QWidget*>{&metrics, &clusters, &training, &issues})
+            showAt(*w);
+        saveShot(metrics, QStringLiteral("metrics"));
+        QVERIFY(clusters.setSelection(Representation::Vae, Clustering::Dbscan));
+        QCoreApplication::processEvents();
+        saveShot(clusters, QStringLiteral("clusters_dbscan"));
+        QVERIFY(clusters.setSelection(Representation::Vae, Clustering::KMeans));
+        QVERIFY(clusters.selectCluster(2));
+        QCoreApplication::processEvents();
+        saveShot(clusters, QStringLiteral("clusters"));
+        saveShot(training, QStringLiteral("training"));
+        saveShot(issues, QStringLiteral("issues"));
+        metrics.resize(800, 600);
+        QCoreApplication::processEvents();
+        saveShot(metrics, QStringLiteral("metrics_small"));
+    }
+};
+
+QTEST_MAIN(TestViews)
+#include "test_views.moc"

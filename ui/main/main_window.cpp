@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/main/main_window.h"
+
+#include "engine/data/playlist.h"
+#include "engine/pipeline/results_io.h"
+#include "engine/pipeline/session_io.h"
+#include "ui/figures/figure_renderer.h"
+#include "ui/main/data_panel.h"
+#include "ui/map/map_panel.h"
+#include "ui/model/run_model.h"
+#include "ui/playback/listening.h"
+#include "ui/playback/transport_bar.h"
+#include "ui/views/clusters_view.h"
+#include "ui/views/issues_view.h"
+#include "ui/views/metrics_view.h"
+#include "ui/views/training_view.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace fs = std::filesystem;
+
+namespace atlas::ui {
+
+namespace {
+
+constexpr int MaxRecent = 8;
+
+fs::path toPath(const QString& s)
+{
+    return fs::path(s.toStdString());
+}
+
+QString sessionSuffix()
+{
+    return QString::fromLatin1(atlas::SessionFileExtension);
+}
+
+QString formatSeconds(double s)
+{
+    if (s < 0)
+        return QString();
+    if (s < 60)
+        return QObject::tr("%1 s").arg(int(std::ceil(s)));
+    const int m = int(s) / 60;
+    return QObject::tr("%1 min %2 s").arg(m).arg(int(s) % 60);
+}
+
+} // namespace
+
+void MainWindow::showError(const QString& title, const QString& text)
+{
+    // Window-modal but not blocking: the run, playback and tests go on while it is shown.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    registerMetaTypes();
+    m_model = new RunModel(this);
+    m_runner = new PipelineRunner(this);
+    m_listening = new Listening(this);
+
+    m_panel = new DataPanel;
+    auto* dock = new QDockWidget(tr("Data & Training"), this);
+    dock->setObjectName(QStringLiteral("dataDock"));
+    dock->setWidget(m_panel);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    dock->setMinimumWidth(340);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    m_panelAction = dock->toggleViewAction();
+    m_panelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+    m_tabs->setDocumentMode(true);
+    m_map = new MapPanel(m_model);
+    m_metrics = new MetricsView(m_model);
+    m_training = new TrainingView(m_model);
+    m_clusters = new ClustersView(m_model);
+    m_issues = new IssuesView(m_model);
+    m_tabs->addTab(m_map, tr("Map"));
+    m_tabs->addTab(m_metrics, tr("Metrics"));
+    m_tabs->addTab(m_training, tr("Training"));
+    m_tabs->addTab(m_clusters, tr("Clusters"));
+    m_tabs->addTab(m_issues, tr("Issues"));
+
+    m_transport = m_listening->transportBar();
+    auto* central = new QWidget;
+    auto* column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(m_tabs, 1);
+    column->addWidget(m_transport);
+    setCentralWidget(central);
+
+    buildActions();
+    buildMenus();
+    buildStatusBar();
+    connectRunner();
+
+    // Listening: the map and the cluster list play; the map shows what is playing.
+    connect(m_map, &MapPanel::trackActivated, m_listening, &Listening::playTrack);
+    connect(m_map, &MapPanel::playRequested, m_listening, &Listening::playTracks);
+    connect(m_clusters, &ClustersView::trackActivated, m_listening, &Listening::playTrack);
+    connect(m_clusters, &ClustersView::playRequested, m_listening, &Listening::playTracks);
+    connect(m_listening, &Listening::currentTrackChanged, m_map, &MapPanel::setPlayingTrack);
+    connect(m_listening, &Listening::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    const auto exportList = [this](const QList<int>& tracks) {
+        const QString file = askSaveFile(tr("Export playlist"), tr("Playlists (*.m3u8 *.m3u)"),
+                                         QStringLiteral("m3u8"), QStringLiteral("playlist"),
+                                         tr("musicatlas-selection.m3u8"));
+        if (!file.isEmpty())
+            exportPlaylist(tracks, file);
+    };
+    connect(m_map, &MapPanel::playlistExportRequested, this, exportList);
+    connect(m_clusters, &ClustersView::playlistExportRequested, this, exportList);
+    connect(m_model, &RunModel::datasetChanged, this,
+            [this] { m_listening->setDataset(m_model->dataset()); });
+    connect(m_model, &RunModel::cleared, this, [this] {
+        m_listening->setDataset(nullptr);
+        updateIssuesTab(0);
+    });
+    connect(m_issues, &IssuesView::countChanged, this, &MainWindow::updateIssuesTab);
+    connect(m_panel, &DataPanel::runRequested, this, &MainWindow::run);
+    connect(m_panel, &DataPanel::configChanged, this, [this] {
+        m_runAction->setEnabled(!m_running && m_panel->problems().isEmpty());
+    });
+    connect(m_panel, &DataPanel::openFolderRequested, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open music folder"),
+                                                              lastFolder(QStringLiteral("source")));
+        if (dir.isEmpty())
+            return;
+        rememberFolder(QStringLiteral("source"), dir + QStringLiteral("/."));
+        m_panel->setSource(SourceKind::Folder, toPath(dir));
+        addRecent(QStringLiteral("folder"), dir);
+    });
+    connect(m_panel, &DataPanel::openManifestRequested, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Open manifest"), lastFolder(QStringLiteral("source")),
+            tr("Manifests (*.csv *.tsv *.txt);;All files (*)"));
+        if (file.isEmpty())
+            return;
+        rememberFolder(QStringLiteral("source"), file);
+        m_panel->setSource(SourceKind::Manifest, toPath(file));
+        addRecent(QStringLiteral("manifest"), file);
+    });
+    connect(m_panel, &DataPanel::openLyricsRequested, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Open lyrics CSV"), lastFolder(QStringLiteral("lyrics")),
+            tr("CSV tables (*.csv *.tsv *.txt);;All files (*)"));
+        if (file.isEmpty())
+            return;
+        rememberFolder(QStringLiteral("lyrics"), file);
+        m_panel->setLyricsCsv(toPath(file));
+        addRecent(QStringLiteral("lyrics"), file);
+    });
+
+    restoreSettings();
+    setRunning(false);
+    updateTitle();
+    statusBar()->showMessage(tr("Ready: press Run (Ctrl+R) to map the collection."));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildActions()
+{
+    m_runAction = new QAction(tr("&Run"), this);
+    m_runAction->setObjectName(QStringLiteral("runAction"));
+    m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_runAction->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    connect(m_runAction, &QAction::triggered, this, &MainWindow::run);
+
+    m_cancelAction = new QAction(tr("&Cancel"), this);
+    m_cancelAction->setObjectName(QStringLiteral("cancelAction"));
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
+    connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancel);
+
+    m_saveSessionAction = new QAction(tr("&Save Session…"), this);
+    m_saveSessionAction->setShortcut(QKeySequence::Save);
+    connect(m_saveSessionAction, &QAction::triggered, this, [this] {
+        const QString file = askSaveFile(tr("Save session"), tr("MusicAtlas sessions (*%1)").arg(sessionSuffix()),
+                                         sessionSuffix().mid(1), QStringLiteral("session"),
+                                         m_sessionFile.isEmpty() ? tr("session") + sessionSuffix() : m_sessionFile);
+        if (!file.isEmpty())
+            saveSession(file);
+    });
+    m_exportAction = new QAction(tr("&Export Results…"), this);
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(m_exportAction, &QAction::triggered, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export results into folder"),
+                                                              lastFolder(QStringLiteral("export")));
+        if (dir.isEmpty())
+            return;
+        rememberFolder(QStringLiteral("export"), dir + QStringLiteral("/."));
+        exportResults(dir);
+    });
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open &Folder…"), QKeySequence::Open, m_panel, &DataPanel::openFolderRequested);
+    file->addAction(tr("Open &GTZAN Folder…"), m_panel, &DataPanel::openFolderRequested)
+        ->setToolTip(tr("The GTZAN archive (genres/<genre>/…) or Kaggle's genres_original"));
+    file->addAction(tr("Open &Manifest…"), m_panel, &DataPanel::openManifestRequested);
+    file->addAction(tr("Open &Lyrics CSV…"), m_panel, &DataPanel::openLyricsRequested);
+    file->addAction(tr("Use &Demo Corpus"), this, [this] { m_panel->setSource(SourceKind::Demo); });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(tr("&Open Session…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, tr("Open session"),
+                                                       lastFolder(QStringLiteral("session")),
+                                                       tr("MusicAtlas sessions (*%1);;All files (*)").arg(sessionSuffix()));
+        if (!f.isEmpty())
+            openSession(f);
+    });
+    file->addAction(m_saveSessionAction);
+    file->addAction(m_exportAction);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
+    runMenu->addAction(m_runAction);
+    runMenu->addAction(m_cancelAction);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_panelAction);
+    view->addSeparator();
+    const QString names[] = {tr("&Map"), tr("M&etrics"), tr("&Training"), tr("&Clusters"), tr("&Issues")};
+    for (int i = 0; i < 5; ++i) {
+        QAction* a = view->addAction(names[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    QMenu* play = menuBar()->addMenu(tr("&Playback"));
+    for (QAction* a : m_listening->actions())
+        play->addAction(a);
+    addActions(m_listening->actions());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::Key_F1), this,
+                    &MainWindow::showKeyboardShortcuts);
+    help->addAction(tr("&About MusicAtlas"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_stageLabel = new QLabel(this);
+    m_stageLabel->setObjectName(QStringLiteral("stageLabel"));
+    m_stageLabel->setMinimumWidth(260);
+    m_stageBar = new QProgressBar(this);
+    m_stageBar->setObjectName(QStringLiteral("stageProgress"));
+    m_stageBar->setRange(0, 1000);
+    m_stageBar->setTextVisible(false);
+    m_stageBar->setMaximumWidth(120);
+    m_stageBar->setMaximumHeight(10);
+    m_stageBar->setToolTip(tr("The current stage"));
+    m_overallBar = new QProgressBar(this);
+    m_overallBar->setObjectName(QStringLiteral("overallProgress"));
+    m_overallBar->setRange(0, 1000);
+    m_overallBar->setFormat(QStringLiteral("%p%"));
+    m_overallBar->setMaximumWidth(220);
+    m_overallBar->setToolTip(tr("The whole run"));
+    m_etaLabel = new QLabel(this);
+    m_etaLabel->setObjectName(QStringLiteral("etaLabel"));
+    m_etaLabel->setMinimumWidth(110);
+    m_cancelButton = new QToolButton(this);
+    m_cancelButton->setDefaultAction(m_cancelAction);
+    m_cancelButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_cancelButton->setAutoRaise(true);
+    statusBar()->addPermanentWidget(m_stageLabel);
+    statusBar()->addPermanentWidget(m_stageBar);
+    statusBar()->addPermanentWidget(m_overallBar);
+    statusBar()->addPermanentWidget(m_etaLabel);
+    statusBar()->addPermanentWidget(m_cancelButton);
+}
+
+void MainWindow::connectRunner()
+{
+    connect(m_runner, &PipelineRunner::progressed, this, &MainWindow::showProgress);
+    connect(m_runner, &PipelineRunner::issueFound, m_model, &RunModel::addIssue);
+    connect(m_runner, &PipelineRunner::datasetReady, m_model, &RunModel::setDataset);
+    connect(m_runner, &PipelineRunner::epochFinished, m_model, &RunModel::addEpoch);
+    connect(m_runner, &PipelineRunner::mapFrame, m_model, &RunModel::setMapFrame);
+    connect(m_runner, &PipelineRunner::representationReady, m_model, &RunModel::setRepresentation);
+    connect(m_runner, &PipelineRunner::finished, this, [this](std::shared_ptr<const RunResult> r) {
+        m_model->setResult(r);
+        int clusterings = 0, maps = 0, failed = 0;
+        for (const RepresentationResult& rep : r->representations) {
+            failed += rep.ok ? 0 : 1;
+            for (const ClusteringResult& c : rep.clusterings)
+                clusterings += c.ok ? 1 : 0;
+            for (const MapResult& m : rep.maps)
+                maps += m.ok ? 1 : 0;
+        }
+        QString text = tr("Finished in %1: %2 tracks, %3 representations, %4 clusterings, %5 maps")
+                           .arg(formatSeconds(r->totalSeconds))
+                           .arg(r->dataset.size())
+                           .arg(int(r->representations.size()) - failed)
+                           .arg(clusterings)
+                           .arg(maps);
+        if (!r->issues.empty())
+            text += tr("; %n issue(s), see the Issues tab", nullptr, int(r->issues.size()));
+        statusBar()->showMessage(text);
+        if (m_tabs->currentIndex() == TrainingTab)
+            m_tabs->setCurrentIndex(MapTab);
+        setRunning(false);
+    });
+    connect(m_runner, &PipelineRunner::failed, this, [this](const QString& message) {
+        setRunning(false);
+        statusBar()->showMessage(tr("The run failed: %1").arg(message));
+        showError(tr("The run failed"), message);
+    });
+    connect(m_runner, &PipelineRunner::cancelled, this, [this] {
+        setRunning(false);
+        statusBar()->showMessage(
+            tr("Cancelled. Kept what was computed: %n representation(s).", nullptr,
+               int(m_model->representations().size())));
+    });
+}
+
+void MainWindow::run()
+{
+    if (m_running)
+        return;
+    const QStringList problems = m_panel->problems();
+    if (!problems.isEmpty()) {
+        statusBar()->showMessage(problems.first());
+        return;
+    }
+    const PipelineConfig cfg = m_panel->config();
+    m_listening->stop();
+    m_model->reset(cfg);
+    m_sessionFile.clear();
+    updateTitle();
+    setRunning(true);
+    statusBar()->clearMessage();
+    m_tabs->setCurrentIndex(TrainingTab);
+    saveSettings();
+    m_runner->start(cfg);
+}
+
+void MainWindow::cancel()
+{
+    if (!m_running)
+        return;
+    m_runner->cancel();
+    m_stageLabel->setText(tr("Cancelling…"));
+}
+
+void MainWindow::setRunning(bool running)
+{
+    m_running = running;
+    m_panel->setRunning(running);
+    m_runAction->setEnabled(!running && m_panel->problems().isEmpty());
+    m_cancelAction->setEnabled(running);
+    m_cancelButton->setVisible(running);
+    m_stageBar->setVisible(running);
+    m_overallBar->setVisible(running);
+    m_etaLabel->setVisible(running);
+    m_stageLabel->setVisible(running);
+    const bool haveRun = m_model->result() != nullptr || !m_model->representations().isEmpty();
+    m_saveSessionAction->setEnabled(!running && haveRun);
+    m_exportAction->setEnabled(!running && m_model->result() != nullptr);
+    if (running) {
+        m_overallBar->setValue(0);
+        m_stageBar->setValue(0);
+        m_stageLabel->setText(tr("Starting…"));
+        m_etaLabel->clear();
+    }
+}
+
+void MainWindow::showProgress(const RunProgress& p)
+{
+    QString stage = p.stage.isEmpty() ? tr("working") : p.stage;
+    stage[0] = stage[0].toUpper();
+    m_stageLabel->setText(p.message.isEmpty() ? stage : tr("%1 — %2").arg(stage, p.message));
+    m_overallBar->setValue(int(std::lround(p.overall * 1000)));
+    m_stageBar->setValue(int(std::lround(p.stage01 * 1000)));
+    m_etaLabel->setText(p.eta >= 0 ? tr("about %1 left").arg(formatSeconds(p.eta))
+                                   : tr("%1 elapsed").arg(formatSeconds(p.elapsed)));
+}
+
+void MainWindow::updateIssuesTab(int count)
+{
+    m_issueCount = count;
+    m_tabs->setTabText(IssuesTab, count > 0 ? tr("Issues (%1)").arg(count) : tr("Issues"));
+}
+
+void MainWindow::updateTitle()
+{
+    QString what;
+    if (!m_sessionFile.isEmpty())
+        what = QFileInfo(m_sessionFile).fileName();
+    else
+        switch (m_panel->sourceKind()) {
+        case SourceKind::Demo: what = tr("Demo corpus"); break;
+        case SourceKind::LyricsOnly: what = tr("Lyrics"); break;
+        default: what = QString::fromStdString(m_panel->sourcePath().filename().string()); break;
+        }
+    setWindowTitle(tr("%1 — MusicAtlas").arg(what));
+}
+
+std::shared_ptr<const RunResult> MainWindow::currentRun() const
+{
+    return m_model->result();
+}
+
+bool MainWindow::openSession(const QString& file)
+{
+    if (m_running) {
+        statusBar()->showMessage(tr("Cancel the running run before opening a session."));
+        return false;
+    }
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        auto run = std::make_shared<const RunResult>(atlas::loadSession(toPath(file)));
+        QApplication::restoreOverrideCursor();
+        m_listening->stop();
+        m_model->reset(run->config);
+        m_model->setResult(run);
+        m_panel->setConfig(run->config);
+        m_sessionFile = file;
+        rememberFolder(QStringLiteral("session"), file);
+        addRecent(QStringLiteral("session"), file);
+        updateTitle();
+        setRunning(false);
+        m_tabs->setCurrentIndex(MapTab);
+        statusBar()->showMessage(tr("Opened %1: %2 tracks, %3 representations.")
+                                     .arg(QFileInfo(file).fileName())
+                                     .arg(run->dataset.size())
+                                     .arg(run->representations.size()));
+        return true;
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        showError(tr("Cannot open the session"), QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::saveSession(const QString& file)
+{
+    std::shared_ptr<const RunResult> run = m_model->result();
+    if (!run)
+        run = m_model->snapshot();
+    if (!run) {
+        statusBar()->showMessage(tr("Nothing to save yet: run the experiment first."));
+        return false;
+    }
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        atlas::saveSession(toPath(file), *run);
+        QApplication::restoreOverrideCursor();
+        m_sessionFile = file;
+        rememberFolder(QStringLiteral("session"), file);
+        addRecent(QStringLiteral("session"), file);
+        updateTitle();
+        statusBar()->showMessage(tr("Saved the session to %1.").arg(file), 8000);
+        return true;
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        showError(tr("Cannot save the session"), QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::exportResults(const QString& dir)
+{
+    const std::shared_ptr<const RunResult> run = m_model->result();
+    if (!run) {
+        statusBar()->showMessage(tr("Nothing to export yet: run the experiment first."));
+        return false;
+    }
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        const std::size_t tables = atlas::writeRunTables(*run, toPath(dir)).size();
+        const std::size_t figures = renderFigures(*run, toPath(dir)).size();
+        QApplication::restoreOverrideCursor();
+        statusBar()->showMessage(
+            tr("Exported %1 tables and %2 figures to %3.").arg(tables).arg(figures).arg(dir), 10000);
+        return true;
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        showError(tr("Cannot export the results"), QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::exportPlaylist(const QList<int>& tracks, const QString& file)
+{
+    const std::shared_ptr<const Dataset> ds = m_model->dataset();
+    if (!ds || tracks.isEmpty())
+        return false;
+    std::vector<Track> list;
+    list.reserve(std::size_t(tracks.size()));
+    for (int t : tracks)
+        if (t >= 0 && t < ds->size())
+            list.push_back(ds->tracks[std::size_t(t)]);
+    try {
+        atlas::writePlaylist(toPath(file), atlas::playlistEntries(list, true));
+        rememberFolder(QStringLiteral("playlist"), file);
+        statusBar()->showMessage(tr("Wrote %n track(s) to %1.", nullptr, int(list.size())).arg(file), 8000);
+        return true;
+    } catch (const std::exception& e) {
+        showError(tr("Cannot write the playlist"), QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+QString MainWindow::askSaveFile(const QString& title, const QString& filter, const QString& suffix,
+                                const QString& key, const QString& suggested)
+{
+    const QString start = QFileInfo(suggested).isAbsolute()
+                              ? suggested
+                              : QDir(lastFolder(key)).filePath(suggested);
+    QString file = QFileDialog::getSaveFileName(this, title, start, filter);
+    if (!file.isEmpty() && QFileInfo(file).suffix().isEmpty())
+        file += QLatin1Char('.') + suffix;
+    if (!file.isEmpty())
+        rememberFolder(key, file);
+    return file;
+}
+
+QString MainWindow::lastFolder(const QString& key) const
+{
+    QSettings s;
+    const QString dir = s.value(QStringLiteral("folders/") + key).toString();
+    return dir.isEmpty() || !QFileInfo(dir).isDir() ? QDir::homePath() : dir;
+}
+
+void MainWindow::rememberFolder(const QString& key, const QString& pathInside)
+{
+    QSettings s;
+    s.setValue(QStringLiteral("folders/") + key, QFileInfo(pathInside).absolutePath());
+}
+
+void MainWindow::addRecent(const QString& kind, const QString& path)
+{
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("recent")).toStringList();
+    const QString entry = kind + QLatin1Char('|') + path;
+    recent.removeAll(entry);
+    recent.prepend(entry);
+    while (recent.size() > MaxRecent)
+        recent.removeLast();
+    s.setValue(QStringLiteral("recent"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    QSettings s;
+    const QStringList recent = s.value(QStringLiteral("recent")).toStringList();
+    for (const QString& entry : recent) {
+        const QString kind = entry.section(QLatin1Char('|'), 0, 0);
+        const QString path = entry.section(QLatin1Char('|'), 1);
+        const QString label = kind == QStringLiteral("session") ? tr("Session")
+                              : kind == QStringLiteral("folder") ? tr("Folder")
+                              : kind == QStringLiteral("manifest") ? tr("Manifest")
+                                                                   : tr("Lyrics");
+        QAction* a = m_recentMenu->addAction(tr("%1: %2").arg(label, QFileInfo(path).fileName()));
+        a->setToolTip(path);
+        a->setStatusTip(path);
+        connect(a, &QAction::triggered, this, [this, kind, path] {
+            if (!QFileInfo::exists(path)) {
+                showError(tr("Not found"), tr("%1 no longer exists.").arg(path));
+                return;
+            }
+            if (kind == QStringLiteral("session"))
+                openSession(path);
+            else if (kind == QStringLiteral("folder"))
+                m_panel->setSource(SourceKind::Folder, toPath(path));
+            else if (kind == QStringLiteral("manifest"))
+                m_panel->setSource(SourceKind::Manifest, toPath(path));
+            else
+                m_panel->setLyricsCsv(toPath(path));
+            updateTitle();
+        });
+    }
+    if (recent.isEmpty())
+        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+    else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear"), this, [this] {
+            QSettings().remove(QStringLiteral("recent"));
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    m_panel->restore(s);
+    m_listening->restore(s);
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1440, 900);
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    const int tab = s.value(QStringLiteral("window/tab"), int(MapTab)).toInt();
+    if (tab >= 0 && tab < m_tabs->count())
+        m_tabs->setCurrentIndex(tab);
+    rebuildRecentMenu();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    m_panel->save(s);
+    m_listening->save(s);
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    if (m_running)
+        m_runner->cancel();
+    m_listening->stop();
+    event->accept();
+}
+
+void MainWindow::showKeyboardShortcuts()
+{
+    const std::pair<QString, QString> rows[] = {
+        {tr("Ctrl+R"), tr("Run the experiment")},
+        {tr("Esc"), tr("Cancel the run")},
+        {tr("Space"), tr("Play / pause")},
+        {tr("Ctrl+O"), tr("Open a music folder")},
+        {tr("Ctrl+Shift+O"), tr("Open a session")},
+        {tr("Ctrl+S"), tr("Save the session")},
+        {tr("Ctrl+E"), tr("Export results (tables and figures)")},
+        {tr("Ctrl+1 … Ctrl+5"), tr("Map, Metrics, Training, Clusters, Issues")},
+        {tr("Ctrl+D"), tr("Show or hide the Data & Training panel")},
+        {tr("Map: wheel"), tr("Zoom around the cursor")},
+        {tr("Map: drag"), tr("Pan")},
+        {tr("Map: Shift+drag"), tr("Lasso-select tracks")},
+        {tr("Map: click"), tr("Play the track")},
+        {tr("Map: F or Home"), tr("Fit all points")},
+        {tr("F1"), tr("This list")},
+    };
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard Shortcuts"));
+    auto* table = new QTableWidget(int(std::size(rows)), 2, &dialog);
+    table->setHorizontalHeaderLabels({tr("Keys"), tr("Action")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionMode(QAbstractItemView::NoSelection);
+    table->horizontalHeader()->setStretchLastSection(true);
+    for (int i = 0; i < int(std::size(rows)); ++i) {
+        table->setItem(i, 0, new QTableWidgetItem(rows[i].first));
+        table->setItem(i, 1, new QTableWidgetItem(rows[i].second));
+    }
+    table->resizeColumnToContents(0);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(460, 480);
+    dialog.exec();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About MusicAtlas"),
+        tr("<h3>MusicAtlas %1</h3>"
+           "<p>Maps a music collection by what it sounds like and what its lyrics say: MFCC "
+           "statistics and TF-IDF, PCA, autoencoders and VAEs, KMeans, Ward and DBSCAN, t-SNE "
+           "and UMAP.</p><p>Qt %2 · GPL-3.0-or-later</p>")
+            .arg(QStringLiteral(ATLAS_VERSION), QString::fromLatin1(qVersion())));
+}
+
+} // namespace atlas::ui

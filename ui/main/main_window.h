@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/pipeline/pipeline.h"
+#include "ui/runner/pipeline_runner.h"
+
+#include <QMainWindow>
+
+#include <filesystem>
+#include <memory>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+class QToolButton;
+class QElapsedTimer;
+
+namespace atlas::ui {
+
+class ClustersView;
+class DataPanel;
+class IssuesView;
+class Listening;
+class MapPanel;
+class MetricsView;
+class RunModel;
+class TrainingView;
+class TransportBar;
+
+/// The MusicAtlas window: the Data & Training panel on the left, the Map, Metrics,
+/// Training, Clusters and Issues tabs in the middle, the transport bar and the run's progress
+/// at the bottom. Owns the runner, the run model and the player; every view observes the
+/// model.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    RunModel* model() const { return m_model; }
+    PipelineRunner* runner() const { return m_runner; }
+    DataPanel* dataPanel() const { return m_panel; }
+    QTabWidget* tabs() const { return m_tabs; }
+
+    /// Index of a tab in tabs(): Map, Metrics, Training, Clusters, Issues.
+    enum Tab { MapTab, MetricsTab, TrainingTab, ClustersTab, IssuesTab };
+
+public slots:
+    /// Starts a run with the panel's configuration (ignored while one runs or when invalid).
+    void run();
+    /// Cancels the running run; what was computed stays.
+    void cancel();
+    /// Opens a session file; false (and a message) when it cannot be read.
+    bool openSession(const QString& file);
+    /// Saves the shown run as a session file; false (and a message) on failure.
+    bool saveSession(const QString& file);
+    /// Writes the same files as `musicatlas-cli run --out DIR`; false on failure.
+    bool exportResults(const QString& dir);
+    /// Writes an extended M3U playlist of the given tracks; false on failure.
+    bool exportPlaylist(const QList<int>& tracks, const QString& file);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildStatusBar();
+    void connectRunner();
+    void restoreSettings();
+    void saveSettings() const;
+    void setRunning(bool running);
+    void addRecent(const QString& kind, const QString& path);
+    void rebuildRecentMenu();
+    void updateTitle();
+    void updateIssuesTab(int count);
+    void showProgress(const RunProgress& p);
+    QString askSaveFile(const QString& title, const QString& filter, const QString& suffix,
+                        const QString& key, const QString& suggested);
+    QString lastFolder(const QString& key) const;
+    void rememberFolder(const QString& key, const QString& pathInside);
+    std::shared_ptr<const RunResult> currentRun() const;
+    void showKeyboardShortcuts();
+    void showError(const QString& title, const QString& text);
+    void showAbout();
+
+    RunModel* m_model = nullptr;
+    PipelineRunner* m_runner = nullptr;
+    Listening* m_listening = nullptr;
+
+    DataPanel* m_panel = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    MapPanel* m_map = nullptr;
+    MetricsView* m_metrics = nullptr;
+    TrainingView* m_training = nullptr;
+    ClustersView* m_clusters = nullptr;
+    IssuesView* m_issues = nullptr;
+    TransportBar* m_transport = nullptr;
+
+    QLabel* m_stageLabel = nullptr;
+    QProgressBar* m_overallBar = nullptr;
+    QProgressBar* m_stageBar = nullptr;
+    QLabel* m_etaLabel = nullptr;
+    QToolButton* m_cancelButton = nullptr;
+
+    QAction* m_runAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QAction* m_saveSessionAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_panelAction = nullptr;
+    QMenu* m_recentMenu = nullptr;
+
+    QString m_sessionFile;
+    bool m_running = false;
+    int m_issueCount = 0;
+};
+
+} // namespace atlas::ui

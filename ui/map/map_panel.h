@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/pipeline/pipeline.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QListWidgetItem;
+class QPushButton;
+class QToolButton;
+
+namespace atlas::ui {
+
+class MapView;
+class RunModel;
+
+/// The Map tab: the interactive map of one representation's t-SNE or UMAP layout with its
+/// controls.
+///
+/// Above the map: the representation ("representationCombo"), the map ("mapCombo") and the
+/// colouring ("colourCombo": genre, the clusters of KMeans, Agglomerative or DBSCAN, or
+/// none), a search box ("mapSearch") that highlights tracks whose file name, id or label
+/// contains the text (case-insensitive), a lasso tool and a fit button. Beside the map: the
+/// legend ("mapLegend"; click an entry to hide or show that class, double-click to show only
+/// it), and the selection ("selectionList") with Play selection, Export playlist and Clear.
+///
+/// It follows the RunModel: a map appears with its first live frame while it is optimised
+/// and animates as frames arrive (the view is fitted on the first frame, and again only when
+/// the layout outgrows the view before the user moved it), then switches to the finished map.
+/// Selection and search hits are track indices and stay when the representation, map or
+/// colouring changes. Empty and failed maps show a message instead. GUI thread only.
+class MapPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit MapPanel(RunModel* model, QWidget* parent = nullptr);
+    ~MapPanel() override;
+
+    MapView* view() const { return m_view; }
+    /// The selected tracks (ascending).
+    QList<int> selection() const { return m_selection; }
+    Representation currentRepresentation() const;
+    MapKind currentMap() const;
+    /// Shows representation `r` and map `m` (when the representation is in the run).
+    void showMap(Representation r, MapKind m);
+
+public slots:
+    /// Draws a ring around the track that is playing (-1 = none).
+    void setPlayingTrack(int track);
+
+signals:
+    /// A click on a point (or a double-click in the selection list): play this track.
+    void trackActivated(int track);
+    /// "Play selection": play these tracks in this order.
+    void playRequested(const QList<int>& tracks);
+    /// "Export playlist": write these tracks as a playlist.
+    void playlistExportRequested(const QList<int>& tracks);
+
+private:
+    enum class Colouring { Genre, KMeans, Agglomerative, Dbscan, None };
+
+    void rebuildRepresentationCombo();
+    void refreshMap();
+    void refreshClasses();
+    void refreshLegend();
+    void refreshSearch();
+    void refreshSelectionList();
+    void onFrame(Representation r, MapKind m);
+    void updateLegendItems();
+    void toggleLegendItem(QListWidgetItem* item);
+    void soloLegendItem(QListWidgetItem* item);
+    Colouring colouring() const;
+    const ClusteringResult* shownClustering() const;
+    QString trackTitle(int track) const;
+    QString tooltipFor(int track) const;
+
+    RunModel* m_model = nullptr;
+    MapView* m_view = nullptr;
+    QComboBox* m_representation = nullptr;
+    QComboBox* m_map = nullptr;
+    QComboBox* m_colour = nullptr;
+    QLineEdit* m_search = nullptr;
+    QLabel* m_searchCount = nullptr;
+    QToolButton* m_lasso = nullptr;
+    QToolButton* m_fit = nullptr;
+    QLabel* m_legendTitle = nullptr;
+    QListWidget* m_legend = nullptr;
+    QLabel* m_selectionTitle = nullptr;
+    QListWidget* m_selectionList = nullptr;
+    QPushButton* m_play = nullptr;
+    QPushButton* m_export = nullptr;
+    QPushButton* m_clear = nullptr;
+
+    QList<int> m_selection;
+    // Search: one haystack string per track of m_searchData, and the hits of m_searchNeedle.
+    std::shared_ptr<const Dataset> m_searchData;
+    QStringList m_searchText;
+    QString m_searchNeedle;
+    QList<int> m_searchHits;
+    int m_playing = -1;
+    // What the view shows, to tell a new map (fit it) from the next frame of the same one.
+    std::shared_ptr<const Matrix> m_shown;
+    int m_shownKey = -1;
+    bool m_fitPending = true;
+    int m_classesMode = -1;
+    bool m_skipLegendClick = false;   // the Colouring the view's classes were made for
+};
+
+} // namespace atlas::ui

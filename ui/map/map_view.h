@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/types.h"
+#include "engine/embed/point_index.h"
+
+#include <QColor>
+#include <QImage>
+#include <QList>
+#include <QPolygonF>
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace atlas::ui {
+
+/// The interactive scatter map of a t-SNE or UMAP layout: one point per track, coloured by
+/// class, with hover tooltips, click-to-play, zoom, pan, lasso selection, search highlights
+/// and a ring on the track that is playing.
+///
+/// Drawn with QPainter on a light background, without axes (map coordinates carry no
+/// meaning). Points are pre-rendered antialiased sprites (a filled circle with a thin darker
+/// outline, one per colour and style, at the screen's device pixel ratio) composited into a
+/// cached layer image (in parallel horizontal bands on big maps); the layer is redrawn only
+/// when the points, classes, styles or the view change, so hover and the playing ring cost
+/// a repaint of the overlay only. Picking
+/// uses a PointIndex over the layout. Points are drawn in a fixed pseudo-random order, so no
+/// class is always on top.
+///
+/// Interaction: hover shows a tooltip (tooltipProvider()) and emits hovered(); a click on a
+/// point emits pointClicked(); Ctrl+click adds or removes that point from the selection;
+/// wheel zooms around the cursor; a left drag pans; Shift+drag (or any drag in lasso mode)
+/// draws a lasso that replaces the selection (Ctrl+Shift adds to it); F or Home fits all;
+/// Esc clears the selection. Hidden classes are drawn as faint ghosts and cannot be picked or
+/// lassoed.
+///
+/// Indices are row indices of the layout (= track indices); selection and highlight survive
+/// setPoints() with a layout of the same size, so they stay when the map changes. objectName
+/// "mapView". GUI thread only.
+class MapView : public QWidget {
+    Q_OBJECT
+public:
+    /// Builds the text of a point's tooltip (rich text allowed); empty = no tooltip.
+    using TooltipProvider = std::function<QString(int point)>;
+
+    explicit MapView(QWidget* parent = nullptr);
+    ~MapView() override;
+
+    /// The layout to draw (n x 2, rows = tracks); null or 0 rows = nothing. The view keeps
+    /// the shared matrix (no copy) and indexes it. Selection, highlight, classes and the
+    /// playing track are kept when n is unchanged and cleared otherwise. The view transform
+    /// is kept: call fitAll() for a new map.
+    void setPoints(std::shared_ptr<const Matrix> xy);
+    std::shared_ptr<const Matrix> points() const { return m_xy; }
+    int pointCount() const;
+
+    /// Colours the points: classOfPoint[i] is the class of point i (0 ... names.size()-1) or
+    /// -1 for none/DBSCAN noise (drawn grey). colours[c] is the colour of class c (missing
+    /// entries use the figures' palette). An empty classOfPoint colours every point with the
+    /// neutral colour. Makes every class visible again.
+    void setClasses(std::vector<int> classOfPoint, QStringList names, QList<QColor> colours);
+    /// Shows or hides class `c` (-1 = the noise/unclassified points). Hidden points are drawn
+    /// faint and are skipped by picking and the lasso.
+    void setClassVisible(int c, bool visible);
+    bool isClassVisible(int c) const;
+    /// Number of classes given to setClasses().
+    int classCount() const { return int(m_classNames.size()); }
+    /// False when setClasses() got no classification (every point in the neutral colour).
+    bool hasClasses() const { return !m_class.empty(); }
+    QString className(int c) const;
+    QColor classColour(int c) const;
+    /// Number of points in class c (-1 = noise/unclassified).
+    int pointsInClass(int c) const;
+
+    /// Selected points (ascending, unique; out-of-range indices are dropped).
+    void setSelection(const QList<int>& points);
+    QList<int> selection() const;
+    /// Emphasised points (search hits); when not empty, every other point is dimmed.
+    void setHighlighted(const QList<int>& points);
+    QList<int> highlighted() const;
+    /// The point that is playing (-1 = none): drawn with a ring.
+    int playingTrack() const { return m_playing; }
+
+    void setTooltipProvider(TooltipProvider provider) { m_tooltip = std::move(provider); }
+    /// Shown centred when there are no points (e.g. "Run the experiment to see the map").
+    void setEmptyMessage(const QString& message);
+    QString emptyMessage() const { return m_emptyMessage; }
+    /// Small caption at the top left (e.g. "VAE · t-SNE").
+    void setCaption(const QString& caption);
+
+    /// When on, a plain left drag draws a lasso instead of panning.
+    void setLassoMode(bool on) { m_lassoMode = on; }
+    bool lassoMode() const { return m_lassoMode; }
+
+    /// The visible point nearest to widget position `pos` within the pick radius (a few
+    /// pixels beyond the drawn point), or -1.
+    int pointAt(QPointF pos) const;
+    /// Bounding box of the finite points in map coordinates (null when there are none).
+    QRectF mapBounds() const;
+    /// Where point i is drawn, in widget coordinates.
+    QPointF pointPosition(int i) const;
+    /// Map coordinates under widget position `pos`, and back.
+    QPointF toMap(QPointF pos) const;
+    QPointF toWidget(QPointF mapPos) const;
+    /// The point under the mouse (-1 = none) and its tooltip text.
+    int hoveredPoint() const { return m_hover; }
+    QString hoverText() const { return m_hoverText; }
+
+    /// Zooms by `factor` (> 1 = closer) keeping map position under `anchor` (widget
+    /// coordinates) in place.
+    void zoomBy(double factor, QPointF anchor);
+    /// Moves the map by `delta` widget pixels.
+    void panBy(QPointF delta);
+    /// Pixels per map unit (for tests and benchmarks).
+    double scale() const { return m_scale; }
+    /// True once the user zoomed or panned since the last fitAll(); while false, the view
+    /// re-fits itself when resized.
+    bool userMovedView() const { return m_userView; }
+
+    QSize sizeHint() const override { return {640, 480}; }
+    QSize minimumSizeHint() const override { return {160, 120}; }
+
+public slots:
+    /// Fits every finite point into the view with a margin.
+    void fitAll() { fitWithHeadroom(1.0); }
+    /// Like fitAll(), then zooms out by `headroom` (>= 1) around the centre, leaving room for
+    /// a layout that is still growing.
+    void fitWithHeadroom(double headroom);
+    void setPlayingTrack(int track);
+    void clearSelection() { setSelection({}); }
+
+signals:
+    /// A plain click on a point: play it.
+    void pointClicked(int track);
+    /// The point under the mouse changed (-1 = none).
+    void hovered(int track);
+    /// The selection changed (lasso, Ctrl+click, Esc or setSelection()).
+    void selectionChanged(const QList<int>& tracks);
+    /// The user zoomed or panned (the view is no longer the automatic fit).
+    void viewChangedByUser();
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    struct Sprites;
+    enum class Drag { None, Pending, Pan, Lasso };
+
+    void invalidateLayer();
+    void rebuildSprites();
+    void renderLayer();
+    void drawOverlay(QPainter& p);
+    void drawEmptyState(QPainter& p);
+    void setHover(int point, QPoint globalPos);
+    void finishLasso(bool add);
+    void updatePickMask();
+    double pointRadius() const;   // logical pixels
+    int classOf(int i) const;
+    QColor colourOfClass(int c) const;
+
+    std::shared_ptr<const Matrix> m_xy;
+    PointIndex m_index;
+    std::vector<int> m_drawOrder;
+
+    std::vector<int> m_class;               // per point, -1 = none/noise
+    QStringList m_classNames;
+    QList<QColor> m_classColours;
+    std::vector<std::uint8_t> m_classVisible;   // per class; index 0 = noise, c + 1 = class c
+    std::vector<std::uint8_t> m_selected;       // per point
+    std::vector<std::uint8_t> m_highlighted;    // per point
+    std::vector<std::uint8_t> m_pickMask;       // per point, empty = every class visible
+    int m_selectedCount = 0;
+    int m_highlightCount = 0;
+    int m_playing = -1;
+    int m_hover = -1;
+    QString m_hoverText;
+
+    // View: widget = centre + scale * (map - mapCentre), y flipped (map y up).
+    double m_scale = 1.0;
+    QPointF m_mapCentre;
+    bool m_userView = false;
+
+    std::unique_ptr<Sprites> m_sprites;
+    QImage m_layer;
+    bool m_layerValid = false;
+    // Reused by renderLayer() to sort the points by style and screen tile.
+    struct ScreenPoint {
+        float x, y;   // device pixels
+        int colour;   // class + 1
+        int style;
+    };
+    std::vector<int> m_scratchKey, m_scratchStart;
+    std::vector<ScreenPoint> m_scratchPoints, m_scratchSorted;
+
+    Drag m_drag = Drag::None;
+    QPointF m_pressPos;
+    QPointF m_lastPos;
+    bool m_lassoAdd = false;
+    bool m_lassoMode = false;
+    QPolygonF m_lasso;
+
+    TooltipProvider m_tooltip;
+    QString m_emptyMessage;
+    QString m_caption;
+};
+
+} // namespace atlas::ui

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/metrics/cluster_summary.h"
+#include "engine/pipeline/pipeline.h"
+
+#include <QList>
+#include <QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QStackedWidget;
+class QTreeWidget;
+
+namespace atlas::ui {
+
+class ContingencyHeatmap;
+class RunModel;
+
+/// The Clusters tab: pick a representation and a clustering; the cluster list
+/// ("clusterList": cluster, tracks, top labels such as "rock 62 % · metal 21 %"; DBSCAN
+/// noise as "noise") shows every cluster; the selected cluster's tracks ("memberList":
+/// track, label, distance) are listed nearest the centroid (in the code space) first; a
+/// cluster x genre heatmap shows the whole contingency table with the selected cluster
+/// outlined. The numbers come from summarizeClusters(). "Play cluster" and "Export
+/// playlist…" hand the member list, in that order, to whoever plays or saves it.
+/// objectName "clustersView".
+class ClustersView : public QWidget {
+    Q_OBJECT
+public:
+    /// The id of "no cluster selected" (cluster ids are >= 0, noise is -1).
+    static constexpr int NoCluster = -2;
+    /// Item data roles: the cluster id on clusterList items, the track index on memberList
+    /// items (column 0); the distance (double) on memberList column 3.
+    static constexpr int IdRole = Qt::UserRole + 1;
+    static constexpr int DistanceRole = Qt::UserRole + 2;
+
+    explicit ClustersView(RunModel* model, QWidget* parent = nullptr);
+
+    /// Shows clustering `c` of representation `r` when both have finished; false otherwise.
+    bool setSelection(Representation r, Clustering c);
+    /// The representation and clustering shown (valid when hasSelection()).
+    Representation currentRepresentation() const { return m_rep; }
+    Clustering currentClustering() const { return m_clustering; }
+    bool hasSelection() const { return m_summary != nullptr; }
+    /// Selects cluster `id` (-1 = noise); false when the clustering has no such cluster.
+    bool selectCluster(int id);
+    /// The selected cluster's id, or NoCluster.
+    int currentCluster() const { return m_cluster; }
+    /// The selected cluster's tracks, nearest the centroid first (what Play sends).
+    QList<int> currentMembers() const;
+    /// The summary shown; null when nothing is shown.
+    const ClusterSummary* summary() const { return m_summary.get(); }
+
+signals:
+    /// "Play cluster": play these tracks in this order.
+    void playRequested(const QList<int>& tracks);
+    /// "Export playlist…": save these tracks, in this order, as a playlist.
+    void playlistExportRequested(const QList<int>& tracks);
+    /// A member was double-clicked (or Enter pressed on it).
+    void trackActivated(int track);
+
+private:
+    void refreshChoices();
+    void showSelection();
+    void showCluster();
+
+    RunModel* m_model;
+    QStackedWidget* m_pages;
+    QComboBox* m_repBox;
+    QComboBox* m_clusteringBox;
+    QLabel* m_caption;
+    QTreeWidget* m_clusters;
+    QLabel* m_memberCaption;
+    QTreeWidget* m_members;
+    QPushButton* m_play;
+    QPushButton* m_export;
+    ContingencyHeatmap* m_heatmap;
+
+    Representation m_rep = Representation::Pca;
+    Clustering m_clustering = Clustering::KMeans;
+    std::shared_ptr<const RepresentationResult> m_shownRep;
+    std::shared_ptr<const Dataset> m_dataset;
+    std::unique_ptr<ClusterSummary> m_summary;
+    int m_cluster = NoCluster;
+    bool m_updating = false;
+};
+
+} // namespace atlas::ui

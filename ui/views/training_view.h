@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/pipeline/pipeline.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <array>
+
+class QChart;
+class QChartView;
+class QLabel;
+class QLineSeries;
+class QStackedWidget;
+class QValueAxis;
+
+namespace atlas::ui {
+
+class RunModel;
+
+/// The Training tab: the loss curves of the neural models (Autoencoder, VAE, β-VAE, CVAE)
+/// as small multiples, one Qt Charts panel per model, filled epoch by epoch while the run
+/// goes on (points are appended; nothing is rebuilt). Each VAE panel shows the total loss
+/// and its reconstruction part (left axis), the KL part (first right axis: it is two orders
+/// of magnitude smaller) and the KL weight of the warm-up (dashed, second right axis); the
+/// Autoencoder panel its loss. Value axes follow the data (zoomed to its range). Under each
+/// panel two lines give the epochs done, the last losses and, once the model has finished,
+/// its active latent dimensions.
+/// Models the run does not train are hidden. objectName "trainingView".
+class TrainingView : public QWidget {
+    Q_OBJECT
+public:
+    enum class Curve { Loss, Reconstruction, Kl, KlWeight };
+    /// The models with a panel, in display order.
+    static constexpr std::array<Representation, 4> Models = {
+        Representation::Autoencoder, Representation::Vae, Representation::BetaVae,
+        Representation::Cvae};
+
+    explicit TrainingView(RunModel* model, QWidget* parent = nullptr);
+
+    /// The series of curve `c` of model `r` (x = epoch); null for PCA and for the parts the
+    /// Autoencoder has not (reconstruction, KL, KL weight).
+    QLineSeries* series(Representation r, Curve c) const;
+    /// The chart of model `r`; null for PCA.
+    QChart* chart(Representation r) const;
+    /// The text line under model r's chart.
+    QString statusText(Representation r) const;
+    /// Whether model r's panel is shown (the run trains it).
+    bool isPanelShown(Representation r) const;
+
+private:
+    struct Panel {
+        Representation kind = Representation::Autoencoder;
+        QWidget* box = nullptr;
+        QChartView* view = nullptr;
+        QChart* chart = nullptr;
+        std::array<QLineSeries*, 4> series{};
+        QValueAxis* x = nullptr;
+        QValueAxis* y = nullptr;
+        QValueAxis* kl = nullptr;
+        QValueAxis* weight = nullptr;
+        QLabel* status = nullptr;
+        double yMin = 0.0, yMax = 0.0;     // total and reconstruction
+        double klMin = 0.0, klMax = 0.0;
+        int count = 0;        // epochs drawn
+    };
+    Panel* panel(Representation r);
+    const Panel* panel(Representation r) const;
+    void makePanel(Panel& p);
+    void reset();
+    void append(Panel& p, const EpochReport& e);
+    void sync(Representation r);
+    void updateAxes(Panel& p, int epochs);
+    void updateStatus(Panel& p);
+    void updateVisibility();
+
+    RunModel* m_model;
+    QStackedWidget* m_pages;
+    QLabel* m_empty;
+    std::array<Panel, 4> m_panels;
+};
+
+} // namespace atlas::ui

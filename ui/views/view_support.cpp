@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/views/view_support.h"
+
+#include <QFile>
+#include <QPainter>
+#include <QResizeEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace atlas::ui {
+
+QLabel* makeEmptyState(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    label->setObjectName(QStringLiteral("emptyState"));
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setMargin(24);
+    QFont font = label->font();
+    font.setPointSizeF(font.pointSizeF() * 1.25);
+    label->setFont(font);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, QColor(0x66, 0x66, 0x66));
+    label->setPalette(palette);
+    return label;
+}
+
+QString formatScore(double value)
+{
+    if (!std::isfinite(value))
+        return QStringLiteral("–");
+    return QString::number(value, 'f', std::abs(value) >= 100.0 ? 1 : 3);
+}
+
+QString formatPercent(double fraction)
+{
+    if (!std::isfinite(fraction))
+        return QStringLiteral("–");
+    return QString::number(100.0 * fraction, 'f', 1) + QStringLiteral(" %");
+}
+
+std::filesystem::path toPath(const QString& path)
+{
+    return std::filesystem::path(QFile::encodeName(path).toStdString());
+}
+
+FigureWidget::FigureWidget(QWidget* parent) : QWidget(parent)
+{
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumSize(320, 200);
+}
+
+void FigureWidget::setRenderer(Renderer renderer)
+{
+    m_renderer = std::move(renderer);
+    invalidate();
+}
+
+void FigureWidget::invalidate()
+{
+    m_valid = false;
+    m_image = QImage();
+    update();
+}
+
+QImage FigureWidget::image()
+{
+    if (!m_valid && m_renderer && width() > 0 && height() > 0) {
+        // Lay out at no less than the minimum size, then scale the pixels down to the
+        // widget's (QPainter does not honour a device pixel ratio below 1).
+        const qreal dpr = devicePixelRatioF();
+        const qreal scale = std::max({1.0, qreal(m_minimumLogical.width()) / width(),
+                                      qreal(m_minimumLogical.height()) / height()});
+        const QSize logical(int(std::lround(width() * scale)), int(std::lround(height() * scale)));
+        m_image = m_renderer(logical, dpr);
+        if (!m_image.isNull() && scale > 1.0) {
+            m_image = m_image.scaled(QSize(int(std::lround(width() * dpr)),
+                                           int(std::lround(height() * dpr))),
+                                     Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+            m_image.setDevicePixelRatio(dpr);
+        }
+        m_valid = true;
+    }
+    return m_image;
+}
+
+void FigureWidget::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    painter.fillRect(rect(), Qt::white);
+    const QImage shown = image();
+    if (!shown.isNull()) {
+        painter.drawImage(QPointF(0, 0), shown);
+        return;
+    }
+    painter.setPen(QColor(0x66, 0x66, 0x66));
+    painter.drawText(rect().adjusted(16, 16, -16, -16), Qt::AlignCenter | Qt::TextWordWrap,
+                     m_emptyText);
+}
+
+void FigureWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (event->size() != event->oldSize())
+        invalidate();
+}
+
+} // namespace atlas::ui

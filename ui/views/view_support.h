@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Small pieces shared by the result views: the empty-state page, number formatting, file
+// paths for the engine's writers, and a widget that shows a figure of the offscreen renderer
+// at its own size.
+
+#include <QImage>
+#include <QLabel>
+#include <QString>
+#include <QWidget>
+
+#include <filesystem>
+#include <functional>
+
+namespace atlas::ui {
+
+/// A centred, muted message for a view that has nothing to show yet, e.g. "Run the
+/// experiment to see the clustering metrics." Word-wrapped; objectName "emptyState".
+QLabel* makeEmptyState(const QString& text, QWidget* parent = nullptr);
+
+/// A score for a table cell: "–" for NaN; otherwise 3 decimals below 100 in magnitude and
+/// 1 decimal above (Calinski-Harabasz runs into the thousands).
+QString formatScore(double value);
+
+/// A fraction in [0, 1] as a percentage with one decimal ("12.5 %"); "–" for NaN.
+QString formatPercent(double fraction);
+
+/// The file-system path of a QString from a dialog (UTF-8 on Linux).
+std::filesystem::path toPath(const QString& path);
+
+/// Shows a QImage produced by one of the figure functions, re-drawn whenever the widget's
+/// size changes. Figures are laid out for at least `minimumLogical` logical pixels; a
+/// smaller widget gets the same layout scaled down (the fonts shrink with it) instead of
+/// overlapping text. The figure function returns a null image when there is nothing to
+/// draw; `emptyText` is shown then.
+class FigureWidget : public QWidget {
+    Q_OBJECT
+public:
+    /// Draws the figure at `logicalSize` with `devicePixelRatio`.
+    using Renderer = std::function<QImage(QSize logicalSize, qreal devicePixelRatio)>;
+
+    explicit FigureWidget(QWidget* parent = nullptr);
+
+    void setRenderer(Renderer renderer);
+    void setMinimumLogicalSize(QSize size) { m_minimumLogical = size; invalidate(); }
+    void setEmptyText(const QString& text) { m_emptyText = text; update(); }
+    /// Forgets the drawn image: the next paint draws the figure again.
+    void invalidate();
+    /// The image shown now (null when there is none); drawn first if needed.
+    QImage image();
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    Renderer m_renderer;
+    QImage m_image;
+    bool m_valid = false;
+    QSize m_minimumLogical{900, 420};
+    QString m_emptyText;
+};
+
+} // namespace atlas::ui
