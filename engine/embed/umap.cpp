@@ -514,8 +514,13 @@ void Umap::runEpoch(int epochIndex)
     const int groupSize =
         std::clamp((n / 16 + TaskSize - 1) / TaskSize * TaskSize, 64, 2048);
     const int groups = (n + groupSize - 1) / groupSize;
-    m_work.resize(std::size_t(std::max(maxThreads(), 1)));
-    m_vertexWork.resize(std::size_t(groupSize));
+    // Threads pay two barriers per group; small groups run on fewer of them. The result is
+    // the same for any number.
+    const int threads = std::clamp(groupSize / 256, 1, std::max(maxThreads(), 1));
+    // Two of each buffer, for even and odd groups: one thread adds the tails' moves of a
+    // group while the others lay out the next one.
+    m_work.resize(2 * std::size_t(threads));
+    m_vertexWork.resize(2 * std::size_t(groupSize));
     m_edgeCount.resize(m_col.size());
     m_snapshot = m_pos;
 
@@ -540,15 +545,20 @@ void Umap::runEpoch(int epochIndex)
     common.snapshot = snap;
     common.position = pos;
 
-#pragma omp parallel
+#pragma omp parallel num_threads(threads)
     {
         const int thread = threadIndex();
-        GroupWork& work = m_work[std::size_t(thread)];
         for (int group = 0; group < groups; ++group) {
             const int groupBegin = group * groupSize;
             const int groupEnd = std::min(n, groupBegin + groupSize);
+            const auto parity = std::size_t(group & 1);
+            GroupWork& work = m_work[2 * std::size_t(thread) + parity];
+            VertexWork* vertexWork = m_vertexWork.data() + parity * std::size_t(groupSize);
             work.vertices.clear();
             work.samples.clear();
+            work.dueBegin.clear();
+            work.dueEnd.clear();
+            std::size_t dueSize = 0;
 #pragma omp for schedule(dynamic, 1) nowait
             for (int task = groupBegin; task < groupEnd; task += TaskSize) {
                 const int taskEnd = std::min(groupEnd, task + TaskSize);
@@ -556,14 +566,33 @@ void Umap::runEpoch(int epochIndex)
                                      epochsPerSample + rowPtr[task],
                                      epochsPerNeg + rowPtr[task], nextSample + rowPtr[task],
                                      nextNeg + rowPtr[task], edgeCount + rowPtr[task]);
+                // Each vertex's due edges, compacted branch-free: tail and rows taken (the
+                // positive sample and its negatives).
+                const std::size_t room = dueSize + std::size_t(rowPtr[taskEnd] - rowPtr[task]);
+                if (work.dueTail.size() < room) {
+                    work.dueTail.resize(2 * room);
+                    work.dueRows.resize(2 * room);
+                }
+                std::int32_t* dueTail = work.dueTail.data();
+                std::int32_t* dueRows = work.dueRows.data();
                 for (int j = task; j < taskEnd; ++j) {
+                    const std::size_t first = dueSize;
                     std::int32_t samples = 0;
-                    for (long t = rowPtr[j]; t < rowPtr[j + 1]; ++t)
-                        samples += edgeCount[t] == NotDue ? 0 : 1 + std::max(edgeCount[t], 0);
-                    m_vertexWork[std::size_t(j - groupBegin)] = {thread, 0, 0};
+                    for (long t = rowPtr[j]; t < rowPtr[j + 1]; ++t) {
+                        const std::int32_t c = edgeCount[t];
+                        const bool due = c != NotDue;
+                        const std::int32_t taken = 1 + std::max(c, 0);
+                        dueTail[dueSize] = col[t];
+                        dueRows[dueSize] = taken;
+                        dueSize += due;
+                        samples += due ? taken : 0;
+                    }
+                    vertexWork[j - groupBegin] = {thread, 0, 0};
                     if (samples > 0) {
                         work.vertices.push_back(j);
                         work.samples.push_back(samples);
+                        work.dueBegin.push_back(std::int32_t(first));
+                        work.dueEnd.push_back(std::int32_t(dueSize));
                     }
                 }
             }
@@ -599,8 +628,7 @@ void Umap::runEpoch(int epochIndex)
             for (int l = 0; l < W; ++l)
                 work.laneBegin[std::size_t(l) + 1] += work.laneBegin[std::size_t(l)];
             const int rows = *std::max_element(work.load.begin(), work.load.end());
-            // One spare row: the branch-free fill below may write one row past a lane's end.
-            work.cells.assign(std::size_t(rows + 1) * W, detail::UmapNegative);
+            work.cells.assign(std::size_t(rows) * W, detail::UmapNegative);
             work.starts.assign(std::size_t(rows), 0);
             if (work.tailMove.size() < std::size_t(rows) * std::size_t(dim) * W)
                 work.tailMove.resize(std::size_t(rows) * std::size_t(dim) * W);
@@ -608,8 +636,6 @@ void Umap::runEpoch(int epochIndex)
             work.laneKeys.resize(std::size_t(count));
             // Each lane's vertices in the order assigned; their positive samples in the
             // cells, negative samples left as UmapNegative; lanes that end early are padded.
-            // Branch-free: an edge that is not due writes its cell and positive entry too,
-            // at the next free place, which the next sample of the lane overwrites.
             work.load.assign(W, 0);
             std::vector<std::int32_t>& placed = work.samples;   // per lane: vertices placed
             placed.assign(W, 0);
@@ -624,20 +650,18 @@ void Umap::runEpoch(int epochIndex)
                     mix(m_streamBase ^ mix((std::uint64_t(epochIndex) << 32) + std::uint64_t(j))));
                 int row = work.load[std::size_t(l)];
                 work.starts[std::size_t(row)] |= std::uint64_t(1) << l;
-                VertexWork& vw = m_vertexWork[std::size_t(j - groupBegin)];
+                VertexWork& vw = vertexWork[j - groupBegin];
                 vw.positiveBegin = std::int32_t(positives);
-                const long degree = rowPtr[j + 1] - rowPtr[j];
-                if (work.positives.size() < positives + std::size_t(degree) + 1)
-                    work.positives.resize(2 * (positives + std::size_t(degree) + 1));
+                const std::int32_t dueBegin = work.dueBegin[std::size_t(v)];
+                const std::int32_t dueEnd = work.dueEnd[std::size_t(v)];
+                if (work.positives.size() < positives + std::size_t(dueEnd - dueBegin))
+                    work.positives.resize(2 * (positives + std::size_t(dueEnd - dueBegin)));
                 std::int32_t* cells = work.cells.data() + l;
                 std::int32_t* positive = work.positives.data();
-                for (long t = rowPtr[j]; t < rowPtr[j + 1]; ++t) {
-                    const std::int32_t c = edgeCount[t];
-                    const bool due = c != NotDue;
-                    cells[std::size_t(row) * W] = col[t];
-                    positive[positives] = std::int32_t(row * W + l);
-                    positives += due;
-                    row += due ? 1 + std::max(c, 0) : 0;
+                for (std::int32_t i = dueBegin; i < dueEnd; ++i) {
+                    cells[std::size_t(row) * W] = work.dueTail[std::size_t(i)];
+                    positive[positives++] = std::int32_t(row * W + l);
+                    row += work.dueRows[std::size_t(i)];
                 }
                 vw.positiveEnd = std::int32_t(positives);
                 work.load[std::size_t(l)] = row;
@@ -653,9 +677,11 @@ void Umap::runEpoch(int epochIndex)
             block.laneKeys = work.laneKeys.data();
             block.laneBegin = work.laneBegin.data();
             block.tailMove = work.tailMove.data();
+            // The previous group's tails' moves must be in place before this group reads.
+#pragma omp barrier
             detail::umapRunLanes(block);
 #pragma omp barrier
-#pragma omp single
+#pragma omp single nowait
             {
                 // The group's new positions, then the tails' moves in edge order (the
                 // group's vertices in order, each one's edges in order), into both the
@@ -664,8 +690,8 @@ void Umap::runEpoch(int epochIndex)
                           pos + std::size_t(groupEnd) * std::size_t(dim),
                           snap + std::size_t(groupBegin) * std::size_t(dim));
                 for (int j = groupBegin; j < groupEnd; ++j) {
-                    const VertexWork& vw = m_vertexWork[std::size_t(j - groupBegin)];
-                    const GroupWork& w = m_work[std::size_t(vw.thread)];
+                    const VertexWork& vw = vertexWork[j - groupBegin];
+                    const GroupWork& w = m_work[2 * std::size_t(vw.thread) + parity];
                     for (std::int32_t p = vw.positiveBegin; p < vw.positiveEnd; ++p) {
                         const auto cell = std::size_t(w.positives[std::size_t(p)]);
                         const auto k = std::size_t(w.cells[cell]);

@@ -117,16 +117,17 @@ std::pair<double, double> findAbParams(double spread, double minDist);
 ///
 /// The graph, initialisation, edge sampling schedule (epochs_per_sample), gradients,
 /// clipping at 4 and learning-rate decay follow umap-learn's optimize_layout_euclidean, in
-/// single precision. One deliberate difference makes threads deterministic and lets the
-/// samples of many vertices run side by side in SIMD lanes: each epoch goes through the
-/// vertices in index order in groups of n/16 (at least 64, at most 2,048, so that about the
+/// single precision as there. One deliberate difference makes threads deterministic and lets
+/// the samples of many vertices run side by side in SIMD lanes: each epoch goes through the
+/// vertices in index order in groups of about n/16 (64 to 2,048 vertices, so that about the
 /// same share of a vertex's neighbours is in its own group at any n); a vertex updates its
-/// own position as it goes,
-/// but reads the other vertices' positions as they were when its group started, and the
-/// tails' moves of the group's positive samples are added, in edge order, when the group is
-/// done. Negative samples come from a counter-based random stream keyed by (seed, epoch,
-/// vertex). Hence a fixed seed gives bit-identical output for ANY thread count, and run(200)
-/// followed by run() equals a single run().
+/// own position as it goes but reads the other vertices' positions as they were when its
+/// group started, and the tails' moves of the group's positive samples are added, in edge
+/// order, when the group is done. (umap-learn's sequential order is the limit of groups of
+/// one; with groups of n/16 the trustworthiness matches it.) Negative samples come from a
+/// counter-based random stream keyed by (seed, epoch, vertex). Hence a fixed seed gives
+/// bit-identical output for ANY thread count, and run(200) followed by run() equals a single
+/// run().
 /// Not thread-safe: one thread drives an object (the work inside is OpenMP-parallel).
 class Umap {
 public:
@@ -183,6 +184,8 @@ private:
     // One thread's share of the current vertex group, laid out for detail::umapRunLanes.
     struct GroupWork {
         std::vector<std::int32_t> vertices, samples;  // its vertices with samples, and counts
+        std::vector<std::int32_t> dueBegin, dueEnd;   // their due edges in dueTail, dueRows
+        std::vector<std::int32_t> dueTail, dueRows;   // tail, rows taken (1 + negatives)
         std::vector<std::int32_t> order, lane, load;  // lane assignment
         std::vector<std::int32_t> cells;
         std::vector<std::uint64_t> starts;

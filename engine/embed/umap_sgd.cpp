@@ -51,9 +51,9 @@ inline VF gather(const float* base, VI index)
 #endif
 }
 
-// lowbias32 of key + c * golden, onto [0, n): the same integer operations as the scalar
-// umapNegativeTarget.
-inline VI negativeTarget(VU key, VU c, std::uint64_t n)
+// lowbias32 of key + c * golden, onto [0, n) by scaling its top 24 bits in single precision:
+// the same operations as the scalar umapNegativeTarget.
+inline VI negativeTarget(VU key, VU c, float scale, VI last)
 {
     VU x = key + c * 0x9E3779B9u;
     x ^= x >> 16;
@@ -61,7 +61,8 @@ inline VI negativeTarget(VU key, VU c, std::uint64_t n)
     x ^= x >> 15;
     x *= 0x846ca68bu;
     x ^= x >> 16;
-    return (VI)__builtin_convertvector((__builtin_convertvector(x, VU64) * n) >> 32, VU);
+    const VI t = __builtin_convertvector(__builtin_convertvector((VI)(x >> 8), VF) * scale, VI);
+    return t < last ? t : last;
 }
 
 // exp(y log x) for x > 0. log: Cephes logf (x = m 2^e, m in [sqrt(1/2), sqrt(2)), degree-8
@@ -106,13 +107,14 @@ void runLanes(const UmapLaneBlock& blk)
     const int dim = D > 0 ? D : blk.dim;
     const float* snap = blk.snapshot;
     float* pos = blk.position;
-    const std::uint64_t n = std::uint64_t(blk.n);
+    const float scale = float(blk.n) * 0x1p-24f;
+    const VI last = VI{} + (blk.n - 1);
     const VF a = splat(blk.a), b = splat(blk.b);
     const VF attractNum = splat(-2.0f * blk.a * blk.b);
     const VF repelNum = splat(2.0f * blk.gamma * blk.b);
     const VF zero = splat(0.0f), four = splat(4.0f), minusFour = splat(-4.0f);
     const VF eps = splat(0.001f);
-    const float alpha = blk.alpha;
+    const float alpha = blk.alpha, minusAlpha = -blk.alpha;
 
     VF cur[Sets][MaxD] = {};
     VI vertex[Sets];
@@ -158,7 +160,7 @@ void runLanes(const UmapLaneBlock& blk)
             std::memcpy(&cell, cells + s * V, sizeof cell);
             attract[s] = cell >= 0;
             const VI negative = cell == std::int32_t(UmapNegative);
-            const VI drawn = negativeTarget(key[s], counter[s], n);
+            const VI drawn = negativeTarget(key[s], counter[s], scale, last);
             counter[s] += (VU)negative & 1u;
             // A cell with nothing to do targets the vertex itself, which is skipped below;
             // a lane without a vertex (-1) reads vertex 0 and is never stored.
@@ -189,16 +191,17 @@ void runLanes(const UmapLaneBlock& blk)
         }
 #pragma GCC unroll 4
         for (int s = 0; s < Sets; ++s) {
-            const VI flat = ~attract[s] & (coeff[s] <= zero);
-            const VI self = ~attract[s] & (target[s] == vertex[s]);   // skipped, as umap-learn
+            // A negative sample of the vertex itself is skipped, as in umap-learn: no move.
+            const VI self = ~attract[s] & (target[s] == vertex[s]);
+            const VI flat = ~attract[s] & ~self & (coeff[s] <= zero);
+            const VF c = self ? zero : coeff[s];
             for (int d = 0; d < dim; ++d) {
-                VF g = coeff[s] * diff[s][d];
-                g = g > four ? four : g;
-                g = g < minusFour ? minusFour : g;
+                VF g = c * diff[s][d];
+                g = g < four ? g : four;
+                g = g > minusFour ? g : minusFour;
                 g = flat ? four : g;
-                g = self ? zero : g;
                 cur[s][d] += g * alpha;
-                const VF move = -g * alpha;
+                const VF move = g * minusAlpha;
                 std::memcpy(moves + std::size_t(d) * UmapLanes + std::size_t(s) * V, &move,
                             sizeof move);
             }
@@ -276,7 +279,8 @@ std::int32_t umapNegativeTarget(std::uint32_t key, std::uint32_t c, int n)
     x ^= x >> 15;
     x *= 0x846ca68bu;
     x ^= x >> 16;
-    return std::int32_t((std::uint64_t(x) * std::uint64_t(n)) >> 32);
+    const auto t = std::int32_t(float(std::int32_t(x >> 8)) * (float(n) * 0x1p-24f));
+    return t < n - 1 ? t : n - 1;
 }
 
 float umapPow(float x, float y)

@@ -69,7 +69,8 @@ void umapSchedule(long count, double epoch, bool negatives, const double* epochs
                   std::int32_t* samples);
 
 /// Target of a negative sample: lowbias32 (C. Wellons' hash-prospector) of
-/// key + c * 0x9E3779B9, mapped to [0, n) by Lemire's multiply-shift.
+/// key + c * 0x9E3779B9, its top 24 bits scaled to [0, n) in single precision (uniform up to
+/// a relative bias of n / 2^24).
 std::int32_t umapNegativeTarget(std::uint32_t key, std::uint32_t c, int n);
 
 /// x^y for x > 0 in single precision through exp(y log x) with Cephes-style polynomials, as

@@ -64,8 +64,10 @@ struct PipelineConfig {
     int klWarmupEpochs = 10;            ///< linear KL warm-up of the VAE family, epochs
     double freeBits = 0.25;             ///< KL floor per latent dimension, nats
     int clusters = 10;                  ///< k of KMeans and Agglomerative (--clusters)
-    double dbscanEps = 0.0;             ///< DBSCAN ε, 0 = automatic (k-distance knee)
-    int dbscanMinSamples = 0;           ///< DBSCAN min_samples, 0 = 2 × latent dimensions
+    /// DBSCAN runs on the codes' leading principal axes (as many as n points support, e.g. 5
+    /// for 1000 tracks; centred, not rescaled, so ε is in code units).
+    double dbscanEps = 0.0;             ///< DBSCAN ε, 0 = automatic (best DBCV among knee and percentiles)
+    int dbscanMinSamples = 0;           ///< DBSCAN min_samples, 0 = 2 × the axes clustered
     bool maps = true;                   ///< compute t-SNE and UMAP maps
     TsneConfig tsne;                    ///< t-SNE options (sklearn defaults)
     UmapConfig umap;                    ///< UMAP options (umap-learn defaults)

@@ -13,6 +13,9 @@
 //     --threads LIST      our thread counts [1,2]
 //     --repeat R          time each of ours R times and keep the fastest; the reference
 //                         does the same [1]
+//     --seeds K           also run both sides with K - 1 more seeds (untimed; ours at the
+//                         first thread count) and print the trustworthiness over the K
+//                         seeds: mean, standard deviation, min, max [1]
 //
 // Reads every embed_<N>_X.csv the Python side wrote, with its timings and embeddings, runs
 // ours with the same defaults, and prints one table: seconds, speed-up over the reference's
@@ -25,7 +28,9 @@
 #include "engine/embed/tsne.h"
 #include "engine/embed/umap.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -114,7 +119,7 @@ int main(int argc, char** argv)
 {
     std::filesystem::path dir = "/tmp/atlas-bench-embed";
     std::string python;
-    int refThreads = 1, repeat = 1;
+    int refThreads = 1, repeat = 1, seeds = 1;
     std::vector<std::string> methods{"tsne", "umap"}, sizes{"1000", "10000"}, threadList{"1", "2"};
     bool haveDir = false;
     for (int i = 1; i < argc; ++i) {
@@ -132,6 +137,8 @@ int main(int argc, char** argv)
             threadList = splitList(argv[++i]);
         else if (a == "--repeat" && hasValue)
             repeat = std::max(1, std::stoi(argv[++i]));
+        else if (a == "--seeds" && hasValue)
+            seeds = std::max(1, std::stoi(argv[++i]));
         else if (!a.empty() && a[0] != '-' && !haveDir) {
             dir = a;
             haveDir = true;
@@ -146,7 +153,8 @@ int main(int argc, char** argv)
                                 " MKL_NUM_THREADS=" + t + " NUMBA_NUM_THREADS=" + t +
                                 " /usr/bin/python3 '" + python + "' '" + dir.string() + "' " +
                                 joinList(sizes, " ") + " --methods " + joinList(methods, ",") +
-                                " --repeat " + std::to_string(repeat);
+                                " --repeat " + std::to_string(repeat) + " --seeds " +
+                                std::to_string(seeds);
         std::printf("reference: %s\n", cmd.c_str());
         std::fflush(stdout);
         if (std::system(cmd.c_str()) != 0) {
@@ -210,6 +218,11 @@ int main(int argc, char** argv)
     }
 
     std::vector<std::pair<std::string, Stages>> ourStages;
+    struct Spread {
+        std::string label;
+        std::vector<double> values;
+    };
+    std::vector<Spread> spreads;
     std::printf("%-5s %6s  %-20s %7s %9s %8s %9s %8s  %s\n", "map", "n", "implementation",
                 "threads", "wall s", "speed-up", "cpu s", "cpu-up", "trustworthiness(k=10)");
     for (const std::string& size : sizes) {
@@ -224,10 +237,20 @@ int main(int argc, char** argv)
             const double refC = refCpu.count(key) ? refCpu[key] : 0.0;
             const auto yPath =
                 dir / ("embed_" + std::to_string(n) + "_" + method + "_Y.csv");
-            if (ref > 0.0 && std::filesystem::exists(yPath))
+            const char* library = method == "tsne" ? "scikit-learn 1.2.1" : "umap-learn 0.5.3";
+            if (ref > 0.0 && std::filesystem::exists(yPath)) {
+                Spread refSpread{method + " " + std::to_string(n) + " " + library, {}};
+                refSpread.values.push_back(trust(X, readCsv(yPath)));
                 std::printf("%-5s %6d  %-20s %7s %9.3f %8s %9.3f %8s  %.4f\n", method.c_str(),
-                            n, method == "tsne" ? "scikit-learn 1.2.1" : "umap-learn 0.5.3",
-                            "lib", ref, "1.00", refC, "1.00", trust(X, readCsv(yPath)));
+                            n, library, "lib", ref, "1.00", refC, "1.00", refSpread.values[0]);
+                for (int seed = 1; seed < seeds; ++seed) {
+                    const auto p = dir / ("embed_" + std::to_string(n) + "_" + method +
+                                          "_Y_seed" + std::to_string(seed) + ".csv");
+                    if (std::filesystem::exists(p))
+                        refSpread.values.push_back(trust(X, readCsv(p)));
+                }
+                spreads.push_back(std::move(refSpread));
+            }
             for (const std::string& threadText : threadList) {
                 const int threads = std::stoi(threadText);
                 atlas::ThreadScope scope(threads);
@@ -259,9 +282,25 @@ int main(int argc, char** argv)
                     std::snprintf(speed, sizeof speed, "%.2f", ref / wall);
                 if (refC > 0.0)
                     std::snprintf(cpuSpeed, sizeof cpuSpeed, "%.2f", refC / cpu);
+                const double t = trust(X, Y);
                 std::printf("%-5s %6d  %-20s %7d %9.3f %8s %9.3f %8s  %.4f\n", method.c_str(),
-                            n, "MusicAtlas", threads, wall, speed, cpu, cpuSpeed, trust(X, Y));
+                            n, "MusicAtlas", threads, wall, speed, cpu, cpuSpeed, t);
                 std::fflush(stdout);
+                if (threadText == threadList.front()) {
+                    Spread ours{method + " " + std::to_string(n) + " MusicAtlas", {t}};
+                    for (int seed = 1; seed < seeds; ++seed) {
+                        if (method == "tsne") {
+                            atlas::TsneConfig cfg;
+                            cfg.seed += atlas::Seed(seed);
+                            ours.values.push_back(trust(X, atlas::tsne(X, cfg).embedding));
+                        } else {
+                            atlas::UmapConfig cfg;
+                            cfg.seed += atlas::Seed(seed);
+                            ours.values.push_back(trust(X, atlas::umap(X, cfg).embedding));
+                        }
+                    }
+                    spreads.push_back(std::move(ours));
+                }
             }
         }
     }
@@ -282,6 +321,23 @@ int main(int argc, char** argv)
                 row(n, "umap-learn 0.5.3", "lib", refStages[n]);
             shown = n;
             row(n, "MusicAtlas", label.substr(label.find(' ') + 1), st);
+        }
+    }
+    if (seeds > 1) {
+        std::printf("\ntrustworthiness (k = 10) over seeds (ours: the default seed + 0..K-1; "
+                    "reference: random_state 0..K-1)\n");
+        std::printf("%-34s %5s %8s %8s %8s %8s\n", "map n implementation", "seeds", "mean",
+                    "sd", "min", "max");
+        for (const auto& sp : spreads) {
+            double mean = 0.0, var = 0.0;
+            for (double v : sp.values)
+                mean += v / double(sp.values.size());
+            for (double v : sp.values)
+                var += (v - mean) * (v - mean) / double(std::max<std::size_t>(sp.values.size() - 1, 1));
+            std::printf("%-34s %5zu %8.4f %8.4f %8.4f %8.4f\n", sp.label.c_str(),
+                        sp.values.size(), mean, std::sqrt(var),
+                        *std::min_element(sp.values.begin(), sp.values.end()),
+                        *std::max_element(sp.values.begin(), sp.values.end()));
         }
     }
     for (const auto& [method, s] : importSeconds)

@@ -4,7 +4,7 @@
 first by hand).
 
     /usr/bin/python3 tests/bench/bench_embed.py [OUTDIR] [N ...] [--methods tsne,umap]
-                                                [--repeat R]
+                                                [--repeat R] [--seeds K]
 
 For each N (default 1000 10000) writes OUTDIR/embed_<N>_X.csv: N points of 16-dim
 latent-like data (12 Gaussian clusters of different spreads, rows in random order), then
@@ -16,8 +16,11 @@ written). Writes the timed runs' embeddings (embed_<N>_tsne_Y.csv, embed_<N>_uma
 OUTDIR/reference_times.csv (method, n, wall seconds, import seconds, process CPU seconds) and
 OUTDIR/reference_stages.csv (method, n, stage, wall seconds of the kept UMAP run: umap-learn's
 nearest_neighbors, fuzzy_simplicial_set, spectral_layout and optimize_layout_euclidean, timed
-by wrapping those module functions; "other" is the rest of fit_transform). bench_embed
-computes every trustworthiness itself so that both sides are measured the same way.
+by wrapping those module functions; "other" is the rest of fit_transform). With --seeds K,
+also writes the embeddings of K - 1 more untimed runs with random_state 1 .. K - 1
+(embed_<N>_<method>_Y_seed<s>.csv), for the spread of the trustworthiness over seeds.
+bench_embed computes every trustworthiness itself so that both sides are measured the same
+way.
 Thread counts come from the environment (bench_embed sets OMP_NUM_THREADS,
 OPENBLAS_NUM_THREADS, MKL_NUM_THREADS and NUMBA_NUM_THREADS to 1).
 """
@@ -76,7 +79,7 @@ def latent_like(n, d=16, clusters=12, seed=0):
 
 def main():
     args = sys.argv[1:]
-    methods, repeat, rest = ["tsne", "umap"], 1, []
+    methods, repeat, seeds, rest = ["tsne", "umap"], 1, 1, []
     i = 0
     while i < len(args):
         if args[i] == "--methods":
@@ -84,6 +87,9 @@ def main():
             i += 2
         elif args[i] == "--repeat":
             repeat = max(1, int(args[i + 1]))
+            i += 2
+        elif args[i] == "--seeds":
+            seeds = max(1, int(args[i + 1]))
             i += 2
         else:
             rest.append(args[i])
@@ -115,6 +121,12 @@ def main():
             imp = t_sklearn if method == "tsne" else t_umap
             rows.append(f"{method},{n},{seconds:.4f},{imp:.3f},{cpu:.4f}")
             print(rows[-1], flush=True)
+            for seed in range(1, seeds):
+                model = TSNE(random_state=seed) if method == "tsne" else \
+                    umap.UMAP(random_state=seed)
+                np.savetxt(os.path.join(out, f"embed_{n}_{method}_Y_seed{seed}.csv"),
+                           np.asarray(model.fit_transform(X), float), fmt="%.9g",
+                           delimiter=",")
             if method == "umap":
                 for stage in STAGES.values():
                     stage_rows.append(f"umap,{n},{stage},{stages.get(stage, 0.0):.4f}")

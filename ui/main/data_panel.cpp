@@ -82,7 +82,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     auto* lyricsRow = new QHBoxLayout;
     m_lyricsLabel = new QLabel(sourceBox);
     m_lyricsLabel->setObjectName(QStringLiteral("lyricsLabel"));
-    m_lyricsLabel->setWordWrap(true);
+    m_lyricsLabel->setMinimumWidth(40);
     auto* lyricsButton = new QToolButton(sourceBox);
     lyricsButton->setText(tr("…"));
     lyricsButton->setToolTip(tr("Choose a lyrics CSV"));
@@ -163,7 +163,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     clusterForm->addRow(tr("Clusters (k):"), m_clusters);
     m_epsAuto = new QCheckBox(tr("auto"), clusterBox);
     m_epsAuto->setChecked(true);
-    m_epsAuto->setToolTip(tr("Choose ε from the k-distance curve"));
+    m_epsAuto->setToolTip(tr("Choose ε among the k-distance knee and percentiles by density-based validity (DBCV)"));
     m_eps = spin<QDoubleSpinBox>(clusterBox, 0.001, 1e6, 1.0, tr("DBSCAN neighbourhood radius"));
     m_eps->setDecimals(3);
     m_eps->setSingleStep(0.1);
@@ -173,8 +173,8 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     clusterForm->addRow(tr("DBSCAN ε:"), epsRow);
     m_minSamplesAuto = new QCheckBox(tr("auto"), clusterBox);
     m_minSamplesAuto->setChecked(true);
-    m_minSamplesAuto->setToolTip(tr("2 × latent dimensions"));
-    m_minSamples = spin<QSpinBox>(clusterBox, 1, 10000, 32, tr("DBSCAN min_samples"));
+    m_minSamplesAuto->setToolTip(tr("2 × the principal axes DBSCAN clusters on (10 for 1000 tracks)"));
+    m_minSamples = spin<QSpinBox>(clusterBox, 1, 10000, 10, tr("DBSCAN min_samples"));
     auto* msRow = new QHBoxLayout;
     msRow->addWidget(m_minSamplesAuto);
     msRow->addWidget(m_minSamples, 1);
@@ -251,9 +251,6 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
         connect(s, &QSpinBox::valueChanged, this, changed);
     for (QDoubleSpinBox* s : {m_offset, m_duration, m_beta, m_eps})
         connect(s, &QDoubleSpinBox::valueChanged, this, changed);
-    connect(m_latent, &QSpinBox::valueChanged, this, [this](int d) {
-        m_minSamplesAuto->setToolTip(tr("2 × latent dimensions = %1").arg(2 * d));
-    });
 
     updateSourceLabel();
     revalidate();

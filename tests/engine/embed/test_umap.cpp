@@ -5,15 +5,20 @@
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
 #include "engine/core/random.h"
+#include "engine/embed/knn.h"
 #include "engine/embed/trustworthiness.h"
 #include "engine/embed/umap.h"
+#include "engine/embed/umap_sgd.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 using atlas::Matrix;
 
@@ -38,6 +43,23 @@ atlas::UmapConfig shortConfig()
     atlas::UmapConfig cfg;
     cfg.epochs = 120;
     return cfg;
+}
+
+// Gaussian blobs, `clusters` centres in `dims` dimensions.
+Matrix blobs(Eigen::Index n, int dims, int clusters, atlas::Seed seed)
+{
+    atlas::Rng rng(seed);
+    Matrix centres(clusters, dims);
+    for (int c = 0; c < clusters; ++c)
+        for (int d = 0; d < dims; ++d)
+            centres(c, d) = 4.0 * rng.normal();
+    Matrix X(n, dims);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const auto c = Eigen::Index(rng.below(std::uint64_t(clusters)));
+        for (int d = 0; d < dims; ++d)
+            X(i, d) = centres(c, d) + rng.normal();
+    }
+    return X;
 }
 
 } // namespace
@@ -251,6 +273,120 @@ private slots:
         QCOMPARE(r.embedding.cols(), Eigen::Index(3));
         QVERIFY(r.embedding.allFinite());
         QVERIFY(!r.initFallback);
+    }
+
+    void fastPowIsAccurate()
+    {
+        // The kernel's single-precision x^y against double pow, over the range the gradients
+        // see (squared distances from 1e-30 to 1e30, b from 0.1 to 2.8).
+        double worst = 0.0;
+        for (double ly = -1.0; ly <= 0.5; ly += 0.05) {
+            const auto y = float(std::pow(10.0, ly) * 0.9);
+            for (double lx = -30.0; lx <= 30.0; lx += 0.0173) {
+                const auto x = float(std::pow(10.0, lx));
+                const double exact = std::pow(double(x), double(y));
+                if (std::abs(double(y) * std::log(double(x))) > 20.0)
+                    continue;
+                worst = std::max(worst,
+                                 std::abs(double(atlas::detail::umapPow(x, y)) - exact) / exact);
+            }
+        }
+        QVERIFY2(worst < 3e-6, std::to_string(worst).c_str());
+        QCOMPARE(atlas::detail::umapPow(1.0f, 0.8951f), 1.0f);
+        // Zero and subnormal inputs are taken as the smallest normal float: finite, > 0.
+        QVERIFY(atlas::detail::umapPow(0.0f, 0.9f) > 0.0f);
+        QVERIFY(std::isfinite(atlas::detail::umapPow(1e-45f, 0.9f)));
+    }
+
+    void negativeSamplesAreUniform()
+    {
+        for (const int n : {1, 7, 1000, 123457}) {
+            for (std::uint32_t c = 0; c < 5000; ++c) {
+                const std::int32_t t = atlas::detail::umapNegativeTarget(0xC0FFEEu, c, n);
+                QVERIFY(t >= 0 && t < n);
+            }
+        }
+        constexpr int Bins = 10, Draws = 200000;
+        std::vector<int> hist(Bins, 0);
+        for (std::uint32_t c = 0; c < Draws; ++c)
+            ++hist[std::size_t(atlas::detail::umapNegativeTarget(12345u, c, Bins))];
+        for (const int h : hist)
+            QVERIFY2(std::abs(h - Draws / Bins) < Draws / Bins / 20, std::to_string(h).c_str());
+        // Streams of different keys differ.
+        int same = 0;
+        for (std::uint32_t c = 0; c < 1000; ++c)
+            same += atlas::detail::umapNegativeTarget(1u, c, 1 << 20) ==
+                    atlas::detail::umapNegativeTarget(2u, c, 1 << 20);
+        QVERIFY(same < 5);
+    }
+
+    void exactNeighboursMatchBruteForce()
+    {
+        // More rows than one tile of the blocked search, with duplicated rows for ties.
+        Matrix X = blobs(2500, 4, 5, 17);
+        X.middleRows(1000, 40) = X.topRows(40);
+        const int k = 14;
+        const atlas::detail::KnnGraph g = atlas::detail::exactKnn(X, k);
+        QVERIFY(!g.approximate);
+        for (Eigen::Index i = 0; i < X.rows(); i += 7) {
+            std::vector<std::pair<double, int>> all;
+            for (Eigen::Index j = 0; j < X.rows(); ++j)
+                if (j != i)
+                    all.emplace_back((X.row(i) - X.row(j)).squaredNorm(), int(j));
+            std::sort(all.begin(), all.end());
+            for (int c = 0; c < k; ++c) {
+                QCOMPARE(g.indices(i, c), all[std::size_t(c)].second);
+                QVERIFY(std::abs(g.distances(i, c) - std::sqrt(all[std::size_t(c)].first)) <
+                        1e-12);
+            }
+        }
+    }
+
+    void threadsGiveIdenticalLayoutsOnLargeInputs()
+    {
+        // Large enough for the optimiser to split its vertex groups between threads.
+        const Matrix X = blobs(8500, 6, 8, 5);
+        atlas::UmapConfig cfg;
+        cfg.epochs = 25;
+        Matrix one, two;
+        {
+            atlas::ThreadScope t(1);
+            one = atlas::umap(X, cfg).embedding;
+        }
+        {
+            atlas::ThreadScope t(2);
+            two = atlas::umap(X, cfg).embedding;
+        }
+        QVERIFY(one.allFinite());
+        QVERIFY(one == two);
+    }
+
+    void otherComponentCountsAndSettings()
+    {
+        const Matrix X = loadInput("blobs");
+        for (const int components : {1, 5}) {
+            atlas::UmapConfig cfg = shortConfig();
+            cfg.components = components;
+            Matrix one, two;
+            {
+                atlas::ThreadScope t(1);
+                one = atlas::umap(X, cfg).embedding;
+            }
+            {
+                atlas::ThreadScope t(2);
+                two = atlas::umap(X, cfg).embedding;
+            }
+            QCOMPARE(one.cols(), Eigen::Index(components));
+            QVERIFY(one.allFinite());
+            QVERIFY(one == two);
+        }
+        // No negative samples, no repulsion (umap-learn then moves by 4: still finite).
+        atlas::UmapConfig cfg = shortConfig();
+        cfg.negativeSampleRate = 0;
+        QVERIFY(atlas::umap(X, cfg).embedding.allFinite());
+        cfg = shortConfig();
+        cfg.repulsionStrength = 0.0;
+        QVERIFY(atlas::umap(X, cfg).embedding.allFinite());
     }
 
     void cancellation()
