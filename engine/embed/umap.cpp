@@ -514,9 +514,13 @@ void Umap::runEpoch(int epochIndex)
     const int groupSize =
         std::clamp((n / 16 + TaskSize - 1) / TaskSize * TaskSize, 64, 2048);
     const int groups = (n + groupSize - 1) / groupSize;
-    // Threads pay two barriers per group; small groups run on fewer of them. The result is
-    // the same for any number.
-    const int threads = std::clamp(groupSize / 256, 1, std::max(maxThreads(), 1));
+    // Threads meet at two barriers per group (32 per epoch), which costs more than a second
+    // thread gains unless the groups are large: a preempted thread stalls the others at each
+    // barrier, and with 10,000 points on a busy 2-core machine two threads took 7 times as
+    // long as one. So groups below 1,024 vertices (n below about 16,000) run on one thread,
+    // larger ones on up to one per 512 vertices. The result is the same for any number.
+    const int threads =
+        groupSize < 1024 ? 1 : std::clamp(groupSize / 512, 1, std::max(maxThreads(), 1));
     // Two of each buffer, for even and odd groups: one thread adds the tails' moves of a
     // group while the others lay out the next one.
     m_work.resize(2 * std::size_t(threads));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Vertex-parallel SGD kernel of UMAP (see umap_sgd.h). Written with GCC/Clang vector
-// extensions, so that it compiles to AVX-512 or AVX2 with -march=native and to SSE2 without;
-// the gathers use the AVX-512 / AVX2 instructions where the build has them.
+// extensions in the target's vector width, so that it compiles to AVX-512 or AVX2 with
+// -march=native and to SSE2 without; the gathers use the AVX-512 / AVX2 instructions where
+// the build has them.
 #include "engine/embed/umap_sgd.h"
 
 #include <cfloat>
@@ -16,13 +17,20 @@ namespace atlas::detail {
 
 namespace {
 
-constexpr int V = 16;                 // floats per vector
+// Floats per vector: the target's register width (wider vector types would be split, and
+// GCC warns that passing them by value changes the ABI).
+#if defined(__AVX512F__)
+constexpr int V = 16;
+#elif defined(__AVX__)
+constexpr int V = 8;
+#else
+constexpr int V = 4;
+#endif
 constexpr int Sets = UmapLanes / V;   // independent vectors per row
 static_assert(UmapLanes % V == 0 && UmapLanes <= 64);
 using VF = float __attribute__((vector_size(4 * V)));
 using VI = std::int32_t __attribute__((vector_size(4 * V)));
 using VU = std::uint32_t __attribute__((vector_size(4 * V)));
-using VU64 = std::uint64_t __attribute__((vector_size(8 * V)));
 
 inline VF splat(float v)
 {
@@ -35,14 +43,7 @@ inline VF gather(const float* base, VI index)
 #if defined(__AVX512F__)
     return (VF)_mm512_i32gather_ps((__m512i)index, base, 4);
 #elif defined(__AVX2__)
-    __m256i lo, hi;
-    std::memcpy(&lo, &index, 32);
-    std::memcpy(&hi, reinterpret_cast<const char*>(&index) + 32, 32);
-    const __m256 glo = _mm256_i32gather_ps(base, lo, 4), ghi = _mm256_i32gather_ps(base, hi, 4);
-    VF r;
-    std::memcpy(&r, &glo, 32);
-    std::memcpy(reinterpret_cast<char*>(&r) + 32, &ghi, 32);
-    return r;
+    return (VF)_mm256_i32gather_ps(base, (__m256i)index, 4);
 #else
     VF r;
     for (int l = 0; l < V; ++l)
@@ -154,7 +155,7 @@ void runLanes(const UmapLaneBlock& blk)
         // chains are close together in the instruction stream and overlap in the CPU.
         VI attract[Sets], target[Sets];
         VF diff[Sets][MaxD], d2[Sets], pb[Sets], coeff[Sets];
-#pragma GCC unroll 4
+#pragma GCC unroll 16
         for (int s = 0; s < Sets; ++s) {
             VI cell;
             std::memcpy(&cell, cells + s * V, sizeof cell);
@@ -167,7 +168,7 @@ void runLanes(const UmapLaneBlock& blk)
             const VI t = attract[s] ? cell : (negative ? drawn : vertex[s]);
             target[s] = t < 0 ? VI{} : t;
         }
-#pragma GCC unroll 4
+#pragma GCC unroll 16
         for (int s = 0; s < Sets; ++s) {
             const VI base = target[s] * dim;
             d2[s] = zero;
@@ -176,20 +177,20 @@ void runLanes(const UmapLaneBlock& blk)
                 d2[s] += diff[s][d] * diff[s][d];
             }
         }
-#pragma GCC unroll 4
+#pragma GCC unroll 16
         for (int s = 0; s < Sets; ++s)
             pb[s] = vpow(d2[s], b);
         // umap-learn: attractive -2ab d^(2(b-1)) / (1 + a d^2b); repulsive
         // 2 gamma b / ((0.001 + d^2)(1 + a d^2b)); zero distance: no attraction, and a
         // repulsive move of 4 in every dimension (as for a zero repulsive coefficient).
-#pragma GCC unroll 4
+#pragma GCC unroll 16
         for (int s = 0; s < Sets; ++s) {
             const VF num = attract[s] ? attractNum * pb[s] : repelNum;
             const VF den = (attract[s] ? d2[s] : d2[s] + eps) * (a * pb[s] + 1.0f);
             const VF c = num / den;
             coeff[s] = d2[s] > zero ? c : zero;
         }
-#pragma GCC unroll 4
+#pragma GCC unroll 16
         for (int s = 0; s < Sets; ++s) {
             // A negative sample of the vertex itself is skipped, as in umap-learn: no move.
             const VI self = ~attract[s] & (target[s] == vertex[s]);

@@ -15,8 +15,8 @@
 
 namespace atlas::detail {
 
-/// Lanes of the kernel: 4 independent vectors of 16 floats, so that their chains of
-/// dependent operations overlap in the CPU.
+/// Lanes of the kernel: several independent vectors (4 of 16 floats with AVX-512), so that
+/// their chains of dependent operations overlap in the CPU.
 constexpr int UmapLanes = 64;
 
 /// A cell of the sample matrix.

@@ -21,6 +21,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <functional>
 #include <filesystem>
 
 using namespace atlas;
@@ -38,8 +39,13 @@ public:
         m_timer.setInterval(2);
         m_timer.setTimerType(Qt::PreciseTimer);
         connect(&m_timer, &QTimer::timeout, this, [this] {
-            if (m_clock.isValid())
-                m_worst = std::max(m_worst, m_clock.nsecsElapsed() / 1e6 - 2.0);
+            if (m_clock.isValid()) {
+                const double stall = m_clock.nsecsElapsed() / 1e6 - 2.0;
+                if (stall > m_worst) {
+                    m_worst = stall;
+                    m_where = m_context ? m_context() : QString();
+                }
+            }
             m_clock.start();
             ++m_ticks;
         });
@@ -47,6 +53,9 @@ public:
     void start() { m_timer.start(); }
     void stop() { m_timer.stop(); }
     double worstMs() const { return m_worst; }
+    /// What was going on when the longest stall ended (from the context function).
+    QString where() const { return m_where; }
+    void setContext(std::function<QString()> context) { m_context = std::move(context); }
     int ticks() const { return m_ticks; }
 
 private:
@@ -54,6 +63,8 @@ private:
     QElapsedTimer m_clock;
     double m_worst = 0.0;
     int m_ticks = 0;
+    QString m_where;
+    std::function<QString()> m_context;
 };
 
 } // namespace
@@ -108,6 +119,12 @@ private slots:
 
         QSignalSpy finished(w.runner(), &PipelineRunner::finished);
         StallMeter meter;
+        QString stage;
+        connect(w.runner(), &PipelineRunner::progressed, this,
+                [&](const RunProgress& p) { stage = p.stage; });
+        meter.setContext([&] {
+            return QStringLiteral("stage \"%1\", tab %2").arg(stage).arg(w.tabs()->currentIndex());
+        });
         meter.start();
         auto* runAction = w.findChild<QAction*>(QStringLiteral("runAction"));
         QCOMPARE(runAction->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -121,8 +138,8 @@ private slots:
         QVERIFY(finished.wait(600'000));
         tabs.stop();
         meter.stop();
-        qInfo("full demo run: %d timer ticks, longest event-loop stall %.1f ms", meter.ticks(),
-              meter.worstMs());
+        qInfo("full demo run: %d timer ticks, longest event-loop stall %.1f ms (%s)", meter.ticks(),
+              meter.worstMs(), qPrintable(meter.where()));
         QVERIFY2(meter.worstMs() < 50.0,
                  qPrintable(QStringLiteral("longest stall %1 ms").arg(meter.worstMs())));
 

@@ -98,17 +98,6 @@ void styleAxis(QAbstractAxis* axis, const QString& title)
     axis->setMinorGridLineVisible(false);
 }
 
-// 1, 2, 2.5 or 5 times a power of ten, the smallest not below `raw`.
-double niceStep(double raw)
-{
-    if (!(raw > 0.0) || !std::isfinite(raw))
-        return 1.0;
-    const double power = std::pow(10.0, std::floor(std::log10(raw)));
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * power >= raw * (1.0 - 1e-9))
-            return m * power;
-    return 10.0 * power;
-}
 
 // printf format showing every tick of a step without trailing noise.
 QString tickFormat(double step)
@@ -822,6 +811,17 @@ std::vector<std::filesystem::path> renderFigures(const RunResult& run,
     }
     progress.report(1.0);
     return written;
+}
+
+double niceStep(double raw)
+{
+    if (!(raw > 0.0) || !std::isfinite(raw))
+        return 1.0;
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (m * power >= raw * (1.0 - 1e-9))
+            return m * power;
+    return 10.0 * power;
 }
 
 } // namespace atlas::ui

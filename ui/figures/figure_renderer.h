@@ -138,4 +138,8 @@ std::vector<std::filesystem::path> renderFigures(const RunResult& run,
                                                  const FigureOptions& options = {},
                                                  const Progress& progress = {});
 
+/// An axis step of 1, 2, 2.5 or 5 times a power of ten: the smallest not below `raw`
+/// (1 for a non-positive or non-finite `raw`).
+double niceStep(double raw);
+
 } // namespace atlas::ui

@@ -8,6 +8,12 @@
 #include <algorithm>
 #include <array>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace atlas::ui {
 
 namespace {
@@ -17,10 +23,28 @@ QString qstr(std::string_view s)
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
+// The run's thread, and the OpenMP threads it starts (they inherit it), get a lower
+// scheduling weight than the GUI thread: on a machine whose cores the engine keeps busy, the
+// interface still gets the CPU the moment it needs it, while an idle interface costs the run
+// nothing. Linux's nice value is per thread.
+void lowerThisThreadsPriority()
+{
+#ifdef __linux__
+    static thread_local bool done = false;
+    if (done)
+        return;
+    done = true;
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    const int current = ::getpriority(PRIO_PROCESS, tid);
+    ::setpriority(PRIO_PROCESS, tid, std::min(current + 5, 19));
+#endif
+}
+
 } // namespace
 
 void PipelineWorker::run(const atlas::PipelineConfig& config)
 {
+    lowerThisThreadsPriority();
     QElapsedTimer clock;
     clock.start();
     QElapsedTimer sinceLast;   // invalid until the first update

@@ -32,17 +32,6 @@ const QColor WeightColor(0x70, 0x70, 0x70);
 
 bool isAutoencoder(Representation r) { return r == Representation::Autoencoder; }
 
-// 1, 2, 2.5 or 5 times a power of ten, the smallest not below `raw`.
-double niceStep(double raw)
-{
-    if (!(raw > 0.0) || !std::isfinite(raw))
-        return 1.0;
-    const double power = std::pow(10.0, std::floor(std::log10(raw)));
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * power >= raw * (1.0 - 1e-9))
-            return m * power;
-    return 10.0 * power;
-}
 
 void styleAxis(QValueAxis* axis, const QString& title, const QColor& labels = MutedTextColor)
 {

@@ -61,7 +61,17 @@ void FigureWidget::invalidate()
 {
     m_valid = false;
     m_image = QImage();
-    update();
+    // Draw outside the paint event: the renderer paints a chart of its own, which must not
+    // nest inside this widget's paint cycle on the window's backing store.
+    if (!m_scheduled) {
+        m_scheduled = true;
+        QMetaObject::invokeMethod(this, [this] {
+            m_scheduled = false;
+            if (isVisible())
+                image();
+            update();
+        }, Qt::QueuedConnection);
+    }
 }
 
 QImage FigureWidget::image()
@@ -89,7 +99,11 @@ void FigureWidget::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
     painter.fillRect(rect(), Qt::white);
-    const QImage shown = image();
+    if (!m_valid && m_renderer && width() > 0 && height() > 0) {
+        invalidate();   // shown before the queued drawing ran: draw it now, outside this event
+        return;
+    }
+    const QImage& shown = m_image;
     if (!shown.isNull()) {
         painter.drawImage(QPointF(0, 0), shown);
         return;

@@ -58,6 +58,7 @@ private:
     Renderer m_renderer;
     QImage m_image;
     bool m_valid = false;
+    bool m_scheduled = false;
     QSize m_minimumLogical{900, 420};
     QString m_emptyText;
 };

@@ -345,9 +345,9 @@ private slots:
     void threadsGiveIdenticalLayoutsOnLargeInputs()
     {
         // Large enough for the optimiser to split its vertex groups between threads.
-        const Matrix X = blobs(8500, 6, 8, 5);
+        const Matrix X = blobs(17000, 4, 8, 5);
         atlas::UmapConfig cfg;
-        cfg.epochs = 25;
+        cfg.epochs = 12;
         Matrix one, two;
         {
             atlas::ThreadScope t(1);
