@@ -300,9 +300,10 @@ void DataPanel::updateSourceLabel()
         break;
     }
     if (m_lyricsCsv.empty()) {
-        m_lyricsLabel->setText(m_sourceKind == SourceKind::Demo ? tr("from the demo corpus")
-                                                                : tr("none"));
-        m_lyricsLabel->setToolTip(QString());
+        m_lyricsLabel->setText(m_sourceKind == SourceKind::Demo ? tr("built in") : tr("none"));
+        m_lyricsLabel->setToolTip(m_sourceKind == SourceKind::Demo
+                                      ? tr("The demo corpus brings its own lyrics")
+                                      : tr("No lyrics CSV: lyrics only from the manifest, if it has them"));
     } else {
         m_lyricsLabel->setText(displayPath(m_lyricsCsv));
         m_lyricsLabel->setToolTip(fullPath(m_lyricsCsv));
