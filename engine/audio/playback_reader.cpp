@@ -214,11 +214,17 @@ std::optional<Issue> PlaybackReader::read(double maxSeconds, std::vector<std::ui
         m_windowEnd = c1;
     }
 
-    std::vector<float> mixed = remixChannels(m_clip.samples, m_clip.channels, m_out.channels);
+    // Equal channel counts need no remix copy: read the decoded samples in place.
+    std::vector<float> remixed;
+    std::span<const float> mixed(m_clip.samples);
+    if (m_clip.channels != m_out.channels) {
+        remixed = remixChannels(m_clip.samples, m_clip.channels, m_out.channels);
+        mixed = remixed;
+    }
     if (!resampling) {
         const auto skip = std::size_t(c0 - d0) * std::size_t(m_out.channels);
         const auto count = std::size_t(c1 - c0) * std::size_t(m_out.channels);
-        encodePcm(std::span<const float>(mixed).subspan(skip, count), m_out.encoding, out);
+        encodePcm(mixed.subspan(skip, count), m_out.encoding, out);
     } else {
         // Output frame j of the window (0 = window start) lies at native time
         // windowBegin + j / r, i.e. at (windowBegin - d0) * r + j in the resampled piece.

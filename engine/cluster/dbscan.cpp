@@ -441,7 +441,8 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
         const Eigen::Index lo = Eigen::Index(at);
         const Eigen::Index hi = std::min<Eigen::Index>(lo + 1, n - 1);
         const double v = curve(lo) + (at - double(lo)) * (curve(hi) - curve(lo));
-        if (v > 0.0)
+        // An eps already tried gives the same clustering and score: it is not run again.
+        if (v > 0.0 && v != candidates.back() && v != knee)
             candidates.push_back(v);
     }
     DbscanResult best;

@@ -12,6 +12,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -110,7 +111,6 @@ public:
             fail("the data ends early");
     }
     std::size_t remaining() const { return m_size - m_pos; }
-    std::size_t position() const { return m_pos; }
     bool atEnd() const { return m_pos == m_size; }
 
     std::uint32_t u32()
@@ -187,5 +187,42 @@ private:
     std::string m_file;
     std::string m_what;
 };
+
+/// Checks the start of a file image: an 8-byte signature, then a u32 format version.
+/// header: the first headerBytes bytes of a file of fileSize bytes; minSize: the smallest
+/// valid file (header + trailer); what: "model file", "session file". Throws InputError
+/// naming the file for an unknown signature, a file shorter than minSize, or a version other
+/// than `version`. Returns a reader over the header, positioned after the version.
+inline ByteReader checkFileHeader(const unsigned char* header, std::size_t headerBytes,
+                                  std::uint64_t fileSize, const std::array<char, 8>& magic,
+                                  std::uint64_t minSize, std::uint32_t version,
+                                  const std::string& file, const std::string& what)
+{
+    if (headerBytes < magic.size() || std::memcmp(header, magic.data(), magic.size()) != 0)
+        throw InputError(file + ": not a MusicAtlas " + what + " (unknown file signature)");
+    if (fileSize < minSize)
+        throw InputError(file + ": the " + what + " is truncated (" + std::to_string(fileSize) +
+                         " bytes)");
+    ByteReader r(header, headerBytes, file, what);
+    r.u64(); // magic, checked above
+    const std::uint32_t found = r.u32();
+    if (found != version)
+        throw InputError(file + ": " + what + " format version " + std::to_string(found) +
+                         " is not supported (this version of MusicAtlas reads version " +
+                         std::to_string(version) + ")");
+    return r;
+}
+
+/// Throws InputError unless payloadSize (from the header) plus framing (header + trailer
+/// bytes) is the file's size.
+inline void checkPayloadSize(std::uint64_t payloadSize, std::uint64_t fileSize,
+                             std::uint64_t framing, const std::string& file,
+                             const std::string& what)
+{
+    if (payloadSize != fileSize - framing)
+        throw InputError(file + ": the " + what + " is truncated or damaged (expected " +
+                         std::to_string(payloadSize + framing) + " bytes, found " +
+                         std::to_string(fileSize) + ")");
+}
 
 } // namespace atlas::detail

@@ -3,6 +3,7 @@
 
 #include "engine/audio/decoder.h"
 #include "engine/core/error.h"
+#include "engine/features/unicode.h"
 
 #include <cmath>
 #include <fstream>
@@ -18,41 +19,9 @@ namespace {
 // Well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF), RFC 3629.
 bool isUtf8(std::string_view s)
 {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t extra = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            extra = 1;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            extra = 2;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            extra = 3;
-            cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + extra >= s.size())
-            return false;
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto d = static_cast<unsigned char>(s[i + k]);
-            if ((d & 0xC0u) != 0x80u)
-                return false;
-            cp = (cp << 6) | (d & 0x3Fu);
-        }
-        const std::uint32_t minimum = extra == 1 ? 0x80u : extra == 2 ? 0x800u : 0x10000u;
-        if (cp < minimum || cp > 0x10FFFFu || (cp >= 0xD800u && cp <= 0xDFFFu))
-            return false;
-        i += extra + 1;
-    }
-    return true;
+    std::size_t invalid = 0;
+    decodeUtf8(s, &invalid);
+    return invalid == 0;
 }
 
 bool needsUri(std::string_view s)

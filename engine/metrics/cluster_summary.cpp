@@ -2,6 +2,7 @@
 #include "engine/metrics/cluster_summary.h"
 
 #include "engine/core/error.h"
+#include "engine/metrics/external.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,16 +43,17 @@ ClusterSummary summarizeClusters(const Matrix& codes, const Labels& clusters,
                              std::to_string(labelCount) + ")");
     }
 
-    // Entries: ascending ids, noise last.
-    std::vector<int> ids(clusters.data(), clusters.data() + n);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    if (!ids.empty() && ids.front() == -1)
+    // Cluster x label counts; its rows are the entries, ascending ids with noise moved last.
+    const Labels noLabels = truth.size() != 0 ? Labels() : Labels(Labels::Constant(n, -1));
+    const Contingency table = contingencyMatrix(clusters, truth.size() != 0 ? truth : noLabels);
+    std::vector<int> ids = table.classes;
+    const bool hasNoise = !ids.empty() && ids.front() == -1;
+    if (hasNoise)
         std::rotate(ids.begin(), ids.begin() + 1, ids.end());
     const auto entryOf = [&](int id) {
         if (id == -1)
             return int(ids.size()) - 1;
-        const auto last = ids.back() == -1 ? ids.end() - 1 : ids.end();
+        const auto last = hasNoise ? ids.end() - 1 : ids.end();
         return int(std::lower_bound(ids.begin(), last, id) - ids.begin());
     };
 
@@ -62,22 +64,25 @@ ClusterSummary summarizeClusters(const Matrix& codes, const Labels& clusters,
     out.contingency = Eigen::MatrixXi::Zero(k, labelCount);
     out.unlabelled.assign(std::size_t(k), 0);
     out.clusters.resize(std::size_t(k));
-    std::vector<int> entry(static_cast<std::size_t>(n), 0);
     for (int e = 0; e < k; ++e) {
-        out.clusters[std::size_t(e)].id = ids[std::size_t(e)];
-        out.clusters[std::size_t(e)].centroid = RowVector::Zero(codes.cols());
+        ClusterInfo& c = out.clusters[std::size_t(e)];
+        c.id = ids[std::size_t(e)];
+        c.centroid = RowVector::Zero(codes.cols());
+        const Eigen::Index row = hasNoise ? (e + 1) % k : e;   // row of c.id in the table
+        for (Eigen::Index j = 0; j < table.counts.cols(); ++j) {
+            const int count = int(table.counts(row, j));
+            if (const int label = table.clusters[std::size_t(j)]; label >= 0)
+                out.contingency(e, label) = count;
+            else
+                out.unlabelled[std::size_t(e)] = count;
+            c.size += count;
+        }
     }
+    std::vector<int> entry(static_cast<std::size_t>(n), 0);
     for (Eigen::Index i = 0; i < n; ++i) {
         const int e = entryOf(clusters[i]);
         entry[std::size_t(i)] = e;
-        ClusterInfo& c = out.clusters[std::size_t(e)];
-        ++c.size;
-        c.centroid += codes.row(i);
-        const int label = truth.size() != 0 ? truth[i] : -1;
-        if (label >= 0)
-            ++out.contingency(e, label);
-        else
-            ++out.unlabelled[std::size_t(e)];
+        out.clusters[std::size_t(e)].centroid += codes.row(i);
     }
     for (ClusterInfo& c : out.clusters) {
         c.centroid /= double(c.size);

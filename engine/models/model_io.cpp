@@ -7,8 +7,8 @@
 #include "engine/core/binary_io.h"
 #include "engine/core/error.h"
 
+#include <algorithm>
 #include <array>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -316,26 +316,14 @@ LoadedModel loadModel(const std::filesystem::path& file)
 
 LoadedModel parseModelFile(const unsigned char* data, std::size_t size, const std::string& name)
 {
-    if (size < Magic.size() || std::memcmp(data, Magic.data(), Magic.size()) != 0)
-        throw InputError(name + ": not a MusicAtlas model file (unknown file signature)");
-    if (size < HeaderSize + TrailerSize)
-        throw InputError(name + ": the model file is truncated (" + std::to_string(size) +
-                         " bytes)");
-    Reader header(data, HeaderSize, name);
-    header.u64(); // magic, checked above
-    const std::uint32_t version = header.u32();
-    if (version != ModelFormatVersion)
-        throw InputError(name + ": model file format version " + std::to_string(version) +
-                         " is not supported (this version of MusicAtlas reads version " +
-                         std::to_string(ModelFormatVersion) + ")");
+    Reader header = detail::checkFileHeader(data, std::min(size, HeaderSize), size, Magic,
+                                            HeaderSize + TrailerSize, ModelFormatVersion, name,
+                                            "model file");
     const std::uint32_t kind = header.u32();
     if (kind < 1 || kind > 3)
         throw InputError(name + ": unknown model kind " + std::to_string(kind));
     const std::uint64_t payloadSize = header.u64();
-    if (payloadSize != size - HeaderSize - TrailerSize)
-        throw InputError(name + ": the model file is truncated or damaged (expected " +
-                         std::to_string(payloadSize + HeaderSize + TrailerSize) +
-                         " bytes, found " + std::to_string(size) + ")");
+    detail::checkPayloadSize(payloadSize, size, HeaderSize + TrailerSize, name, "model file");
     const unsigned char* payload = data + HeaderSize;
     Reader trailer(payload + payloadSize, TrailerSize, name);
     if (trailer.u32() != crc32(payload, std::size_t(payloadSize)))

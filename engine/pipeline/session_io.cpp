@@ -727,23 +727,11 @@ RunResult loadSession(const fs::path& file)
     if (headerBytes >= ModelMagic.size() &&
         std::memcmp(header.data(), ModelMagic.data(), ModelMagic.size()) == 0)
         throw InputError(name + ": this is a MusicAtlas model file, not a session file");
-    if (headerBytes < Magic.size() || std::memcmp(header.data(), Magic.data(), Magic.size()) != 0)
-        throw InputError(name + ": not a MusicAtlas session file (unknown file signature)");
-    if (size < HeaderSize + TrailerSize)
-        throw InputError(name + ": the session file is truncated (" + std::to_string(size) +
-                         " bytes)");
-    ByteReader head(header.data(), header.size(), name, "session file");
-    head.u64(); // magic, checked above
-    const std::uint32_t version = head.u32();
-    if (version != SessionFormatVersion)
-        throw InputError(name + ": session file format version " + std::to_string(version) +
-                         " is not supported (this version of MusicAtlas reads version " +
-                         std::to_string(SessionFormatVersion) + ")");
+    ByteReader head =
+        detail::checkFileHeader(header.data(), headerBytes, size, Magic, HeaderSize + TrailerSize,
+                                SessionFormatVersion, name, "session file");
     const std::uint64_t payloadSize = head.u64();
-    if (payloadSize != size - HeaderSize - TrailerSize)
-        throw InputError(name + ": the session file is truncated or damaged (expected " +
-                         std::to_string(payloadSize + HeaderSize + TrailerSize) +
-                         " bytes, found " + std::to_string(size) + ")");
+    detail::checkPayloadSize(payloadSize, size, HeaderSize + TrailerSize, name, "session file");
 
     try {
         // The size was checked against the file's, so this allocation is what the file holds.

@@ -98,7 +98,6 @@ void styleAxis(QAbstractAxis* axis, const QString& title)
     axis->setMinorGridLineVisible(false);
 }
 
-
 // printf format showing every tick of a step without trailing noise.
 QString tickFormat(double step)
 {

@@ -232,7 +232,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     connect(lyricsButton, &QToolButton::clicked, this, &DataPanel::openLyricsRequested);
     connect(m_clearLyrics, &QToolButton::clicked, this, [this] { setLyricsCsv({}); });
     connect(m_run, &QPushButton::clicked, this, [this] {
-        if (problems().isEmpty() && !m_running)
+        if (canRun())
             emit runRequested();
     });
     connect(m_epsAuto, &QCheckBox::toggled, m_eps, [this](bool a) { m_eps->setEnabled(!a && !m_running); });
@@ -416,7 +416,8 @@ QStringList DataPanel::problems() const
 
 void DataPanel::revalidate()
 {
-    const QStringList p = problems();
+    m_problems = problems();
+    const QStringList& p = m_problems;
     m_validation->setText(p.join(QLatin1Char('\n')));
     m_validation->setVisible(!p.isEmpty());
     m_run->setEnabled(p.isEmpty() && !m_running);

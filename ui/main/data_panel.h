@@ -44,6 +44,8 @@ public:
 
     /// Problems of the current configuration, one message each; empty when it can run.
     QStringList problems() const;
+    /// Whether Run is available: no problems at the last check and no run going on.
+    bool canRun() const { return m_problems.isEmpty() && !m_running; }
     /// While a run goes on, the settings are read-only and Run becomes unavailable.
     void setRunning(bool running);
 
@@ -68,6 +70,7 @@ private:
     std::filesystem::path m_sourcePath;
     std::filesystem::path m_lyricsCsv;
     bool m_running = false;
+    QStringList m_problems;   ///< problems() at the last edit
 
     QLabel* m_sourceLabel = nullptr;
     QLabel* m_lyricsLabel = nullptr;

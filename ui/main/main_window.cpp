@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main/main_window.h"
 
-#include "engine/data/playlist.h"
 #include "engine/pipeline/results_io.h"
 #include "engine/pipeline/session_io.h"
 #include "ui/figures/figure_renderer.h"
@@ -109,13 +108,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_tabs->addTab(m_clusters, tr("Clusters"));
     m_tabs->addTab(m_issues, tr("Issues"));
 
-    m_transport = m_listening->transportBar();
     auto* central = new QWidget;
     auto* column = new QVBoxLayout(central);
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(0);
     column->addWidget(m_tabs, 1);
-    column->addWidget(m_transport);
+    column->addWidget(m_listening->transportBar());
     setCentralWidget(central);
 
     buildActions();
@@ -148,9 +146,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(m_issues, &IssuesView::countChanged, this, &MainWindow::updateIssuesTab);
     connect(m_panel, &DataPanel::runRequested, this, &MainWindow::run);
-    connect(m_panel, &DataPanel::configChanged, this, [this] {
-        m_runAction->setEnabled(!m_running && m_panel->problems().isEmpty());
-    });
+    connect(m_panel, &DataPanel::configChanged, this, &MainWindow::updateRunAction);
     connect(m_panel, &DataPanel::openFolderRequested, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Open music folder"),
                                                               lastFolder(QStringLiteral("source")));
@@ -380,7 +376,7 @@ void MainWindow::setRunning(bool running)
 {
     m_running = running;
     m_panel->setRunning(running);
-    m_runAction->setEnabled(!running && m_panel->problems().isEmpty());
+    updateRunAction();
     m_cancelAction->setEnabled(running);
     m_cancelButton->setVisible(running);
     m_stageBar->setVisible(running);
@@ -409,9 +405,13 @@ void MainWindow::showProgress(const RunProgress& p)
                                    : tr("%1 elapsed").arg(formatSeconds(p.elapsed)));
 }
 
+void MainWindow::updateRunAction()
+{
+    m_runAction->setEnabled(!m_running && m_panel->canRun());
+}
+
 void MainWindow::updateIssuesTab(int count)
 {
-    m_issueCount = count;
     m_tabs->setTabText(IssuesTab, count > 0 ? tr("Issues (%1)").arg(count) : tr("Issues"));
 }
 
@@ -427,11 +427,6 @@ void MainWindow::updateTitle()
         default: what = QString::fromStdString(m_panel->sourcePath().filename().string()); break;
         }
     setWindowTitle(tr("%1 — MusicAtlas").arg(what));
-}
-
-std::shared_ptr<const RunResult> MainWindow::currentRun() const
-{
-    return m_model->result();
 }
 
 bool MainWindow::openSession(const QString& file)
@@ -516,23 +511,16 @@ bool MainWindow::exportResults(const QString& dir)
 
 bool MainWindow::exportPlaylist(const QList<int>& tracks, const QString& file)
 {
-    const std::shared_ptr<const Dataset> ds = m_model->dataset();
-    if (!ds || tracks.isEmpty())
+    if (!m_model->dataset() || tracks.isEmpty())
         return false;
-    std::vector<Track> list;
-    list.reserve(std::size_t(tracks.size()));
-    for (int t : tracks)
-        if (t >= 0 && t < ds->size())
-            list.push_back(ds->tracks[std::size_t(t)]);
-    try {
-        atlas::writePlaylist(toPath(file), atlas::playlistEntries(list, true));
-        rememberFolder(QStringLiteral("playlist"), file);
-        statusBar()->showMessage(tr("Wrote %n track(s) to %1.", nullptr, int(list.size())).arg(file), 8000);
-        return true;
-    } catch (const std::exception& e) {
-        showError(tr("Cannot write the playlist"), QString::fromUtf8(e.what()));
+    QString error;
+    if (!m_listening->exportPlaylist(tracks, file, &error)) {
+        showError(tr("Cannot write the playlist"), error);
         return false;
     }
+    rememberFolder(QStringLiteral("playlist"), file);
+    statusBar()->showMessage(tr("Wrote %n track(s) to %1.", nullptr, int(tracks.size())).arg(file), 8000);
+    return true;
 }
 
 QString MainWindow::askSaveFile(const QString& title, const QString& filter, const QString& suffix,

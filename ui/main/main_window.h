@@ -27,7 +27,6 @@ class MapPanel;
 class MetricsView;
 class RunModel;
 class TrainingView;
-class TransportBar;
 
 /// The MusicAtlas window: the Data & Training panel on the left, the Map, Metrics,
 /// Training, Clusters and Issues tabs in the middle, the transport bar and the run's progress
@@ -75,13 +74,13 @@ private:
     void addRecent(const QString& kind, const QString& path);
     void rebuildRecentMenu();
     void updateTitle();
+    void updateRunAction();
     void updateIssuesTab(int count);
     void showProgress(const RunProgress& p);
     QString askSaveFile(const QString& title, const QString& filter, const QString& suffix,
                         const QString& key, const QString& suggested);
     QString lastFolder(const QString& key) const;
     void rememberFolder(const QString& key, const QString& pathInside);
-    std::shared_ptr<const RunResult> currentRun() const;
     void showKeyboardShortcuts();
     void showError(const QString& title, const QString& text);
     void showAbout();
@@ -97,7 +96,6 @@ private:
     TrainingView* m_training = nullptr;
     ClustersView* m_clusters = nullptr;
     IssuesView* m_issues = nullptr;
-    TransportBar* m_transport = nullptr;
 
     QLabel* m_stageLabel = nullptr;
     QProgressBar* m_overallBar = nullptr;
@@ -114,7 +112,6 @@ private:
 
     QString m_sessionFile;
     bool m_running = false;
-    int m_issueCount = 0;
 };
 
 } // namespace atlas::ui

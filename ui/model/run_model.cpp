@@ -104,6 +104,14 @@ void RunModel::addIssue(const Issue& issue)
 
 void RunModel::setResult(std::shared_ptr<const RunResult> result)
 {
+    // What arrived during the run is the same data as the result's: views that already show
+    // it are told only about what is new (all of it for an opened session), and then once
+    // that the run is complete.
+    const bool live = m_result == nullptr;   // the pieces shown came from the run itself
+    const bool hadDataset = live && m_dataset != nullptr;
+    std::array<bool, AllRepresentations.size()> had{};
+    for (std::size_t i = 0; i < had.size(); ++i)
+        had[i] = live && m_reps[i] != nullptr;
     m_result = std::move(result);
     if (m_result) {
         m_config = m_result->config;
@@ -118,9 +126,11 @@ void RunModel::setResult(std::shared_ptr<const RunResult> result)
         }
         m_issues = m_result->issues;
     }
-    emit datasetChanged();
+    if (!hadDataset)
+        emit datasetChanged();
     for (Representation r : representations())
-        emit representationChanged(r);
+        if (!had[std::size_t(index(r))])
+            emit representationChanged(r);
     emit resultChanged();
 }
 

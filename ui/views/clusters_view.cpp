@@ -296,12 +296,18 @@ void ClustersView::showSelection()
     const ClusteringResult* cl = rep && m_clusteringBox->currentIndex() >= 0
                                      ? rep->clustering(m_clustering)
                                      : nullptr;
+    // The model announces every representation of a finished run in a row; the results are
+    // immutable, so a summary of the same clustering of the same data is still valid.
+    const bool unchanged = m_summary && cl && rep == m_shownRep &&
+                           m_model->dataset() == m_dataset && m_summaryClustering == m_clustering;
     m_dataset = m_model->dataset();
     m_shownRep = rep;
-    m_summary.reset();
+    m_summaryClustering = m_clustering;
+    if (!unchanged)
+        m_summary.reset();
     m_clusters->clear();
     m_caption->clear();
-    if (cl && cl->ok && m_dataset) {
+    if (!unchanged && cl && cl->ok && m_dataset) {
         try {
             m_summary = std::make_unique<ClusterSummary>(
                 summarizeClusters(rep->codes, cl->labels, m_dataset->labels,

@@ -84,6 +84,7 @@ private:
     Clustering m_clustering = Clustering::KMeans;
     std::shared_ptr<const RepresentationResult> m_shownRep;
     std::shared_ptr<const Dataset> m_dataset;
+    Clustering m_summaryClustering = Clustering::KMeans;   // what m_summary summarises
     std::unique_ptr<ClusterSummary> m_summary;
     int m_cluster = NoCluster;
     bool m_updating = false;

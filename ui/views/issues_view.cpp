@@ -8,13 +8,11 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
@@ -280,14 +278,9 @@ bool IssuesView::exportCsv(const QString& path, QString* error) const
 
 void IssuesView::exportCsvInteractive()
 {
-    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save issues"),
-                                                      QStringLiteral("issues.csv"),
-                                                      QStringLiteral("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportCsv(path, &error))
-        QMessageBox::warning(this, QStringLiteral("Save issues"), error);
+    saveWithDialog(this, QStringLiteral("Save issues"), QStringLiteral("issues.csv"),
+                   QStringLiteral("CSV files (*.csv)"),
+                   [this](const QString& path, QString* error) { return exportCsv(path, error); });
 }
 
 } // namespace atlas::ui

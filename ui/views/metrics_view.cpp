@@ -7,12 +7,10 @@
 #include "ui/views/view_support.h"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFont>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPixmap>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -468,26 +466,17 @@ bool MetricsView::exportCsv(const QString& path, QString* error) const
 
 void MetricsView::exportPngInteractive()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, QStringLiteral("Save chart"), QString::fromUtf8(metricKey(m_metric)) + ".png",
-        QStringLiteral("PNG images (*.png)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportPng(path, &error))
-        QMessageBox::warning(this, QStringLiteral("Save chart"), error);
+    saveWithDialog(this, QStringLiteral("Save chart"),
+                   QString::fromUtf8(metricKey(m_metric)) + ".png",
+                   QStringLiteral("PNG images (*.png)"),
+                   [this](const QString& path, QString* error) { return exportPng(path, error); });
 }
 
 void MetricsView::exportCsvInteractive()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, QStringLiteral("Save table"), QStringLiteral("clustering_metrics.csv"),
-        QStringLiteral("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportCsv(path, &error))
-        QMessageBox::warning(this, QStringLiteral("Save table"), error);
+    saveWithDialog(this, QStringLiteral("Save table"), QStringLiteral("clustering_metrics.csv"),
+                   QStringLiteral("CSV files (*.csv)"),
+                   [this](const QString& path, QString* error) { return exportCsv(path, error); });
 }
 
 } // namespace atlas::ui

@@ -2,6 +2,8 @@
 #include "ui/views/view_support.h"
 
 #include <QFile>
+#include <QFileDialog>
+#include <QMessageBox>
 #include <QPainter>
 #include <QResizeEvent>
 
@@ -43,6 +45,18 @@ QString formatPercent(double fraction)
 std::filesystem::path toPath(const QString& path)
 {
     return std::filesystem::path(QFile::encodeName(path).toStdString());
+}
+
+void saveWithDialog(QWidget* parent, const QString& title, const QString& suggested,
+                    const QString& filter,
+                    const std::function<bool(const QString& path, QString* error)>& save)
+{
+    const QString path = QFileDialog::getSaveFileName(parent, title, suggested, filter);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!save(path, &error))
+        QMessageBox::warning(parent, title, error);
 }
 
 FigureWidget::FigureWidget(QWidget* parent) : QWidget(parent)

@@ -29,6 +29,13 @@ QString formatPercent(double fraction);
 /// The file-system path of a QString from a dialog (UTF-8 on Linux).
 std::filesystem::path toPath(const QString& path);
 
+/// Asks for a file to save to (dialog title `title`, suggested file `suggested`, name filter
+/// `filter`) and calls `save(path, &error)` with it; shows `error` in a warning with the
+/// same title when `save` returns false. Does nothing when the dialog is cancelled.
+void saveWithDialog(QWidget* parent, const QString& title, const QString& suggested,
+                    const QString& filter,
+                    const std::function<bool(const QString& path, QString* error)>& save);
+
 /// Shows a QImage produced by one of the figure functions, re-drawn whenever the widget's
 /// size changes. Figures are laid out for at least `minimumLogical` logical pixels; a
 /// smaller widget gets the same layout scaled down (the fonts shrink with it) instead of
