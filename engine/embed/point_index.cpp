@@ -65,11 +65,8 @@ PointIndex::PointIndex(const Matrix& xy)
         return;
     m_rows = int(xy.rows());
 
-    double& maxX = m_maxX;
-    double& maxY = m_maxY;
-    maxX = maxY = -INFINITY;
-    m_minX = INFINITY;
-    m_minY = INFINITY;
+    m_minX = m_minY = INFINITY;
+    m_maxX = m_maxY = -INFINITY;
     int finite = 0;
     for (int i = 0; i < m_rows; ++i) {
         const double x = xy(i, 0), y = xy(i, 1);
@@ -78,8 +75,8 @@ PointIndex::PointIndex(const Matrix& xy)
         ++finite;
         m_minX = std::min(m_minX, x);
         m_minY = std::min(m_minY, y);
-        maxX = std::max(maxX, x);
-        maxY = std::max(maxY, y);
+        m_maxX = std::max(m_maxX, x);
+        m_maxY = std::max(m_maxY, y);
     }
     if (finite == 0) {
         m_minX = m_minY = m_maxX = m_maxY = 0.0;
@@ -88,8 +85,8 @@ PointIndex::PointIndex(const Matrix& xy)
 
     // Square-ish cells: split the target cell count in proportion to the box's sides. A
     // zero-width side (all points on a line or at one spot) gets one cell.
-    const double width = maxX - m_minX;
-    const double height = maxY - m_minY;
+    const double width = m_maxX - m_minX;
+    const double height = m_maxY - m_minY;
     const double cells = std::max(1.0, finite / PointsPerCell);
     if (width > 0.0 && height > 0.0) {
         const double aspect = width / height;
@@ -158,6 +155,22 @@ bool PointIndex::isVisible(int row, const std::vector<std::uint8_t>& visible) co
     return visible.size() != std::size_t(m_rows) || visible[std::size_t(row)] != 0;
 }
 
+template <class Visit>
+void PointIndex::forEachSlot(double xMin, double yMin, double xMax, double yMax,
+                             Visit&& visit) const
+{
+    int x0, x1, y0, y1;
+    cellRange(xMin, xMax, m_minX, m_inverseCellX, m_cellsX, x0, x1);
+    cellRange(yMin, yMax, m_minY, m_inverseCellY, m_cellsY, y0, y1);
+    for (int cy = y0; cy <= y1; ++cy) {
+        for (int cx = x0; cx <= x1; ++cx) {
+            const std::size_t cell = std::size_t(cy * m_cellsX + cx);
+            for (int s = m_cellStart[cell]; s < m_cellStart[cell + 1]; ++s)
+                visit(std::size_t(s));
+        }
+    }
+}
+
 int PointIndex::nearest(double x, double y, double radius,
                         const std::vector<std::uint8_t>& visible) const
 {
@@ -200,21 +213,12 @@ std::vector<int> PointIndex::inRectangle(double xMin, double yMin, double xMax, 
     if (m_order.empty() || std::isnan(xMin) || std::isnan(xMax) || std::isnan(yMin) ||
         std::isnan(yMax))
         return out;
-    int x0, x1, y0, y1;
-    cellRange(xMin, xMax, m_minX, m_inverseCellX, m_cellsX, x0, x1);
-    cellRange(yMin, yMax, m_minY, m_inverseCellY, m_cellsY, y0, y1);
-    for (int cy = y0; cy <= y1; ++cy) {
-        for (int cx = x0; cx <= x1; ++cx) {
-            const std::size_t cell = std::size_t(cy * m_cellsX + cx);
-            for (int s = m_cellStart[cell]; s < m_cellStart[cell + 1]; ++s) {
-                const double px = m_x[std::size_t(s)], py = m_y[std::size_t(s)];
-                const int row = m_order[std::size_t(s)];
-                if (px >= xMin && px <= xMax && py >= yMin && py <= yMax &&
-                    isVisible(row, visible))
-                    out.push_back(row);
-            }
-        }
-    }
+    forEachSlot(xMin, yMin, xMax, yMax, [&](std::size_t s) {
+        const double px = m_x[s], py = m_y[s];
+        const int row = m_order[s];
+        if (px >= xMin && px <= xMax && py >= yMin && py <= yMax && isVisible(row, visible))
+            out.push_back(row);
+    });
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -232,20 +236,11 @@ std::vector<int> PointIndex::inPolygon(const std::vector<PolygonVertex>& polygon
         xMax = std::max(xMax, v.x);
         yMax = std::max(yMax, v.y);
     }
-    int x0, x1, y0, y1;
-    cellRange(xMin, xMax, m_minX, m_inverseCellX, m_cellsX, x0, x1);
-    cellRange(yMin, yMax, m_minY, m_inverseCellY, m_cellsY, y0, y1);
-    for (int cy = y0; cy <= y1; ++cy) {
-        for (int cx = x0; cx <= x1; ++cx) {
-            const std::size_t cell = std::size_t(cy * m_cellsX + cx);
-            for (int s = m_cellStart[cell]; s < m_cellStart[cell + 1]; ++s) {
-                const int row = m_order[std::size_t(s)];
-                if (crossingTest(m_x[std::size_t(s)], m_y[std::size_t(s)], polygon) &&
-                    isVisible(row, visible))
-                    out.push_back(row);
-            }
-        }
-    }
+    forEachSlot(xMin, yMin, xMax, yMax, [&](std::size_t s) {
+        const int row = m_order[s];
+        if (crossingTest(m_x[s], m_y[s], polygon) && isVisible(row, visible))
+            out.push_back(row);
+    });
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -70,6 +70,10 @@ private:
     void cellRange(double lo, double hi, double origin, double inverseCell, int cells,
                    int& first, int& last) const;
     bool isVisible(int row, const std::vector<std::uint8_t>& visible) const;
+    // Calls visit(slot) for every indexed slot in the grid cells overlapping the box; the
+    // caller applies the exact test.
+    template <class Visit>
+    void forEachSlot(double xMin, double yMin, double xMax, double yMax, Visit&& visit) const;
 
     int m_rows = 0;
     int m_cellsX = 0;

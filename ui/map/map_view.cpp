@@ -196,18 +196,13 @@ QString MapView::className(int c) const
     return c >= 0 && c < m_classNames.size() ? m_classNames[c] : QString();
 }
 
-QColor MapView::colourOfClass(int c) const
+QColor MapView::classColour(int c) const
 {
     if (c < 0)
         return m_class.empty() ? NeutralPoint : noiseColor();
     if (c < m_classColours.size() && m_classColours[c].isValid())
         return m_classColours[c];
     return categoricalColor(c);
-}
-
-QColor MapView::classColour(int c) const
-{
-    return colourOfClass(c);
 }
 
 int MapView::pointsInClass(int c) const
@@ -404,7 +399,7 @@ void MapView::rebuildSprites()
     const double outline = radius >= 3.0 ? 0.9 : 0.7;
     const QColor ghost(0xc8, 0xcb, 0xd0, 70);
     for (int c = -1; c < m_classNames.size(); ++c) {
-        const QColor base = colourOfClass(c);
+        const QColor base = classColour(c);
         QColor fill = base;
         fill.setAlpha(alpha);
         QColor edge = base.darker(165);
@@ -602,14 +597,14 @@ void MapView::drawOverlay(QPainter& p)
         p.setPen(QPen(PlayingRing, 2.5));
         p.drawEllipse(c, r + 7.0, r + 7.0);
         p.setPen(QPen(PlayingRing, 1.0));
-        p.setBrush(colourOfClass(classOf(m_playing)));
+        p.setBrush(classColour(classOf(m_playing)));
         p.drawEllipse(c, r + 1.0, r + 1.0);
     }
 
     if (m_hover >= 0) {
         // Enlarged, with a white halo and a thin dark ring so it reads on any cluster.
         const QPointF c = pointPosition(m_hover);
-        const QColor colour = colourOfClass(classOf(m_hover));
+        const QColor colour = classColour(classOf(m_hover));
         const double hr = std::max(r * 1.8, r + 2.5);
         p.setBrush(Qt::NoBrush);
         p.setPen(QPen(QColor(0x1b, 0x1f, 0x24, 190), 1.0));

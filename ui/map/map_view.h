@@ -167,7 +167,6 @@ private:
     void updatePickMask();
     double pointRadius() const;   // logical pixels
     int classOf(int i) const;
-    QColor colourOfClass(int c) const;
 
     std::shared_ptr<const Matrix> m_xy;
     PointIndex m_index;
