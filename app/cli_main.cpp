@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -38,16 +39,32 @@ constexpr const char* Usage =
     "  run        the whole experiment: features, PCA/AE/VAE/beta-VAE/CVAE, KMeans/Ward/\n"
     "             DBSCAN, metrics, t-SNE and UMAP maps, tables and figures\n"
     "  features   compute the feature table of a collection (40 MFCC statistics + TF-IDF)\n"
+    "  scan       what a folder or manifest holds: tracks, formats, tags, lyrics, labels\n"
     "\n"
     "sources (one of):\n"
     "  --demo                 the built-in demo corpus (generated on first use)\n"
-    "  --data-dir DIR         a folder: GTZAN, labelled sub-folders, or flat\n"
+    "  --data-dir DIR         a folder: a music library (Artist/Album/NN - Title.ext, any\n"
+    "                         mix of MP3, M4A, FLAC, Ogg, Opus, WAV, ...), GTZAN, labelled\n"
+    "                         sub-folders, or flat; tags and lyrics are read from the files\n"
     "  --manifest CSV         a CSV with path,label[,lyrics|lyrics_id]\n"
-    "  --lyrics-csv CSV       lyrics table (paired by key, else approximately)\n"
+    "  --lyrics-csv CSV       lyrics table, paired by key; it wins over the files' lyrics\n"
+    "  --approximate-pairing  when no key of the lyrics CSV matches a track, attach rows at\n"
+    "                         random as the research pipeline did (default: an error)\n"
     "\n"
     "features options:\n"
     "  --use-audio, --use-lyrics   modalities (default: both when available)\n"
-    "  --offset S, --duration S    audio excerpt (default 0 and 10 s)\n"
+    "  --label-from F              auto|genre|folder|artist|album|year|decade|layout|none\n"
+    "                              (default auto: the genre tag when at least half the\n"
+    "                              tracks have one, else the layout's labels); tracks\n"
+    "                              without the field are labelled \"unknown\"\n"
+    "  --excerpt P                 start|middle|auto (default auto: the start of tracks up\n"
+    "                              to 60 s, the middle of longer ones)\n"
+    "  --offset S, --duration S    audio excerpt (default 0 and 10 s; --offset implies\n"
+    "                              --excerpt start)\n"
+    "  --fusion F                  concat|balanced: how sound and lyrics are joined (default\n"
+    "                              concat, the research pipeline's)\n"
+    "  --audio-weight W            balanced fusion: the audio share of the variance (0.5)\n"
+    "  --no-tags                   do not read tags or .lrc/.txt lyrics\n"
     "  --demo-tracks N             demo corpus tracks per genre (default 100)\n"
     "  --threads N                 worker threads (default: all cores)\n"
     "  --no-cache                  neither read nor write the feature cache\n"
@@ -66,6 +83,13 @@ constexpr const char* Usage =
     "                              DIR/<key>.atlasmodel, key = pca, ae, vae, betavae, cvae\n"
     "  --no-figures                tables only\n"
     "  --quiet                     no progress bar\n";
+
+void printCoverage(const atlas::Dataset& ds)
+{
+    for (const std::string& line : atlas::describeCoverage(ds.coverage))
+        std::cout << "  " << line << "\n";
+    std::cout << "  labels: " << ds.labelDescription << "\n";
+}
 
 int runFeatures(const atlas::cli::Options& options)
 {
@@ -95,7 +119,39 @@ int runFeatures(const atlas::cli::Options& options)
                   << " from the cache\n";
     if (ds.lyricsUsed)
         std::cout << "lyrics: " << ds.pairing.description << "\n";
+    printCoverage(ds);
     std::cout << "issues: " << diagnostics.size() << " (" << issues.string() << ")\n";
+    return 0;
+}
+
+int runScan(const atlas::cli::Options& options)
+{
+    atlas::DatasetConfig cfg = atlas::cli::datasetConfig(options);
+    if (cfg.dataDir.empty() && cfg.manifest.empty())
+        throw atlas::cli::UsageError("scan: give --data-dir DIR or --manifest CSV");
+    atlas::Diagnostics diagnostics;
+    atlas::cli::TerminalProgress bar(!options.has("quiet"));
+    const atlas::CollectionPreview preview =
+        atlas::previewCollection(cfg, diagnostics, bar.progress(&g_cancel));
+    bar.finish();
+    std::cout << preview.collection.root.string() << " ("
+              << atlas::layoutName(preview.collection.layout) << ")\n";
+    for (const std::string& line : atlas::describeCoverage(preview.coverage))
+        std::cout << "  " << line << "\n";
+    std::cout << "  labels: " << preview.labelDescription << "\n";
+    std::map<std::string, int> labels;
+    for (const atlas::Track& t : preview.collection.tracks)
+        ++labels[t.label.empty() ? "(unlabelled)" : t.label];
+    std::cout << "  " << labels.size() << " classes:";
+    int shown = 0;
+    for (const auto& [label, count] : labels)
+        if (shown++ < 12)
+            std::cout << (shown > 1 ? ", " : " ") << label << " " << count;
+    std::cout << (labels.size() > 12 ? ", ..." : "") << "\n";
+    const auto issues = diagnostics.issues();
+    std::cout << "  issues: " << issues.size() << "\n";
+    for (std::size_t i = 0; i < issues.size() && i < 20; ++i)
+        std::cout << "    " << issues[i].file.string() << ": " << issues[i].reason << "\n";
     return 0;
 }
 
@@ -156,7 +212,20 @@ int runExperiment(const atlas::cli::Options& options)
 
     atlas::Diagnostics diagnostics;
     atlas::cli::TerminalProgress bar(!options.has("quiet"));
-    const atlas::RunResult run = atlas::runPipeline(cfg, diagnostics, bar.progress(&g_cancel));
+    atlas::PipelineObserver observer;
+    const bool quiet = options.has("quiet");
+    observer.datasetReady = [&](const atlas::Dataset& ds) {
+        // What the run will work on, before the long stages start.
+        if (quiet)
+            return;
+        bar.finish();
+        std::cout << "collection: " << ds.source.string() << " (" << atlas::layoutName(ds.layout)
+                  << ")\n";
+        printCoverage(ds);
+        std::cout.flush();
+    };
+    const atlas::RunResult run =
+        atlas::runPipeline(cfg, diagnostics, bar.progress(&g_cancel), observer);
     bar.finish();
 
     const auto tables = atlas::writeRunTables(run, out);
@@ -174,7 +243,10 @@ int runExperiment(const atlas::cli::Options& options)
               << ds.lyrics.cols() << " lyrics columns";
     if (ds.lyricsUsed)
         std::cout << "; lyrics " << ds.pairing.description;
+    if (ds.audioUsed && ds.lyricsUsed)
+        std::cout << "; fusion " << atlas::fusionKey(cfg.data.fusion);
     std::cout << ")\n";
+    printCoverage(ds);
     for (const atlas::RepresentationResult& rep : run.representations) {
         if (!rep.ok) {
             std::cout << "  " << atlas::representationName(rep.kind) << ": " << rep.error << "\n";
@@ -216,6 +288,8 @@ int main(int argc, char** argv)
             return runFeatures(options);
         if (options.command == "run")
             return runExperiment(options);
+        if (options.command == "scan")
+            return runScan(options);
         throw atlas::cli::UsageError("unknown command \"" + options.command + "\"");
     } catch (const atlas::cli::UsageError& e) {
         std::cerr << "musicatlas-cli: " << e.what() << " (try --help)\n";

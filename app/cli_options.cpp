@@ -13,9 +13,9 @@ const std::set<std::string> WithValue = {
     "data-dir", "manifest", "lyrics-csv", "offset", "duration", "threads", "out",
     "demo-tracks", "epochs", "latent-dim", "clusters", "beta", "seed", "batch-size",
     "lyrics-column", "label-column", "key-column", "dbscan-eps", "dbscan-min-samples",
-    "save-session", "save-models"};
+    "save-session", "save-models", "label-from", "excerpt", "fusion", "audio-weight"};
 const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
-                                        "help", "no-figures"};
+                                        "help", "no-figures", "approximate-pairing", "no-tags"};
 
 } // namespace
 
@@ -97,6 +97,8 @@ DatasetConfig datasetConfig(const Options& o)
     // The seed's flags: naming one modality selects only it; naming none selects both
     // where there is something to read (lyrics: a lyrics CSV, the demo corpus or a manifest,
     // which may carry lyrics inline).
+    // A data folder may carry lyrics in its tags and .lrc/.txt files, so lyrics are on for
+    // every source; without any, the run says so and goes on with audio alone.
     const bool audio = o.has("use-audio"), lyrics = o.has("use-lyrics");
     const bool haveAudio = cfg.demo || !cfg.dataDir.empty() || !cfg.manifest.empty();
     if (audio || lyrics) {
@@ -104,8 +106,37 @@ DatasetConfig datasetConfig(const Options& o)
         cfg.useLyrics = lyrics;
     } else {
         cfg.useAudio = haveAudio;
-        cfg.useLyrics = !cfg.lyricsCsv.empty() || cfg.demo || !cfg.manifest.empty();
+        cfg.useLyrics = true;
     }
+    cfg.readTags = !o.has("no-tags");
+    cfg.approximatePairing = o.has("approximate-pairing");
+    if (o.has("label-from")) {
+        const auto source = parseLabelSource(o.text("label-from"));
+        if (!source)
+            throw UsageError("--label-from must be auto, genre, folder, artist, album, year, "
+                             "decade, layout or none (got \"" + o.text("label-from") + "\")");
+        cfg.labelFrom = *source;
+    }
+    cfg.audio.decode.excerpt = ExcerptPosition::Auto;
+    if (o.has("excerpt")) {
+        const auto position = parseExcerptPosition(o.text("excerpt"));
+        if (!position)
+            throw UsageError("--excerpt must be start, middle or auto (got \"" +
+                             o.text("excerpt") + "\")");
+        cfg.audio.decode.excerpt = *position;
+    }
+    if (o.has("offset") && !o.has("excerpt"))
+        cfg.audio.decode.excerpt = ExcerptPosition::Start;   // an offset means the start
+    if (o.has("fusion")) {
+        const auto fusion = parseFusion(o.text("fusion"));
+        if (!fusion)
+            throw UsageError("--fusion must be concat or balanced (got \"" + o.text("fusion") +
+                             "\")");
+        cfg.fusion = *fusion;
+    }
+    cfg.audioWeight = o.real("audio-weight", cfg.audioWeight);
+    if (o.has("audio-weight") && !o.has("fusion"))
+        cfg.fusion = Fusion::Balanced;
     cfg.audio.decode.offset = o.real("offset", cfg.audio.decode.offset);
     cfg.audio.decode.duration = o.real("duration", cfg.audio.decode.duration);
     cfg.demoCorpus.tracksPerGenre = o.integer("demo-tracks", cfg.demoCorpus.tracksPerGenre);

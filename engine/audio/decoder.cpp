@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/audio/decoder.h"
 
+#include "engine/audio/ffmpeg_decoder.h"
 #include "engine/audio/resampler.h"
 #include "engine/core/error.h"
 
@@ -32,7 +33,27 @@ std::vector<std::string> DecodeConfig::validate() const
           "must be finite (<= 0 reads to the end)", duration);
     check(problems, std::isfinite(minDuration) && minDuration >= 0.0, "DecodeConfig",
           "minDuration", "must be a finite number of seconds >= 0", minDuration);
+    check(problems, std::isfinite(autoMiddleAbove) && autoMiddleAbove > 0.0, "DecodeConfig",
+          "autoMiddleAbove", "must be a finite number of seconds > 0", autoMiddleAbove);
     return problems;
+}
+
+const char* excerptPositionKey(ExcerptPosition position)
+{
+    switch (position) {
+    case ExcerptPosition::Start: return "start";
+    case ExcerptPosition::Middle: return "middle";
+    case ExcerptPosition::Auto: return "auto";
+    }
+    return "start";
+}
+
+std::optional<ExcerptPosition> parseExcerptPosition(const std::string& word)
+{
+    for (ExcerptPosition p : {ExcerptPosition::Start, ExcerptPosition::Middle, ExcerptPosition::Auto})
+        if (word == excerptPositionKey(p))
+            return p;
+    return std::nullopt;
 }
 
 namespace {
@@ -82,39 +103,29 @@ bool looksLikeText(const std::string& head)
     return printable >= head.size() - head.size() / 50;
 }
 
-const char* unsupportedAdvice = "; convert to FLAC, Ogg or MP3";
-
-// Inspects the first bytes of a file. Returns a fatal reason for content libsndfile cannot
-// decode (or would describe misleadingly); nullopt when the data may be audio it reads.
-std::optional<std::string> sniffProblem(const std::string& head)
+// Containers and codecs libsndfile does not read but FFmpeg does: they go to the FFmpeg path.
+bool ffmpegFormat(const std::string& head)
 {
     const auto u = [&](std::size_t i) { return i < head.size() ? (unsigned char)head[i] : 0u; };
-    if (startsWith(head, 4, "ftyp", 4))
-        return std::string("unsupported format: AAC/MP4 audio is not supported") +
-               unsupportedAdvice;
     static const char asf[] = "\x30\x26\xB2\x75\x8E\x66\xCF\x11";
-    if (startsWith(head, 0, asf, 8))
-        return std::string("unsupported format: WMA/ASF audio is not supported") +
-               unsupportedAdvice;
-    if (u(0) == 0xFF && (u(1) & 0xF6) == 0xF0)
-        return std::string("unsupported format: raw AAC (ADTS) audio is not supported") +
-               unsupportedAdvice;
-    if (startsWith(head, 0, "\x1A\x45\xDF\xA3", 4))
-        return std::string("unsupported format: Matroska/WebM audio is not supported") +
-               unsupportedAdvice;
+    return startsWith(head, 4, "ftyp", 4) ||                     // MP4/M4A (AAC, ALAC)
+           startsWith(head, 0, asf, 8) ||                        // WMA
+           (u(0) == 0xFF && (u(1) & 0xF6) == 0xF0) ||            // raw AAC (ADTS)
+           startsWith(head, 0, "\x1A\x45\xDF\xA3", 4) ||       // Matroska/WebM
+           startsWith(head, 0, "wvpk", 4) ||                     // WavPack
+           startsWith(head, 0, "MAC ", 4) ||                     // Monkey's Audio
+           startsWith(head, 0, "#!AMR", 5) ||                    // AMR
+           startsWith(head, 0, "\x0B\x77", 2) ||                 // AC-3
+           startsWith(head, 0, ".RMF", 4) || startsWith(head, 0, ".ra\xFD", 4);   // RealAudio
+}
+
+// Inspects the first bytes of a file. Returns a fatal reason for content that is not audio
+// (or that libsndfile would describe misleadingly); nullopt when the data may be audio.
+std::optional<std::string> sniffProblem(const std::string& head)
+{
     if (startsWith(head, 0, "MThd", 4))
         return std::string("not an audio recording: a MIDI file holds notes, not sound; "
                            "render it to FLAC, Ogg or MP3 first");
-    if (startsWith(head, 0, "wvpk", 4))
-        return std::string("unsupported format: WavPack audio is not supported") +
-               unsupportedAdvice;
-    if (startsWith(head, 0, "MAC ", 4))
-        return std::string("unsupported format: Monkey's Audio (APE) is not supported") +
-               unsupportedAdvice;
-    if (startsWith(head, 0, "#!AMR", 5))
-        return std::string("unsupported format: AMR audio is not supported") + unsupportedAdvice;
-    if (startsWith(head, 0, ".RMF", 4) || startsWith(head, 0, ".ra\xFD", 4))
-        return std::string("unsupported format: RealAudio is not supported") + unsupportedAdvice;
     if (startsWith(head, 0, "RIFF", 4) && startsWith(head, 8, "AVI ", 4))
         return std::string("not an audio file (it is an AVI video)");
     if (startsWith(head, 0, "%PDF", 4))
@@ -212,6 +223,10 @@ struct Opened {
     SF_INFO info{};
     std::uintmax_t bytes = 0;
     std::string problem;
+    /// The content is a format for the FFmpeg path (MP4/M4A, WMA, ...), or libsndfile rejected
+    /// data FFmpeg may still read (an MP3 or Ogg file with a damaged start, say).
+    bool ffmpeg = false;
+    bool ffmpegFirst = false; ///< ffmpeg's reason is the one to report when both fail
 };
 
 Opened openAudio(const std::filesystem::path& file)
@@ -260,6 +275,10 @@ Opened openAudio(const std::filesystem::path& file)
         result.problem = *problem;
         return result;
     }
+    if (ffmpegFormat(head)) {
+        result.ffmpeg = result.ffmpegFirst = true;
+        return result;
+    }
 
     result.sf.reset(sf_open(file.c_str(), SFM_READ, &result.info));
     if (!result.sf) {
@@ -269,11 +288,13 @@ Opened openAudio(const std::filesystem::path& file)
         if (detail.find("does not exist") != std::string::npos ||
             detail.find("not a regular file") != std::string::npos)
             detail = "no decoder recognised the content";
-        if (head.size() < 64 && result.bytes < 64)
+        if (head.size() < 64 && result.bytes < 64) {
             result.problem = "not an audio file (only " + std::to_string(result.bytes) +
                              " bytes, too small to hold audio)";
-        else
+        } else {
             result.problem = "unrecognised or corrupt audio data (" + detail + ")";
+            result.ffmpeg = true;
+        }
         return result;
     }
     if (result.info.channels < 1 || result.info.samplerate < 1) {
@@ -320,9 +341,10 @@ bool headerSaysLonger(const std::string& log)
 }
 
 // Decodes an opened file into `clip`, reusing clip.samples' capacity. Returns the Issue that
-// makes the file unusable, if any.
+// makes the file unusable, if any. `decoderError` is set when libsndfile stopped with an
+// error (soundfile raises then, and librosa falls back to FFmpeg through audioread).
 std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& opened,
-                                  const DecodeConfig& cfg, AudioClip& clip)
+                                  const DecodeConfig& cfg, AudioClip& clip, bool& decoderError)
 {
     SNDFILE* sf = opened.sf.get();
     const SF_INFO& info = opened.info;
@@ -341,14 +363,16 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
     clip.warnings.clear();
 
     // librosa/soundfile: seek(int(offset * sr)), read(int(duration * sr)) -- truncation.
-    const sf_count_t start = sf_count_t(cfg.offset * rate);
+    const sf_count_t start =
+        sf_count_t(detail::excerptStartFrame(cfg, rate, std::int64_t(info.frames)));
     const sf_count_t wanted =
         cfg.duration > 0.0 ? sf_count_t(cfg.duration * rate) : sf_count_t(-1);
     if (knownLength && start >= info.frames)
-        return Issue{file, "offset " + seconds(cfg.offset) + " is beyond the end of the file (" +
-                               seconds(clip.sourceDuration) + " long)"};
+        return Issue{file, "offset " + seconds(double(start) / rate) +
+                               " is beyond the end of the file (" + seconds(clip.sourceDuration) +
+                               " long)"};
     if (start > 0 && sf_seek(sf, start, SEEK_SET) < 0)
-        return Issue{file, "offset " + seconds(cfg.offset) +
+        return Issue{file, "offset " + seconds(double(start) / rate) +
                                " is beyond the end of the file or cannot be reached (" +
                                std::string(sf_strerror(sf)) + ")"};
 
@@ -414,12 +438,13 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
         }
     }
     const int readError = sf_error(sf);
+    decoderError = readError != SF_ERR_NO_ERROR;
     if (mpeg && reachedEnd && readError == SF_ERR_NO_ERROR)
         clip.sourceDuration = double(start + got) / rate;
 
     if (got == 0) {
         if (mpeg && start > 0)
-            return Issue{file, "offset " + seconds(cfg.offset) +
+            return Issue{file, "offset " + seconds(double(start) / rate) +
                                    " is beyond the end of the file (" +
                                    seconds(clip.sourceDuration) + " long)"};
         if (readError != SF_ERR_NO_ERROR)
@@ -475,6 +500,11 @@ Outcome<AudioInfo> probeAudio(const std::filesystem::path& file)
 {
     try {
         Opened opened = openAudio(file);
+        if (!opened.sf && opened.ffmpeg) {
+            Outcome<AudioInfo> viaFfmpeg = detail::ffmpegProbe(file);
+            if (viaFfmpeg || opened.ffmpegFirst)
+                return viaFfmpeg;
+        }
         if (!opened.sf)
             return Issue{file, opened.problem};
         AudioInfo info;
@@ -495,9 +525,25 @@ std::optional<Issue> decodeAudioInto(const std::filesystem::path& file,
     requireValid(cfg.validate());
     try {
         Opened opened = openAudio(file);
+        if (!opened.sf && opened.ffmpeg) {
+            std::optional<Issue> viaFfmpeg = detail::ffmpegDecodeInto(file, cfg, clip);
+            if (!viaFfmpeg || opened.ffmpegFirst)
+                return viaFfmpeg;
+        }
         if (!opened.sf)
             return Issue{file, opened.problem};
-        return decodeOpened(file, opened, cfg, clip);
+        bool decoderError = false;
+        std::optional<Issue> issue = decodeOpened(file, opened, cfg, clip, decoderError);
+        if (decoderError) {
+            // libsndfile gave up part-way (its Opus and MP3 readers reject some valid
+            // streams): as librosa does, let FFmpeg try, and keep its clip if it is whole.
+            AudioClip other;
+            if (!detail::ffmpegDecodeInto(file, cfg, other) && other.warnings.empty()) {
+                clip = std::move(other);
+                return std::nullopt;
+            }
+        }
+        return issue;
     } catch (const std::bad_alloc&) {
         return Issue{file, "not enough memory to decode the file"};
     } catch (const std::exception& e) {

@@ -11,6 +11,20 @@
 
 namespace atlas {
 
+/// Where the excerpt of a track is taken from.
+enum class ExcerptPosition {
+    Start,  ///< from DecodeConfig::offset (librosa `offset`; the research pipeline)
+    Middle, ///< the window of DecodeConfig::duration seconds centred in the track
+    /// Start for tracks up to DecodeConfig::autoMiddleAbove seconds (GTZAN's 30-s clips stay
+    /// librosa-identical), Middle for longer ones (full-length tracks often open quietly).
+    Auto,
+};
+
+/// "start", "middle", "auto".
+const char* excerptPositionKey(ExcerptPosition position);
+/// Parses excerptPositionKey()'s words; std::nullopt for anything else.
+std::optional<ExcerptPosition> parseExcerptPosition(const std::string& word);
+
 /// How decodeAudio() reads a file. The defaults reproduce the research pipeline's
 /// `librosa.load(path, sr=22050, mono=True, offset=0.0, duration=10.0)` (librosa 0.11,
 /// soundfile backend, res_type='soxr_hq').
@@ -31,6 +45,12 @@ struct DecodeConfig {
     /// Clips shorter than this (seconds, after offset/duration) are rejected with an Issue
     /// "too short to analyse". >= 0. The default keeps 0.05-s blips out of the features.
     double minDuration = 0.5;
+    /// Where the excerpt starts. Start keeps librosa's semantics exactly; Middle centres the
+    /// window in the track (offset is then ignored; a track shorter than the window is read
+    /// from its start); Auto chooses by the track's length.
+    ExcerptPosition excerpt = ExcerptPosition::Start;
+    /// Auto takes the middle of tracks longer than this many seconds, > 0.
+    double autoMiddleAbove = 60.0;
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
@@ -82,13 +102,20 @@ Outcome<AudioInfo> probeAudio(const std::filesystem::path& file);
 /// ceil(frames * rate / nativeRate).
 ///
 /// Supported: WAV (PCM, float, WAVEX, RF64), AIFF, AU, FLAC, Ogg Vorbis, Ogg Opus, MP3 —
-/// whatever libsndfile 1.2 decodes, chosen by content, not by extension.
+/// whatever libsndfile 1.2 decodes, chosen by content, not by extension (librosa reads these
+/// through soundfile, so the samples are identical). Everything else goes through FFmpeg's
+/// libraries, as librosa falls back to ffmpeg through audioread: AAC and ALAC in MP4/M4A,
+/// WMA, APE, WavPack, Matroska/WebM audio, AC-3, and MP3/Ogg files that libsndfile rejects.
+/// Only the excerpt is decoded (the FFmpeg path seeks), then mixed down and resampled the
+/// same way.
 ///
 /// Bad input never throws and never crashes: it gives an Issue{file, reason}, for: a missing
 /// path, a directory, no read permission, an empty file, text/HTML saved under an audio name,
-/// formats libsndfile cannot read (AAC/MP4, WMA, ...), corrupt or truncated data with too
+/// formats neither libsndfile nor FFmpeg can read, corrupt or truncated data with too
 /// little audio left, NaN/infinite samples, an offset beyond the end, a clip shorter than
-/// cfg.minDuration. A truncated file with enough audio decodes and carries a warning.
+/// cfg.minDuration, DRM-protected (.m4p) audio, an MP4 without an audio stream, an MP4/M4A
+/// whose index ('moov' atom) is missing. A truncated file with enough audio decodes and
+/// carries a warning.
 /// Throws ConfigError only for an invalid cfg. Thread-safe for concurrent calls.
 Outcome<AudioClip> decodeAudio(const std::filesystem::path& file, const DecodeConfig& cfg = {});
 

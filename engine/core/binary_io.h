@@ -192,12 +192,18 @@ private:
 /// header: the first headerBytes bytes of a file of fileSize bytes; minSize: the smallest
 /// valid file (header + trailer); what: "model file", "session file". Throws InputError
 /// naming the file for an unknown signature, a file shorter than minSize, or a version other
-/// than `version`. Returns a reader over the header, positioned after the version.
+/// than `version` (or outside [oldestVersion, version] when oldestVersion is given).
+/// Returns a reader over the header, positioned after the version; `found` receives the
+/// version the file has.
 inline ByteReader checkFileHeader(const unsigned char* header, std::size_t headerBytes,
                                   std::uint64_t fileSize, const std::array<char, 8>& magic,
                                   std::uint64_t minSize, std::uint32_t version,
-                                  const std::string& file, const std::string& what)
+                                  const std::string& file, const std::string& what,
+                                  std::uint32_t oldestVersion = 0,
+                                  std::uint32_t* foundVersion = nullptr)
 {
+    if (oldestVersion == 0)
+        oldestVersion = version;
     if (headerBytes < magic.size() || std::memcmp(header, magic.data(), magic.size()) != 0)
         throw InputError(file + ": not a MusicAtlas " + what + " (unknown file signature)");
     if (fileSize < minSize)
@@ -206,10 +212,15 @@ inline ByteReader checkFileHeader(const unsigned char* header, std::size_t heade
     ByteReader r(header, headerBytes, file, what);
     r.u64(); // magic, checked above
     const std::uint32_t found = r.u32();
-    if (found != version)
+    if (found < oldestVersion || found > version)
         throw InputError(file + ": " + what + " format version " + std::to_string(found) +
                          " is not supported (this version of MusicAtlas reads version " +
-                         std::to_string(version) + ")");
+                         (oldestVersion == version ? std::to_string(version)
+                                                   : std::to_string(oldestVersion) + " to " +
+                                                         std::to_string(version)) +
+                         ")");
+    if (foundVersion)
+        *foundVersion = found;
     return r;
 }
 

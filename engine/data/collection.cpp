@@ -93,6 +93,38 @@ void makeIdsUnique(Collection& c)
 
 } // namespace
 
+const char* lyricsSourceKey(LyricsSource source)
+{
+    switch (source) {
+    case LyricsSource::None: return "none";
+    case LyricsSource::Embedded: return "embedded";
+    case LyricsSource::Sidecar: return "sidecar";
+    case LyricsSource::Csv: return "csv";
+    case LyricsSource::Manifest: return "manifest";
+    }
+    return "none";
+}
+
+const std::string& TrackTags::genre() const
+{
+    static const std::string none;
+    return genres.empty() ? none : genres.front();
+}
+
+bool TrackTags::tagged() const
+{
+    return !title.empty() || !artist.empty() || !album.empty() || !genres.empty();
+}
+
+std::string Track::displayName() const
+{
+    if (!tags.title.empty())
+        return tags.artist.empty() ? tags.title : tags.artist + " \u2014 " + tags.title;
+    if (!path.empty())
+        return path.filename().string();
+    return id;
+}
+
 const char* layoutName(CollectionLayout layout)
 {
     switch (layout) {
@@ -122,11 +154,13 @@ std::vector<std::string> Collection::labelNames() const
 
 bool looksLikeAudioFile(const fs::path& file)
 {
-    static const std::array<const char*, 19> extensions = {
+    static const std::array<const char*, 30> extensions = {
+        // libsndfile
         ".wav", ".wave", ".au", ".snd", ".aif", ".aiff", ".aifc", ".flac", ".ogg", ".oga",
         ".opus", ".mp3", ".caf", ".w64",
-        // Not decodable, but listed so that the user is told why they were skipped.
-        ".m4a", ".aac", ".wma", ".ape", ".alac"};
+        // FFmpeg (.m4p is DRM-protected: listed so that the user is told why it is skipped)
+        ".m4a", ".m4b", ".m4p", ".mp4", ".aac", ".alac", ".wma", ".asf", ".ape", ".wv",
+        ".mka", ".webm", ".ac3", ".mp2", ".mpc", ".spx"};
     const std::string ext = lower(file.extension().string());
     return std::find(extensions.begin(), extensions.end(), ext) != extensions.end();
 }
@@ -168,8 +202,10 @@ Collection scanCollection(const fs::path& dir, Diagnostics& diagnostics)
         Track t;
         t.path = f.file;
         const bool labelled = c.layout != CollectionLayout::Flat;
-        if (labelled && f.relative.has_parent_path())
-            t.label = f.relative.begin()->string();
+        if (f.relative.has_parent_path())
+            t.folder = f.relative.begin()->string();
+        if (labelled)
+            t.label = t.layoutLabel = t.folder;
         t.id = (c.layout == CollectionLayout::Gtzan || c.layout == CollectionLayout::GtzanKaggle ||
                 c.layout == CollectionLayout::Flat)
                    ? f.file.stem().string()
@@ -222,7 +258,10 @@ Collection readManifest(const fs::path& csv, Diagnostics& diagnostics)
         t.id = idCol >= 0 && !row[std::size_t(idCol)].empty() ? row[std::size_t(idCol)]
                                                               : relativeKey(t.path, base);
         if (labelCol >= 0)
-            t.label = row[std::size_t(labelCol)];
+            t.label = t.layoutLabel = row[std::size_t(labelCol)];
+        if (const fs::path rel = fs::u8path(rawPath).lexically_normal();
+            !p.is_absolute() && rel.has_parent_path() && *rel.begin() != "..")
+            t.folder = rel.begin()->string();
         if (lyricsIdCol >= 0)
             t.lyricsKey = row[std::size_t(lyricsIdCol)];
         if (lyricsCol >= 0) {

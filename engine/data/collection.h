@@ -22,14 +22,59 @@ enum class CollectionLayout {
 /// Human-readable name of a layout ("GTZAN", "labelled folders", ...).
 const char* layoutName(CollectionLayout layout);
 
+/// Where a track's lyrics came from.
+enum class LyricsSource {
+    None,     ///< no lyrics: an all-zero TF-IDF row in a hybrid run
+    Embedded, ///< the file's tags (ID3v2 USLT, Vorbis LYRICS/UNSYNCEDLYRICS, MP4 ©lyr, APE)
+    Sidecar,  ///< a .lrc or .txt file beside the audio file, with the same stem
+    Csv,      ///< a row of the lyrics CSV (which wins over the files)
+    Manifest, ///< the manifest's lyrics column, or a lyrics-only table's row
+};
+
+/// "none", "embedded", "sidecar", "csv", "manifest".
+const char* lyricsSourceKey(LyricsSource source);
+
+/// What a file's tags and stream headers say; empty strings and zeros mean "not given".
+struct TrackTags {
+    std::string title;
+    std::string artist;
+    std::string album;
+    std::string albumArtist;
+    int trackNumber = 0;
+    int year = 0;
+    /// Normalised genres, in tag order, without duplicates; genres[0] is the genre label.
+    std::vector<std::string> genres;
+    double duration = 0.0;   ///< seconds, from the stream headers
+    std::string format;      ///< container and codec, e.g. "MP3", "M4A (ALAC)", "FLAC"
+    int sampleRate = 0;      ///< Hz
+    int channels = 0;
+    std::string lyrics;      ///< embedded lyrics (empty when none)
+    std::string lyricsTag;   ///< the tag that held them, e.g. "USLT", "LYRICS", "©lyr"
+
+    bool operator==(const TrackTags&) const = default;
+    /// genres[0], or "" when untagged.
+    const std::string& genre() const;
+    /// True when any of title, artist, album or genre is set.
+    bool tagged() const;
+};
+
 /// One track of a collection. Fields that a layout does not provide are empty.
 struct Track {
     std::string id;              ///< unique key: file stem for GTZAN, relative path otherwise
     std::filesystem::path path;  ///< absolute path of the audio file; empty for lyrics-only
-    std::string label;           ///< genre/label, "" when unlabelled
+    std::string label;           ///< the label the run uses (see LabelSource); "" = unlabelled
     std::string lyricsKey;       ///< manifest lyrics_id, to pair with a lyrics CSV
-    std::string lyrics;          ///< lyrics text given inline by a manifest
-    bool hasInlineLyrics = false;
+    std::string lyrics;          ///< lyrics text: manifest column, embedded tag or sidecar file
+    bool hasInlineLyrics = false;///< `lyrics` came from the manifest
+    /// The label the layout gives (GTZAN genre folder, first sub-folder, manifest column).
+    std::string layoutLabel;
+    /// First-level sub-folder under the collection root ("" for files in the root).
+    std::string folder;
+    LyricsSource lyricsSource = LyricsSource::None; ///< where the run's lyrics came from
+    TrackTags tags;              ///< filled by readCollectionMetadata()
+
+    /// "Artist — Title" when tagged, else the title, else the file name (or the id).
+    std::string displayName() const;
 };
 
 /// The tracks of a collection in a deterministic order (sorted by path).
@@ -43,8 +88,8 @@ struct Collection {
     std::vector<std::string> labelNames() const;
 };
 
-/// True for extensions the scanner treats as audio. This includes formats the decoder
-/// rejects (.m4a, .aac, .wma, ...), so that a user learns why such a file was skipped.
+/// True for extensions the scanner treats as audio: what libsndfile and FFmpeg decode, and
+/// DRM-protected .m4p, so that a user learns why such a file was skipped.
 bool looksLikeAudioFile(const std::filesystem::path& file);
 
 /// Scans a folder for audio files (recursively, hidden files and folders skipped, symlinks

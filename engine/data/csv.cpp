@@ -613,7 +613,8 @@ void CsvWriter::row(std::initializer_list<std::string_view> fields)
 }
 
 void CsvWriter::numbers(const std::vector<double>& values,
-                        std::initializer_list<std::string_view> leading)
+                        std::initializer_list<std::string_view> leading,
+                        std::initializer_list<std::string_view> trailing)
 {
     bool first = true;
     for (std::string_view f : leading) {
@@ -627,6 +628,12 @@ void CsvWriter::numbers(const std::vector<double>& values,
             m_out.put(m_delimiter);
         first = false;
         m_out << csvNumber(v);
+    }
+    for (std::string_view f : trailing) {
+        if (!first)
+            m_out.put(m_delimiter);
+        first = false;
+        m_out << csvEscape(f, m_delimiter);
     }
     m_out.put('\n');
 }

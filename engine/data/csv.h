@@ -110,8 +110,11 @@ public:
     /// Writes one row.
     void row(const std::vector<std::string>& fields);
     void row(std::initializer_list<std::string_view> fields);
-    /// Writes one row of numbers with csvNumber(), after optional leading text fields.
-    void numbers(const std::vector<double>& values, std::initializer_list<std::string_view> leading = {});
+    /// Writes one row of numbers with csvNumber(), between optional leading and trailing text
+    /// fields.
+    void numbers(const std::vector<double>& values,
+                 std::initializer_list<std::string_view> leading = {},
+                 std::initializer_list<std::string_view> trailing = {});
 
 private:
     std::ostream& m_out;

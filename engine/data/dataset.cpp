@@ -7,6 +7,7 @@
 #include "engine/data/paths.h"
 #include "engine/data/standardize.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -37,11 +38,27 @@ std::vector<std::string> DatasetConfig::validate() const
     if (demo)
         for (std::string& p : demoCorpus.validate())
             problems.push_back(std::move(p));
+    check(problems, std::isfinite(audioWeight) && audioWeight >= 0.0 && audioWeight <= 1.0,
+          "DatasetConfig", "audioWeight", "must be in [0, 1]", audioWeight);
     for (std::string& p : audio.validate())
         problems.push_back(std::move(p));
     for (std::string& p : tfidf.validate())
         problems.push_back(std::move(p));
     return problems;
+}
+
+const char* fusionKey(Fusion fusion)
+{
+    return fusion == Fusion::Balanced ? "balanced" : "concat";
+}
+
+std::optional<Fusion> parseFusion(const std::string& word)
+{
+    if (word == "concat")
+        return Fusion::Concat;
+    if (word == "balanced")
+        return Fusion::Balanced;
+    return std::nullopt;
 }
 
 std::string audioCacheKey(const AudioFeatureConfig& cfg)
@@ -56,6 +73,10 @@ std::string audioCacheKey(const AudioFeatureConfig& cfg)
         << ";hop=" << cfg.mfcc.hopLength << ";mels=" << cfg.mfcc.nMels
         << ";mfcc=" << cfg.mfcc.nMfcc << ";fmin=" << cfg.mfcc.fMin << ";fmax=" << cfg.mfcc.fMax
         << ";topdb=" << cfg.mfcc.topDb << ";amin=" << cfg.mfcc.amin;
+    // The excerpt's position; the start of the track keeps the keys of earlier versions.
+    if (cfg.decode.excerpt != ExcerptPosition::Start)
+        key << ";excerpt=" << excerptPositionKey(cfg.decode.excerpt)
+            << ";middle-above=" << cfg.decode.autoMiddleAbove;
     return key.str();
 }
 
@@ -145,26 +166,68 @@ Labels labelIndices(const std::vector<Track>& tracks, std::vector<std::string>& 
 
 } // namespace
 
+namespace {
+
+// The tracks of an audio source with their tags, sidecar lyrics and labels.
+Collection gatherTracks(const DatasetConfig& cfg, const fs::path& manifest, Diagnostics& diagnostics,
+                        MetadataStats& stats, std::string& labelDescription,
+                        LabelSource& labelSource, const Progress& progress)
+{
+    Collection collection = !manifest.empty() ? readManifest(manifest, diagnostics)
+                                              : scanCollection(cfg.dataDir, diagnostics);
+    progress.throwIfCancelled();
+    MetadataConfig meta;
+    meta.tags = cfg.readTags;
+    meta.sidecars = cfg.readTags && cfg.useLyrics;
+    meta.cacheDir = cfg.cacheDir;
+    meta.useCache = cfg.useCache;
+    meta.threads = cfg.threads;
+    stats = readCollectionMetadata(collection.tracks, meta, diagnostics, progress);
+    labelDescription = applyLabels(collection.tracks, cfg.labelFrom, &labelSource);
+    return collection;
+}
+
+} // namespace
+
+CollectionPreview previewCollection(const DatasetConfig& cfg, Diagnostics& diagnostics,
+                                    const Progress& progress)
+{
+    if (cfg.dataDir.empty() && cfg.manifest.empty())
+        throw ConfigError("DatasetConfig.source: a preview needs a data folder or a manifest");
+    ThreadScope threads(cfg.threads);
+    CollectionPreview preview;
+    MetadataStats stats;
+    LabelSource used = LabelSource::Layout;
+    preview.collection = gatherTracks(cfg, cfg.dataDir.empty() ? cfg.manifest : fs::path(),
+                                      diagnostics, stats, preview.labelDescription, used,
+                                      progress);
+    preview.coverage = libraryCoverage(preview.collection.tracks);
+    return preview;
+}
+
 Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const Progress& progress)
 {
     requireValid(cfg.validate());
     ThreadScope threads(cfg.threads);
     Dataset ds;
 
-    // 1. The tracks.
+    // 1. The tracks, their tags and lyrics files, their labels.
     Collection collection;
     fs::path lyricsCsv = cfg.lyricsCsv;
     const bool haveAudioSource = cfg.demo || !cfg.dataDir.empty() || !cfg.manifest.empty();
-    if (cfg.demo) {
-        const DemoCorpus corpus =
-            ensureDemoCorpus(cfg.demoCorpus, progress.sub(0.0, 0.25, "demo corpus"));
-        collection = readManifest(corpus.manifestCsv, diagnostics);
-        if (lyricsCsv.empty())
-            lyricsCsv = corpus.lyricsCsv;
-    } else if (!cfg.dataDir.empty()) {
-        collection = scanCollection(cfg.dataDir, diagnostics);
-    } else if (!cfg.manifest.empty()) {
-        collection = readManifest(cfg.manifest, diagnostics);
+    const double audioFrom = cfg.demo ? 0.3 : 0.05;
+    if (haveAudioSource) {
+        fs::path manifest = cfg.manifest;
+        if (cfg.demo) {
+            const DemoCorpus corpus =
+                ensureDemoCorpus(cfg.demoCorpus, progress.sub(0.0, 0.25, "demo corpus"));
+            manifest = corpus.manifestCsv;
+            if (lyricsCsv.empty())
+                lyricsCsv = corpus.lyricsCsv;
+        }
+        collection = gatherTracks(cfg, manifest, diagnostics, ds.metadata, ds.labelDescription,
+                                  ds.labelSource,
+                                  progress.sub(audioFrom - 0.05, audioFrom, "tags"));
     }
     progress.throwIfCancelled();
 
@@ -181,11 +244,17 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
                        ? lyricsTable->keys[r]
                        : "row" + std::to_string(r + 1);
             if (lyricsTable->hasLabels)
-                t.label = lyricsTable->labels[r];
+                t.layoutLabel = lyricsTable->labels[r];
             t.lyrics = lyricsTable->texts[r];
             t.hasInlineLyrics = true;
+            t.lyricsSource = LyricsSource::Manifest;
+            t.label = t.layoutLabel;
             collection.tracks.push_back(std::move(t));
         }
+        ds.labelDescription = applyLabels(collection.tracks,
+                                          cfg.labelFrom == LabelSource::Auto ? LabelSource::Layout
+                                                                             : cfg.labelFrom,
+                                          &ds.labelSource);
     }
     ds.layout = collection.layout;
     ds.source = collection.root;
@@ -193,7 +262,7 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
     // 3. Audio features; tracks whose audio failed are left out.
     std::vector<Track> tracks = std::move(collection.tracks);
     if (cfg.useAudio) {
-        const Progress audioProgress = progress.sub(cfg.demo ? 0.25 : 0.0, 0.9, "audio features");
+        const Progress audioProgress = progress.sub(audioFrom, 0.9, "audio features");
         Matrix audio = analyseAudio(tracks, cfg, diagnostics, ds.cache, audioProgress);
         std::vector<Track> kept;
         std::vector<Eigen::Index> rows;
@@ -215,29 +284,72 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
 
     // 4. Lyrics: pair, vectorise on the kept tracks.
     const Progress lyricsProgress = progress.sub(0.9, 1.0, "lyrics features");
+    if (!cfg.useLyrics)
+        for (Track& t : tracks)
+            t.lyricsSource = LyricsSource::None;
     if (cfg.useLyrics) {
+        // A lyrics CSV wins where it has a row for the track; elsewhere the collection's own
+        // lyrics (manifest column, embedded tags, sidecar files) are used.
         std::vector<std::string> texts(tracks.size());
         bool anyInline = false;
         for (std::size_t i = 0; i < tracks.size(); ++i) {
-            anyInline = anyInline || tracks[i].hasInlineLyrics;
+            anyInline = anyInline || tracks[i].lyricsSource != LyricsSource::None;
             texts[i] = tracks[i].lyrics;
         }
-        if (anyInline) {
-            ds.pairing.mode = PairingMode::Inline;
-            ds.pairing.lyricsRow.assign(tracks.size(), -1);
-            ds.pairing.matched = int(tracks.size());
-            ds.pairing.description = haveAudioSource ? "inline: lyrics given by the manifest"
-                                                     : "lyrics only: one track per lyrics row";
-        } else if (lyricsTable) {
+        if (lyricsTable && haveAudioSource) {
             Collection kept;
             kept.tracks = tracks;
-            ds.pairing = pairLyrics(kept, *lyricsTable, cfg.seed, diagnostics);
+            ds.pairing = pairLyrics(kept, *lyricsTable, cfg.seed, diagnostics,
+                                    cfg.approximatePairing);
             for (std::size_t i = 0; i < tracks.size(); ++i)
-                if (const int r = ds.pairing.lyricsRow[i]; r >= 0)
+                if (const int r = ds.pairing.lyricsRow[i]; r >= 0) {
                     texts[i] = lyricsTable->texts[std::size_t(r)];
+                    tracks[i].lyricsSource = LyricsSource::Csv;
+                }
+        } else if (anyInline) {
+            lyricsTable.reset();   // lyrics-only: the table's rows are the tracks
+            ds.pairing.mode = PairingMode::Inline;
+            ds.pairing.lyricsRow.assign(tracks.size(), -1);
+            int embedded = 0, sidecar = 0, manifest = 0;
+            for (const Track& t : tracks) {
+                embedded += t.lyricsSource == LyricsSource::Embedded;
+                sidecar += t.lyricsSource == LyricsSource::Sidecar;
+                manifest += t.lyricsSource == LyricsSource::Manifest;
+            }
+            ds.pairing.matched = embedded + sidecar + manifest;
+            if (!haveAudioSource) {
+                ds.pairing.description = "lyrics only: one track per lyrics row";
+            } else if (embedded + sidecar == 0) {
+                ds.pairing.description = "inline: lyrics given by the manifest";
+            } else {
+                ds.pairing.description = "from the files: " + std::to_string(ds.pairing.matched) +
+                                         " of " + std::to_string(tracks.size()) + " tracks (" +
+                                         std::to_string(embedded) + " in tags, " +
+                                         std::to_string(sidecar) + " in .lrc/.txt files" +
+                                         (manifest ? ", " + std::to_string(manifest) +
+                                                         " from the manifest"
+                                                   : std::string()) +
+                                         ")";
+            }
         } else {
             diagnostics.add(ds.source, "no lyrics CSV was given and the collection carries no "
-                                       "lyrics; the run uses audio features only");
+                                       "lyrics (no lyrics tags, .lrc or .txt files); the run "
+                                       "uses audio features only");
+        }
+        const int without = int(std::count_if(tracks.begin(), tracks.end(), [](const Track& t) {
+            return t.lyricsSource == LyricsSource::None;
+        }));
+        if ((anyInline || lyricsTable) && without > 0 && cfg.useAudio) {
+            std::string examples;
+            int shown = 0;
+            for (const Track& t : tracks)
+                if (t.lyricsSource == LyricsSource::None && shown < 3)
+                    examples += (shown++ ? ", " : "") + t.id;
+            diagnostics.add(ds.source, std::to_string(without) + " of " +
+                                           std::to_string(tracks.size()) +
+                                           " tracks have no lyrics (e.g. " + examples +
+                                           "); their lyrics features are all zero "
+                                           "(has_lyrics = 0 in embeddings.csv)");
         }
         if (anyInline || lyricsTable) {
             try {
@@ -262,12 +374,32 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
 
     // 5. Per-modality standardisation, then concatenation (seed section 4.2).
     StandardScaler audioScaler, lyricsScaler;
-    const Matrix audioZ = ds.audioUsed ? audioScaler.fitTransform(ds.audio) : ds.audio;
-    const Matrix lyricsZ = ds.lyricsUsed ? lyricsScaler.fitTransform(ds.lyrics) : ds.lyrics;
+    Matrix audioZ = ds.audioUsed ? audioScaler.fitTransform(ds.audio) : ds.audio;
+    Matrix lyricsZ = ds.lyricsUsed ? lyricsScaler.fitTransform(ds.lyrics) : ds.lyrics;
+    if (cfg.fusion == Fusion::Balanced && ds.audioUsed && ds.lyricsUsed) {
+        // Each block's total variance after standardisation is its count of non-constant
+        // columns; scale both so that the audio block carries audioWeight of the total.
+        auto totalVariance = [](const Matrix& z) {
+            const Eigen::Index n = z.rows();
+            return n > 0 ? (z.rowwise() - z.colwise().mean()).squaredNorm() / double(n) : 0.0;
+        };
+        const double va = totalVariance(audioZ), vl = totalVariance(lyricsZ);
+        if (va > 0.0 && vl > 0.0) {
+            const double total = va + vl;
+            ds.audioScale = std::sqrt(cfg.audioWeight * total / va);
+            ds.lyricsScale = std::sqrt((1.0 - cfg.audioWeight) * total / vl);
+            audioZ *= ds.audioScale;
+            lyricsZ *= ds.lyricsScale;
+        }
+    }
     ds.hybrid = concatColumns({&audioZ, &lyricsZ});
 
     ds.tracks = std::move(tracks);
+    // The labels were chosen on every track found; describe them on the tracks kept.
+    if (!ds.tracks.empty())
+        ds.labelDescription = applyLabels(ds.tracks, ds.labelSource);
     ds.labels = labelIndices(ds.tracks, ds.labelNames);
+    ds.coverage = libraryCoverage(ds.tracks);
     lyricsProgress.report(1.0);
     return ds;
 }

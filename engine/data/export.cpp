@@ -46,6 +46,9 @@ void writeFeatureCsv(const Dataset& ds, const fs::path& file)
         header.insert(header.end(), ds.audioNames.begin(), ds.audioNames.end());
         for (const std::string& term : ds.vocabulary)
             header.push_back("tfidf:" + term);
+        // After the feature columns, so that readers of the earlier layout keep working.
+        for (const char* name : {"title", "artist", "album", "year", "genre", "has_lyrics"})
+            header.push_back(name);
         csv.row(header);
         std::vector<double> values(std::size_t(ds.audio.cols() + ds.lyrics.cols()));
         for (int i = 0; i < ds.size(); ++i) {
@@ -55,7 +58,10 @@ void writeFeatureCsv(const Dataset& ds, const fs::path& file)
                 values[k++] = ds.audio(i, j);
             for (Eigen::Index j = 0; j < ds.lyrics.cols(); ++j)
                 values[k++] = ds.lyrics(i, j);
-            csv.numbers(values, {t.id, t.path.string(), t.label});
+            const std::string year = t.tags.year > 0 ? std::to_string(t.tags.year) : "";
+            csv.numbers(values, {t.id, t.path.string(), t.label},
+                        {t.tags.title, t.tags.artist, t.tags.album, year, t.tags.genre(),
+                         ds.hasLyrics(i) ? "1" : "0"});
         }
     });
 }

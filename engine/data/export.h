@@ -13,7 +13,8 @@ namespace atlas {
 /// Writes the feature table of `cfg`'s run: one row per track,
 /// `track_id,path,label`, then the raw (unscaled) audio statistics under their names
 /// (mfcc_mean_00 ... mfcc_std_19), then the TF-IDF weights as `tfidf:<term>` in vocabulary
-/// order. Numbers use the shortest representation that reads back to the same double.
+/// order, then `title,artist,album,year,genre,has_lyrics` from the files' tags (empty when
+/// untagged; has_lyrics 1/0). Numbers use the shortest representation that reads back to the same double.
 /// Written to a temporary file and renamed. Throws InputError naming the file on failure.
 void writeFeatureCsv(const Dataset& dataset, const std::filesystem::path& file);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/data/pairing.h"
 
+#include "engine/core/error.h"
 #include "engine/core/random.h"
 
 #include <algorithm>
@@ -25,7 +26,8 @@ std::string normaliseKey(std::string key)
     if (const auto slash = key.rfind('/'); slash != std::string::npos)
         key = key.substr(slash + 1);
     static const char* audioExt[] = {".wav", ".au", ".flac", ".ogg", ".opus", ".mp3",
-                                     ".aiff", ".aif", ".m4a", ".oga", ".wave"};
+                                     ".aiff", ".aif", ".m4a", ".oga", ".wave", ".mp4",
+                                     ".wma", ".ape", ".wv", ".aac"};
     std::string lowered = key;
     std::transform(lowered.begin(), lowered.end(), lowered.begin(),
                    [](unsigned char c) { return char(std::tolower(c)); });
@@ -42,7 +44,7 @@ std::string normaliseKey(std::string key)
 } // namespace
 
 Pairing pairLyrics(const Collection& collection, const LyricsTable& lyrics, Seed seed,
-                   Diagnostics& diagnostics)
+                   Diagnostics& diagnostics, bool allowApproximate)
 {
     Pairing pairing;
     const std::size_t n = collection.tracks.size();
@@ -85,9 +87,21 @@ Pairing pairLyrics(const Collection& collection, const LyricsTable& lyrics, Seed
             }
             return pairing;
         }
-        diagnostics.add(lyrics.source, "no track matched any value of the \"" +
-                                           lyrics.keyColumn +
-                                           "\" column; falling back to approximate pairing");
+        std::string tableKeys, trackIds;
+        for (std::size_t r = 0; r < lyrics.keys.size() && r < 3; ++r)
+            tableKeys += (r ? ", " : "") + lyrics.keys[r];
+        for (std::size_t i = 0; i < n && i < 3; ++i)
+            trackIds += (i ? ", " : "") + collection.tracks[i].id;
+        const std::string mismatch =
+            "no track matched any value of the \"" + lyrics.keyColumn + "\" column (the CSV has " +
+            tableKeys + ", ...; the tracks are " + trackIds +
+            ", ...): the lyrics CSV does not seem to belong to this collection";
+        if (!allowApproximate)
+            throw InputError(lyrics.source.string() + ": " + mismatch +
+                             ". Choose the right CSV, or allow approximate pairing to attach "
+                             "rows at random as the research pipeline did");
+        diagnostics.add(lyrics.source, mismatch + "; approximate pairing was allowed, so rows "
+                                                  "are attached at random");
     }
 
     // The seed's approximate alignment: sample N rows with a fixed seed.

@@ -13,7 +13,7 @@ namespace atlas {
 
 /// How the tracks of a collection were given their lyrics.
 enum class PairingMode {
-    Inline,      ///< the manifest carried the lyrics text itself
+    Inline,      ///< the collection carried the lyrics: manifest column, tags, sidecar files
     ByKey,       ///< matched on a key (track id, lyrics_id, file stem or path column)
     Approximate, ///< no usable key: a seeded random sample of lyrics rows (the seed's method)
 };
@@ -35,10 +35,12 @@ struct Pairing {
 /// the row's key equals (case-insensitively, ignoring a file extension and folders) the
 /// track's lyricsKey, id, file stem or relative path. Keyed pairing is used when at least
 /// one track matches; unmatched tracks get -1 and one summary Issue lists how many (and the
-/// first few ids). Otherwise, the seed's approximate pairing: a seeded sample of
+/// first few ids). When the table has keys but none matches, that is an error (InputError:
+/// the CSV most likely belongs to another collection) unless `allowApproximate`. Without a
+/// key column (or when allowed), the seed's approximate pairing: a seeded sample of
 /// tracks.size() rows without replacement (with replacement, and an Issue, when the table
 /// has fewer rows than tracks). Labels of the lyrics table are never used for pairing.
 Pairing pairLyrics(const Collection& collection, const LyricsTable& lyrics, Seed seed,
-                   Diagnostics& diagnostics);
+                   Diagnostics& diagnostics, bool allowApproximate = false);
 
 } // namespace atlas

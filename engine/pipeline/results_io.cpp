@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/pipeline/results_io.h"
 
+#include "engine/audio/ffmpeg_decoder.h"
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
+#include "engine/data/metadata.h"
 
 #include <Eigen/Core>
 #include <fftw3.h>
@@ -81,6 +83,8 @@ std::vector<std::pair<std::string, std::string>> libraryVersions()
             {"fftw", fftwf_version},
             {"libsndfile", sf_version_string()},
             {"soxr", soxr_version()},
+            {"ffmpeg", detail::ffmpegVersion()},
+            {"taglib", tagLibVersion()},
             {"compiler", __VERSION__}};
 }
 
@@ -142,7 +146,8 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
     written.push_back(writeFile(dir / "embeddings.csv", [&](std::ostream& out) {
         CsvWriter csv(out);
         csv.row({"track_id", "path", "label", "representation", "map", "x", "y",
-                 "cluster_kmeans", "cluster_agglomerative", "cluster_dbscan"});
+                 "cluster_kmeans", "cluster_agglomerative", "cluster_dbscan", "has_lyrics",
+                 "title", "artist", "album", "year", "genre"});
         for (const RepresentationResult& rep : run.representations) {
             for (const MapResult& m : rep.maps) {
                 if (!m.ok)
@@ -156,6 +161,12 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
                         const ClusteringResult* c = rep.clustering(kind);
                         row.push_back(c && c->ok ? std::to_string(c->labels(i)) : "");
                     }
+                    row.push_back(ds.hasLyrics(int(i)) ? "1" : "0");
+                    row.push_back(t.tags.title);
+                    row.push_back(t.tags.artist);
+                    row.push_back(t.tags.album);
+                    row.push_back(t.tags.year > 0 ? std::to_string(t.tags.year) : "");
+                    row.push_back(t.tags.genre());
                     csv.row(row);
                 }
             }
@@ -189,6 +200,13 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
         out << "    \"use_audio\": " << (c.data.useAudio ? "true" : "false") << ",\n";
         out << "    \"use_lyrics\": " << (c.data.useLyrics ? "true" : "false") << ",\n";
         out << "    \"offset_s\": " << jsonNumber(c.data.audio.decode.offset) << ",\n";
+        out << "    \"excerpt\": " << jsonString(excerptPositionKey(c.data.audio.decode.excerpt))
+            << ",\n";
+        out << "    \"label_from\": " << jsonString(labelSourceKey(c.data.labelFrom)) << ",\n";
+        out << "    \"fusion\": " << jsonString(fusionKey(c.data.fusion)) << ",\n";
+        out << "    \"audio_weight\": " << jsonNumber(c.data.audioWeight) << ",\n";
+        out << "    \"approximate_pairing\": " << (c.data.approximatePairing ? "true" : "false")
+            << ",\n";
         out << "    \"duration_s\": " << jsonNumber(c.data.audio.decode.duration) << ",\n";
         out << "    \"tfidf_max_features\": " << c.data.tfidf.maxFeatures << ",\n";
         out << "    \"representations\": [";
@@ -224,6 +242,26 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
         out << "    \"pairing\": " << jsonString(ds.pairing.description) << ",\n";
         out << "    \"pairing_approximate\": " << (ds.pairing.approximate() ? "true" : "false")
             << ",\n";
+        out << "    \"label_source\": " << jsonString(labelSourceKey(ds.labelSource)) << ",\n";
+        out << "    \"labels_from\": " << jsonString(ds.labelDescription) << ",\n";
+        const LibraryCoverage& cov = ds.coverage;
+        out << "    \"coverage\": {\"tracks\": " << cov.tracks << ", \"formats\": {";
+        bool firstFormat = true;
+        for (const auto& [format, count] : cov.formats) {
+            out << (firstFormat ? "" : ", ") << jsonString(format) << ": " << count;
+            firstFormat = false;
+        }
+        out << "}, \"tags\": {\"title\": " << cov.title << ", \"artist\": " << cov.artist
+            << ", \"album\": " << cov.album << ", \"genre\": " << cov.genre
+            << ", \"year\": " << cov.year << ", \"track_number\": " << cov.trackNumber
+            << "}, \"lyrics\": {\"embedded\": " << cov.lyricsEmbedded
+            << ", \"sidecar\": " << cov.lyricsSidecar << ", \"csv\": " << cov.lyricsCsv
+            << ", \"manifest\": " << cov.lyricsManifest << ", \"none\": " << cov.lyricsNone
+            << "}},\n";
+        out << "    \"audio_scale\": " << jsonNumber(ds.audioScale) << ",\n";
+        out << "    \"lyrics_scale\": " << jsonNumber(ds.lyricsScale) << ",\n";
+        out << "    \"tags_from_cache\": " << ds.metadata.fromCache << ",\n";
+        out << "    \"tags_read\": " << ds.metadata.read << ",\n";
         out << "    \"features_from_cache\": " << ds.cache.hits << ",\n";
         out << "    \"features_computed\": " << ds.cache.decoded << "\n  },\n";
         out << "  \"representations\": [\n";

@@ -113,6 +113,14 @@ void putDatasetConfig(ByteWriter& w, const DatasetConfig& c)
     w.i32(c.threads);
     putPath(w, c.cacheDir);
     w.flag(c.useCache);
+    // Version 2: the library settings.
+    putEnum(w, d.excerpt);
+    w.f64(d.autoMiddleAbove);
+    w.flag(c.readTags);
+    putEnum(w, c.labelFrom);
+    w.flag(c.approximatePairing);
+    putEnum(w, c.fusion);
+    w.f64(c.audioWeight);
 }
 
 void putTsneConfig(ByteWriter& w, const TsneConfig& t)
@@ -187,6 +195,20 @@ void putDataset(ByteWriter& w, const Dataset& ds)
         w.str(t.lyricsKey);
         w.str(t.lyrics);
         w.flag(t.hasInlineLyrics);
+        // Version 2: what the files say.
+        w.str(t.layoutLabel);
+        w.str(t.folder);
+        putEnum(w, t.lyricsSource);
+        const TrackTags& g = t.tags;
+        for (const std::string* f : {&g.title, &g.artist, &g.album, &g.albumArtist, &g.format,
+                                     &g.lyrics, &g.lyricsTag})
+            w.str(*f);
+        w.i32(g.trackNumber);
+        w.i32(g.year);
+        w.f64(g.duration);
+        w.i32(g.sampleRate);
+        w.i32(g.channels);
+        putStrings(w, g.genres);
     }
     putEnum(w, ds.layout);
     putPath(w, ds.source);
@@ -206,6 +228,11 @@ void putDataset(ByteWriter& w, const Dataset& ds)
     w.i32(ds.cache.hits);
     w.i32(ds.cache.decoded);
     putPath(w, ds.cache.file);
+    // Version 2.
+    w.str(ds.labelDescription);
+    putEnum(w, ds.labelSource);
+    w.f64(ds.audioScale);
+    w.f64(ds.lyricsScale);
 }
 
 void putScores(ByteWriter& w, const ClusterScores& s)
@@ -361,12 +388,14 @@ void writeAtomically(const fs::path& file, const std::vector<unsigned char>& byt
 
 class SessionReader {
 public:
-    SessionReader(const unsigned char* data, std::size_t size, std::string file)
-        : r(data, size, file, "session file"), m_file(std::move(file))
+    SessionReader(const unsigned char* data, std::size_t size, std::string file,
+                  std::uint32_t formatVersion)
+        : r(data, size, file, "session file"), version(formatVersion), m_file(std::move(file))
     {
     }
 
     ByteReader r;
+    std::uint32_t version; ///< the file's format version
 
     template <class E>
     E enumValue(int last, const char* what)
@@ -455,6 +484,15 @@ DatasetConfig readDatasetConfig(SessionReader& s)
     c.threads = r.i32();
     c.cacheDir = s.path();
     c.useCache = r.flag();
+    if (s.version >= 2) {
+        d.excerpt = s.enumValue<ExcerptPosition>(2, "excerpt position");
+        d.autoMiddleAbove = r.f64();
+        c.readTags = r.flag();
+        c.labelFrom = s.enumValue<LabelSource>(8, "label source");
+        c.approximatePairing = r.flag();
+        c.fusion = s.enumValue<Fusion>(1, "fusion");
+        c.audioWeight = r.f64();
+    }
     return c;
 }
 
@@ -541,6 +579,24 @@ Dataset readDataset(SessionReader& s)
         t.lyricsKey = r.str();
         t.lyrics = r.str();
         t.hasInlineLyrics = r.flag();
+        if (s.version >= 2) {
+            t.layoutLabel = r.str();
+            t.folder = r.str();
+            t.lyricsSource = s.enumValue<LyricsSource>(4, "lyrics source");
+            TrackTags& g = t.tags;
+            for (std::string* f : {&g.title, &g.artist, &g.album, &g.albumArtist, &g.format,
+                                   &g.lyrics, &g.lyricsTag})
+                *f = r.str();
+            g.trackNumber = r.i32();
+            g.year = r.i32();
+            g.duration = r.f64();
+            g.sampleRate = r.i32();
+            g.channels = r.i32();
+            g.genres = s.strings();
+        } else {
+            t.layoutLabel = t.label;
+            t.lyricsSource = t.hasInlineLyrics ? LyricsSource::Manifest : LyricsSource::None;
+        }
     }
     ds.layout = s.enumValue<CollectionLayout>(5, "collection layout");
     ds.source = s.path();
@@ -560,6 +616,18 @@ Dataset readDataset(SessionReader& s)
     ds.cache.hits = r.i32();
     ds.cache.decoded = r.i32();
     ds.cache.file = s.path();
+    if (s.version >= 2) {
+        ds.labelDescription = r.str();
+        ds.labelSource = s.enumValue<LabelSource>(8, "label source");
+        ds.audioScale = r.f64();
+        ds.lyricsScale = r.f64();
+    } else if (ds.lyricsUsed) {
+        // Version 1 kept no lyrics source: a track with a CSV row or inline text had lyrics.
+        for (std::size_t i = 0; i < ds.tracks.size(); ++i)
+            if (i < ds.pairing.lyricsRow.size() && ds.pairing.lyricsRow[i] >= 0)
+                ds.tracks[i].lyricsSource = LyricsSource::Csv;
+    }
+    ds.coverage = libraryCoverage(ds.tracks);
 
     // The views index these by track and by column; sizes that disagree are damage.
     const Eigen::Index n = Eigen::Index(ds.tracks.size());
@@ -727,9 +795,10 @@ RunResult loadSession(const fs::path& file)
     if (headerBytes >= ModelMagic.size() &&
         std::memcmp(header.data(), ModelMagic.data(), ModelMagic.size()) == 0)
         throw InputError(name + ": this is a MusicAtlas model file, not a session file");
-    ByteReader head =
-        detail::checkFileHeader(header.data(), headerBytes, size, Magic, HeaderSize + TrailerSize,
-                                SessionFormatVersion, name, "session file");
+    std::uint32_t version = 0;
+    ByteReader head = detail::checkFileHeader(header.data(), headerBytes, size, Magic,
+                                              HeaderSize + TrailerSize, SessionFormatVersion, name,
+                                              "session file", OldestSessionFormatVersion, &version);
     const std::uint64_t payloadSize = head.u64();
     detail::checkPayloadSize(payloadSize, size, HeaderSize + TrailerSize, name, "session file");
 
@@ -742,7 +811,7 @@ RunResult loadSession(const fs::path& file)
         ByteReader trailer(body.data() + payloadSize, TrailerSize, name, "session file");
         if (trailer.u32() != detail::crc32(body.data(), std::size_t(payloadSize)))
             throw InputError(name + ": the session file is damaged (checksum mismatch)");
-        SessionReader s(body.data(), std::size_t(payloadSize), name);
+        SessionReader s(body.data(), std::size_t(payloadSize), name, version);
         return readRun(s);
     } catch (const std::bad_alloc&) {
         throw InputError(name + ": not a valid session file (sizes too large)");

@@ -9,7 +9,10 @@
 namespace atlas {
 
 /// Version of the session file format written by this build; only this version is read.
-inline constexpr std::uint32_t SessionFormatVersion = 1;
+inline constexpr std::uint32_t SessionFormatVersion = 2;
+/// The oldest session format still read (version 1 sessions lack tags, lyrics sources and
+/// the library settings, which read back as their defaults).
+inline constexpr std::uint32_t OldestSessionFormatVersion = 1;
 
 /// Conventional extension of session files.
 inline constexpr const char* SessionFileExtension = ".atlassession";

@@ -172,9 +172,10 @@ private slots:
         QTest::newRow("noise flac") << "noise.flac" << QStringList{"unrecognised"};
         QTest::newRow("noise mp3") << "noise.mp3" << QStringList{"unrecognised"};
         QTest::newRow("noise ogg") << "noise.ogg" << QStringList{"unrecognised"};
-        QTest::newRow("m4a") << "song.m4a"
-                             << QStringList{"unsupported format", "AAC/MP4", "convert"};
-        QTest::newRow("wma") << "song.wma" << QStringList{"unsupported format", "WMA"};
+        // An MP4 header without its 'moov' index, and an ASF header over garbage: both go to
+        // the FFmpeg path, which names what is wrong.
+        QTest::newRow("m4a") << "song.m4a" << QStringList{"incomplete MP4/M4A", "'moov'"};
+        QTest::newRow("wma") << "song.wma" << QStringList{"unrecognised or corrupt"};
         QTest::newRow("truncated wav") << "truncated_short.wav" << QStringList{"truncated"};
         QTest::newRow("truncated flac") << "truncated_short.flac" << QStringList{"corrupt"};
         QTest::newRow("nan") << "nan.wav" << QStringList{"NaN"};

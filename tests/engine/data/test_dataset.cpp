@@ -156,8 +156,12 @@ private slots:
     void approximatePairingIsSeededAndMarked()
     {
         atlas::Collection c;
-        for (int i = 0; i < 50; ++i)
-            c.tracks.push_back(atlas::Track{"t" + std::to_string(i), "/a/t.wav", "", "", "", false});
+        for (int i = 0; i < 50; ++i) {
+            atlas::Track t;
+            t.id = "t" + std::to_string(i);
+            t.path = "/a/t.wav";
+            c.tracks.push_back(t);
+        }
         atlas::LyricsTable lyrics;
         for (int i = 0; i < 80; ++i)
             lyrics.texts.push_back("text " + std::to_string(i));

@@ -477,9 +477,10 @@ private slots:
         expectLoadError(m_dir / "pca.atlassession", "model file, not a session file");
 
         std::string future = bytes;
-        future[8] = 2;
+        future[8] = char(atlas::SessionFormatVersion + 1);
         atlas::test::writeBytes(m_dir / "future.atlassession", future);
-        expectLoadError(m_dir / "future.atlassession", "version 2");
+        expectLoadError(m_dir / "future.atlassession",
+                        QString("version %1").arg(atlas::SessionFormatVersion + 1));
 
         std::string flipped = bytes;
         flipped[bytes.size() / 2] = char(flipped[bytes.size() / 2] ^ 0x01);

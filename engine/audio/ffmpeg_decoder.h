@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Internal to the audio stage: the FFmpeg path of decodeAudio() and probeAudio(), for the
+// formats libsndfile does not read (AAC and ALAC in MP4/M4A, WMA, APE, WavPack, Matroska/WebM,
+// AC-3, ...) and for MP3/Ogg files libsndfile rejects. librosa reaches FFmpeg the same way,
+// through audioread, when soundfile cannot open a file.
+
+#include "engine/audio/decoder.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace atlas::detail {
+
+/// Decodes the excerpt `cfg` asks for with FFmpeg's libraries: seeks (with a pre-roll that is
+/// decoded and dropped, so that the first kept sample is exact), decodes only the frames the
+/// excerpt needs, converts to float32, averages the channels as the libsndfile path does and
+/// resamples with the same soxr HQ path. Returns the Issue that makes the file unusable, in
+/// plain words (DRM-protected, no audio stream, missing 'moov' index, no samples, ...).
+std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const DecodeConfig& cfg,
+                                      AudioClip& clip);
+
+/// Reads the container and stream headers with FFmpeg; decodes nothing.
+Outcome<AudioInfo> ffmpegProbe(const std::filesystem::path& file);
+
+/// "FFmpeg 5.1.6" style version string of the linked libraries, for run reports.
+std::string ffmpegVersion();
+
+/// The first frame of the excerpt, in frames at the file's rate, for a file of `totalFrames`
+/// frames (<= 0 when unknown) at `rate` Hz: int(offset * rate) for the start of the track
+/// (librosa), or the window of cfg.duration seconds centred in the track (ExcerptPosition).
+std::int64_t excerptStartFrame(const DecodeConfig& cfg, double rate, std::int64_t totalFrames);
+
+} // namespace atlas::detail

@@ -1,0 +1,971 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/data/metadata.h"
+
+#include "engine/core/binary_io.h"
+#include "engine/core/parallel.h"
+#include "engine/data/feature_cache.h"
+#include "engine/data/paths.h"
+#include "engine/features/unicode.h"
+
+#include <taglib/apefile.h>
+#include <taglib/asffile.h>
+#include <taglib/fileref.h>
+#include <taglib/flacfile.h>
+#include <taglib/id3v1genres.h>
+#include <taglib/mp4file.h>
+#include <taglib/mp4properties.h>
+#include <taglib/mpegfile.h>
+#include <taglib/oggflacfile.h>
+#include <taglib/opusfile.h>
+#include <taglib/rifffile.h>
+#include <taglib/aifffile.h>
+#include <taglib/taglib.h>
+#include <taglib/tpropertymap.h>
+#include <taglib/vorbisfile.h>
+#include <taglib/wavfile.h>
+#include <taglib/wavpackfile.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace fs = std::filesystem;
+
+namespace atlas {
+
+namespace {
+
+std::string lowerAscii(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+std::string trim(std::string_view s)
+{
+    std::size_t a = 0, b = s.size();
+    while (a < b && std::isspace(static_cast<unsigned char>(s[a])))
+        ++a;
+    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1])))
+        --b;
+    return std::string(s.substr(a, b - a));
+}
+
+// Trims, collapses runs of spaces, removes control characters. Returns true when it had to
+// remove control characters or replacement characters (a sign of a wrong encoding).
+bool cleanField(std::string& s)
+{
+    const std::u32string cps = decodeUtf8(s);
+    std::u32string out;
+    bool damaged = false;
+    bool space = false;
+    for (char32_t c : cps) {
+        if (c == ReplacementCharacter || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+            c == 0x7F) {
+            damaged = true;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = !out.empty();
+            continue;
+        }
+        if (space)
+            out.push_back(U' ');
+        space = false;
+        out.push_back(c);
+    }
+    s = encodeUtf8(out);
+    return damaged;
+}
+
+// Lyrics keep their lines: CR LF and CR become LF, lines are trimmed at the end, invalid
+// characters dropped, leading and trailing blank lines removed.
+bool cleanLyrics(std::string& s)
+{
+    const std::u32string cps = decodeUtf8(s);
+    std::u32string out;
+    bool damaged = false;
+    for (std::size_t i = 0; i < cps.size(); ++i) {
+        char32_t c = cps[i];
+        if (c == U'\r') {
+            if (i + 1 < cps.size() && cps[i + 1] == U'\n')
+                continue;
+            c = U'\n';
+        }
+        if (c == ReplacementCharacter || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
+            damaged = damaged || c == ReplacementCharacter || c != 0;
+            continue;
+        }
+        if (c == U'\n')
+            while (!out.empty() && (out.back() == U' ' || out.back() == U'\t'))
+                out.pop_back();
+        out.push_back(c);
+    }
+    s = trim(encodeUtf8(out));
+    return damaged;
+}
+
+std::string utf8(const TagLib::String& s) { return s.to8Bit(true); }
+
+std::string fieldOf(const TagLib::PropertyMap& props, const char* key)
+{
+    const auto it = props.find(key);
+    return it == props.end() || it->second.isEmpty() ? std::string() : utf8(it->second.front());
+}
+
+std::string formatOf(TagLib::File* file, const fs::path& path)
+{
+    std::string ext = path.extension().string();
+    if (!ext.empty())
+        ext.erase(0, 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::toupper(c)); });
+    if (auto* mp4 = dynamic_cast<TagLib::MP4::File*>(file)) {
+        const std::string container = ext == "MP4" ? "MP4" : "M4A";
+        if (const auto* p = mp4->audioProperties())
+            return container + (p->codec() == TagLib::MP4::Properties::ALAC ? " (ALAC)"
+                                : p->codec() == TagLib::MP4::Properties::AAC ? " (AAC)"
+                                                                              : "");
+        return container;
+    }
+    if (dynamic_cast<TagLib::MPEG::File*>(file))
+        return "MP3";
+    if (dynamic_cast<TagLib::FLAC::File*>(file))
+        return "FLAC";
+    if (dynamic_cast<TagLib::Ogg::Vorbis::File*>(file))
+        return "Ogg Vorbis";
+    if (dynamic_cast<TagLib::Ogg::Opus::File*>(file))
+        return "Ogg Opus";
+    if (dynamic_cast<TagLib::Ogg::FLAC::File*>(file))
+        return "Ogg FLAC";
+    if (dynamic_cast<TagLib::RIFF::WAV::File*>(file))
+        return "WAV";
+    if (dynamic_cast<TagLib::RIFF::AIFF::File*>(file))
+        return "AIFF";
+    if (dynamic_cast<TagLib::APE::File*>(file))
+        return "Monkey's Audio (APE)";
+    if (dynamic_cast<TagLib::WavPack::File*>(file))
+        return "WavPack";
+    if (dynamic_cast<TagLib::ASF::File*>(file))
+        return "WMA";
+    return ext;
+}
+
+// The tag name that holds lyrics in this kind of file, for the details panel.
+std::string lyricsTagName(TagLib::File* file, const std::string& key)
+{
+    if (dynamic_cast<TagLib::MPEG::File*>(file) || dynamic_cast<TagLib::RIFF::File*>(file))
+        return "USLT";
+    if (dynamic_cast<TagLib::MP4::File*>(file))
+        return "\u00A9lyr";
+    if (dynamic_cast<TagLib::APE::File*>(file) || dynamic_cast<TagLib::WavPack::File*>(file))
+        return "APE Lyrics";
+    if (dynamic_cast<TagLib::ASF::File*>(file))
+        return "WM/Lyrics";
+    return key;
+}
+
+int leadingInt(const std::string& s)
+{
+    int v = 0, digits = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9' || digits >= 6)
+            break;
+        v = v * 10 + (c - '0');
+        ++digits;
+    }
+    return v;
+}
+
+} // namespace
+
+std::vector<std::string> normaliseGenres(const std::vector<std::string>& values)
+{
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    auto add = [&](std::string g) {
+        cleanField(g);
+        if (g.empty())
+            return;
+        // ID3v1 numbers: "(17)", "17", "(17)Rock" (ID3v2.3 refinement: the text wins).
+        if (g[0] == '(') {
+            const auto close = g.find(')');
+            if (close != std::string::npos && close > 1 &&
+                std::all_of(g.begin() + 1, g.begin() + long(close),
+                            [](char c) { return c >= '0' && c <= '9'; })) {
+                const std::string rest = trim(g.substr(close + 1));
+                g = rest.empty() ? utf8(TagLib::ID3v1::genre(leadingInt(g.substr(1)))) : rest;
+            } else if (g == "(RX)" || g == "(CR)") {
+                g = g == "(RX)" ? "Remix" : "Cover";
+            }
+        } else if (g.size() <= 3 && std::all_of(g.begin(), g.end(),
+                                                [](char c) { return c >= '0' && c <= '9'; })) {
+            g = utf8(TagLib::ID3v1::genre(leadingInt(g)));
+        }
+        if (g.empty())
+            return;
+        // A known ID3v1 genre in any case takes its canonical spelling.
+        const TagLib::StringList names = TagLib::ID3v1::genreList();
+        const std::string lower = lowerAscii(g);
+        for (const TagLib::String& name : names)
+            if (lowerAscii(utf8(name)) == lower) {
+                g = utf8(name);
+                break;
+            }
+        if (seen.insert(lowerAscii(g)).second)
+            out.push_back(std::move(g));
+    };
+    for (const std::string& value : values) {
+        std::size_t start = 0;
+        for (std::size_t i = 0; i <= value.size(); ++i) {
+            if (i == value.size() || value[i] == ';' || value[i] == '/' || value[i] == '|' ||
+                value[i] == '\0') {
+                add(value.substr(start, i - start));
+                start = i + 1;
+            }
+        }
+    }
+    return out;
+}
+
+TagReadResult readTags(const fs::path& file)
+{
+    TagReadResult result;
+    try {
+        TagLib::FileRef ref(file.c_str(), true, TagLib::AudioProperties::Fast);
+        if (ref.isNull() || !ref.file() || !ref.file()->isValid())
+            return result;   // not a format TagLib knows; the decoder reports bad audio
+        TagLib::File* f = ref.file();
+        TrackTags& t = result.tags;
+        t.format = formatOf(f, file);
+        if (const TagLib::AudioProperties* p = ref.audioProperties()) {
+            t.duration = p->lengthInMilliseconds() / 1000.0;
+            t.sampleRate = p->sampleRate();
+            t.channels = p->channels();
+        }
+        if (auto* mpeg = dynamic_cast<TagLib::MPEG::File*>(f)) {
+            f->seek(0);
+            if (f->readBlock(3) == TagLib::ByteVector("ID3", 3) && !mpeg->hasID3v2Tag())
+                result.problems.push_back("the ID3v2 tag is damaged; it was ignored");
+        }
+        const TagLib::PropertyMap props = f->properties();
+        if (const TagLib::Tag* tag = ref.tag()) {
+            t.title = utf8(tag->title());
+            t.artist = utf8(tag->artist());
+            t.album = utf8(tag->album());
+            t.year = int(tag->year());
+            t.trackNumber = int(tag->track());
+        }
+        t.albumArtist = fieldOf(props, "ALBUMARTIST");
+        if (t.year == 0)
+            t.year = leadingInt(fieldOf(props, "DATE"));
+        if (t.year < 0 || t.year > 9999)
+            t.year = 0;
+        std::vector<std::string> genres;
+        if (const auto it = props.find("GENRE"); it != props.end())
+            for (const TagLib::String& g : it->second)
+                genres.push_back(utf8(g));
+        t.genres = normaliseGenres(genres);
+
+        // Lyrics: LYRICS (ID3v2 USLT, MP4 ©lyr, Vorbis, APE, ASF), else a described USLT
+        // ("LYRICS:eng"), else UNSYNCEDLYRICS.
+        std::string lyricsKey;
+        for (const auto& [key, values] : props) {
+            const std::string k = utf8(key);
+            const bool exact = k == "LYRICS";
+            const bool described = k.rfind("LYRICS:", 0) == 0;
+            const bool unsynced = k == "UNSYNCEDLYRICS" || k == "UNSYNCED LYRICS";
+            if (!(exact || described || unsynced) || values.isEmpty())
+                continue;
+            const bool better = lyricsKey.empty() || (exact && lyricsKey != "LYRICS") ||
+                                (described && lyricsKey != "LYRICS" &&
+                                 lyricsKey.rfind("LYRICS:", 0) != 0);
+            std::string text = utf8(values.front());
+            if (better && !trim(text).empty()) {
+                lyricsKey = k;
+                t.lyrics = std::move(text);
+            }
+        }
+        if (!t.lyrics.empty()) {
+            const bool unsynced = lyricsKey.rfind("UNSYNCED", 0) == 0;
+            t.lyricsTag = unsynced ? "UNSYNCEDLYRICS" : lyricsTagName(f, "LYRICS");
+            if (cleanLyrics(t.lyrics))
+                result.problems.push_back("the embedded lyrics (" + t.lyricsTag +
+                                          ") hold invalid characters; they were removed");
+        }
+        std::vector<std::string> damaged;
+        for (auto [name, field] : {std::pair<const char*, std::string*>{"title", &t.title},
+                                   {"artist", &t.artist},
+                                   {"album", &t.album},
+                                   {"album artist", &t.albumArtist}})
+            if (cleanField(*field))
+                damaged.push_back(name);
+        if (!damaged.empty()) {
+            std::string names;
+            for (std::size_t i = 0; i < damaged.size(); ++i)
+                names += (i ? ", " : "") + damaged[i];
+            result.problems.push_back("the " + names + " tag" + (damaged.size() > 1 ? "s" : "") +
+                                      " held invalid text (a wrong encoding?); the bad "
+                                      "characters were removed");
+        }
+    } catch (const std::exception& e) {
+        result.problems.push_back(std::string("the tags cannot be read (") + e.what() + ")");
+    }
+    return result;
+}
+
+std::string lyricsFromLrc(std::string_view lrc)
+{
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start <= lrc.size()) {
+        std::size_t end = lrc.find('\n', start);
+        if (end == std::string_view::npos)
+            end = lrc.size();
+        std::string line(lrc.substr(start, end - start));
+        start = end + 1;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        line = trim(line);
+        // Leading tags: time tags [mm:ss], [mm:ss.xx], [mm:ss:xx] are removed; an ID tag
+        // ([ar:Artist], [offset:+100], [#comment]) makes the whole line metadata.
+        bool metadata = false;
+        while (!line.empty() && line[0] == '[') {
+            const auto close = line.find(']');
+            if (close == std::string::npos)
+                break;
+            const std::string tag = line.substr(1, close - 1);
+            const auto colon = tag.find(':');
+            const bool time = colon != std::string::npos && colon > 0 &&
+                              std::all_of(tag.begin(), tag.begin() + long(colon),
+                                          [](char c) { return c >= '0' && c <= '9'; }) &&
+                              std::all_of(tag.begin() + long(colon) + 1, tag.end(), [](char c) {
+                                  return (c >= '0' && c <= '9') || c == '.' || c == ':';
+                              });
+            if (!time) {
+                const bool idTag = (colon != std::string::npos && colon > 0 &&
+                                    std::all_of(tag.begin(), tag.begin() + long(colon),
+                                                [](char c) {
+                                                    return std::isalpha(
+                                                               static_cast<unsigned char>(c)) ||
+                                                           c == '#';
+                                                })) ||
+                                   (!tag.empty() && tag[0] == '#');
+                metadata = idTag;
+                break;
+            }
+            line = trim(line.substr(close + 1));
+        }
+        if (metadata)
+            continue;
+        // Enhanced LRC word times: <mm:ss.xx>.
+        for (std::size_t lt = line.find('<'); lt != std::string::npos; lt = line.find('<', lt)) {
+            const auto gt = line.find('>', lt);
+            if (gt == std::string::npos)
+                break;
+            const std::string inner = line.substr(lt + 1, gt - lt - 1);
+            if (!inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+                    return (c >= '0' && c <= '9') || c == '.' || c == ':';
+                }))
+                line.erase(lt, gt - lt + 1);
+            else
+                lt = gt;
+        }
+        lines.push_back(trim(line));
+    }
+    std::string out;
+    bool blank = true;   // drop leading blank lines and runs of them
+    for (const std::string& line : lines) {
+        if (line.empty()) {
+            if (!blank)
+                out += '\n';
+            blank = true;
+            continue;
+        }
+        if (!out.empty() && out.back() != '\n')
+            out += '\n';
+        out += line;
+        blank = false;
+    }
+    return trim(out);
+}
+
+namespace {
+
+// Text of a sidecar file as UTF-8: BOMs honoured, UTF-16 converted, Latin-1 recognised.
+std::string sidecarText(std::string bytes, std::string& note)
+{
+    auto fromUtf16 = [&](bool little) {
+        std::u32string cps;
+        for (std::size_t i = 2; i + 1 < bytes.size(); i += 2) {
+            char32_t u = little ? char32_t((unsigned char)bytes[i]) |
+                                      char32_t((unsigned char)bytes[i + 1]) << 8
+                                : char32_t((unsigned char)bytes[i]) << 8 |
+                                      char32_t((unsigned char)bytes[i + 1]);
+            if (u >= 0xD800 && u < 0xDC00 && i + 3 < bytes.size()) {
+                const char32_t lo = little ? char32_t((unsigned char)bytes[i + 2]) |
+                                                 char32_t((unsigned char)bytes[i + 3]) << 8
+                                           : char32_t((unsigned char)bytes[i + 2]) << 8 |
+                                                 char32_t((unsigned char)bytes[i + 3]);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 2;
+                }
+            }
+            cps.push_back(u);
+        }
+        return encodeUtf8(cps);
+    };
+    if (bytes.size() >= 2 && (unsigned char)bytes[0] == 0xFF && (unsigned char)bytes[1] == 0xFE)
+        return fromUtf16(true);
+    if (bytes.size() >= 2 && (unsigned char)bytes[0] == 0xFE && (unsigned char)bytes[1] == 0xFF)
+        return fromUtf16(false);
+    if (bytes.rfind("\xEF\xBB\xBF", 0) == 0)
+        bytes.erase(0, 3);
+    std::size_t invalid = 0;
+    const std::u32string cps = decodeUtf8(bytes, &invalid);
+    if (invalid == 0)
+        return bytes;
+    // No valid multi-byte sequence at all: an 8-bit encoding, most likely Latin-1/CP1252.
+    const bool anyMultibyte = std::any_of(cps.begin(), cps.end(), [](char32_t c) {
+        return c >= 0x80 && c != ReplacementCharacter;
+    });
+    if (!anyMultibyte) {
+        note = "not UTF-8; read as Latin-1";
+        std::u32string latin;
+        for (unsigned char c : bytes)
+            latin.push_back(char32_t(c));
+        return encodeUtf8(latin);
+    }
+    note = std::to_string(invalid) + " invalid UTF-8 sequence" + (invalid > 1 ? "s" : "") +
+           " replaced";
+    return encodeUtf8(cps);
+}
+
+constexpr std::uintmax_t MaxSidecarBytes = 1u << 20;
+
+std::optional<std::string> readSidecarFile(const fs::path& sidecar, Diagnostics& diagnostics)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(sidecar, ec))
+        return std::nullopt;
+    const auto size = fs::file_size(sidecar, ec);
+    if (ec) {
+        diagnostics.add(sidecar, "cannot read the lyrics file (" + ec.message() + ")");
+        return std::nullopt;
+    }
+    if (size > MaxSidecarBytes) {
+        diagnostics.add(sidecar, "the lyrics file is " + std::to_string(size / 1024) +
+                                     " KB, more than lyrics can be (1 MB); ignored");
+        return std::nullopt;
+    }
+    std::ifstream in(sidecar, std::ios::binary);
+    if (!in) {
+        diagnostics.add(sidecar, "cannot open the lyrics file");
+        return std::nullopt;
+    }
+    std::string bytes(std::size_t(size), '\0');
+    in.read(bytes.data(), std::streamsize(size));
+    bytes.resize(std::size_t(in.gcount()));
+    std::string note;
+    std::string text = sidecarText(std::move(bytes), note);
+    if (text.find('\0') != std::string::npos) {
+        diagnostics.add(sidecar, "not a text file (it holds NUL bytes); ignored");
+        return std::nullopt;
+    }
+    if (!note.empty())
+        diagnostics.add(sidecar, "lyrics file " + note);
+    const std::string ext = lowerAscii(sidecar.extension().string());
+    text = ext == ".lrc" ? lyricsFromLrc(text) : text;
+    cleanLyrics(text);
+    if (text.empty())
+        return std::nullopt;
+    return text;
+}
+
+} // namespace
+
+std::optional<std::string> readSidecarLyrics(const fs::path& audioFile, Diagnostics& diagnostics,
+                                             fs::path* sidecar)
+{
+    for (const char* ext : {".lrc", ".LRC", ".Lrc", ".txt", ".TXT"}) {
+        fs::path candidate = audioFile;
+        candidate.replace_extension(ext);
+        if (auto text = readSidecarFile(candidate, diagnostics)) {
+            if (sidecar)
+                *sidecar = candidate;
+            return text;
+        }
+        std::error_code ec;
+        if (fs::exists(candidate, ec))
+            return std::nullopt;   // present but unusable: reported; no fallback to .txt
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// The persistent tag cache: path -> (size, mtime, tags, problems). One binary file with a
+// header, a CRC-32 of the payload and an atomic replace; a damaged file is ignored.
+class TagCache {
+public:
+    struct Entry {
+        FileIdentity identity;
+        TagReadResult result;
+    };
+
+    explicit TagCache(fs::path directory)
+    {
+        if (directory.empty())
+            return;
+        m_file = directory / "tags-v1.cache";
+        load();
+    }
+
+    const fs::path& file() const { return m_file; }
+
+    const TagReadResult* lookup(const std::string& path, const FileIdentity& identity) const
+    {
+        const auto it = m_entries.find(path);
+        return it != m_entries.end() && it->second.identity == identity ? &it->second.result
+                                                                        : nullptr;
+    }
+    void store(const std::string& path, const FileIdentity& identity, TagReadResult result)
+    {
+        if (m_file.empty())
+            return;
+        m_entries[path] = Entry{identity, std::move(result)};
+        m_dirty = true;
+    }
+
+    bool save(std::string& error)
+    {
+        if (m_file.empty() || !m_dirty)
+            return true;
+        detail::ByteWriter payload;
+        payload.u64(m_entries.size());
+        for (const auto& [path, e] : m_entries) {
+            const TrackTags& t = e.result.tags;
+            payload.str(path);
+            payload.u64(e.identity.size);
+            payload.u64(std::uint64_t(e.identity.mtimeNs));
+            for (const std::string* s : {&t.title, &t.artist, &t.album, &t.albumArtist,
+                                         &t.format, &t.lyrics, &t.lyricsTag})
+                payload.str(*s);
+            payload.i32(t.trackNumber);
+            payload.i32(t.year);
+            payload.f64(t.duration);
+            payload.i32(t.sampleRate);
+            payload.i32(t.channels);
+            payload.u64(t.genres.size());
+            for (const std::string& g : t.genres)
+                payload.str(g);
+            payload.u64(e.result.problems.size());
+            for (const std::string& p : e.result.problems)
+                payload.str(p);
+        }
+        detail::ByteWriter header;
+        header.raw(reinterpret_cast<const unsigned char*>(Magic.data()), Magic.size());
+        header.u32(Version);
+        header.u64(payload.bytes().size());
+        header.u32(detail::crc32(payload.bytes().data(), payload.bytes().size()));
+
+        std::error_code ec;
+        fs::create_directories(m_file.parent_path(), ec);
+        static std::atomic<unsigned> counter{0};
+        const fs::path temporary = m_file.string() + "." + std::to_string(::getpid()) + "." +
+                                   std::to_string(counter++) + ".partial";
+        {
+            std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+            out.write(reinterpret_cast<const char*>(header.bytes().data()),
+                      std::streamsize(header.bytes().size()));
+            out.write(reinterpret_cast<const char*>(payload.bytes().data()),
+                      std::streamsize(payload.bytes().size()));
+            out.flush();
+            if (!out) {
+                error = "cannot write the tag cache";
+                fs::remove(temporary, ec);
+                return false;
+            }
+        }
+        fs::rename(temporary, m_file, ec);
+        if (ec) {
+            error = "cannot write the tag cache (" + ec.message() + ")";
+            fs::remove(temporary, ec);
+            return false;
+        }
+        m_dirty = false;
+        return true;
+    }
+
+private:
+    static constexpr std::array<char, 8> Magic = {'M', 'A', 'T', 'A', 'G', 'C', 'A', 'C'};
+    static constexpr std::uint32_t Version = 1;
+    static constexpr std::size_t HeaderBytes = 8 + 4 + 8 + 4;
+
+    void load()
+    {
+        std::error_code ec;
+        if (!fs::is_regular_file(m_file, ec))
+            return;
+        std::ifstream in(m_file, std::ios::binary);
+        if (!in)
+            return;
+        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+        try {
+            detail::ByteReader h = detail::checkFileHeader(bytes, std::min(data.size(), HeaderBytes),
+                                                           data.size(), Magic, HeaderBytes,
+                                                           Version, m_file.string(), "tag cache");
+            const std::uint64_t size = h.u64();
+            const std::uint32_t crc = h.u32();
+            detail::checkPayloadSize(size, data.size(), HeaderBytes, m_file.string(), "tag cache");
+            if (detail::crc32(bytes + HeaderBytes, std::size_t(size)) != crc)
+                return;
+            detail::ByteReader r(bytes + HeaderBytes, std::size_t(size), m_file.string(),
+                                 "tag cache");
+            std::unordered_map<std::string, Entry> entries;
+            const std::size_t count = r.count(16);
+            entries.reserve(count);
+            for (std::size_t i = 0; i < count; ++i) {
+                std::string path = r.str();
+                Entry e;
+                e.identity.size = r.u64();
+                e.identity.mtimeNs = std::int64_t(r.u64());
+                TrackTags& t = e.result.tags;
+                for (std::string* s : {&t.title, &t.artist, &t.album, &t.albumArtist, &t.format,
+                                       &t.lyrics, &t.lyricsTag})
+                    *s = r.str();
+                t.trackNumber = r.i32();
+                t.year = r.i32();
+                t.duration = r.f64();
+                t.sampleRate = r.i32();
+                t.channels = r.i32();
+                t.genres.resize(r.count(8));
+                for (std::string& g : t.genres)
+                    g = r.str();
+                e.result.problems.resize(r.count(8));
+                for (std::string& p : e.result.problems)
+                    p = r.str();
+                entries.emplace(std::move(path), std::move(e));
+            }
+            if (r.atEnd())
+                m_entries = std::move(entries);
+        } catch (const std::exception&) {
+            // A damaged or foreign cache is rebuilt, never fatal.
+        }
+    }
+
+    fs::path m_file;
+    std::unordered_map<std::string, Entry> m_entries;
+    bool m_dirty = false;
+};
+
+// Lower-cased names of the files in each folder, listed once, so that looking for sidecar
+// lyrics costs no system call per track.
+class FolderListing {
+public:
+    bool contains(const fs::path& file)
+    {
+        const fs::path dir = file.parent_path();
+        auto it = m_names.find(dir.string());
+        if (it == m_names.end()) {
+            std::unordered_set<std::string> names;
+            std::error_code ec;
+            for (fs::directory_iterator d(dir, ec), end; !ec && d != end; d.increment(ec))
+                names.insert(lowerAscii(d->path().filename().string()));
+            it = m_names.emplace(dir.string(), std::move(names)).first;
+        }
+        return it->second.count(lowerAscii(file.filename().string())) > 0;
+    }
+
+private:
+    std::unordered_map<std::string, std::unordered_set<std::string>> m_names;
+};
+
+} // namespace
+
+MetadataStats readCollectionMetadata(std::vector<Track>& tracks, const MetadataConfig& cfg,
+                                     Diagnostics& diagnostics, const Progress& progress)
+{
+    MetadataStats stats;
+    const int n = int(tracks.size());
+    const std::size_t size = tracks.size();
+    ThreadScope threads(cfg.threads);
+    progress.report(0.0, "reading tags");
+
+    fs::path cacheDir;
+    if (cfg.useCache)
+        cacheDir = cfg.cacheDir.empty() ? userCacheDir() / "features" : cfg.cacheDir;
+    TagCache cache(cfg.tags ? cacheDir : fs::path());
+    stats.cacheFile = cache.file();
+
+    // Which files need reading, and which have sidecar candidates (listed per folder).
+    std::vector<std::string> keys(size);
+    std::vector<std::optional<FileIdentity>> identities(size);
+    std::vector<const TagReadResult*> cached(size, nullptr);
+    std::vector<char> sidecarCandidate(size, 0);
+    FolderListing listing;
+    for (int i = 0; i < n; ++i) {
+        const Track& t = tracks[std::size_t(i)];
+        if (t.path.empty())
+            continue;
+        std::error_code ec;
+        keys[std::size_t(i)] = fs::absolute(t.path, ec).string();
+        if (cfg.tags) {
+            identities[std::size_t(i)] = fileIdentity(t.path);
+            if (identities[std::size_t(i)])
+                cached[std::size_t(i)] = cache.lookup(keys[std::size_t(i)],
+                                                      *identities[std::size_t(i)]);
+        }
+        if (cfg.sidecars && !t.hasInlineLyrics) {
+            for (const char* ext : {".lrc", ".txt"}) {
+                fs::path candidate = t.path;
+                candidate.replace_extension(ext);
+                if (listing.contains(candidate))
+                    sidecarCandidate[std::size_t(i)] = 1;
+            }
+        }
+    }
+
+    std::vector<TagReadResult> fresh(size);
+    std::vector<char> isFresh(size, 0);
+    std::vector<std::optional<std::string>> sidecarText(size);
+    std::vector<std::vector<Issue>> sidecarIssues(size);
+    std::atomic<int> done{0};
+#pragma omp parallel for schedule(dynamic, 16)
+    for (int i = 0; i < n; ++i) {
+        if (progress.isCancelled())
+            continue;
+        const std::size_t k = std::size_t(i);
+        const Track& t = tracks[k];
+        if (!t.path.empty()) {
+            try {
+                if (cfg.tags && !cached[k] && identities[k]) {
+                    fresh[k] = readTags(t.path);
+                    isFresh[k] = 1;
+                }
+                if (sidecarCandidate[k]) {
+                    Diagnostics local;
+                    sidecarText[k] = readSidecarLyrics(t.path, local);
+                    sidecarIssues[k] = local.issues();
+                }
+            } catch (const std::exception& e) {
+                sidecarIssues[k].push_back(
+                    Issue{t.path, std::string("cannot read the tags (") + e.what() + ")"});
+            }
+        }
+        const int finished = ++done;
+        if (threadIndex() == 0 && (finished % 64 == 0 || finished == n))
+            progress.report(double(finished) / std::max(1, n), "reading tags");
+    }
+    progress.throwIfCancelled();
+
+    for (int i = 0; i < n; ++i) {
+        const std::size_t k = std::size_t(i);
+        Track& t = tracks[k];
+        const TagReadResult* result = cached[k];
+        if (isFresh[k]) {
+            ++stats.read;
+            cache.store(keys[k], *identities[k], fresh[k]);
+            result = &fresh[k];
+        } else if (result) {
+            ++stats.fromCache;
+        }
+        if (result) {
+            t.tags = result->tags;
+            for (const std::string& p : result->problems)
+                diagnostics.add(t.path, p);
+        }
+        for (Issue& issue : sidecarIssues[k])
+            diagnostics.add(std::move(issue));
+        if (t.hasInlineLyrics) {
+            t.lyricsSource = LyricsSource::Manifest;
+        } else if (!t.tags.lyrics.empty()) {
+            t.lyrics = t.tags.lyrics;
+            t.lyricsSource = LyricsSource::Embedded;
+        } else if (sidecarText[k]) {
+            t.lyrics = std::move(*sidecarText[k]);
+            t.lyricsSource = LyricsSource::Sidecar;
+        }
+    }
+    std::string error;
+    if (!cache.save(error))
+        diagnostics.add(cache.file(), error + "; tags will be read again next time");
+    progress.report(1.0, "tags read");
+    return stats;
+}
+
+const char* labelSourceKey(LabelSource source)
+{
+    switch (source) {
+    case LabelSource::Auto: return "auto";
+    case LabelSource::Genre: return "genre";
+    case LabelSource::Folder: return "folder";
+    case LabelSource::Artist: return "artist";
+    case LabelSource::Album: return "album";
+    case LabelSource::Year: return "year";
+    case LabelSource::Decade: return "decade";
+    case LabelSource::Layout: return "layout";
+    case LabelSource::None: return "none";
+    }
+    return "auto";
+}
+
+std::optional<LabelSource> parseLabelSource(const std::string& word)
+{
+    for (LabelSource s : {LabelSource::Auto, LabelSource::Genre, LabelSource::Folder,
+                          LabelSource::Artist, LabelSource::Album, LabelSource::Year,
+                          LabelSource::Decade, LabelSource::Layout, LabelSource::None})
+        if (word == labelSourceKey(s))
+            return s;
+    return std::nullopt;
+}
+
+std::string applyLabels(std::vector<Track>& tracks, LabelSource source, LabelSource* resolved)
+{
+    const int n = int(tracks.size());
+    const std::size_t size = tracks.size();
+    int withGenre = 0;
+    for (const Track& t : tracks)
+        withGenre += !t.tags.genres.empty();
+    if (source == LabelSource::Auto)
+        source = withGenre > 0 && 2 * withGenre >= n ? LabelSource::Genre : LabelSource::Layout;
+    if (resolved)
+        *resolved = source;
+
+    // Genre spellings that differ only in case count as one: the most frequent spelling wins.
+    std::map<std::string, std::map<std::string, int>> spellings;
+    if (source == LabelSource::Genre)
+        for (const Track& t : tracks)
+            if (!t.tags.genres.empty())
+                ++spellings[lowerAscii(t.tags.genre())][t.tags.genre()];
+    auto valueOf = [&](const Track& t) -> std::string {
+        switch (source) {
+        case LabelSource::Genre: {
+            if (t.tags.genres.empty())
+                return {};
+            const auto& counts = spellings[lowerAscii(t.tags.genre())];
+            return std::max_element(counts.begin(), counts.end(),
+                                    [](const auto& a, const auto& b) {
+                                        return a.second < b.second;   // ties: first by name
+                                    })
+                ->first;
+        }
+        case LabelSource::Folder: return t.folder;
+        case LabelSource::Artist: return t.tags.artist.empty() ? t.tags.albumArtist : t.tags.artist;
+        case LabelSource::Album: return t.tags.album;
+        case LabelSource::Year: return t.tags.year > 0 ? std::to_string(t.tags.year) : "";
+        case LabelSource::Decade:
+            return t.tags.year > 0 ? std::to_string(t.tags.year / 10 * 10) + "s" : "";
+        case LabelSource::Layout: return t.layoutLabel;
+        case LabelSource::Auto:
+        case LabelSource::None: return {};
+        }
+        return {};
+    };
+    std::vector<std::string> values(size);
+    int have = 0;
+    for (int i = 0; i < n; ++i) {
+        values[std::size_t(i)] = valueOf(tracks[std::size_t(i)]);
+        have += !values[std::size_t(i)].empty();
+    }
+    const bool unlabelled = source == LabelSource::None || have == 0;
+    for (int i = 0; i < n; ++i) {
+        std::string& v = values[std::size_t(i)];
+        tracks[std::size_t(i)].label = unlabelled ? std::string() : v.empty() ? UnknownLabel : v;
+    }
+
+    static const std::map<LabelSource, const char*> what = {
+        {LabelSource::Genre, "genre tag"},     {LabelSource::Folder, "first sub-folder"},
+        {LabelSource::Artist, "artist tag"},   {LabelSource::Album, "album tag"},
+        {LabelSource::Year, "year tag"},       {LabelSource::Decade, "decade of the year tag"},
+        {LabelSource::Layout, "the layout"}};
+    if (source == LabelSource::None)
+        return "none (unlabelled)";
+    if (have == 0)
+        return std::string(what.at(source)) + ": no track has one (unlabelled)";
+    std::string text = std::string(what.at(source)) + ": " + std::to_string(have) + " of " +
+                       std::to_string(n) + " tracks";
+    if (have < n)
+        text += ", " + std::to_string(n - have) + " \"" + UnknownLabel + "\"";
+    return text;
+}
+
+LibraryCoverage libraryCoverage(const std::vector<Track>& tracks)
+{
+    LibraryCoverage c;
+    c.tracks = int(tracks.size());
+    for (const Track& t : tracks) {
+        if (!t.path.empty()) {
+            std::string ext = t.path.extension().string();
+            if (!ext.empty())
+                ext.erase(0, 1);
+            std::transform(ext.begin(), ext.end(), ext.begin(),
+                           [](unsigned char ch) { return char(std::toupper(ch)); });
+            ++c.formats[ext.empty() ? std::string("(none)") : ext];
+        }
+        c.title += !t.tags.title.empty();
+        c.artist += !t.tags.artist.empty();
+        c.album += !t.tags.album.empty();
+        c.genre += !t.tags.genres.empty();
+        c.year += t.tags.year > 0;
+        c.trackNumber += t.tags.trackNumber > 0;
+        switch (t.lyricsSource) {
+        case LyricsSource::None: ++c.lyricsNone; break;
+        case LyricsSource::Embedded: ++c.lyricsEmbedded; break;
+        case LyricsSource::Sidecar: ++c.lyricsSidecar; break;
+        case LyricsSource::Csv: ++c.lyricsCsv; break;
+        case LyricsSource::Manifest: ++c.lyricsManifest; break;
+        }
+    }
+    return c;
+}
+
+std::vector<std::string> describeCoverage(const LibraryCoverage& c)
+{
+    std::vector<std::string> lines;
+    std::vector<std::pair<std::string, int>> formats(c.formats.begin(), c.formats.end());
+    std::stable_sort(formats.begin(), formats.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::string first = std::to_string(c.tracks) + " track" + (c.tracks == 1 ? "" : "s");
+    for (std::size_t i = 0; i < formats.size(); ++i)
+        first += (i ? ", " : ": ") + std::to_string(formats[i].second) + " " + formats[i].first;
+    lines.push_back(first);
+    lines.push_back("tags: title " + std::to_string(c.title) + ", artist " +
+                    std::to_string(c.artist) + ", album " + std::to_string(c.album) +
+                    ", genre " + std::to_string(c.genre) + ", year " + std::to_string(c.year) +
+                    ", track number " + std::to_string(c.trackNumber));
+    std::string lyrics = "lyrics: " + std::to_string(c.lyrics()) + " of " +
+                         std::to_string(c.tracks);
+    std::vector<std::string> parts;
+    if (c.lyricsEmbedded)
+        parts.push_back(std::to_string(c.lyricsEmbedded) + " embedded");
+    if (c.lyricsSidecar)
+        parts.push_back(std::to_string(c.lyricsSidecar) + " sidecar");
+    if (c.lyricsCsv)
+        parts.push_back(std::to_string(c.lyricsCsv) + " CSV");
+    if (c.lyricsManifest)
+        parts.push_back(std::to_string(c.lyricsManifest) + " manifest");
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        lyrics += (i ? ", " : " (") + parts[i] + (i + 1 == parts.size() ? ")" : "");
+    lyrics += "; " + std::to_string(c.lyricsNone) + " without";
+    lines.push_back(lyrics);
+    return lines;
+}
+
+std::string tagLibVersion()
+{
+    return std::to_string(TAGLIB_MAJOR_VERSION) + "." + std::to_string(TAGLIB_MINOR_VERSION) +
+           "." + std::to_string(TAGLIB_PATCH_VERSION);
+}
+
+} // namespace atlas
