@@ -12,6 +12,7 @@
 #include <taglib/fileref.h>
 #include <taglib/flacfile.h>
 #include <taglib/id3v1genres.h>
+#include <taglib/id3v2tag.h>
 #include <taglib/mp4file.h>
 #include <taglib/mp4properties.h>
 #include <taglib/mpegfile.h>
@@ -252,9 +253,31 @@ TagReadResult readTags(const fs::path& file)
             t.channels = p->channels();
         }
         if (auto* mpeg = dynamic_cast<TagLib::MPEG::File*>(f)) {
+            // TagLib skips what it cannot parse without a word; say when the tag is damaged:
+            // a size that is not synchsafe or runs past the end of the file, or a tag whose
+            // first frame is not padding yet yields no frame.
             f->seek(0);
-            if (f->readBlock(3) == TagLib::ByteVector("ID3", 3) && !mpeg->hasID3v2Tag())
-                result.problems.push_back("the ID3v2 tag is damaged; it was ignored");
+            const TagLib::ByteVector head = f->readBlock(10);
+            if (head.size() == 10 && head.startsWith(TagLib::ByteVector("ID3", 3))) {
+                bool synchsafe = true;
+                long long size = 0;
+                for (int i = 6; i < 10; ++i) {
+                    const auto b = static_cast<unsigned char>(head[i]);
+                    synchsafe = synchsafe && b < 0x80;
+                    size = (size << 7) | (b & 0x7F);
+                }
+                if (!synchsafe || size + 10 > static_cast<long long>(f->length())) {
+                    result.problems.push_back("the ID3v2 tag is damaged (its size is invalid); "
+                                              "its fields were ignored");
+                } else if (size > 0 && (!mpeg->hasID3v2Tag() ||
+                                        mpeg->ID3v2Tag()->frameList().isEmpty())) {
+                    f->seek(10);
+                    const TagLib::ByteVector first = f->readBlock(1);
+                    if (!first.isEmpty() && first[0] != 0)
+                        result.problems.push_back("the ID3v2 tag is damaged (none of its frames "
+                                                  "could be read); its fields were ignored");
+                }
+            }
         }
         const TagLib::PropertyMap props = f->properties();
         if (const TagLib::Tag* tag = ref.tag()) {
@@ -381,19 +404,18 @@ std::string lyricsFromLrc(std::string_view lrc)
         }
         lines.push_back(trim(line));
     }
+    // Blank lines separate verses: a run of them becomes one, leading and trailing ones go.
     std::string out;
-    bool blank = true;   // drop leading blank lines and runs of them
+    bool pendingBlank = false;
     for (const std::string& line : lines) {
         if (line.empty()) {
-            if (!blank)
-                out += '\n';
-            blank = true;
+            pendingBlank = !out.empty();
             continue;
         }
-        if (!out.empty() && out.back() != '\n')
-            out += '\n';
+        if (!out.empty())
+            out += pendingBlank ? "\n\n" : "\n";
         out += line;
-        blank = false;
+        pendingBlank = false;
     }
     return trim(out);
 }

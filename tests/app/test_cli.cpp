@@ -2,6 +2,7 @@
 // musicatlas-cli as a user runs it: exit codes, the files of `run`, saved sessions and models
 // that load again, and bad input that is reported instead of crashing.
 
+#include "engine/data/csv.h"
 #include "engine/models/model_io.h"
 #include "engine/pipeline/session_io.h"
 #include "tests/support/fixtures.h"
@@ -11,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace fs = std::filesystem;
 
@@ -110,6 +112,95 @@ private slots:
             QVERIFY(m.codes.has_value());
             QCOMPARE(m.codes->rows(), 30);
         }
+    }
+
+    void libraryRunUsesTagsAndFileLyrics()
+    {
+        // A personal library: Artist/Album/NN - Title in six formats, tags, embedded and .lrc
+        // lyrics, broken files, no CSV.
+        const fs::path lib = atlas::test::fixture("library/lib");
+        const QString dir = str(lib);
+        Outcome o = cli({"scan", "--data-dir", dir, "--quiet"}, m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY2(o.out.contains("14 tracks: 4 M4A, 3 FLAC, 3 MP3, 2 OGG, 1 OPUS, 1 WAV"),
+                 qPrintable(o.out));
+        QVERIFY(o.out.contains("lyrics: 9 of 14 (5 embedded, 4 sidecar); 5 without"));
+        QVERIFY(o.out.contains("labels: genre tag: 9 of 14 tracks, 5 \"unknown\""));
+
+        const fs::path out = m_home / "out-library";
+        const fs::path session = m_home / "library.atlassession";
+        o = cli({"run", "--data-dir", dir, "--epochs", "2", "--clusters", "3", "--no-figures",
+                 "--quiet", "--out", str(out), "--save-session", str(session)},
+                m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY2(o.out.contains("lyrics from the files: 9 of 11 tracks (5 in tags, 4 in "
+                                ".lrc/.txt files)"),
+                 qPrintable(o.out));
+        QVERIFY(o.out.contains("labels: genre tag: 9 of 11 tracks, 2 \"unknown\""));
+
+        // embeddings.csv: the new columns after today's, with the tags' values.
+        atlas::Diagnostics d;
+        const atlas::CsvTable table = atlas::readCsv(out / "embeddings.csv", d);
+        QCOMPARE(table.header, (std::vector<std::string>{
+                                   "track_id", "path", "label", "representation", "map", "x",
+                                   "y", "cluster_kmeans", "cluster_agglomerative",
+                                   "cluster_dbscan", "has_lyrics", "title", "artist", "album",
+                                   "year", "genre"}));
+        bool sawFireRoad = false, sawUntagged = false;
+        for (const auto& row : table.rows) {
+            if (row[0] == "Stone Riders/Highway/01 - Fire Road") {
+                QCOMPARE(std::vector<std::string>(row.begin() + 10, row.end()),
+                         (std::vector<std::string>{"1", "Fire Road", "Stone Riders", "Highway",
+                                                   "2001", "Rock"}));
+                QCOMPARE(row[2], std::string("Rock"));
+                sawFireRoad = true;
+            }
+            if (row[0] == "Neon Grid/Circuits/03 - Untagged") {
+                QCOMPARE(row[2], std::string("unknown"));
+                QCOMPARE(row[10], std::string("0"));
+                sawUntagged = true;
+            }
+        }
+        QVERIFY(sawFireRoad && sawUntagged);
+        // The broken files are in issues.csv with their reasons; the run went on.
+        std::ifstream issues(out / "issues.csv");
+        const std::string text((std::istreambuf_iterator<char>(issues)),
+                               std::istreambuf_iterator<char>());
+        QVERIFY(text.find("01 - No Index.m4a") != std::string::npos);
+        QVERIFY(text.find("'moov'") != std::string::npos);
+        std::ifstream json(out / "run.json");
+        const std::string report((std::istreambuf_iterator<char>(json)),
+                                 std::istreambuf_iterator<char>());
+        QVERIFY(report.find("\"lyrics\": {\"embedded\": 5, \"sidecar\": 4, \"csv\": 0, "
+                            "\"manifest\": 0, \"none\": 2}") != std::string::npos);
+        QVERIFY(report.find("\"label_source\": \"genre\"") != std::string::npos);
+        QVERIFY(report.find("\"excerpt\": \"auto\"") != std::string::npos);
+
+        // The session keeps the tags.
+        const atlas::RunResult run = atlas::loadSession(session);
+        QCOMPARE(run.dataset.size(), 11);
+        QCOMPARE(run.dataset.coverage.lyricsSidecar, 4);
+        bool titled = false;
+        for (const atlas::Track& t : run.dataset.tracks)
+            titled = titled || t.displayName() == "Quiet Waters \u2014 Low Tide";
+        QVERIFY(titled);
+
+        // A lyrics CSV of another collection is an error, unless approximate pairing is asked.
+        const fs::path csv = m_home / "gtzan_lyrics.csv";
+        std::ofstream(csv) << "track_id,lyrics\nblues.00000,one two\nblues.00001,three four\n";
+        o = cli({"features", "--data-dir", dir, "--lyrics-csv", str(csv), "--quiet", "--out",
+                 str(m_home / "f.csv")},
+                m_home);
+        QCOMPARE(o.exitCode, 1);
+        QVERIFY2(o.err.contains("does not seem to belong to this collection"), qPrintable(o.err));
+        o = cli({"features", "--data-dir", dir, "--lyrics-csv", str(csv), "--approximate-pairing",
+                 "--quiet", "--out", str(m_home / "f.csv")},
+                m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY(o.out.contains("approximate"));
+        o = cli({"run", "--data-dir", dir, "--label-from", "genres"}, m_home);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY(o.err.contains("--label-from must be"));
     }
 };
 
