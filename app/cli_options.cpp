@@ -117,7 +117,6 @@ DatasetConfig datasetConfig(const Options& o)
                              "decade, layout or none (got \"" + o.text("label-from") + "\")");
         cfg.labelFrom = *source;
     }
-    cfg.audio.decode.excerpt = ExcerptPosition::Auto;
     if (o.has("excerpt")) {
         const auto position = parseExcerptPosition(o.text("excerpt"));
         if (!position)

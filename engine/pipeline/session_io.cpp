@@ -492,6 +492,8 @@ DatasetConfig readDatasetConfig(SessionReader& s)
         c.approximatePairing = r.flag();
         c.fusion = s.enumValue<Fusion>(1, "fusion");
         c.audioWeight = r.f64();
+    } else {
+        d.excerpt = ExcerptPosition::Start;   // version 1 always took the start
     }
     return c;
 }
