@@ -124,8 +124,12 @@ DatasetConfig datasetConfig(const Options& o)
                              o.text("excerpt") + "\")");
         cfg.audio.decode.excerpt = *position;
     }
-    if (o.has("offset") && !o.has("excerpt"))
+    if (o.has("offset")) {
+        if (o.has("excerpt") && cfg.audio.decode.excerpt != ExcerptPosition::Start)
+            throw UsageError("--offset counts from the start of the track: it goes with "
+                             "--excerpt start, not " + o.text("excerpt"));
         cfg.audio.decode.excerpt = ExcerptPosition::Start;   // an offset means the start
+    }
     if (o.has("fusion")) {
         const auto fusion = parseFusion(o.text("fusion"));
         if (!fusion)
@@ -134,8 +138,12 @@ DatasetConfig datasetConfig(const Options& o)
         cfg.fusion = *fusion;
     }
     cfg.audioWeight = o.real("audio-weight", cfg.audioWeight);
-    if (o.has("audio-weight") && !o.has("fusion"))
+    if (o.has("audio-weight")) {
+        if (o.has("fusion") && cfg.fusion != Fusion::Balanced)
+            throw UsageError("--audio-weight applies to --fusion balanced, not " +
+                             o.text("fusion"));
         cfg.fusion = Fusion::Balanced;
+    }
     cfg.audio.decode.offset = o.real("offset", cfg.audio.decode.offset);
     cfg.audio.decode.duration = o.real("duration", cfg.audio.decode.duration);
     cfg.demoCorpus.tracksPerGenre = o.integer("demo-tracks", cfg.demoCorpus.tracksPerGenre);

@@ -464,6 +464,19 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
     else if (headerSaysLonger(logOf(sf)))
         damage = "the file is shorter than its header announces";
 
+    return detail::finishClip(file, cfg, native, outChannels, rate, start, got, firstInvalid,
+                              damage, clip);
+}
+
+} // namespace
+
+namespace detail {
+
+std::optional<Issue> finishClip(const std::filesystem::path& file, const DecodeConfig& cfg,
+                                std::vector<float>& native, int outChannels, double rate,
+                                std::int64_t start, std::int64_t got, std::int64_t firstInvalid,
+                                const std::string& damage, AudioClip& clip)
+{
     const double clipSeconds = double(got) / rate;
     if (clipSeconds < cfg.minDuration) {
         if (!damage.empty())
@@ -476,25 +489,25 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
     }
     if (firstInvalid >= 0)
         return Issue{file, "contains invalid samples (NaN or infinity, first at " +
-                               seconds(double(firstInvalid) / rate) + ")"};
+                               seconds(double(start + firstInvalid) / rate) + ")"};
     if (!damage.empty())
         clip.warnings.push_back("truncated or corrupt file: " + damage + "; used the " +
                                 seconds(clipSeconds) + " that could be decoded");
 
-    if (resampling) {
+    if (cfg.sampleRate > 0 && double(cfg.sampleRate) != rate) {
         clip.samples = resample(native, outChannels, rate, double(cfg.sampleRate));
         clip.sampleRate = cfg.sampleRate;
         // Keep the per-thread buffer from pinning the memory of one very long file.
         if (native.capacity() > (std::size_t(1) << 24))
             std::vector<float>().swap(native);
     } else {
-        clip.sampleRate = info.samplerate;
+        clip.sampleRate = int(rate);
     }
     clip.channels = outChannels;
     return std::nullopt;
 }
 
-} // namespace
+} // namespace detail
 
 Outcome<AudioInfo> probeAudio(const std::filesystem::path& file)
 {
@@ -519,10 +532,11 @@ Outcome<AudioInfo> probeAudio(const std::filesystem::path& file)
     }
 }
 
-std::optional<Issue> decodeAudioInto(const std::filesystem::path& file,
-                                     const DecodeConfig& cfg, AudioClip& clip)
+namespace {
+
+std::optional<Issue> decodeExcerpt(const std::filesystem::path& file, const DecodeConfig& cfg,
+                                   AudioClip& clip)
 {
-    requireValid(cfg.validate());
     try {
         Opened opened = openAudio(file);
         if (!opened.sf && opened.ffmpeg) {
@@ -549,6 +563,32 @@ std::optional<Issue> decodeAudioInto(const std::filesystem::path& file,
     } catch (const std::exception& e) {
         return Issue{file, std::string("decoding failed (") + e.what() + ")"};
     }
+}
+
+} // namespace
+
+std::optional<Issue> decodeAudioInto(const std::filesystem::path& file,
+                                     const DecodeConfig& cfg, AudioClip& clip)
+{
+    requireValid(cfg.validate());
+    std::optional<Issue> issue = decodeExcerpt(file, cfg, clip);
+    if (issue && cfg.excerpt != ExcerptPosition::Start &&
+        issue->reason.find("beyond the end") != std::string::npos) {
+        // The header announced a longer track than the file holds (a download cut short):
+        // the middle it points to is missing, so take what is there from the start.
+        DecodeConfig fromStart = cfg;
+        fromStart.excerpt = ExcerptPosition::Start;
+        fromStart.offset = 0.0;
+        if (!decodeExcerpt(file, fromStart, clip)) {
+            clip.warnings.insert(clip.warnings.begin(),
+                                 "truncated file: the audio ends before the middle of the " +
+                                     seconds(clip.sourceDuration) +
+                                     " its header announces; the excerpt was taken from the "
+                                     "start");
+            return std::nullopt;
+        }
+    }
+    return issue;
 }
 
 Outcome<AudioClip> decodeAudio(const std::filesystem::path& file, const DecodeConfig& cfg)

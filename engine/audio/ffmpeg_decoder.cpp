@@ -74,7 +74,13 @@ bool hasMp4Signature(const std::filesystem::path& file)
         return false;
     const std::size_t n = std::fread(head, 1, sizeof head, f);
     std::fclose(f);
-    return n >= 8 && std::memcmp(head + 4, "ftyp", 4) == 0;
+    if (n < 12 || std::memcmp(head + 4, "ftyp", 4) != 0)
+        return false;
+    // HEIF/AVIF images share the container; they are not audio files cut short.
+    for (const char* image : {"heic", "heix", "mif1", "msf1", "avif", "avis"})
+        if (std::memcmp(head + 8, image, 4) == 0)
+            return false;
+    return true;
 }
 
 std::string lowerExtension(const std::filesystem::path& file)
@@ -170,7 +176,7 @@ Opened openStream(const std::filesystem::path& file, bool withDecoder)
     Opened o;
     AVFormatContext* raw = nullptr;
     if (const int err = avformat_open_input(&raw, file.c_str(), nullptr, nullptr); err < 0) {
-        if (hasMp4Signature(file))
+        if (err == AVERROR_INVALIDDATA && hasMp4Signature(file))
             o.problem = "incomplete MP4/M4A file: its index (the 'moov' atom) is missing or "
                         "damaged, as after an interrupted download or copy";
         else if (err == AVERROR_INVALIDDATA)
@@ -216,10 +222,18 @@ Opened openStream(const std::filesystem::path& file, bool withDecoder)
                     std::to_string(o.rate) + " Hz)";
         return o;
     }
+    // Time stamps and lengths beyond 2^53 ticks are damage (and would overflow below).
+    constexpr std::int64_t Sane = std::int64_t(1) << 53;
+    const std::int64_t startTime = o.stream->start_time;
+    if ((startTime != AV_NOPTS_VALUE && (startTime > Sane || startTime < -Sane)) ||
+        (o.stream->duration != AV_NOPTS_VALUE && o.stream->duration > Sane)) {
+        o.problem = "corrupt header (impossible time stamps)";
+        return o;
+    }
     const AVRational perSample{1, o.rate};
     if (o.stream->duration > 0 && o.stream->duration != AV_NOPTS_VALUE)
         o.totalFrames = av_rescale_q(o.stream->duration, o.stream->time_base, perSample);
-    else if (o.fmt->duration > 0 && o.fmt->duration != AV_NOPTS_VALUE)
+    else if (o.fmt->duration > 0 && o.fmt->duration != AV_NOPTS_VALUE && o.fmt->duration < Sane)
         o.totalFrames = av_rescale_q(o.fmt->duration, AVRational{1, AV_TIME_BASE}, perSample);
     if (!withDecoder)
         return o;
@@ -345,7 +359,7 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
     const double rate = o.rate;
     const bool mix = cfg.mono && channels > 1;
     const int outChannels = mix ? 1 : channels;
-    const bool resampling = cfg.sampleRate > 0 && cfg.sampleRate != o.rate;
+    const bool resampling = cfg.sampleRate > 0 && cfg.sampleRate != o.rate;   // needs a buffer
 
     clip.format = o.format;
     clip.sourceSampleRate = o.rate;
@@ -360,112 +374,138 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
                                " is beyond the end of the file (" +
                                seconds(clip.sourceDuration) + " long)"};
 
-    // Seek half a second early: the frames before the excerpt prime the decoder (AAC and MP3
-    // frames overlap their neighbours) and are dropped by position, so the first kept sample
-    // is the one a decode from the very start would give.
-    AVStream* st = o.stream;
-    const std::int64_t streamStart = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
-    bool seeked = false;
-    if (start > 0) {
-        const std::int64_t target = std::max<std::int64_t>(0, start - std::int64_t(rate / 2));
-        const std::int64_t ts =
-            streamStart + av_rescale_q(target, AVRational{1, o.rate}, st->time_base);
-        if (target > 0 && av_seek_frame(o.fmt.get(), st->index, ts, AVSEEK_FLAG_BACKWARD) >= 0) {
-            avcodec_flush_buffers(o.codec.get());
-            seeked = true;
-        }
-    }
-
     thread_local std::vector<float> nativeBuffer;
     std::vector<float>& native = resampling ? nativeBuffer : clip.samples;
-    native.clear();
-    if (wanted > 0)
-        native.reserve(std::size_t(wanted) * std::size_t(outChannels));
-
     std::unique_ptr<AVPacket, PacketFree> packet(av_packet_alloc());
     std::unique_ptr<AVFrame, FrameFree> frame(av_frame_alloc());
-    std::int64_t position = seeked ? -1 : 0;   // frame index of the next decoded sample
     std::int64_t got = 0;
     std::string damage;
     int badPackets = 0;
     bool reachedEnd = false;
-    bool done = false;
-    bool draining = false;
 
-    auto consume = [&]() -> std::optional<Issue> {
-        for (;;) {
-            const int err = avcodec_receive_frame(o.codec.get(), frame.get());
-            if (err == AVERROR(EAGAIN))
-                return std::nullopt;
-            if (err == AVERROR_EOF) {
-                done = true;
-                return std::nullopt;
-            }
-            if (err < 0) {
-                damage = "decoding stopped with an error (" + avError(err) + ")";
-                done = true;
-                return std::nullopt;
-            }
-            const AVFrame* f = frame.get();
-            if (f->ch_layout.nb_channels != channels || f->sample_rate != o.rate) {
-                damage = "the channel count or sample rate changes in the middle of the stream";
-                done = true;
-                return std::nullopt;
-            }
-            if (position < 0) {
-                const std::int64_t pts =
-                    f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
-                if (pts == AV_NOPTS_VALUE)
-                    return Issue{file, "cannot seek in the file (its frames carry no time "
-                                       "stamps); try --excerpt start"};
-                position = av_rescale_q(pts - streamStart, st->time_base, AVRational{1, o.rate});
-            }
-            const std::int64_t n = f->nb_samples;
-            const std::int64_t from = std::max<std::int64_t>(0, start - position);
-            std::int64_t take = std::max<std::int64_t>(0, n - from);
-            if (wanted >= 0)
-                take = std::min(take, wanted - got);
-            if (take > 0 &&
-                !appendFrames(f, channels, mix, std::size_t(from), std::size_t(take), native))
-                return Issue{file, "unsupported sample format in the " + o.format + " stream"};
-            got += take;
-            position += n;
-            av_frame_unref(frame.get());
-            if (wanted >= 0 && got >= wanted) {
-                done = true;
-                return std::nullopt;
+    // Two attempts at most: the first seeks (when the excerpt does not start at 0); if the seek
+    // fails, or lands after the excerpt's start, or the frames carry no time stamps to place
+    // them, the file is opened again and read from its start, counting samples.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (attempt == 1) {
+            o = openStream(file, true);
+            if (!o.problem.empty())
+                return Issue{file, o.problem};
+        }
+        AVStream* st = o.stream;
+        const std::int64_t streamStart = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+        native.clear();
+        const std::int64_t known =
+            o.totalFrames > 0 ? std::max<std::int64_t>(o.totalFrames - start, 0) : wanted;
+        if (wanted > 0)   // never more than the file can hold, whatever the header claims
+            native.reserve(std::size_t(std::min(wanted, known)) * std::size_t(outChannels));
+        got = 0;
+        damage.clear();
+        badPackets = 0;
+        reachedEnd = false;
+        bool restart = false;
+
+        // Seek half a second early: the frames before the excerpt prime the decoder (AAC and
+        // MP3 frames overlap their neighbours) and are dropped by position, so the first kept
+        // sample is the one a decode from the very start would give.
+        bool seeked = false;
+        if (attempt == 0 && start > 0) {
+            const std::int64_t target = std::max<std::int64_t>(0, start - std::int64_t(rate / 2));
+            if (target > 0) {
+                const std::int64_t ts =
+                    streamStart + av_rescale_q(target, AVRational{1, o.rate}, st->time_base);
+                if (av_seek_frame(o.fmt.get(), st->index, ts, AVSEEK_FLAG_BACKWARD) < 0)
+                    continue;   // the read position is unknown now: start over
+                avcodec_flush_buffers(o.codec.get());
+                seeked = true;
             }
         }
-    };
+        std::int64_t position = seeked ? -1 : 0;   // frame index of the next decoded sample
+        bool done = false;
+        bool draining = false;
 
-    try {
-        while (!done) {
-            if (!draining) {
-                const int err = av_read_frame(o.fmt.get(), packet.get());
-                if (err == AVERROR_EOF || err == AVERROR(EIO)) {
-                    reachedEnd = err == AVERROR_EOF || avio_feof(o.fmt->pb);
-                    draining = true;
-                    avcodec_send_packet(o.codec.get(), nullptr);
-                } else if (err < 0) {
-                    damage = "reading stopped with an error (" + avError(err) + ")";
-                    draining = true;
-                    avcodec_send_packet(o.codec.get(), nullptr);
-                } else {
-                    if (packet->stream_index == st->index) {
-                        const int sent = avcodec_send_packet(o.codec.get(), packet.get());
-                        if (sent < 0 && sent != AVERROR(EAGAIN))
-                            ++badPackets;
+        auto consume = [&]() -> std::optional<Issue> {
+            for (;;) {
+                const int err = avcodec_receive_frame(o.codec.get(), frame.get());
+                if (err == AVERROR(EAGAIN))
+                    return std::nullopt;
+                if (err == AVERROR_EOF) {
+                    done = true;
+                    return std::nullopt;
+                }
+                if (err < 0) {
+                    damage = "decoding stopped with an error (" + avError(err) + ")";
+                    done = true;
+                    return std::nullopt;
+                }
+                const AVFrame* f = frame.get();
+                if (f->ch_layout.nb_channels != channels || f->sample_rate != o.rate) {
+                    damage = "the channel count or sample rate changes in the middle of the stream";
+                    done = true;
+                    return std::nullopt;
+                }
+                if (position < 0) {
+                    const std::int64_t pts = f->best_effort_timestamp != AV_NOPTS_VALUE
+                                                 ? f->best_effort_timestamp
+                                                 : f->pts;
+                    if (pts != AV_NOPTS_VALUE)
+                        position = av_rescale_q(pts - streamStart, st->time_base,
+                                                AVRational{1, o.rate});
+                    if (pts == AV_NOPTS_VALUE || position > start) {
+                        restart = done = true;   // cannot place the frames, or landed late
+                        av_frame_unref(frame.get());
+                        return std::nullopt;
                     }
-                    av_packet_unref(packet.get());
+                }
+                const std::int64_t n = f->nb_samples;
+                const std::int64_t from = std::max<std::int64_t>(0, start - position);
+                std::int64_t take = std::max<std::int64_t>(0, n - from);
+                if (wanted >= 0)
+                    take = std::min(take, wanted - got);
+                if (take > 0 &&
+                    !appendFrames(f, channels, mix, std::size_t(from), std::size_t(take), native))
+                    return Issue{file, "unsupported sample format in the " + o.format + " stream"};
+                got += take;
+                position += n;
+                av_frame_unref(frame.get());
+                if (wanted >= 0 && got >= wanted) {
+                    done = true;
+                    return std::nullopt;
                 }
             }
-            if (auto issue = consume())
-                return issue;
-            if (draining && !done)
-                break;   // the decoder had nothing more after the flush
+        };
+
+        try {
+            while (!done) {
+                if (!draining) {
+                    const int err = av_read_frame(o.fmt.get(), packet.get());
+                    if (err == AVERROR_EOF || err == AVERROR(EIO)) {
+                        reachedEnd = err == AVERROR_EOF || (o.fmt->pb && avio_feof(o.fmt->pb));
+                        draining = true;
+                        avcodec_send_packet(o.codec.get(), nullptr);
+                    } else if (err < 0) {
+                        damage = "reading stopped with an error (" + avError(err) + ")";
+                        draining = true;
+                        avcodec_send_packet(o.codec.get(), nullptr);
+                    } else {
+                        if (packet->stream_index == st->index) {
+                            const int sent = avcodec_send_packet(o.codec.get(), packet.get());
+                            if (sent < 0 && sent != AVERROR(EAGAIN))
+                                ++badPackets;
+                        }
+                        av_packet_unref(packet.get());
+                    }
+                }
+                if (auto issue = consume())
+                    return issue;
+                if (draining && !done)
+                    break;   // the decoder had nothing more after the flush
+            }
+        } catch (const std::bad_alloc&) {
+            return Issue{file, "not enough memory to decode the file"};
         }
-    } catch (const std::bad_alloc&) {
-        return Issue{file, "not enough memory to decode the file"};
+        if (!restart)
+            break;
     }
     if (reachedEnd && (wanted < 0 || got < wanted) && o.totalFrames > 0) {
         // The container announced more than the stream holds (beyond a codec's padding).
@@ -481,50 +521,28 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
                  " could not be decoded";
 
     if (got == 0) {
-        if (start > 0 && reachedEnd && damage.empty())
+        if (start > 0 && reachedEnd)
             return Issue{file, "offset " + seconds(double(start) / rate) +
                                    " is beyond the end of the file (" +
-                                   seconds(clip.sourceDuration) + " long)"};
+                                   seconds(clip.sourceDuration) + " long" +
+                                   (damage.empty() ? std::string() : "; " + damage) + ")"};
         if (!damage.empty())
             return Issue{file, "corrupt or truncated audio data: nothing could be decoded (" +
                                    damage + ")"};
         return Issue{file, "contains no audio (0 samples)"};
     }
-    const double clipSeconds = double(got) / rate;
-    if (clipSeconds < cfg.minDuration) {
-        if (!damage.empty())
-            return Issue{file, "truncated or corrupt file: " + damage + "; only " +
-                                   seconds(clipSeconds) + " of audio could be decoded, " +
-                                   seconds(cfg.minDuration) + " needed"};
-        return Issue{file, "too short to analyse (" + seconds(clipSeconds) + " of audio" +
-                               (start > 0 ? " after the offset" : std::string()) +
-                               "; at least " + seconds(cfg.minDuration) + " needed)"};
-    }
     // Branch-free integer scan (vectorises): NaN and infinity have an all-ones exponent.
+    std::int64_t firstInvalid = -1;
     std::uint32_t nonFinite = 0;
     for (float v : native)
         nonFinite |= std::uint32_t((std::bit_cast<std::uint32_t>(v) & 0x7F800000u) == 0x7F800000u);
     if (nonFinite) {
         const auto bad = std::find_if(native.begin(), native.end(),
                                       [](float v) { return !std::isfinite(v); });
-        const auto frameIndex = std::size_t(bad - native.begin()) / std::size_t(outChannels);
-        return Issue{file, "contains invalid samples (NaN or infinity, first at " +
-                               seconds(double(start) / rate + double(frameIndex) / rate) + ")"};
+        firstInvalid = std::int64_t(bad - native.begin()) / outChannels;
     }
-    if (!damage.empty())
-        clip.warnings.push_back("truncated or corrupt file: " + damage + "; used the " +
-                                seconds(clipSeconds) + " that could be decoded");
-
-    if (resampling) {
-        clip.samples = resample(native, outChannels, rate, double(cfg.sampleRate));
-        clip.sampleRate = cfg.sampleRate;
-        if (native.capacity() > (std::size_t(1) << 24))
-            std::vector<float>().swap(native);
-    } else {
-        clip.sampleRate = o.rate;
-    }
-    clip.channels = outChannels;
-    return std::nullopt;
+    return finishClip(file, cfg, native, outChannels, rate, start, got, firstInvalid, damage,
+                      clip);
 }
 
 } // namespace atlas::detail

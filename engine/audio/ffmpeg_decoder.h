@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace atlas::detail {
 
@@ -24,6 +25,16 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
 
 /// Reads the container and stream headers with FFmpeg; decodes nothing.
 Outcome<AudioInfo> ffmpegProbe(const std::filesystem::path& file);
+
+/// The common end of both decoding paths, given `got` frames of native-rate audio in `native`
+/// (mixed to `outChannels`) read from frame `start`: rejects a clip shorter than
+/// cfg.minDuration or holding non-finite samples (firstInvalid: the first such frame of the
+/// clip, -1 for none), records `damage` as a warning, resamples with soxr HQ when
+/// cfg.sampleRate asks, and fills clip's samples, rate and channels.
+std::optional<Issue> finishClip(const std::filesystem::path& file, const DecodeConfig& cfg,
+                                std::vector<float>& native, int outChannels, double rate,
+                                std::int64_t start, std::int64_t got, std::int64_t firstInvalid,
+                                const std::string& damage, AudioClip& clip);
 
 /// "FFmpeg 5.1.6" style version string of the linked libraries, for run reports.
 std::string ffmpegVersion();

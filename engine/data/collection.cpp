@@ -264,7 +264,9 @@ Collection readManifest(const fs::path& csv, Diagnostics& diagnostics)
             t.folder = rel.begin()->string();
         if (lyricsIdCol >= 0)
             t.lyricsKey = row[std::size_t(lyricsIdCol)];
-        if (lyricsCol >= 0) {
+        // An empty cell gives no lyrics: the file's own (tags, sidecar) may still be found.
+        if (lyricsCol >= 0 && row[std::size_t(lyricsCol)].find_first_not_of(" \t\r\n") !=
+                                  std::string::npos) {
             t.lyrics = row[std::size_t(lyricsCol)];
             t.hasInlineLyrics = true;
         }

@@ -301,11 +301,27 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
             kept.tracks = tracks;
             ds.pairing = pairLyrics(kept, *lyricsTable, cfg.seed, diagnostics,
                                     cfg.approximatePairing);
-            for (std::size_t i = 0; i < tracks.size(); ++i)
-                if (const int r = ds.pairing.lyricsRow[i]; r >= 0) {
-                    texts[i] = lyricsTable->texts[std::size_t(r)];
-                    tracks[i].lyricsSource = LyricsSource::Csv;
+            // Random rows never replace lyrics a track has of its own.
+            int ownKept = 0;
+            for (std::size_t i = 0; i < tracks.size(); ++i) {
+                const int r = ds.pairing.lyricsRow[i];
+                if (r < 0)
+                    continue;
+                if (ds.pairing.approximate() && tracks[i].lyricsSource != LyricsSource::None) {
+                    ds.pairing.lyricsRow[i] = -1;
+                    ++ownKept;
+                    continue;
                 }
+                texts[i] = lyricsTable->texts[std::size_t(r)];
+                tracks[i].lyricsSource = LyricsSource::Csv;
+            }
+            if (ownKept > 0) {
+                ds.pairing.matched -= ownKept;
+                diagnostics.add(lyricsCsv, std::to_string(ownKept) +
+                                               " tracks keep the lyrics of their own files; the "
+                                               "CSV's rows are attached at random only to the "
+                                               "others");
+            }
         } else if (anyInline) {
             lyricsTable.reset();   // lyrics-only: the table's rows are the tracks
             ds.pairing.mode = PairingMode::Inline;
@@ -332,9 +348,13 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
                                          ")";
             }
         } else {
-            diagnostics.add(ds.source, "no lyrics CSV was given and the collection carries no "
-                                       "lyrics (no lyrics tags, .lrc or .txt files); the run "
-                                       "uses audio features only");
+            diagnostics.add(ds.source,
+                            cfg.readTags
+                                ? "no lyrics CSV was given and the collection carries no lyrics "
+                                  "(no lyrics tags, .lrc or .txt files); the run uses audio "
+                                  "features only"
+                                : "no lyrics CSV was given and the files' tags and .lrc/.txt "
+                                  "files were not read; the run uses audio features only");
         }
         const int without = int(std::count_if(tracks.begin(), tracks.end(), [](const Track& t) {
             return t.lyricsSource == LyricsSource::None;

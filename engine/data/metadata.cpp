@@ -5,6 +5,7 @@
 #include "engine/core/parallel.h"
 #include "engine/data/feature_cache.h"
 #include "engine/data/paths.h"
+#include "engine/data/track_tags_io.h"
 #include "engine/features/unicode.h"
 
 #include <taglib/apefile.h>
@@ -174,6 +175,9 @@ std::string lyricsTagName(TagLib::File* file, const std::string& key)
     return key;
 }
 
+// Lyrics longer than this are not lyrics (a mis-tagged document or binary data).
+constexpr std::size_t MaxLyricsBytes = std::size_t(1) << 20;
+
 int leadingInt(const std::string& s)
 {
     int v = 0, digits = 0;
@@ -224,10 +228,30 @@ std::vector<std::string> normaliseGenres(const std::vector<std::string>& values)
         if (seen.insert(lowerAscii(g)).second)
             out.push_back(std::move(g));
     };
+    // Names that hold a slash themselves: ID3v1's ("Folk/Rock", "Rock & Roll"...) and the
+    // music stores' common ones. Any other slash separates two genres.
+    static const std::set<std::string> slashed = [] {
+        std::set<std::string> names = {"singer/songwriter", "hip-hop/rap", "r&b/soul",
+                                       "folk/rock", "rock/pop", "children's music/kids"};
+        for (const TagLib::String& name : TagLib::ID3v1::genreList())
+            if (name.find("/") >= 0)
+                names.insert(lowerAscii(utf8(name)));
+        return names;
+    }();
     for (const std::string& value : values) {
         std::size_t start = 0;
         for (std::size_t i = 0; i <= value.size(); ++i) {
-            if (i == value.size() || value[i] == ';' || value[i] == '/' || value[i] == '|' ||
+            const bool slash = i < value.size() && value[i] == '/';
+            if (slash) {
+                // Keep "Folk/Rock" whole when the part up to the next separator is a name.
+                std::size_t end = value.find_first_of(";|", start);
+                end = end == std::string::npos ? value.size() : end;
+                if (slashed.count(lowerAscii(trim(value.substr(start, end - start))))) {
+                    i = end - 1;
+                    continue;
+                }
+            }
+            if (i == value.size() || value[i] == ';' || slash || value[i] == '|' ||
                 value[i] == '\0') {
                 add(value.substr(start, i - start));
                 start = i + 1;
@@ -316,6 +340,12 @@ TagReadResult readTags(const fs::path& file)
                 lyricsKey = k;
                 t.lyrics = std::move(text);
             }
+        }
+        if (t.lyrics.size() > MaxLyricsBytes) {
+            result.problems.push_back("the embedded lyrics are " +
+                                      std::to_string(t.lyrics.size() / 1024) +
+                                      " KB, more than lyrics can be (1 MB); ignored");
+            t.lyrics.clear();
         }
         if (!t.lyrics.empty()) {
             const bool unsynced = lyricsKey.rfind("UNSYNCED", 0) == 0;
@@ -461,10 +491,17 @@ std::string sidecarText(std::string bytes, std::string& note)
         return c >= 0x80 && c != ReplacementCharacter;
     });
     if (!anyMultibyte) {
-        note = "not UTF-8; read as Latin-1";
+        // Windows-1252, the superset of Latin-1 that Windows tools write: 0x80-0x9F are
+        // punctuation (’ “ ” – …), not control characters.
+        static const char32_t cp1252[32] = {
+            0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+            0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+            0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+            0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+        note = "not UTF-8; read as Windows-1252 (Latin-1)";
         std::u32string latin;
         for (unsigned char c : bytes)
-            latin.push_back(char32_t(c));
+            latin.push_back(c >= 0x80 && c < 0xA0 ? cp1252[c - 0x80] : char32_t(c));
         return encodeUtf8(latin);
     }
     note = std::to_string(invalid) + " invalid UTF-8 sequence" + (invalid > 1 ? "s" : "") +
@@ -472,13 +509,19 @@ std::string sidecarText(std::string bytes, std::string& note)
     return encodeUtf8(cps);
 }
 
-constexpr std::uintmax_t MaxSidecarBytes = 1u << 20;
+constexpr std::uintmax_t MaxSidecarBytes = MaxLyricsBytes;
 
 std::optional<std::string> readSidecarFile(const fs::path& sidecar, Diagnostics& diagnostics)
 {
     std::error_code ec;
-    if (!fs::is_regular_file(sidecar, ec))
+    const auto status = fs::status(sidecar, ec);
+    if (ec || !fs::exists(status))
         return std::nullopt;
+    if (!fs::is_regular_file(status)) {
+        diagnostics.add(sidecar, "is not a regular file (a folder, pipe or device); not read "
+                                 "as lyrics");
+        return std::nullopt;
+    }
     const auto size = fs::file_size(sidecar, ec);
     if (ec) {
         diagnostics.add(sidecar, "cannot read the lyrics file (" + ec.message() + ")");
@@ -518,18 +561,23 @@ std::optional<std::string> readSidecarFile(const fs::path& sidecar, Diagnostics&
 std::optional<std::string> readSidecarLyrics(const fs::path& audioFile, Diagnostics& diagnostics,
                                              fs::path* sidecar)
 {
-    for (const char* ext : {".lrc", ".LRC", ".Lrc", ".txt", ".TXT"}) {
-        fs::path candidate = audioFile;
-        candidate.replace_extension(ext);
+    // The folder's own spelling of the name, whatever its case ("Song.LRC", "song.txt").
+    std::vector<fs::path> candidates;
+    std::error_code ec;
+    const std::string stem = lowerAscii(audioFile.stem().string());
+    for (const char* ext : {".lrc", ".txt"})
+        for (fs::directory_iterator d(audioFile.parent_path(), ec), end; !ec && d != end;
+             d.increment(ec))
+            if (lowerAscii(d->path().filename().string()) == stem + ext)
+                candidates.push_back(d->path());
+    // An unusable .lrc (empty once its tags are gone, a folder, too large) falls through to
+    // the .txt.
+    for (const fs::path& candidate : candidates)
         if (auto text = readSidecarFile(candidate, diagnostics)) {
             if (sidecar)
                 *sidecar = candidate;
             return text;
         }
-        std::error_code ec;
-        if (fs::exists(candidate, ec))
-            return std::nullopt;   // present but unusable: reported; no fallback to .txt
-    }
     return std::nullopt;
 }
 
@@ -575,21 +623,10 @@ public:
         detail::ByteWriter payload;
         payload.u64(m_entries.size());
         for (const auto& [path, e] : m_entries) {
-            const TrackTags& t = e.result.tags;
             payload.str(path);
             payload.u64(e.identity.size);
             payload.u64(std::uint64_t(e.identity.mtimeNs));
-            for (const std::string* s : {&t.title, &t.artist, &t.album, &t.albumArtist,
-                                         &t.format, &t.lyrics, &t.lyricsTag})
-                payload.str(*s);
-            payload.i32(t.trackNumber);
-            payload.i32(t.year);
-            payload.f64(t.duration);
-            payload.i32(t.sampleRate);
-            payload.i32(t.channels);
-            payload.u64(t.genres.size());
-            for (const std::string& g : t.genres)
-                payload.str(g);
+            detail::putTrackTags(payload, e.result.tags);
             payload.u64(e.result.problems.size());
             for (const std::string& p : e.result.problems)
                 payload.str(p);
@@ -630,7 +667,7 @@ public:
 
 private:
     static constexpr std::array<char, 8> Magic = {'M', 'A', 'T', 'A', 'G', 'C', 'A', 'C'};
-    static constexpr std::uint32_t Version = 1;
+    static constexpr std::uint32_t Version = 1;   // the layout of track_tags_io.h
     static constexpr std::size_t HeaderBytes = 8 + 4 + 8 + 4;
 
     void load()
@@ -662,18 +699,7 @@ private:
                 Entry e;
                 e.identity.size = r.u64();
                 e.identity.mtimeNs = std::int64_t(r.u64());
-                TrackTags& t = e.result.tags;
-                for (std::string* s : {&t.title, &t.artist, &t.album, &t.albumArtist, &t.format,
-                                       &t.lyrics, &t.lyricsTag})
-                    *s = r.str();
-                t.trackNumber = r.i32();
-                t.year = r.i32();
-                t.duration = r.f64();
-                t.sampleRate = r.i32();
-                t.channels = r.i32();
-                t.genres.resize(r.count(8));
-                for (std::string& g : t.genres)
-                    g = r.str();
+                e.result.tags = detail::readTrackTags(r);
                 e.result.problems.resize(r.count(8));
                 for (std::string& p : e.result.problems)
                     p = r.str();
@@ -691,26 +717,30 @@ private:
     bool m_dirty = false;
 };
 
-// Lower-cased names of the files in each folder, listed once, so that looking for sidecar
-// lyrics costs no system call per track.
+// The files of each folder by lower-cased name, listed once, so that looking for sidecar
+// lyrics costs no system call per track and finds "Song.LRC" for "Song.mp3".
 class FolderListing {
 public:
-    bool contains(const fs::path& file)
+    /// The file's path as the folder spells it, if a name matches ignoring case.
+    std::optional<fs::path> find(const fs::path& file)
     {
         const fs::path dir = file.parent_path();
         auto it = m_names.find(dir.string());
         if (it == m_names.end()) {
-            std::unordered_set<std::string> names;
+            std::unordered_map<std::string, fs::path> names;
             std::error_code ec;
             for (fs::directory_iterator d(dir, ec), end; !ec && d != end; d.increment(ec))
-                names.insert(lowerAscii(d->path().filename().string()));
+                names.emplace(lowerAscii(d->path().filename().string()), d->path());
             it = m_names.emplace(dir.string(), std::move(names)).first;
         }
-        return it->second.count(lowerAscii(file.filename().string())) > 0;
+        const auto found = it->second.find(lowerAscii(file.filename().string()));
+        if (found == it->second.end())
+            return std::nullopt;
+        return found->second;
     }
 
 private:
-    std::unordered_map<std::string, std::unordered_set<std::string>> m_names;
+    std::unordered_map<std::string, std::unordered_map<std::string, fs::path>> m_names;
 };
 
 } // namespace
@@ -734,7 +764,7 @@ MetadataStats readCollectionMetadata(std::vector<Track>& tracks, const MetadataC
     std::vector<std::string> keys(size);
     std::vector<std::optional<FileIdentity>> identities(size);
     std::vector<const TagReadResult*> cached(size, nullptr);
-    std::vector<char> sidecarCandidate(size, 0);
+    std::vector<std::vector<fs::path>> sidecars(size);
     FolderListing listing;
     for (int i = 0; i < n; ++i) {
         const Track& t = tracks[std::size_t(i)];
@@ -752,8 +782,8 @@ MetadataStats readCollectionMetadata(std::vector<Track>& tracks, const MetadataC
             for (const char* ext : {".lrc", ".txt"}) {
                 fs::path candidate = t.path;
                 candidate.replace_extension(ext);
-                if (listing.contains(candidate))
-                    sidecarCandidate[std::size_t(i)] = 1;
+                if (auto real = listing.find(candidate))
+                    sidecars[std::size_t(i)].push_back(std::move(*real));
             }
         }
     }
@@ -775,9 +805,11 @@ MetadataStats readCollectionMetadata(std::vector<Track>& tracks, const MetadataC
                     fresh[k] = readTags(t.path);
                     isFresh[k] = 1;
                 }
-                if (sidecarCandidate[k]) {
+                if (!sidecars[k].empty()) {
                     Diagnostics local;
-                    sidecarText[k] = readSidecarLyrics(t.path, local);
+                    for (const fs::path& sidecar : sidecars[k])
+                        if ((sidecarText[k] = readSidecarFile(sidecar, local)))
+                            break;
                     sidecarIssues[k] = local.issues();
                 }
             } catch (const std::exception& e) {

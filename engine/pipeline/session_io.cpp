@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/pipeline/session_io.h"
 
+#include "engine/data/track_tags_io.h"
+
 #include "engine/core/binary_io.h"
 #include "engine/core/error.h"
 
@@ -199,16 +201,7 @@ void putDataset(ByteWriter& w, const Dataset& ds)
         w.str(t.layoutLabel);
         w.str(t.folder);
         putEnum(w, t.lyricsSource);
-        const TrackTags& g = t.tags;
-        for (const std::string* f : {&g.title, &g.artist, &g.album, &g.albumArtist, &g.format,
-                                     &g.lyrics, &g.lyricsTag})
-            w.str(*f);
-        w.i32(g.trackNumber);
-        w.i32(g.year);
-        w.f64(g.duration);
-        w.i32(g.sampleRate);
-        w.i32(g.channels);
-        putStrings(w, g.genres);
+        detail::putTrackTags(w, t.tags);
     }
     putEnum(w, ds.layout);
     putPath(w, ds.source);
@@ -493,7 +486,12 @@ DatasetConfig readDatasetConfig(SessionReader& s)
         c.fusion = s.enumValue<Fusion>(1, "fusion");
         c.audioWeight = r.f64();
     } else {
-        d.excerpt = ExcerptPosition::Start;   // version 1 always took the start
+        // What version 1 did: the start of the track, the layout's labels, no tags, and a
+        // lyrics CSV paired at random when no key matched.
+        d.excerpt = ExcerptPosition::Start;
+        c.labelFrom = LabelSource::Layout;
+        c.readTags = false;
+        c.approximatePairing = true;
     }
     return c;
 }
@@ -585,19 +583,10 @@ Dataset readDataset(SessionReader& s)
             t.layoutLabel = r.str();
             t.folder = r.str();
             t.lyricsSource = s.enumValue<LyricsSource>(4, "lyrics source");
-            TrackTags& g = t.tags;
-            for (std::string* f : {&g.title, &g.artist, &g.album, &g.albumArtist, &g.format,
-                                   &g.lyrics, &g.lyricsTag})
-                *f = r.str();
-            g.trackNumber = r.i32();
-            g.year = r.i32();
-            g.duration = r.f64();
-            g.sampleRate = r.i32();
-            g.channels = r.i32();
-            g.genres = s.strings();
+            t.tags = detail::readTrackTags(r);
         } else {
             t.layoutLabel = t.label;
-            t.lyricsSource = t.hasInlineLyrics ? LyricsSource::Manifest : LyricsSource::None;
+            t.lyricsSource = LyricsSource::None;   // set below from the pairing
         }
     }
     ds.layout = s.enumValue<CollectionLayout>(5, "collection layout");
@@ -625,9 +614,12 @@ Dataset readDataset(SessionReader& s)
         ds.lyricsScale = r.f64();
     } else if (ds.lyricsUsed) {
         // Version 1 kept no lyrics source: a track with a CSV row or inline text had lyrics.
-        for (std::size_t i = 0; i < ds.tracks.size(); ++i)
+        for (std::size_t i = 0; i < ds.tracks.size(); ++i) {
             if (i < ds.pairing.lyricsRow.size() && ds.pairing.lyricsRow[i] >= 0)
                 ds.tracks[i].lyricsSource = LyricsSource::Csv;
+            else if (ds.tracks[i].hasInlineLyrics)
+                ds.tracks[i].lyricsSource = LyricsSource::Manifest;
+        }
     }
     ds.coverage = libraryCoverage(ds.tracks);
 

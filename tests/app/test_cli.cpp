@@ -201,6 +201,11 @@ private slots:
         o = cli({"run", "--data-dir", dir, "--label-from", "genres"}, m_home);
         QCOMPARE(o.exitCode, 2);
         QVERIFY(o.err.contains("--label-from must be"));
+        o = cli({"run", "--data-dir", dir, "--excerpt", "middle", "--offset", "30"}, m_home);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY(o.err.contains("--offset counts from the start"));
+        o = cli({"run", "--data-dir", dir, "--fusion", "concat", "--audio-weight", "0.3"}, m_home);
+        QCOMPARE(o.exitCode, 2);
     }
 };
 

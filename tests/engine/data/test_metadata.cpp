@@ -86,6 +86,10 @@ private slots:
         QTest::newRow("pipe and empty") << QStringList{"Jazz||Blues", ""}
                                         << QStringList{"Jazz", "Blues"};
         QTest::newRow("remix code") << QStringList{"(RX)"} << QStringList{"Remix"};
+        QTest::newRow("slashed names stay whole")
+            << QStringList{"Folk/Rock", "Singer/Songwriter; hip-hop/rap"}
+            << QStringList{"Folk/Rock", "Singer/Songwriter", "hip-hop/rap"};
+        QTest::newRow("id3v1 folk-rock number") << QStringList{"(81)"} << QStringList{"Folk Rock"};
     }
     void genresAreNormalised()
     {
@@ -115,6 +119,42 @@ private slots:
                  std::string("First line\nChorus  line\n\nWord times\n[Chorus]\nLast line"));
         QCOMPARE(atlas::lyricsFromLrc(""), std::string());
         QCOMPARE(atlas::lyricsFromLrc("[ar:x]\n[ti:y]\n"), std::string());
+    }
+
+    void sidecarsAsFoldersSpellThem()
+    {
+        const fs::path dir = atlas::test::makeTempDir("metadata_sidecars");
+        // "Song.mp3" with "song.LRC" beside it; a Windows-1252 text with curly quotes.
+        atlas::test::writeBytes(dir / "Song.mp3", "not read here");
+        atlas::test::writeBytes(dir / "song.LRC", "[ti:Song]\n[00:01.00]don\x92t stop \x93now\x94\n");
+        atlas::Diagnostics d;
+        fs::path found;
+        QCOMPARE(atlas::readSidecarLyrics(dir / "Song.mp3", d, &found),
+                 std::optional<std::string>("don\u2019t stop \u201cnow\u201d"));
+        QCOMPARE(found, dir / "song.LRC");
+        QCOMPARE(d.size(), std::size_t(1));
+        QVERIFY(d.issues()[0].reason.find("Windows-1252") != std::string::npos);
+
+        // An unusable .lrc (only ID tags; or a folder) falls through to the .txt.
+        atlas::test::writeBytes(dir / "Other.flac", "x");
+        atlas::test::writeBytes(dir / "Other.lrc", "[ar:Someone]\n[ti:Other]\n");
+        atlas::test::writeBytes(dir / "Other.txt", "plain words\r\nsecond line\r\n");
+        atlas::Diagnostics d2;
+        QCOMPARE(atlas::readSidecarLyrics(dir / "Other.flac", d2),
+                 std::optional<std::string>("plain words\nsecond line"));
+        fs::create_directories(dir / "Third.lrc");
+        atlas::test::writeBytes(dir / "Third.txt", "third");
+        atlas::Diagnostics d3;
+        QCOMPARE(atlas::readSidecarLyrics(dir / "Third.ogg", d3),
+                 std::optional<std::string>("third"));
+        QCOMPARE(d3.size(), std::size_t(1));
+        QVERIFY(d3.issues()[0].reason.find("not a regular file") != std::string::npos);
+        // Too large to be lyrics.
+        atlas::test::writeBytes(dir / "Huge.txt", std::string(2 << 20, 'a'));
+        atlas::Diagnostics d4;
+        QVERIFY(!atlas::readSidecarLyrics(dir / "Huge.wav", d4));
+        QCOMPARE(d4.size(), std::size_t(1));
+        fs::remove_all(dir);
     }
 
     void tagsOfEveryFormat()

@@ -94,6 +94,14 @@ private slots:
         QVERIFY(entry != std::string::npos);
         drm.replace(entry, 4, "drms");
         atlas::test::writeBytes(m_dir / "protected.m4p", drm);
+        // Downloads cut short: a FLAC and an M4A with its index at the front (faststart) cut
+        // at 25 %, so the middle their headers point to is missing.
+        QVERIFY(ffmpeg({"-i", wav, "-c:a", "aac", "-movflags", "+faststart", out("w_fast.m4a")}));
+        for (const char* name : {"w.flac", "w_fast.m4a"}) {
+            const std::string bytes = readAll(m_dir / name);
+            atlas::test::writeBytes(m_dir / ("cut_" + std::string(name)),
+                                    bytes.substr(0, bytes.size() / 4));
+        }
         // An MP4 with no stream at all (a zero-length export).
         QVERIFY(ffmpeg({"-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "0", "-c:a",
                         "aac", out("empty_stream.m4a")}));
@@ -195,6 +203,30 @@ private slots:
         QCOMPARE(maxAbsDiff(decodeOrFail(m_dir / "w_alac.m4a", automatic).samples,
                             decodeOrFail(m_dir / "w_alac.m4a", middle).samples),
                  0.0);
+    }
+
+    void truncatedTrackFallsBackToItsStart()
+    {
+        // The headers announce 40 s; 10 s are there. The middle excerpt (15-25 s) cannot be
+        // had, so the excerpt is taken from the start, with a warning, instead of losing the
+        // track.
+        atlas::DecodeConfig middle;
+        middle.excerpt = atlas::ExcerptPosition::Middle;
+        for (const char* name : {"cut_w.flac", "cut_w_fast.m4a"}) {
+            const atlas::Outcome<atlas::AudioClip> clip = atlas::decodeAudio(m_dir / name, middle);
+            QVERIFY2(clip, clip ? name : clip.issue().reason.c_str());
+            QVERIFY(!clip->warnings.empty());
+            QVERIFY2(clip->warnings[0].find("taken from the start") != std::string::npos,
+                     clip->warnings[0].c_str());
+            QVERIFY(clip->samples.size() > 22050 * 5);
+        }
+        // The same excerpt as a decode from the start (what remains of the file).
+        atlas::DecodeConfig start;
+        start.duration = 5.0;
+        middle.duration = 5.0;
+        const atlas::AudioClip a = decodeOrFail(m_dir / "cut_w.flac", start);
+        const atlas::AudioClip b = decodeOrFail(m_dir / "cut_w.flac", middle);
+        QCOMPARE(maxAbsDiff(a.samples, b.samples), 0.0);
     }
 
     void otherFfmpegFormats()
