@@ -109,9 +109,12 @@ fs::path normalisedAbsolute(const fs::path& p)
 
 std::string playlistTitle(const Track& track)
 {
-    if (track.label.empty())
-        return track.id;
-    return track.label + " \xE2\x80\x94 " + track.id; // U+2014 EM DASH
+    if (!track.tags.title.empty())
+        return track.tags.artist.empty() ? track.tags.title
+                                         : track.tags.artist + " - " + track.tags.title;
+    if (!track.path.empty())
+        return track.path.filename().string();
+    return track.id;
 }
 
 std::vector<PlaylistEntry> playlistEntries(std::span<const Track> tracks, bool probeDurations)

@@ -17,8 +17,9 @@ struct PlaylistEntry {
     double durationSeconds = -1.0; ///< length in seconds, < 0 = unknown (written as -1)
 };
 
-/// Title a playlist gives a track: "label — id" (an em dash), or the id alone when the
-/// track has no label.
+/// Title a playlist gives a track, as players show it: "Artist - Title" from the tags (an
+/// ASCII hyphen, the common M3U convention), the title alone when there is no artist, else
+/// the file name (the id for a track without a file).
 std::string playlistTitle(const Track& track);
 
 /// Playlist entries for `tracks`, in order, titled with playlistTitle(). With

@@ -539,9 +539,10 @@ private slots:
         QSignalSpy messages(&listening, &atlas::ui::Listening::message);
         listening.playTracks({2, 0});
         QVERIFY(waitPlaying(*listening.player()));
+        // Untagged demo tracks are named by their file.
         const QString title = listening.player()->title();
         const atlas::Track& track = dataset->tracks[2];
-        QCOMPARE(title, QString::fromStdString(track.label + " \xE2\x80\x94 " + track.id));
+        QCOMPARE(title, QString::fromStdString(track.path.filename().string()));
         QTRY_COMPARE_WITH_TIMEOUT(ints(current), (QList<int>{2, 0, -1}), 10000);
         QVERIFY2(messages.isEmpty(),
                  qPrintable(messages.isEmpty() ? QString() : messages.first().first().toString()));
@@ -555,8 +556,22 @@ private slots:
         listening.stop();
         QCOMPARE(listening.currentTrack(), -1);
 
-        // Export as a playlist: demo tracks are under the cache folder, not under the
-        // playlist's, so their paths are absolute.
+        // A tagged track is "Artist — Title" in the transport bar.
+        auto tagged = std::make_shared<atlas::Dataset>(*dataset);
+        tagged->tracks[0].tags.artist = "Synth Ensemble";
+        tagged->tracks[0].tags.title = "Night Drive";
+        listening.setDataset(tagged);
+        listening.playTrack(0);
+        QVERIFY(waitPlaying(*listening.player()));
+        QCOMPARE(listening.player()->title(), QStringLiteral("Synth Ensemble \u2014 Night Drive"));
+        auto* nowPlaying = listening.transportBar()->findChild<QLabel*>(QStringLiteral("nowPlayingLabel"));
+        QVERIFY(nowPlaying);
+        QTRY_VERIFY(nowPlaying->text().contains(QStringLiteral("Synth Ensemble \u2014 Night Drive")));
+        listening.stop();
+
+        // Export as a playlist: #EXTINF:<seconds>,<Artist> - <Title>, the file name when
+        // untagged. Demo tracks are under the cache folder, not under the playlist's, so
+        // their paths are absolute.
         const QString list = qstr(m_dir / "demo.m3u8");
         QString error;
         QVERIFY2(listening.exportPlaylist({0, 1}, list, &error), qPrintable(error));
@@ -564,10 +579,11 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
         QCOMPARE(lines.at(0), QStringLiteral("#EXTM3U"));
-        QCOMPARE(lines.at(1), QStringLiteral("#EXTINF:3,") +
-                                  QString::fromStdString(atlas::playlistTitle(dataset->tracks[0])));
+        QCOMPARE(lines.at(1), QStringLiteral("#EXTINF:3,Synth Ensemble - Night Drive"));
         QCOMPARE(lines.at(2), QString::fromStdString(
                                   dataset->tracks[0].path.lexically_normal().generic_string()));
+        QCOMPARE(lines.at(3), QStringLiteral("#EXTINF:3,") + QString::fromStdString(
+                                  dataset->tracks[1].path.filename().string()));
         QVERIFY(!listening.exportPlaylist({0}, qstr(m_dir / "no such folder" / "x.m3u8"), &error));
         QVERIFY(error.contains(QStringLiteral("no such folder")));
     }

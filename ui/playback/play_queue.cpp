@@ -90,7 +90,7 @@ void PlayQueue::playAt(int index)
         return;
     }
     m_player->play(QString::fromStdString(track.path.string()),
-                   QString::fromStdString(playlistTitle(track)), 0.0, m_secondsPerTrack);
+                   QString::fromStdString(track.displayName()), 0.0, m_secondsPerTrack);
     m_starting = false;
 }
 

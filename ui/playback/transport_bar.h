@@ -12,7 +12,7 @@ namespace atlas::ui {
 
 class Listening;
 
-/// The transport bar (objectName "transportBar"): what plays now (title "label — id", or the
+/// The transport bar (objectName "transportBar"): what plays now ("Artist — Title", or the
 /// last message such as "No audio output available: ..."), then previous / play-pause / stop /
 /// next (standard media icons), a position slider to seek with (click or drag), the time
 /// ("0:03 / 0:10"), volume, and the seconds played per track of a cluster or selection

@@ -40,15 +40,29 @@ private slots:
         fs::remove_all(m_dir, ec);
     }
 
-    void titleIsLabelDashId()
+    void titleIsArtistDashTitleElseFileName()
     {
-        atlas::Track labelled;
-        labelled.id = "blues.00003";
-        labelled.label = "blues";
-        QCOMPARE(atlas::playlistTitle(labelled), std::string("blues \xE2\x80\x94 blues.00003"));
-        atlas::Track unlabelled;
-        unlabelled.id = "songs/a.wav";
-        QCOMPARE(atlas::playlistTitle(unlabelled), std::string("songs/a.wav"));
+        atlas::Track tagged;
+        tagged.id = "Wesnoth/Soundtrack/01 - Main Theme.ogg";
+        tagged.path = "/music/Wesnoth/Soundtrack/01 - Main Theme.ogg";
+        tagged.label = "Soundtrack";
+        tagged.tags.title = "Main Theme";
+        tagged.tags.artist = "Battle for Wesnoth";
+        QCOMPARE(atlas::playlistTitle(tagged), std::string("Battle for Wesnoth - Main Theme"));
+        atlas::Track titleOnly = tagged;
+        titleOnly.tags.artist.clear();
+        QCOMPARE(atlas::playlistTitle(titleOnly), std::string("Main Theme"));
+        atlas::Track artistOnly = tagged;   // an artist without a title names nothing
+        artistOnly.tags.title.clear();
+        QCOMPARE(atlas::playlistTitle(artistOnly), std::string("01 - Main Theme.ogg"));
+        atlas::Track untagged;
+        untagged.id = "blues.00003";
+        untagged.label = "blues";
+        untagged.path = "/gtzan/genres/blues/blues.00003.au";
+        QCOMPARE(atlas::playlistTitle(untagged), std::string("blues.00003.au"));
+        atlas::Track lyricsOnly;
+        lyricsOnly.id = "row 12";
+        QCOMPARE(atlas::playlistTitle(lyricsOnly), std::string("row 12"));
     }
 
     void locationsRelativeUnderTheFolderAbsoluteElsewhere()
@@ -186,16 +200,28 @@ private slots:
         tracks[0].id = "one";
         tracks[0].label = "jazz";
         tracks[0].path = good;
+        tracks[0].tags.artist = "Quartet";
+        tracks[0].tags.title = "Blue, \"Green\"";
         tracks[1].id = "text";
         tracks[1].path = bad;
         tracks[2].id = "lyrics only";
 
         const auto probed = atlas::playlistEntries(tracks, true);
         QCOMPARE(probed.size(), std::size_t(3));
-        QCOMPARE(probed[0].title, std::string("jazz \xE2\x80\x94 one"));
+        QCOMPARE(probed[0].title, std::string("Quartet - Blue, \"Green\""));
         QCOMPARE(probed[0].durationSeconds, 2.0);
+        QCOMPARE(probed[1].title, std::string("text.wav"));
         QCOMPARE(probed[1].durationSeconds, -1.0);
+        QCOMPARE(probed[2].title, std::string("lyrics only"));
         QCOMPARE(probed[2].durationSeconds, -1.0);
+        // Written: #EXTINF:<seconds>,<Artist> - <Title>, the file name when untagged.
+        const fs::path list = m_dir / "tagged.m3u8";
+        atlas::writePlaylist(list, std::span(probed).first(2));
+        QCOMPARE(readAll(list), std::string("#EXTM3U\n"
+                                            "#EXTINF:2,Quartet - Blue, \"Green\"\n"
+                                            "one second.wav\n"
+                                            "#EXTINF:-1,text.wav\n"
+                                            "text.wav\n"));
         const auto plain = atlas::playlistEntries(tracks, false);
         QCOMPARE(plain[0].durationSeconds, -1.0);
         QCOMPARE(plain[1].path, bad);
