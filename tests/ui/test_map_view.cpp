@@ -329,7 +329,13 @@ private slots:
         QCOMPARE(reps->count(), int(run->representations.size()));
         QCOMPARE(reps->itemText(0), QStringLiteral("PCA"));
         QCOMPARE(maps->count(), 2);
-        QCOMPARE(colours->count(), 5);
+        // The run's label, seven fields of the tracks, three clusterings, none (and two
+        // separators).
+        QCOMPARE(colours->count(), 14);
+        for (const char* item : {"Genre tag", "Artist", "Album", "Decade", "Format", "Folder",
+                                 "Has lyrics", "KMeans clusters", "No colour"})
+            QVERIFY2(colours->findText(QLatin1String(item)) >= 0, item);
+        QVERIFY(colours->currentText().startsWith(QStringLiteral("Label")));
         const int n = run->dataset.size();
         QCOMPARE(panel.view()->pointCount(), n);
         // Genre colouring: one legend entry per genre, counts summing to n.

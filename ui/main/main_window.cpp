@@ -12,6 +12,7 @@
 #include "ui/views/clusters_view.h"
 #include "ui/views/issues_view.h"
 #include "ui/views/metrics_view.h"
+#include "ui/views/track_details.h"
 #include "ui/views/training_view.h"
 
 #include <QAction>
@@ -23,6 +24,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
@@ -30,8 +32,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QToolButton>
@@ -65,6 +69,26 @@ QString formatSeconds(double s)
     return QObject::tr("%1 min %2 s").arg(m).arg(int(s) % 60);
 }
 
+// A dock's title bar: the title and a close button, dragged like the standard one (the
+// label leaves mouse presses to the dock).
+QWidget* dockTitleBar(QDockWidget* dock, const QString& title)
+{
+    auto* bar = new QWidget(dock);
+    auto* row = new QHBoxLayout(bar);
+    row->setContentsMargins(4, 2, 2, 2);
+    auto* label = new QLabel(title, bar);
+    label->setTextFormat(Qt::PlainText);
+    auto* close = new QToolButton(bar);
+    close->setIcon(dock->style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    close->setAutoRaise(true);
+    close->setIconSize(QSize(10, 10));
+    close->setToolTip(QObject::tr("Close"));
+    QObject::connect(close, &QToolButton::clicked, dock, &QDockWidget::close);
+    row->addWidget(label, 1);
+    row->addWidget(close);
+    return bar;
+}
+
 } // namespace
 
 void MainWindow::showError(const QString& title, const QString& text)
@@ -76,6 +100,15 @@ void MainWindow::showError(const QString& title, const QString& text)
     box->open();
 }
 
+void MainWindow::showTrackDetails(int track)
+{
+    m_details->setTrack(track);
+    // A click brings the details to the front when they share a dock area with the Data
+    // panel; a closed details dock stays closed.
+    if (m_detailsDock->isVisible())
+        m_detailsDock->raise();
+}
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -85,7 +118,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_listening = new Listening(this);
 
     m_panel = new DataPanel;
-    auto* dock = new QDockWidget(tr("Data & Training"), this);
+    // The title is also a menu entry and, beside the track details, a tab: there "&&" is
+    // one '&'. The title bar shows it as written, so it gets a bar of its own.
+    auto* dock = m_dataDock = new QDockWidget(tr("Data && Training"), this);
+    dock->setTitleBarWidget(dockTitleBar(dock, tr("Data & Training")));
     dock->setObjectName(QStringLiteral("dataDock"));
     dock->setWidget(m_panel);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
@@ -108,6 +144,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_tabs->addTab(m_clusters, tr("Clusters"));
     m_tabs->addTab(m_issues, tr("Issues"));
 
+    m_details = new TrackDetails(m_model);
+    auto* detailsDock = m_detailsDock = new QDockWidget(tr("Track Details"), this);
+    detailsDock->setObjectName(QStringLiteral("detailsDock"));
+    detailsDock->setWidget(m_details);
+    detailsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    detailsDock->setMinimumWidth(240);
+    addDockWidget(Qt::RightDockWidgetArea, detailsDock);
+    m_detailsAction = detailsDock->toggleViewAction();
+    m_detailsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+
     auto* central = new QWidget;
     auto* column = new QVBoxLayout(central);
     column->setContentsMargins(0, 0, 0, 0);
@@ -127,6 +173,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_clusters, &ClustersView::trackActivated, m_listening, &Listening::playTrack);
     connect(m_clusters, &ClustersView::playRequested, m_listening, &Listening::playTracks);
     connect(m_listening, &Listening::currentTrackChanged, m_map, &MapPanel::setPlayingTrack);
+    // Details: the track last clicked anywhere, or the one that starts playing.
+    connect(m_map, &MapPanel::trackActivated, this, &MainWindow::showTrackDetails);
+    connect(m_map, &MapPanel::trackChosen, this, &MainWindow::showTrackDetails);
+    connect(m_clusters, &ClustersView::trackActivated, this, &MainWindow::showTrackDetails);
+    connect(m_clusters, &ClustersView::trackChosen, this, &MainWindow::showTrackDetails);
+    connect(m_listening, &Listening::currentTrackChanged, m_details, [this](int track) {
+        if (track >= 0)
+            m_details->setTrack(track);
+    });
+    connect(m_map, &MapPanel::representationChanged, m_details, &TrackDetails::setRepresentation);
+    connect(m_details, &TrackDetails::playRequested, m_listening, &Listening::playTrack);
     connect(m_listening, &Listening::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     const auto exportList = [this](const QList<int>& tracks) {
@@ -147,6 +204,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_issues, &IssuesView::countChanged, this, &MainWindow::updateIssuesTab);
     connect(m_panel, &DataPanel::runRequested, this, &MainWindow::run);
     connect(m_panel, &DataPanel::configChanged, this, &MainWindow::updateRunAction);
+    connect(m_panel, &DataPanel::configChanged, this, &MainWindow::updateTitle);
     connect(m_panel, &DataPanel::openFolderRequested, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Open music folder"),
                                                               lastFolder(QStringLiteral("source")));
@@ -250,6 +308,7 @@ void MainWindow::buildMenus()
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_panelAction);
+    view->addAction(m_detailsAction);
     view->addSeparator();
     const QString names[] = {tr("&Map"), tr("M&etrics"), tr("&Training"), tr("&Clusters"), tr("&Issues")};
     for (int i = 0; i < 5; ++i) {
@@ -610,9 +669,24 @@ void MainWindow::restoreSettings()
     QSettings s;
     m_panel->restore(s);
     m_listening->restore(s);
-    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1440, 900);
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // 1440 x 900, or the whole screen when it is smaller.
+        const QScreen* screen = this->screen();
+        const QRect available = screen ? screen->availableGeometry() : QRect(0, 0, 1440, 900);
+        resize(std::min(1440, available.width()), std::min(900, available.height()));
+    }
+    if (!restoreState(s.value(QStringLiteral("window/state")).toByteArray())) {
+        // First start: the details beside the map when the window is wide enough for both
+        // docks and a roomy map, else behind the Data panel (a click on a track shows them).
+        const QScreen* screen = this->screen();
+        const int available = screen ? screen->availableGeometry().width() : 1440;
+        if (std::min(available, width()) < 1800) {
+            tabifyDockWidget(m_dataDock, m_detailsDock);
+            m_dataDock->raise();
+        } else {
+            resizeDocks({m_dataDock, m_detailsDock}, {380, 290}, Qt::Horizontal);
+        }
+    }
     const int tab = s.value(QStringLiteral("window/tab"), int(MapTab)).toInt();
     if (tab >= 0 && tab < m_tabs->count())
         m_tabs->setCurrentIndex(tab);
@@ -650,6 +724,7 @@ void MainWindow::showKeyboardShortcuts()
         {tr("Ctrl+E"), tr("Export results (tables and figures)")},
         {tr("Ctrl+1 … Ctrl+5"), tr("Map, Metrics, Training, Clusters, Issues")},
         {tr("Ctrl+D"), tr("Show or hide the Data & Training panel")},
+        {tr("Ctrl+I"), tr("Show or hide the track details")},
         {tr("Map: wheel"), tr("Zoom around the cursor")},
         {tr("Map: drag"), tr("Pan")},
         {tr("Map: Shift+drag"), tr("Lasso-select tracks")},

@@ -10,6 +10,7 @@
 #include <memory>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -26,12 +27,15 @@ class Listening;
 class MapPanel;
 class MetricsView;
 class RunModel;
+class TrackDetails;
 class TrainingView;
 
 /// The MusicAtlas window: the Data & Training panel on the left, the Map, Metrics,
-/// Training, Clusters and Issues tabs in the middle, the transport bar and the run's progress
-/// at the bottom. Owns the runner, the run model and the player; every view observes the
-/// model.
+/// Training, Clusters and Issues tabs in the middle, the track details (the track last
+/// clicked, or playing; View ▸ Track Details, Ctrl+I) on the right, or behind the Data panel
+/// in a window narrower than 1800 pixels at first start, the transport bar and the run's
+/// progress at the bottom. Owns the runner, the run model and the player; every view
+/// observes the model.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -42,6 +46,8 @@ public:
     PipelineRunner* runner() const { return m_runner; }
     DataPanel* dataPanel() const { return m_panel; }
     QTabWidget* tabs() const { return m_tabs; }
+    MapPanel* mapPanel() const { return m_map; }
+    TrackDetails* trackDetails() const { return m_details; }
 
     /// Index of a tab in tabs(): Map, Metrics, Training, Clusters, Issues.
     enum Tab { MapTab, MetricsTab, TrainingTab, ClustersTab, IssuesTab };
@@ -83,6 +89,7 @@ private:
     void rememberFolder(const QString& key, const QString& pathInside);
     void showKeyboardShortcuts();
     void showError(const QString& title, const QString& text);
+    void showTrackDetails(int track);
     void showAbout();
 
     RunModel* m_model = nullptr;
@@ -96,6 +103,7 @@ private:
     TrainingView* m_training = nullptr;
     ClustersView* m_clusters = nullptr;
     IssuesView* m_issues = nullptr;
+    TrackDetails* m_details = nullptr;
 
     QLabel* m_stageLabel = nullptr;
     QProgressBar* m_overallBar = nullptr;
@@ -108,6 +116,9 @@ private:
     QAction* m_saveSessionAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_panelAction = nullptr;
+    QAction* m_detailsAction = nullptr;
+    QDockWidget* m_dataDock = nullptr;
+    QDockWidget* m_detailsDock = nullptr;
     QMenu* m_recentMenu = nullptr;
 
     QString m_sessionFile;

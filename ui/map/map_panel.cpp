@@ -4,6 +4,7 @@
 #include "ui/figures/palette.h"
 #include "ui/map/map_view.h"
 #include "ui/model/run_model.h"
+#include "ui/model/track_text.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -28,6 +29,37 @@ constexpr int TrackRole = Qt::UserRole + 2;
 constexpr int NameRole = Qt::UserRole + 3;
 // The selection list shows at most this many rows; play and export take the whole selection.
 constexpr int MaxListedTracks = 2000;
+// Colour choices (colourCombo item data): a TrackField value, or one of these.
+constexpr int KMeansChoice = 16;
+constexpr int AgglomerativeChoice = 17;
+constexpr int DbscanChoice = 18;
+constexpr int NoColourChoice = 32;
+// Fields with more values than this show the most common ones and "Other".
+constexpr int MaxFieldClasses = 12;
+
+QString labelSourceWords(const Dataset& data)
+{
+    switch (data.labelSource) {
+    case LabelSource::Genre: return MapPanel::tr("genre tag");
+    case LabelSource::Folder: return MapPanel::tr("folder");
+    case LabelSource::Artist: return MapPanel::tr("artist");
+    case LabelSource::Album: return MapPanel::tr("album");
+    case LabelSource::Year: return MapPanel::tr("year");
+    case LabelSource::Decade: return MapPanel::tr("decade");
+    case LabelSource::None: return MapPanel::tr("none");
+    case LabelSource::Auto:
+    case LabelSource::Layout: break;
+    }
+    switch (data.layout) {
+    case CollectionLayout::Gtzan:
+    case CollectionLayout::GtzanKaggle: return MapPanel::tr("GTZAN genre");
+    case CollectionLayout::LabelledFolders: return MapPanel::tr("folder");
+    case CollectionLayout::Manifest: return MapPanel::tr("manifest");
+    case CollectionLayout::LyricsOnly: return MapPanel::tr("lyrics CSV");
+    case CollectionLayout::Flat: break;
+    }
+    return MapPanel::tr("layout");
+}
 
 QIcon swatch(const QColor& colour, bool visible)
 {
@@ -64,20 +96,30 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
         m_map->addItem(QString::fromUtf8(mapName(m)), int(m));
     m_colour = new QComboBox;
     m_colour->setObjectName(QStringLiteral("colourCombo"));
-    m_colour->setToolTip(tr("Colour the points by"));
-    m_colour->addItem(tr("Genre"), int(Colouring::Genre));
-    m_colour->addItem(tr("KMeans clusters"), int(Colouring::KMeans));
-    m_colour->addItem(tr("Agglomerative (Ward) clusters"), int(Colouring::Agglomerative));
-    m_colour->addItem(tr("DBSCAN clusters"), int(Colouring::Dbscan));
-    m_colour->addItem(tr("No colour"), int(Colouring::None));
+    m_colour->setToolTip(tr("Colour the points by the run's label, a field of the tracks or a "
+                            "clustering"));
+    for (TrackField field : AllTrackFields)
+        m_colour->addItem(trackFieldName(field), int(field));
+    m_colour->insertSeparator(m_colour->count());
+    m_colour->addItem(tr("KMeans clusters"), KMeansChoice);
+    m_colour->addItem(tr("Agglomerative (Ward) clusters"), AgglomerativeChoice);
+    m_colour->addItem(tr("DBSCAN clusters"), DbscanChoice);
+    m_colour->insertSeparator(m_colour->count());
+    m_colour->addItem(tr("No colour"), NoColourChoice);
+    m_colour->setItemData(0, tr("The labels of the run (see Labels from in the Data panel)"),
+                          Qt::ToolTipRole);
     m_search = new QLineEdit;
     m_search->setObjectName(QStringLiteral("mapSearch"));
-    m_search->setPlaceholderText(tr("Search title, id or genre"));
+    m_search->setPlaceholderText(tr("Search title, artist, album, genre"));
+    m_search->setToolTip(tr("Highlights the tracks whose title, artist, album, genre, file name "
+                            "or label contain the text (else every word of it); '_' and spaces "
+                            "are alike"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(180);
+    m_search->setMinimumWidth(120);
+    m_search->setMaximumWidth(280);
     m_searchCount = new QLabel;
     m_searchCount->setObjectName(QStringLiteral("mapSearchCount"));
-    m_searchCount->setMinimumWidth(70);
+    m_searchCount->hide();   // shown while there is a search
     m_lasso = new QToolButton;
     m_lasso->setObjectName(QStringLiteral("lassoTool"));
     m_lasso->setText(tr("Lasso"));
@@ -88,24 +130,47 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
     m_fit->setText(tr("Fit"));
     m_fit->setToolTip(tr("Show every track (F)"));
 
-    auto* bar = new QHBoxLayout;
-    bar->setContentsMargins(0, 0, 0, 0);
-    bar->setSpacing(6);
+    // Long entries elide, so that the bar fits a small window.
+    for (QComboBox* box : {m_representation, m_colour}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(box == m_colour ? 14 : 8);
+    }
+
+    // The choices on the left; search, lasso and fit on the right, or in a second row when
+    // the window is too narrow for one (see updateBarLayout()).
+    m_choices = new QWidget;
+    auto* choices = new QHBoxLayout(m_choices);
+    choices->setContentsMargins(0, 0, 0, 0);
+    choices->setSpacing(6);
     const auto labelled = [&](const QString& text, QWidget* w) {
         auto* label = new QLabel(text);
         label->setBuddy(w);
-        bar->addWidget(label);
-        bar->addWidget(w);
-        bar->addSpacing(6);
+        choices->addWidget(label);
+        choices->addWidget(w);
+        choices->addSpacing(6);
     };
     labelled(tr("&Representation"), m_representation);
     labelled(tr("&Map"), m_map);
     labelled(tr("&Colour"), m_colour);
-    bar->addStretch(1);
-    bar->addWidget(m_search);
-    bar->addWidget(m_searchCount);
-    bar->addWidget(m_lasso);
-    bar->addWidget(m_fit);
+    m_tools = new QWidget;
+    auto* tools = new QHBoxLayout(m_tools);
+    tools->setContentsMargins(0, 0, 0, 0);
+    tools->setSpacing(6);
+    tools->addWidget(m_search, 1);
+    tools->addWidget(m_searchCount);
+    tools->addWidget(m_lasso);
+    tools->addWidget(m_fit);
+    m_bar = new QHBoxLayout;
+    m_bar->setContentsMargins(0, 0, 0, 0);
+    m_bar->setSpacing(6);
+    m_bar->addWidget(m_choices);
+    m_bar->addStretch(1);
+    m_secondRow = new QWidget;
+    auto* second = new QHBoxLayout(m_secondRow);
+    second->setContentsMargins(0, 0, 0, 0);
+    second->addStretch(1);
+    second->addWidget(m_tools);
+    m_toolsInBar = false;
 
     m_view = new MapView;
     m_view->setTooltipProvider([this](int track) { return tooltipFor(track); });
@@ -130,6 +195,9 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
     m_selectionList->setToolTip(tr("Double-click a track to play it"));
     m_selectionList->setUniformItemSizes(true);
     m_selectionList->setFrameShape(QFrame::NoFrame);
+    // Long names end in "…" (the whole name is in the tooltip) rather than scrolling sideways.
+    m_selectionList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_selectionList->setTextElideMode(Qt::ElideRight);
     m_play = new QPushButton(tr("Play selection"));
     m_play->setObjectName(QStringLiteral("playSelection"));
     m_export = new QPushButton(tr("Export playlist…"));
@@ -164,12 +232,16 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->setSpacing(8);
-    layout->addLayout(bar);
+    layout->addLayout(m_bar);
+    layout->addWidget(m_secondRow);
     layout->addWidget(splitter, 1);
+    m_splitter = splitter;
+    updateBarLayout();
 
     connect(m_representation, &QComboBox::currentIndexChanged, this, [this] {
         m_fitPending = true;
         refreshMap();
+        emit representationChanged(currentRepresentation());
     });
     connect(m_map, &QComboBox::currentIndexChanged, this, [this] {
         m_fitPending = true;
@@ -191,6 +263,11 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
         if (track.isValid())
             emit trackActivated(track.toInt());
     });
+    connect(m_selectionList, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        const QVariant track = item->data(TrackRole);
+        if (track.isValid())
+            emit trackChosen(track.toInt());
+    });
     connect(m_play, &QPushButton::clicked, this, [this] {
         if (!m_selection.isEmpty())
             emit playRequested(m_selection);
@@ -210,10 +287,12 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
             refreshMap();
         });
         connect(m_model, &RunModel::datasetChanged, this, [this] {
-            if (m_colour->currentIndex() < 0 || colouring() == Colouring::Genre) {
+            updateLabelItemText();
+            if (m_colour->currentIndex() < 0 ||
+                (colouring() == Colouring::Field && colourField() == TrackField::Label)) {
                 const auto data = m_model->dataset();
                 if (data && !data->hasLabels())
-                    m_colour->setCurrentIndex(m_colour->findData(int(Colouring::KMeans)));
+                    m_colour->setCurrentIndex(m_colour->findData(KMeansChoice));
             }
             rebuildRepresentationCombo();
             refreshMap();
@@ -224,6 +303,7 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
                 refreshMap();
         });
         connect(m_model, &RunModel::resultChanged, this, [this] {
+            updateLabelItemText();
             rebuildRepresentationCombo();
             refreshMap();
         });
@@ -234,6 +314,43 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
 }
 
 MapPanel::~MapPanel() = default;
+
+void MapPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    updateBarLayout();
+}
+
+void MapPanel::updateBarLayout()
+{
+    // The panel's minimum width is that of the two-row bar (or of the map and its side
+    // column), so the window can shrink below the one-row bar: the tools move to the second
+    // row before they would be squeezed.
+    const QMargins margins = layout() ? layout()->contentsMargins() : QMargins();
+    if (m_splitter) {
+        const int narrowest = std::max({m_choices->minimumSizeHint().width(),
+                                        m_tools->minimumSizeHint().width(),
+                                        m_splitter->minimumSizeHint().width()}) +
+                              margins.left() + margins.right();
+        if (minimumWidth() != narrowest)
+            setMinimumWidth(narrowest);
+    }
+    const int needed = m_choices->sizeHint().width() + m_tools->sizeHint().width() + 24 +
+                       margins.left() + margins.right();
+    const bool oneRow = width() >= needed;
+    if (oneRow == m_toolsInBar)
+        return;
+    m_toolsInBar = oneRow;
+    auto* second = static_cast<QHBoxLayout*>(m_secondRow->layout());
+    if (oneRow) {
+        second->removeWidget(m_tools);
+        m_bar->addWidget(m_tools);
+    } else {
+        m_bar->removeWidget(m_tools);
+        second->addWidget(m_tools);
+    }
+    m_secondRow->setVisible(!oneRow);
+}
 
 Representation MapPanel::currentRepresentation() const
 {
@@ -250,7 +367,46 @@ MapKind MapPanel::currentMap() const
 MapPanel::Colouring MapPanel::colouring() const
 {
     const QVariant v = m_colour->currentData();
-    return v.isValid() ? Colouring(v.toInt()) : Colouring::Genre;
+    switch (v.isValid() ? v.toInt() : 0) {
+    case KMeansChoice: return Colouring::KMeans;
+    case AgglomerativeChoice: return Colouring::Agglomerative;
+    case DbscanChoice: return Colouring::Dbscan;
+    case NoColourChoice: return Colouring::None;
+    default: return Colouring::Field;
+    }
+}
+
+TrackField MapPanel::colourField() const
+{
+    const QVariant v = m_colour->currentData();
+    const int choice = v.isValid() ? v.toInt() : 0;
+    return choice >= 0 && choice < int(std::size(AllTrackFields)) ? TrackField(choice)
+                                                                  : TrackField::Label;
+}
+
+void MapPanel::setColourField(TrackField field)
+{
+    m_colour->setCurrentIndex(m_colour->findData(int(field)));
+}
+
+const TrackClasses* MapPanel::fieldClasses() const
+{
+    return m_fieldShown ? &m_fieldClasses : nullptr;
+}
+
+void MapPanel::updateLabelItemText()
+{
+    const auto data = m_model ? m_model->dataset() : nullptr;
+    const int index = m_colour->findData(int(TrackField::Label));
+    if (index < 0)
+        return;
+    m_colour->setItemText(index, data && data->hasLabels()
+                                     ? tr("Label (%1)").arg(labelSourceWords(*data))
+                                     : trackFieldName(TrackField::Label));
+    if (data && !data->labelDescription.empty())
+        m_colour->setItemData(index, tr("The labels of the run: %1")
+                                         .arg(QString::fromStdString(data->labelDescription)),
+                              Qt::ToolTipRole);
 }
 
 void MapPanel::showMap(Representation r, MapKind m)
@@ -285,6 +441,7 @@ void MapPanel::rebuildRepresentationCombo()
         m_representation->addItem(QString::fromUtf8(representationName(r)), int(r));
     const int keep = current.isValid() ? m_representation->findData(current) : -1;
     m_representation->setCurrentIndex(keep >= 0 ? keep : 0);
+    emit representationChanged(currentRepresentation());
 }
 
 const ClusteringResult* MapPanel::shownClustering() const
@@ -391,14 +548,35 @@ void MapPanel::refreshClasses()
     QStringList names;
     QList<QColor> colours;
     const Colouring mode = colouring();
-    if (mode == Colouring::Genre && data && data->size() == n && data->hasLabels()) {
-        classes.assign(data->labels.data(), data->labels.data() + data->labels.size());
-        for (std::size_t k = 0; k < data->labelNames.size(); ++k) {
-            names.append(QString::fromStdString(data->labelNames[k]));
-            colours.append(categoricalColor(int(k)));
+    const int choice = m_colour->currentData().toInt();
+    m_fieldShown = false;
+    if (mode == Colouring::Field) {
+        const TrackField field = colourField();
+        if (field == TrackField::Label && data && !data->hasLabels()) {
+            m_legendTitle->setText(tr("No labels in this collection"));
+        } else if (data && data->size() == n && n > 0) {
+            // Computed once per dataset and field; a new map frame reuses it.
+            if (m_fieldData != data || m_fieldKey != int(field)) {
+                m_fieldClasses = classifyTracks(*data, field, MaxFieldClasses);
+                m_fieldData = data;
+                m_fieldKey = int(field);
+            }
+            m_fieldShown = true;
+            classes = m_fieldClasses.classOf;
+            names = m_fieldClasses.names;
+            colours = m_fieldClasses.colours;
+            QString title = field == TrackField::Label && !data->labelDescription.empty()
+                                ? tr("Label: %1").arg(QString::fromStdString(data->labelDescription))
+                                : trackFieldName(field);
+            if (m_fieldClasses.otherClass >= 0)
+                title += tr(" — the %1 most common of %2")
+                             .arg(m_fieldClasses.otherClass)
+                             .arg(QLocale().toString(m_fieldClasses.distinctValues));
+            m_legendTitle->setText(title);
+        } else {
+            m_legendTitle->setText(trackFieldName(field));
         }
-        m_legendTitle->setText(tr("Genre"));
-    } else if (mode != Colouring::Genre && mode != Colouring::None) {
+    } else if (mode != Colouring::None) {
         const ClusteringResult* c = shownClustering();
         if (c && c->labels.size() == n && n > 0) {
             classes.assign(c->labels.data(), c->labels.data() + c->labels.size());
@@ -410,19 +588,17 @@ void MapPanel::refreshClasses()
         } else {
             m_legendTitle->setText(tr("Clusters appear when the representation is finished"));
         }
-    } else if (mode == Colouring::Genre) {
-        m_legendTitle->setText(tr("No genre labels in this collection"));
     } else {
         m_legendTitle->setText(tr("Tracks"));
     }
     m_legendTitle->setWordWrap(true);
     m_view->setClasses(std::move(classes), names, colours);
-    if (m_classesMode == int(mode)) {
+    if (m_classesMode == choice) {
         for (int c = -1; c < m_view->classCount(); ++c)
             if (hidden.contains(c < 0 ? QStringLiteral("\n") : m_view->className(c)))
                 m_view->setClassVisible(c, false);
     }
-    m_classesMode = int(mode);
+    m_classesMode = choice;
     refreshLegend();
 }
 
@@ -444,8 +620,8 @@ void MapPanel::refreshLegend()
     for (int c = 0; c < m_view->classCount(); ++c)
         add(c, m_view->className(c));
     const Colouring mode = colouring();
-    const QString rest = !m_view->hasClasses() ? tr("All tracks")
-                         : mode == Colouring::Genre ? tr("Unlabelled")
+    const QString rest = !m_view->hasClasses()     ? tr("All tracks")
+                         : m_fieldShown            ? m_fieldClasses.missingName
                          : mode == Colouring::Dbscan ? tr("Noise")
                                                      : tr("Unassigned");
     add(-1, rest);
@@ -455,6 +631,7 @@ void MapPanel::refreshLegend()
 void MapPanel::updateLegendItems()
 {
     // In place (not rebuilt), so that a click's item survives for the double-click after it.
+    const int other = m_fieldShown ? m_fieldClasses.otherClass : -2;
     for (int k = 0; k < m_legend->count(); ++k) {
         QListWidgetItem* item = m_legend->item(k);
         const int c = item->data(ClassRole).toInt();
@@ -462,8 +639,18 @@ void MapPanel::updateLegendItems()
         const QString name = item->data(NameRole).toString();
         item->setIcon(swatch(m_view->classColour(c), visible));
         item->setForeground(visible ? palette().color(QPalette::Text) : QColor(0xa0, 0xa4, 0xaa));
-        item->setToolTip(visible ? tr("Click to hide %1; double-click to show only it").arg(name)
-                                 : tr("Click to show %1").arg(name));
+        QString tip = visible ? tr("Click to hide %1; double-click to show only it").arg(name)
+                              : tr("Click to show %1").arg(name);
+        if (c == other && c >= 0) {
+            // What "Other" holds, most common first.
+            constexpr int MaxNamed = 25;
+            const QStringList& values = m_fieldClasses.otherValues;
+            QString list = values.mid(0, MaxNamed).join(QStringLiteral(", "));
+            if (values.size() > MaxNamed)
+                list += tr(" and %1 more").arg(values.size() - MaxNamed);
+            tip += QStringLiteral("\n\n") + list;
+        }
+        item->setToolTip(tip);
     }
 }
 
@@ -497,24 +684,42 @@ QString MapPanel::trackTitle(int track) const
     const auto data = m_model ? m_model->dataset() : nullptr;
     if (!data || track < 0 || track >= data->size())
         return tr("Track %1").arg(track + 1);
-    const Track& t = data->tracks[std::size_t(track)];
-    if (!t.path.empty())
-        return QString::fromStdString(t.path.filename().string());
-    return QString::fromStdString(t.id);
+    return trackDisplayName(data->tracks[std::size_t(track)]);
 }
 
 QString MapPanel::tooltipFor(int track) const
 {
     const auto data = m_model ? m_model->dataset() : nullptr;
+    const QString grey = QStringLiteral("<br><span style='color:#6b7078'>%1</span>");
     QString text = QStringLiteral("<b>%1</b>").arg(trackTitle(track).toHtmlEscaped());
     if (data && track >= 0 && track < data->size()) {
         const Track& t = data->tracks[std::size_t(track)];
-        const QString id = QString::fromStdString(t.id);
-        if (!id.isEmpty() && !trackTitle(track).startsWith(id))
-            text += QStringLiteral("<br><span style='color:#6b7078'>%1</span>").arg(id.toHtmlEscaped());
-        text += QStringLiteral("<br>%1: %2").arg(
-            tr("Genre"), t.label.empty() ? tr("unlabelled")
-                                         : QString::fromStdString(t.label).toHtmlEscaped());
+        const TrackTags& tags = t.tags;
+        if (!tags.album.empty()) {
+            QString album = QString::fromStdString(tags.album);
+            if (tags.year > 0)
+                album += QStringLiteral(" (%1)").arg(tags.year);
+            text += QStringLiteral("<br><i>%1</i>").arg(album.toHtmlEscaped());
+        } else if (tags.year > 0) {
+            text += QStringLiteral("<br>%1").arg(tags.year);
+        }
+        if (!tags.genres.empty()) {
+            QStringList genres;
+            for (const std::string& g : tags.genres)
+                genres << QString::fromStdString(g);
+            text += QStringLiteral("<br>%1: %2").arg(tr("Genre"),
+                                                     genres.join(QStringLiteral(", ")).toHtmlEscaped());
+        }
+        // The run's label, unless the genre line already says it.
+        const QString label = QString::fromStdString(t.label);
+        if (!label.isEmpty() && (tags.genres.empty() || label != QString::fromStdString(tags.genre())))
+            text += QStringLiteral("<br>%1: %2").arg(tr("Label"), label.toHtmlEscaped());
+        else if (label.isEmpty() && tags.genres.empty())
+            text += QStringLiteral("<br>%1").arg(tr("unlabelled"));
+        // The file, when the title does not already name it.
+        const QString file = QString::fromStdString(t.path.empty() ? t.id : t.path.filename().string());
+        if (!file.isEmpty() && file != trackTitle(track))
+            text += grey.arg(file.toHtmlEscaped());
     }
     // The colouring's clustering, else KMeans.
     const ClusteringResult* c = shownClustering();
@@ -534,29 +739,37 @@ QString MapPanel::tooltipFor(int track) const
 
 void MapPanel::refreshSearch()
 {
-    const QString needle = m_search->text().trimmed();
+    const QStringList words = searchWords(m_search->text());
+    const QString needle = words.join(QLatin1Char(' '));
     const auto data = m_model ? m_model->dataset() : nullptr;
     if (data != m_searchData) {
-        // One string per track (id, file name, label), built once per collection so that a
-        // keystroke or a new map frame costs only the matching.
+        // One folded string per track (title, artist, album, genres, file name, id, label),
+        // built once per collection so that a keystroke or a new map frame costs only the
+        // matching.
         m_searchData = data;
         m_searchText.clear();
         if (data) {
             m_searchText.reserve(data->size());
             for (const Track& t : data->tracks)
-                m_searchText.append(QString::fromStdString(t.id + '\n' + t.path.filename().string() +
-                                                           '\n' + t.label));
+                m_searchText.append(trackSearchText(t));
         }
         m_searchNeedle.clear();
         m_searchHits.clear();
     }
     if (needle != m_searchNeedle) {
+        // The typed text within one field ("album 3" finds Album 3, not Song 13); when no
+        // track has it, every word anywhere ("wesnoth northerners": artist and title).
         m_searchNeedle = needle;
         m_searchHits.clear();
-        if (!needle.isEmpty())
+        if (!words.isEmpty()) {
             for (int i = 0; i < m_searchText.size(); ++i)
-                if (m_searchText[i].contains(needle, Qt::CaseInsensitive))
+                if (m_searchText[i].contains(needle))
                     m_searchHits.append(i);
+            if (m_searchHits.isEmpty() && words.size() > 1)
+                for (int i = 0; i < m_searchText.size(); ++i)
+                    if (matchesSearch(m_searchText[i], words))
+                        m_searchHits.append(i);
+        }
     }
     m_view->setHighlighted(m_view->pointCount() == m_searchText.size() ? m_searchHits
                                                                        : QList<int>());
@@ -566,6 +779,10 @@ void MapPanel::refreshSearch()
         m_searchCount->setText(tr("no match"));
     else
         m_searchCount->setText(tr("%1 found").arg(QLocale().toString(m_searchHits.size())));
+    if (m_searchCount->isHidden() != needle.isEmpty()) {
+        m_searchCount->setVisible(!needle.isEmpty());
+        updateBarLayout();
+    }
 }
 
 void MapPanel::refreshSelectionList()
@@ -585,11 +802,17 @@ void MapPanel::refreshSelectionList()
     for (int k = 0; k < shown; ++k) {
         const int track = m_selection[k];
         QString text = trackTitle(track);
-        if (data && track < data->size() && !data->tracks[std::size_t(track)].label.empty())
-            text += QStringLiteral("  —  ") +
-                    QString::fromStdString(data->tracks[std::size_t(track)].label);
+        QString tip;
+        if (data && track < data->size()) {
+            const Track& t = data->tracks[std::size_t(track)];
+            if (!t.label.empty())
+                text += QStringLiteral("  ·  ") + QString::fromStdString(t.label);
+            tip = text + QLatin1Char('\n') +
+                  QString::fromStdString(t.path.empty() ? t.id : t.path.string());
+        }
         auto* item = new QListWidgetItem(text);
         item->setData(TrackRole, track);
+        item->setToolTip(tip);
         m_selectionList->addItem(item);
     }
     if (m_selection.size() > shown) {

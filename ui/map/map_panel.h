@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/pipeline/pipeline.h"
+#include "ui/model/track_classes.h"
 
 #include <QList>
 #include <QString>
@@ -12,6 +13,7 @@
 #include <vector>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -28,11 +30,16 @@ class RunModel;
 /// controls.
 ///
 /// Above the map: the representation ("representationCombo"), the map ("mapCombo") and the
-/// colouring ("colourCombo": genre, the clusters of KMeans, Agglomerative or DBSCAN, or
-/// none), a search box ("mapSearch") that highlights tracks whose file name, id or label
-/// contains the text (case-insensitive), a lasso tool and a fit button. Beside the map: the
-/// legend ("mapLegend"; click an entry to hide or show that class, double-click to show only
-/// it), and the selection ("selectionList") with Play selection, Export playlist and Clear.
+/// colouring ("colourCombo": the run's label, a field of the tracks — genre tag, artist,
+/// album, decade, format, folder, has lyrics —, the clusters of KMeans, Agglomerative or
+/// DBSCAN, or none), a search box ("mapSearch") that highlights tracks whose title, artist,
+/// album, genre, file name, id or label contain the text typed (case-insensitive, '_' read
+/// as a space; when no track has the text in one field, the tracks that have every word of
+/// it somewhere), a lasso tool and a fit button. Beside the map: the legend ("mapLegend"; click
+/// an entry to hide or show that class, double-click to show only it; fields with many
+/// values show the 12 most common and a grey "Other"), and the selection ("selectionList",
+/// tracks named "Artist — Title") with Play selection, Export playlist and Clear. Tooltips
+/// name the track by artist and title, with album, genre, label and cluster.
 ///
 /// It follows the RunModel: a map appears with its first live frame while it is optimised
 /// and animates as frames arrive (the view is fitted on the first frame, and again only when
@@ -52,6 +59,12 @@ public:
     MapKind currentMap() const;
     /// Shows representation `r` and map `m` (when the representation is in the run).
     void showMap(Representation r, MapKind m);
+    /// Colours the map by a field of the tracks.
+    void setColourField(TrackField field);
+    /// The classes the map is coloured with when it shows a field (else null).
+    const TrackClasses* fieldClasses() const;
+    /// The tooltip text of a track (rich text), as the map shows it on hover.
+    QString tooltipFor(int track) const;
 
 public slots:
     /// Draws a ring around the track that is playing (-1 = none).
@@ -64,9 +77,17 @@ signals:
     void playRequested(const QList<int>& tracks);
     /// "Export playlist": write these tracks as a playlist.
     void playlistExportRequested(const QList<int>& tracks);
+    /// A single click on a track in the selection list: show its details.
+    void trackChosen(int track);
+    /// The representation shown changed.
+    void representationChanged(atlas::Representation r);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
-    enum class Colouring { Genre, KMeans, Agglomerative, Dbscan, None };
+    enum class Colouring { Field, KMeans, Agglomerative, Dbscan, None };
+    void updateBarLayout();
 
     void rebuildRepresentationCombo();
     void refreshMap();
@@ -79,9 +100,10 @@ private:
     void toggleLegendItem(QListWidgetItem* item);
     void soloLegendItem(QListWidgetItem* item);
     Colouring colouring() const;
+    TrackField colourField() const;
     const ClusteringResult* shownClustering() const;
     QString trackTitle(int track) const;
-    QString tooltipFor(int track) const;
+    void updateLabelItemText();
 
     RunModel* m_model = nullptr;
     MapView* m_view = nullptr;
@@ -92,6 +114,12 @@ private:
     QLabel* m_searchCount = nullptr;
     QToolButton* m_lasso = nullptr;
     QToolButton* m_fit = nullptr;
+    QWidget* m_choices = nullptr;     // representation, map, colour
+    QWidget* m_tools = nullptr;       // search, lasso, fit
+    QWidget* m_secondRow = nullptr;
+    QWidget* m_splitter = nullptr;
+    QHBoxLayout* m_bar = nullptr;
+    bool m_toolsInBar = true;
     QLabel* m_legendTitle = nullptr;
     QListWidget* m_legend = nullptr;
     QLabel* m_selectionTitle = nullptr;
@@ -111,8 +139,12 @@ private:
     std::shared_ptr<const Matrix> m_shown;
     int m_shownKey = -1;
     bool m_fitPending = true;
-    int m_classesMode = -1;
-    bool m_skipLegendClick = false;   // the Colouring the view's classes were made for
+    int m_classesMode = -1;           // the colour choice the view's classes were made for
+    // The classes of the field coloured by, computed once per dataset and field.
+    std::shared_ptr<const Dataset> m_fieldData;
+    int m_fieldKey = -1;
+    TrackClasses m_fieldClasses;
+    bool m_fieldShown = false;
 };
 
 } // namespace atlas::ui

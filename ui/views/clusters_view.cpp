@@ -4,6 +4,7 @@
 #include "ui/figures/figure_renderer.h"
 #include "ui/figures/palette.h"
 #include "ui/model/run_model.h"
+#include "ui/model/track_text.h"
 #include "ui/views/contingency_heatmap.h"
 #include "ui/views/view_support.h"
 
@@ -190,6 +191,10 @@ ClustersView::ClustersView(RunModel* model, QWidget* parent) : QWidget(parent), 
     connect(m_members, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
         if (item)
             emit trackActivated(item->data(0, IdRole).toInt());
+    });
+    connect(m_members, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
+        if (item)
+            emit trackChosen(item->data(0, IdRole).toInt());
     });
     connect(m_play, &QPushButton::clicked, this, [this] {
         if (const QList<int> tracks = currentMembers(); !tracks.isEmpty())
@@ -417,9 +422,8 @@ void ClustersView::showCluster()
         item->setText(0, QString::number(++rank));
         item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
         item->setData(0, IdRole, m.track);
-        // The file name reads best; the full path is one hover away.
-        const std::string name = track.path.empty() ? track.id : track.path.filename().string();
-        item->setText(1, QString::fromStdString(name));
+        // Artist — Title (the file name when untagged); the full path is one hover away.
+        item->setText(1, trackDisplayName(track));
         item->setToolTip(1, QString::fromStdString(track.path.empty() ? track.id
                                                                       : track.path.string()));
         const int label = m_dataset->labels.size() > m.track ? m_dataset->labels[m.track] : -1;

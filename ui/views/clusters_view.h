@@ -23,7 +23,8 @@ class RunModel;
 /// The Clusters tab: pick a representation and a clustering; the cluster list
 /// ("clusterList": cluster, tracks, top labels such as "rock 62 % · metal 21 %"; DBSCAN
 /// noise as "noise") shows every cluster; the selected cluster's tracks ("memberList":
-/// track, label, distance) are listed nearest the centroid (in the code space) first; a
+/// track as "Artist — Title", label, distance) are listed nearest the centroid (in the code
+/// space) first; a
 /// cluster x genre heatmap shows the whole contingency table with the selected cluster
 /// outlined. The numbers come from summarizeClusters(). "Play cluster" and "Export
 /// playlist…" hand the member list, in that order, to whoever plays or saves it.
@@ -62,6 +63,8 @@ signals:
     void playlistExportRequested(const QList<int>& tracks);
     /// A member was double-clicked (or Enter pressed on it).
     void trackActivated(int track);
+    /// A member was clicked: show its details.
+    void trackChosen(int track);
 
 private:
     void refreshChoices();

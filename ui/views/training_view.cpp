@@ -201,7 +201,7 @@ void TrainingView::makePanel(Panel& p)
     p.view = new QChartView(p.chart, p.box);
     p.view->setObjectName(QStringLiteral("trainingChart_%1").arg(representationKey(p.kind)));
     p.view->setRenderHint(QPainter::Antialiasing);
-    p.view->setMinimumSize(320, 220);
+    p.view->setMinimumSize(260, 220);   // two side by side fit beside the Data panel at 1024 px
     p.status = new QLabel(p.box);
     p.status->setObjectName(QStringLiteral("trainingStatus_%1").arg(representationKey(p.kind)));
     p.status->setWordWrap(false);

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/pipeline/pipeline.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QFormLayout;
+class QLabel;
+class QStackedWidget;
+class QToolButton;
+
+namespace atlas::ui {
+
+class RunModel;
+
+/// The details of one track (objectName "trackDetails"), for the dock beside the map: its
+/// name ("detailsHeading": "Artist — Title"), then title, artist, album, year, genres,
+/// duration, format with sample rate and channels, the run's label, the file (its path under
+/// the collection's folder; the full path in its tooltip and copied by the Copy button
+/// "copyPathButton"), where its lyrics came from and their first lines ("detailsLyrics"),
+/// and its cluster under each clustering of the representation the map shows. Value labels
+/// are named "details<Field>" (detailsTitle, detailsArtist, detailsAlbumArtist,
+/// detailsAlbum, detailsYear, detailsGenres, detailsDuration, detailsFormat, detailsLabel,
+/// detailsPath, detailsLyricsSource, detailsClusters); rows without a value are hidden.
+///
+/// Follows the RunModel: a new run or dataset clears it, a finished representation fills in
+/// its clusters. "Play" asks to play the track. GUI thread only.
+class TrackDetails : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrackDetails(RunModel* model, QWidget* parent = nullptr);
+
+    /// The track shown (a dataset row), -1 = none.
+    int track() const { return m_track; }
+    /// The text of the value labelled `objectName` (e.g. "detailsArtist"; "detailsPath" gives
+    /// the full path); empty when the row is hidden or there is no such label.
+    QString value(const QString& objectName) const;
+
+public slots:
+    /// Shows track `track` (a row of the model's dataset); -1 or out of range: the hint.
+    void setTrack(int track);
+    /// The representation whose clusterings are listed (the map's).
+    void setRepresentation(atlas::Representation r);
+
+signals:
+    /// "Play" was pressed.
+    void playRequested(int track);
+
+private:
+    void refresh();
+    void refreshClusters();
+    QLabel* addRow(const QString& label, const QString& objectName);
+    void setRow(QLabel* value, const QString& text);
+
+    RunModel* m_model;
+    int m_track = -1;
+    Representation m_rep = Representation::Pca;
+
+    QStackedWidget* m_pages = nullptr;
+    QLabel* m_heading = nullptr;
+    QFormLayout* m_form = nullptr;
+    QLabel* m_title = nullptr;
+    QLabel* m_artist = nullptr;
+    QLabel* m_albumArtist = nullptr;
+    QLabel* m_album = nullptr;
+    QLabel* m_year = nullptr;
+    QLabel* m_genres = nullptr;
+    QLabel* m_duration = nullptr;
+    QLabel* m_format = nullptr;
+    QLabel* m_label = nullptr;
+    QLabel* m_path = nullptr;
+    QToolButton* m_copyPath = nullptr;
+    QLabel* m_lyricsSource = nullptr;
+    QLabel* m_lyrics = nullptr;
+    QLabel* m_clustersCaption = nullptr;
+    QLabel* m_clusters = nullptr;
+    QToolButton* m_play = nullptr;
+};
+
+} // namespace atlas::ui
