@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main/data_panel.h"
 
+#include "engine/core/error.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -11,11 +14,17 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
+#include <QSlider>
 #include <QSpinBox>
 #include <QThread>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <cmath>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -33,6 +42,30 @@ QString displayPath(const fs::path& p)
 QString fullPath(const fs::path& p)
 {
     return QString::fromStdString(p.string());
+}
+
+fs::path toFsPath(const QString& s)
+{
+    return fs::path(s.toStdString());
+}
+
+// "Labels from" choices, in menu order.
+constexpr LabelSource LabelChoices[] = {
+    LabelSource::Auto,   LabelSource::Genre,  LabelSource::Folder,
+    LabelSource::Artist, LabelSource::Album,  LabelSource::Year,
+    LabelSource::Decade, LabelSource::Layout, LabelSource::None};
+
+// Selects the item whose data is `key` (no change when there is none).
+void selectKey(QComboBox* box, const char* key)
+{
+    const int i = box->findData(QString::fromLatin1(key));
+    if (i >= 0)
+        box->setCurrentIndex(i);
+}
+
+QString currentKey(const QComboBox* box)
+{
+    return box->currentData().toString();
 }
 
 template <class Spin>
@@ -70,7 +103,8 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     auto* demoButton = new QPushButton(tr("Demo"), sourceBox);
     demoButton->setToolTip(tr("Use the built-in demo corpus: 1000 synthetic tracks in ten genres"));
     auto* folderButton = new QPushButton(tr("Folder…"), sourceBox);
-    folderButton->setToolTip(tr("A music folder: GTZAN, one sub-folder per genre, or flat"));
+    folderButton->setToolTip(tr("A music folder: Artist/Album/…, one sub-folder per genre, "
+                                "GTZAN, or flat"));
     auto* manifestButton = new QPushButton(tr("Manifest…"), sourceBox);
     manifestButton->setToolTip(tr("A CSV listing path,label[,lyrics|lyrics_id]"));
     for (QPushButton* b : {demoButton, folderButton, manifestButton}) {
@@ -79,6 +113,16 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
         m_editors.append(b);
     }
     sourceForm->addRow(sourceButtons);
+    // What the folder or manifest holds, before any run.
+    m_preview = new QLabel(sourceBox);
+    m_preview->setObjectName(QStringLiteral("previewLabel"));
+    m_preview->setWordWrap(true);
+    m_preview->setTextFormat(Qt::RichText);
+    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_preview->setStyleSheet(QStringLiteral(
+        "QLabel#previewLabel { background: #f4f5f7; border: 1px solid #e2e4e8; "
+        "border-radius: 4px; padding: 5px; }"));
+    sourceForm->addRow(m_preview);
     auto* lyricsRow = new QHBoxLayout;
     m_lyricsLabel = new QLabel(sourceBox);
     m_lyricsLabel->setObjectName(QStringLiteral("lyricsLabel"));
@@ -93,28 +137,103 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     lyricsRow->addWidget(lyricsButton);
     lyricsRow->addWidget(m_clearLyrics);
     m_editors << lyricsButton << m_clearLyrics;
-    sourceForm->addRow(tr("Lyrics:"), lyricsRow);
-    m_modality = new QComboBox(sourceBox);
-    m_modality->setObjectName(QStringLiteral("modalityCombo"));
-    m_modality->addItems({tr("Hybrid (audio + lyrics)"), tr("Audio only"), tr("Lyrics only")});
-    m_modality->setToolTip(tr("Which features make the 540-dimensional track vectors"));
-    sourceForm->addRow(tr("Features:"), m_modality);
-    m_offset = spin<QDoubleSpinBox>(sourceBox, 0, 3600, defaults.data.audio.decode.offset,
-                                    tr("Start of the analysed excerpt in every track"));
-    m_offset->setSuffix(tr(" s"));
-    m_duration = spin<QDoubleSpinBox>(sourceBox, 1, 600, defaults.data.audio.decode.duration,
-                                      tr("Length of the analysed excerpt (research pipeline: 10 s)"));
-    m_duration->setSuffix(tr(" s"));
-    auto* excerpt = new QHBoxLayout;
-    excerpt->addWidget(m_offset);
-    excerpt->addWidget(new QLabel(tr("for"), sourceBox));
-    excerpt->addWidget(m_duration);
-    sourceForm->addRow(tr("Excerpt from:"), excerpt);
+    sourceForm->addRow(tr("Lyrics CSV:"), lyricsRow);
+    m_lyricsNote = new QLabel(sourceBox);
+    m_lyricsNote->setObjectName(QStringLiteral("lyricsNote"));
+    m_lyricsNote->setWordWrap(true);
+    m_lyricsNote->setStyleSheet(QStringLiteral("color: #8a5a00;"));
+    m_lyricsNote->setVisible(false);
+    sourceForm->addRow(m_lyricsNote);
+    m_approximate = new QCheckBox(tr("Allow approximate pairing"), sourceBox);
+    m_approximate->setObjectName(QStringLiteral("approximatePairingCheck"));
+    m_approximate->setChecked(defaults.data.approximatePairing);
+    m_approximate->setToolTip(
+        tr("When no key of the lyrics CSV matches a track, attach rows at random as the "
+           "research pipeline did, instead of stopping with an error. The tracks then get "
+           "other tracks' lyrics: only for reproducing the research pipeline's numbers."));
+    sourceForm->addRow(m_approximate);
+    m_labelFrom = new QComboBox(sourceBox);
+    m_labelFrom->setObjectName(QStringLiteral("labelFromCombo"));
+    const QString labelNames[] = {
+        tr("Auto (genre tags, else folders)"), tr("Genre tag"), tr("Folder"), tr("Artist"),
+        tr("Album"), tr("Year"), tr("Decade"), tr("Layout (GTZAN, folders, manifest)"),
+        tr("None (no labels)")};
+    for (std::size_t i = 0; i < std::size(LabelChoices); ++i)
+        m_labelFrom->addItem(labelNames[i], QString::fromLatin1(labelSourceKey(LabelChoices[i])));
+    selectKey(m_labelFrom, labelSourceKey(defaults.data.labelFrom));
+    m_labelFrom->setToolTip(
+        tr("Where the labels come from: they colour the map and give ARI, NMI and purity. "
+           "Auto takes the genre tags when at least half the tracks have one, else what the "
+           "layout gives (GTZAN genres, sub-folders, the manifest's label column)."));
+    sourceForm->addRow(tr("Labels from:"), m_labelFrom);
     m_demoTracks = spin<QSpinBox>(sourceBox, 1, 1000, defaults.data.demoCorpus.tracksPerGenre,
                                   tr("Demo corpus size: tracks per genre (ten genres)"));
     m_demoTracks->setObjectName(QStringLiteral("demoTracksSpin"));
     sourceForm->addRow(tr("Demo tracks/genre:"), m_demoTracks);
     column->addWidget(sourceBox);
+
+    // Features.
+    auto* featureBox = new QGroupBox(tr("Features"), inner);
+    auto* featureForm = new QFormLayout(featureBox);
+    m_modality = new QComboBox(featureBox);
+    m_modality->setObjectName(QStringLiteral("modalityCombo"));
+    m_modality->addItems({tr("Hybrid (audio + lyrics)"), tr("Audio only"), tr("Lyrics only")});
+    m_modality->setToolTip(tr("Which features make the track vectors: 40 MFCC statistics, up "
+                              "to 500 TF-IDF terms, or both"));
+    featureForm->addRow(tr("Features:"), m_modality);
+    m_fusion = new QComboBox(featureBox);
+    m_fusion->setObjectName(QStringLiteral("fusionCombo"));
+    m_fusion->addItem(tr("Concatenate"), QString::fromLatin1(fusionKey(Fusion::Concat)));
+    m_fusion->addItem(tr("Balanced"), QString::fromLatin1(fusionKey(Fusion::Balanced)));
+    m_fusion->setItemData(0, tr("The research pipeline: standardised columns side by side, so "
+                                "500 lyrics columns outweigh 40 audio columns"),
+                          Qt::ToolTipRole);
+    m_fusion->setItemData(1, tr("Each modality scaled to its share of the variance, set below"),
+                          Qt::ToolTipRole);
+    selectKey(m_fusion, fusionKey(defaults.data.fusion));
+    m_fusion->setToolTip(tr("How sound and lyrics are joined in a hybrid run"));
+    featureForm->addRow(tr("Fusion:"), m_fusion);
+    m_audioWeight = new QSlider(Qt::Horizontal, featureBox);
+    m_audioWeight->setObjectName(QStringLiteral("audioWeightSlider"));
+    m_audioWeight->setRange(0, 100);
+    m_audioWeight->setSingleStep(5);
+    m_audioWeight->setPageStep(10);
+    m_audioWeight->setValue(int(std::lround(defaults.data.audioWeight * 100)));
+    m_audioWeight->setToolTip(tr("Balanced fusion: the share of the variance that the sound "
+                                 "carries; the lyrics carry the rest (50 % = equal weight)"));
+    m_audioWeightLabel = new QLabel(featureBox);
+    m_audioWeightLabel->setObjectName(QStringLiteral("audioWeightLabel"));
+    m_audioWeightLabel->setMinimumWidth(m_audioWeightLabel->fontMetrics().horizontalAdvance(
+        tr("sound %1 %").arg(100)));
+    auto* weightRow = new QHBoxLayout;
+    weightRow->addWidget(m_audioWeight, 1);
+    weightRow->addWidget(m_audioWeightLabel);
+    featureForm->addRow(tr("Audio weight:"), weightRow);
+    m_excerpt = new QComboBox(featureBox);
+    m_excerpt->setObjectName(QStringLiteral("excerptCombo"));
+    m_excerpt->addItem(tr("Auto (start of short tracks, middle of long ones)"),
+                       QString::fromLatin1(excerptPositionKey(ExcerptPosition::Auto)));
+    m_excerpt->addItem(tr("Start"), QString::fromLatin1(excerptPositionKey(ExcerptPosition::Start)));
+    m_excerpt->addItem(tr("Middle"), QString::fromLatin1(excerptPositionKey(ExcerptPosition::Middle)));
+    m_excerpt->setToolTip(
+        tr("Where the analysed excerpt is taken: from the offset below (the research "
+           "pipeline), centred in the track, or automatically (the start of tracks up to "
+           "%1 s such as GTZAN's clips, the middle of longer ones, which often open quietly)")
+            .arg(defaults.data.audio.decode.autoMiddleAbove));
+    featureForm->addRow(tr("Excerpt:"), m_excerpt);
+    m_offset = spin<QDoubleSpinBox>(featureBox, 0, 3600, defaults.data.audio.decode.offset,
+                                    tr("Start of the analysed excerpt (Start, and Auto for "
+                                       "short tracks)"));
+    m_offset->setSuffix(tr(" s"));
+    m_duration = spin<QDoubleSpinBox>(featureBox, 1, 600, defaults.data.audio.decode.duration,
+                                      tr("Length of the analysed excerpt (research pipeline: 10 s)"));
+    m_duration->setSuffix(tr(" s"));
+    auto* excerpt = new QHBoxLayout;
+    excerpt->addWidget(m_offset);
+    excerpt->addWidget(new QLabel(tr("for"), featureBox));
+    excerpt->addWidget(m_duration);
+    featureForm->addRow(tr("Excerpt from:"), excerpt);
+    column->addWidget(featureBox);
 
     // Representations.
     auto* repBox = new QGroupBox(tr("Representations"), inner);
@@ -196,15 +315,25 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     column->addWidget(runBox);
     column->addStretch(1);
 
+    // Long item texts must not widen the panel: the combos elide instead.
+    for (QComboBox* box : {m_labelFrom, m_modality, m_fusion, m_excerpt}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(10);
+    }
+
     m_editors << m_modality << m_offset << m_duration << m_demoTracks << m_epochs << m_batch
               << m_latent << m_beta << m_clusters << m_epsAuto << m_eps << m_minSamplesAuto
-              << m_minSamples << m_maps << m_seed << m_threads;
+              << m_minSamples << m_maps << m_seed << m_threads << m_approximate << m_labelFrom
+              << m_fusion << m_excerpt;
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(inner);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Never narrower than the settings: without a horizontal scroll bar they would be cut.
+    scroll->setMinimumWidth(inner->minimumSizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width());
 
     m_validation = new QLabel(this);
     m_validation->setObjectName(QStringLiteral("validationLabel"));
@@ -251,32 +380,113 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
         connect(s, &QSpinBox::valueChanged, this, changed);
     for (QDoubleSpinBox* s : {m_offset, m_duration, m_beta, m_eps})
         connect(s, &QDoubleSpinBox::valueChanged, this, changed);
+    connect(m_approximate, &QCheckBox::toggled, this, changed);
+    connect(m_demoTracks, &QSpinBox::valueChanged, this, [this] {
+        if (m_sourceKind == SourceKind::Demo)
+            schedulePreview();
+    });
+    connect(m_labelFrom, &QComboBox::currentIndexChanged, this, [this] {
+        revalidate();
+        schedulePreview();
+    });
+    connect(m_excerpt, &QComboBox::currentIndexChanged, this, [this] {
+        updateFusionControls();
+        revalidate();
+    });
+    for (QComboBox* box : {m_fusion, m_modality})
+        connect(box, &QComboBox::currentIndexChanged, this, [this] { updateFusionControls(); });
+    connect(m_fusion, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_audioWeight, &QSlider::valueChanged, this, [this] {
+        updateFusionControls();
+        revalidate();
+    });
+
+    // Several changes in a row (a restore, a session) make one preview.
+    m_previewTimer = new QTimer(this);
+    m_previewTimer->setSingleShot(true);
+    m_previewTimer->setInterval(0);
+    connect(m_previewTimer, &QTimer::timeout, this, &DataPanel::startPreview);
 
     updateSourceLabel();
+    updateFusionControls();
     revalidate();
+    schedulePreview();
+}
+
+DataPanel::~DataPanel()
+{
+    stopPreviews();
+}
+
+QString DataPanel::sourceKey() const
+{
+    return m_sourceKind == SourceKind::Folder || m_sourceKind == SourceKind::Manifest
+               ? fullPath(m_sourcePath)
+               : QString();
 }
 
 void DataPanel::setSource(SourceKind kind, const fs::path& path)
 {
+    const fs::path newPath = kind == SourceKind::Demo ? fs::path() : path;
+    const bool changed = kind != m_sourceKind || newPath != m_sourcePath;
     m_sourceKind = kind;
-    m_sourcePath = kind == SourceKind::Demo ? fs::path() : path;
+    m_sourcePath = newPath;
     if (kind == SourceKind::LyricsOnly) {
         m_lyricsCsv = path;
         m_modality->setCurrentIndex(LyricsOnlyModality);
+        m_lyricsNote->clear();
     } else if (kind == SourceKind::Demo) {
         m_lyricsCsv.clear();   // the demo corpus brings its own lyrics
+        m_lyricsNote->clear();
+    } else if (changed) {
+        // A lyrics CSV belongs to the collection it was chosen for: a CSV whose keys match
+        // no track of the new collection would stop the run. The new collection gets the CSV
+        // chosen for it before, if any.
+        const fs::path before = m_lyricsCsv;
+        const QString remembered = m_lyricsForSource.value(sourceKey());
+        m_lyricsCsv = !remembered.isEmpty() && QFileInfo(remembered).isFile() ? toFsPath(remembered)
+                                                                             : fs::path();
+        if (!m_lyricsCsv.empty() && m_lyricsCsv != before)
+            m_lyricsNote->setText(tr("Using %1, the lyrics CSV chosen before for this collection.")
+                                      .arg(displayPath(m_lyricsCsv)));
+        else if (!before.empty() && m_lyricsCsv != before)
+            m_lyricsNote->setText(tr("The lyrics CSV %1 was chosen for another collection: it is "
+                                     "set aside. Choose a CSV for this one if it has one.")
+                                      .arg(displayPath(before)));
+        else
+            m_lyricsNote->clear();
     }
+    if (changed)
+        m_lyricsProblem.clear();
+    m_lyricsNote->setVisible(!m_lyricsNote->text().isEmpty());
     updateSourceLabel();
     revalidate();
+    m_previewKey.clear();   // choosing a source again looks at it again
+    schedulePreview();
 }
 
 void DataPanel::setLyricsCsv(const fs::path& csv)
 {
     m_lyricsCsv = csv;
+    m_lyricsProblem.clear();
+    m_lyricsNote->clear();
+    m_lyricsNote->setVisible(false);
     if (m_sourceKind == SourceKind::LyricsOnly && csv.empty())
         m_sourceKind = SourceKind::Demo;
+    if (const QString key = sourceKey(); !key.isEmpty()) {
+        if (csv.empty())
+            m_lyricsForSource.remove(key);
+        else
+            m_lyricsForSource.insert(key, fullPath(csv));
+    }
     updateSourceLabel();
     revalidate();
+}
+
+void DataPanel::flagLyricsCsv(const QString& message)
+{
+    m_lyricsProblem = message;
+    updateSourceLabel();
 }
 
 void DataPanel::updateSourceLabel()
@@ -299,17 +509,200 @@ void DataPanel::updateSourceLabel()
         m_sourceLabel->setToolTip(QString());
         break;
     }
+    m_lyricsLabel->setStyleSheet(QString());
     if (m_lyricsCsv.empty()) {
-        m_lyricsLabel->setText(m_sourceKind == SourceKind::Demo ? tr("built in") : tr("none"));
-        m_lyricsLabel->setToolTip(m_sourceKind == SourceKind::Demo
-                                      ? tr("The demo corpus brings its own lyrics")
-                                      : tr("No lyrics CSV: lyrics only from the manifest, if it has them"));
+        const bool demo = m_sourceKind == SourceKind::Demo;
+        m_lyricsLabel->setText(demo ? tr("built in") : tr("none"));
+        m_lyricsLabel->setToolTip(
+            demo ? tr("The demo corpus brings its own lyrics")
+                 : tr("No lyrics CSV: the lyrics come from the files (tags, .lrc and .txt "
+                      "files beside them) or the manifest"));
+    } else if (!m_lyricsProblem.isEmpty()) {
+        m_lyricsLabel->setText(tr("⚠ %1").arg(displayPath(m_lyricsCsv)));
+        m_lyricsLabel->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_lyricsLabel->setToolTip(m_lyricsProblem);
     } else {
         m_lyricsLabel->setText(displayPath(m_lyricsCsv));
         m_lyricsLabel->setToolTip(fullPath(m_lyricsCsv));
     }
     m_clearLyrics->setEnabled(!m_lyricsCsv.empty() && !m_running);
     m_demoTracks->setEnabled(m_sourceKind == SourceKind::Demo && !m_running);
+    m_approximate->setEnabled(!m_running && m_sourceKind != SourceKind::Demo);
+}
+
+void DataPanel::updateFusionControls()
+{
+    const bool hybrid = m_modality->currentIndex() == Hybrid;
+    const bool balanced = currentKey(m_fusion) == QLatin1String(fusionKey(Fusion::Balanced));
+    m_fusion->setEnabled(!m_running && hybrid);
+    m_audioWeight->setEnabled(!m_running && hybrid && balanced);
+    m_audioWeightLabel->setEnabled(m_audioWeight->isEnabled());
+    m_audioWeightLabel->setText(tr("sound %1 %").arg(m_audioWeight->value()));
+    // Middle ignores the offset.
+    m_offset->setEnabled(!m_running && currentKey(m_excerpt) !=
+                                           QLatin1String(excerptPositionKey(ExcerptPosition::Middle)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Preview
+
+struct DataPanel::PreviewOutcome {
+    std::optional<CollectionPreview> preview;
+    QString error;
+    int problems = 0;
+    bool cancelled = false;
+};
+
+QString DataPanel::previewText() const
+{
+    return m_preview->text();
+}
+
+void DataPanel::schedulePreview()
+{
+    if (!m_previewTimer)
+        return;
+    m_previewPending = true;
+    m_previewTimer->start();
+}
+
+void DataPanel::previewNow()
+{
+    m_previewTimer->stop();
+    startPreview();
+}
+
+void DataPanel::stopPreviews()
+{
+    if (m_previewCancel)
+        m_previewCancel->store(true);
+    for (QThread* thread : std::as_const(m_previewThreads)) {
+        thread->wait();
+        delete thread;
+    }
+    m_previewThreads.clear();
+}
+
+void DataPanel::startPreview()
+{
+    QString key = sourceKey();
+    if (!key.isEmpty())
+        key += QLatin1Char('\n') + currentKey(m_labelFrom);
+    if (!key.isEmpty() && key == m_previewKey) {
+        m_previewPending = m_previewInFlight;   // shown, or being computed, already
+        return;
+    }
+    m_previewKey = key;
+    m_previewInFlight = false;
+    ++m_previewGeneration;
+    if (m_previewCancel)
+        m_previewCancel->store(true);   // the older preview stops at its next file
+
+    switch (m_sourceKind) {
+    case SourceKind::Demo:
+        m_preview->setText(tr("%1 synthetic tracks in ten genres, with lyrics; labels: the "
+                              "genres. Generated into the cache on first use.")
+                               .arg(10 * m_demoTracks->value()));
+        m_previewPending = false;
+        emit previewFinished();
+        return;
+    case SourceKind::LyricsOnly:
+        m_preview->setText(tr("One track per row of the lyrics CSV; no audio."));
+        m_previewPending = false;
+        emit previewFinished();
+        return;
+    case SourceKind::Folder:
+    case SourceKind::Manifest: break;
+    }
+    std::error_code ec;
+    const bool exists = m_sourceKind == SourceKind::Folder ? fs::is_directory(m_sourcePath, ec)
+                                                           : fs::is_regular_file(m_sourcePath, ec);
+    if (!exists) {
+        m_preview->setText(QString());   // validation says what is wrong
+        m_previewPending = false;
+        emit previewFinished();
+        return;
+    }
+
+    DatasetConfig cfg = config().data;
+    cfg.lyricsCsv.clear();   // the CSV is paired when the run starts
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_previewCancel = cancel;
+    auto outcome = std::make_shared<PreviewOutcome>();
+    const quint64 generation = m_previewGeneration;
+    const QString name = displayPath(m_sourcePath).toHtmlEscaped();
+    m_previewPending = true;
+    m_previewInFlight = true;
+    m_preview->setText(tr("<span style='color:#6b7078'>Looking at %1…</span>").arg(name));
+
+    QThread* thread = QThread::create([this, cfg, cancel, outcome, generation, name] {
+        QElapsedTimer sinceLast;
+        const Progress progress(
+            [&](std::string_view, double overall, std::string_view) {
+                if (sinceLast.isValid() && sinceLast.elapsed() < 100)
+                    return;
+                sinceLast.start();
+                const int percent = int(std::lround(overall * 100));
+                QMetaObject::invokeMethod(this, [this, generation, name, percent] {
+                    if (generation == m_previewGeneration && m_previewPending)
+                        m_preview->setText(
+                            tr("<span style='color:#6b7078'>Looking at %1… %2 %</span>")
+                                .arg(name)
+                                .arg(percent));
+                }, Qt::QueuedConnection);
+            },
+            cancel.get());
+        Diagnostics diagnostics;
+        try {
+            outcome->preview = previewCollection(cfg, diagnostics, progress);
+        } catch (const Cancelled&) {
+            outcome->cancelled = true;
+        } catch (const std::exception& e) {
+            outcome->error = QString::fromUtf8(e.what());
+        }
+        outcome->problems = int(diagnostics.size());
+    });
+    thread->setObjectName(QStringLiteral("collection preview"));
+    connect(thread, &QThread::finished, this, [this, thread, outcome, generation] {
+        m_previewThreads.removeOne(thread);
+        thread->deleteLater();
+        if (generation != m_previewGeneration || outcome->cancelled)
+            return;
+        m_previewPending = false;
+        m_previewInFlight = false;
+        showPreview(*outcome);
+        emit previewFinished();
+    });
+    m_previewThreads.append(thread);
+    thread->start(QThread::LowPriority);
+}
+
+void DataPanel::showPreview(const PreviewOutcome& outcome)
+{
+    if (!outcome.preview) {
+        m_preview->setText(tr("<span style='color:#b3261e'><b>Cannot use this %1:</b> %2</span>")
+                               .arg(m_sourceKind == SourceKind::Manifest ? tr("manifest")
+                                                                         : tr("folder"),
+                                    outcome.error.toHtmlEscaped()));
+        return;
+    }
+    const CollectionPreview& p = *outcome.preview;
+    QStringList lines;
+    for (const std::string& line : describeCoverage(p.coverage)) {
+        QString text = QString::fromStdString(line);
+        if (!text.isEmpty())
+            text[0] = text[0].toUpper();
+        lines << text.toHtmlEscaped();
+    }
+    if (!lines.isEmpty())
+        lines[0] = QStringLiteral("<b>%1</b>").arg(lines[0]);
+    lines << tr("Layout: %1").arg(QString::fromUtf8(layoutName(p.collection.layout)).toHtmlEscaped());
+    lines << tr("Labels: %1").arg(QString::fromStdString(p.labelDescription).toHtmlEscaped());
+    if (outcome.problems > 0)
+        lines << tr("<span style='color:#8a5a00'>%n file(s) with problems in their tags or "
+                    "lyrics files (listed in Issues after the run)</span>",
+                    nullptr, outcome.problems);
+    m_preview->setText(lines.join(QStringLiteral("<br>")));
 }
 
 PipelineConfig DataPanel::config() const
@@ -328,6 +721,12 @@ PipelineConfig DataPanel::config() const
     d.useLyrics = modality != AudioOnly;
     d.audio.decode.offset = m_offset->value();
     d.audio.decode.duration = m_duration->value();
+    d.audio.decode.excerpt =
+        parseExcerptPosition(currentKey(m_excerpt).toStdString()).value_or(ExcerptPosition::Auto);
+    d.labelFrom = parseLabelSource(currentKey(m_labelFrom).toStdString()).value_or(LabelSource::Auto);
+    d.fusion = parseFusion(currentKey(m_fusion).toStdString()).value_or(Fusion::Concat);
+    d.audioWeight = m_audioWeight->value() / 100.0;
+    d.approximatePairing = m_approximate->isChecked();
     cfg.representations.clear();
     for (std::size_t i = 0; i < AllRepresentations.size(); ++i)
         if (m_rep[i]->isChecked())
@@ -364,6 +763,16 @@ void DataPanel::setConfig(const PipelineConfig& cfg)
                                                                                : LyricsOnlyModality);
     m_offset->setValue(d.audio.decode.offset);
     m_duration->setValue(d.audio.decode.duration);
+    selectKey(m_excerpt, excerptPositionKey(d.audio.decode.excerpt));
+    selectKey(m_labelFrom, labelSourceKey(d.labelFrom));
+    selectKey(m_fusion, fusionKey(d.fusion));
+    m_audioWeight->setValue(int(std::lround(std::clamp(d.audioWeight, 0.0, 1.0) * 100)));
+    m_approximate->setChecked(d.approximatePairing);
+    m_lyricsNote->clear();
+    m_lyricsNote->setVisible(false);
+    m_lyricsProblem.clear();
+    if (const QString key = sourceKey(); !key.isEmpty() && !m_lyricsCsv.empty())
+        m_lyricsForSource.insert(key, fullPath(m_lyricsCsv));
     for (std::size_t i = 0; i < AllRepresentations.size(); ++i)
         m_rep[i]->setChecked(std::find(cfg.representations.begin(), cfg.representations.end(),
                                        AllRepresentations[i]) != cfg.representations.end());
@@ -382,7 +791,9 @@ void DataPanel::setConfig(const PipelineConfig& cfg)
     m_seed->setValue(int(cfg.seed));
     m_threads->setValue(cfg.threads);
     updateSourceLabel();
+    updateFusionControls();
     revalidate();
+    schedulePreview();
 }
 
 QStringList DataPanel::problems() const
@@ -433,6 +844,7 @@ void DataPanel::setRunning(bool running)
         w->setEnabled(!running);
     m_eps->setEnabled(!running && !m_epsAuto->isChecked());
     m_minSamples->setEnabled(!running && !m_minSamplesAuto->isChecked());
+    updateFusionControls();
     m_run->setText(running ? tr("Running…") : tr("Run experiment"));
     updateSourceLabel();
     revalidate();
@@ -447,6 +859,16 @@ void DataPanel::save(QSettings& s) const
     s.setValue(QStringLiteral("modality"), m_modality->currentIndex());
     s.setValue(QStringLiteral("offset"), m_offset->value());
     s.setValue(QStringLiteral("duration"), m_duration->value());
+    s.setValue(QStringLiteral("excerpt"), currentKey(m_excerpt));
+    s.setValue(QStringLiteral("labelFrom"), currentKey(m_labelFrom));
+    s.setValue(QStringLiteral("fusion"), currentKey(m_fusion));
+    s.setValue(QStringLiteral("audioWeight"), m_audioWeight->value() / 100.0);
+    s.setValue(QStringLiteral("approximatePairing"), m_approximate->isChecked());
+    QStringList lyricsFor;   // "source\ncsv" pairs: paths may hold any character but a newline
+    for (auto it = m_lyricsForSource.cbegin(); it != m_lyricsForSource.cend(); ++it)
+        lyricsFor << it.key() + QLatin1Char('\n') + it.value();
+    lyricsFor.sort();
+    s.setValue(QStringLiteral("lyricsForSource"), lyricsFor);
     s.setValue(QStringLiteral("demoTracks"), m_demoTracks->value());
     for (std::size_t i = 0; i < AllRepresentations.size(); ++i)
         s.setValue(QStringLiteral("rep_") + QString::fromUtf8(representationKey(AllRepresentations[i])),
@@ -483,6 +905,24 @@ void DataPanel::restore(QSettings& s)
     m_modality->setCurrentIndex(s.value(QStringLiteral("modality"), 0).toInt());
     m_offset->setValue(s.value(QStringLiteral("offset"), m_offset->value()).toDouble());
     m_duration->setValue(s.value(QStringLiteral("duration"), m_duration->value()).toDouble());
+    const auto restoreKey = [&](QComboBox* box, const char* key) {
+        const int i = box->findData(s.value(QLatin1String(key)).toString());
+        if (i >= 0)
+            box->setCurrentIndex(i);
+    };
+    restoreKey(m_excerpt, "excerpt");
+    restoreKey(m_labelFrom, "labelFrom");
+    restoreKey(m_fusion, "fusion");
+    m_audioWeight->setValue(int(std::lround(
+        std::clamp(s.value(QStringLiteral("audioWeight"), m_audioWeight->value() / 100.0).toDouble(),
+                   0.0, 1.0) *
+        100)));
+    m_approximate->setChecked(
+        s.value(QStringLiteral("approximatePairing"), m_approximate->isChecked()).toBool());
+    m_lyricsForSource.clear();
+    for (const QString& pair : s.value(QStringLiteral("lyricsForSource")).toStringList())
+        if (const qsizetype cut = pair.indexOf(QLatin1Char('\n')); cut > 0)
+            m_lyricsForSource.insert(pair.left(cut), pair.mid(cut + 1));
     m_demoTracks->setValue(s.value(QStringLiteral("demoTracks"), m_demoTracks->value()).toInt());
     for (std::size_t i = 0; i < AllRepresentations.size(); ++i)
         m_rep[i]->setChecked(
@@ -502,7 +942,9 @@ void DataPanel::restore(QSettings& s)
     m_threads->setValue(s.value(QStringLiteral("threads"), 0).toInt());
     s.endGroup();
     updateSourceLabel();
+    updateFusionControls();
     revalidate();
+    schedulePreview();
 }
 
 } // namespace atlas::ui

@@ -3,9 +3,13 @@
 
 #include "engine/pipeline/pipeline.h"
 
+#include <QHash>
+#include <QList>
 #include <QWidget>
 
+#include <atomic>
 #include <filesystem>
+#include <memory>
 
 class QCheckBox;
 class QComboBox;
@@ -13,7 +17,10 @@ class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
 class QSettings;
+class QSlider;
 class QSpinBox;
+class QThread;
+class QTimer;
 class QToolButton;
 
 namespace atlas::ui {
@@ -26,10 +33,23 @@ enum class SourceKind { Demo, Folder, Manifest, LyricsOnly };
 ///
 /// The Run button (objectName "runButton") is enabled only when the configuration is valid;
 /// otherwise the panel says why ("validationLabel"). Settings persist through save()/restore().
+///
+/// A folder or manifest is previewed as soon as it is chosen ("previewLabel"): track count,
+/// formats, tag and lyrics coverage and where the labels will come from, computed by
+/// previewCollection() on a worker thread; a new choice cancels and replaces a preview that
+/// is still running, and errors show in place. Controls: "labelFromCombo" (Labels from),
+/// "excerptCombo" (auto/start/middle), "fusionCombo" (concat/balanced) with
+/// "audioWeightSlider" (0-100 %, balanced fusion of a hybrid run only), and
+/// "approximatePairingCheck".
+///
+/// A lyrics CSV belongs to the collection it was chosen for: choosing another folder or
+/// manifest sets the CSV aside (and says so in "lyricsNote"); going back to that collection
+/// brings its CSV back.
 class DataPanel : public QWidget {
     Q_OBJECT
 public:
     explicit DataPanel(QWidget* parent = nullptr);
+    ~DataPanel() override;
 
     /// The configuration the panel shows.
     PipelineConfig config() const;
@@ -41,6 +61,18 @@ public:
     std::filesystem::path sourcePath() const { return m_sourcePath; }
     void setSource(SourceKind kind, const std::filesystem::path& path = {});
     void setLyricsCsv(const std::filesystem::path& csv);
+    std::filesystem::path lyricsCsv() const { return m_lyricsCsv; }
+    /// Marks the lyrics CSV as not belonging to the collection (a failed run's message),
+    /// until another CSV or source is chosen.
+    void flagLyricsCsv(const QString& message);
+
+    /// True while a preview of the source is due or being computed.
+    bool previewRunning() const { return m_previewPending; }
+    /// Starts the preview of the current source now instead of at the next turn of the event
+    /// loop (changes are otherwise gathered into one preview).
+    void previewNow();
+    /// The preview's text as shown (rich text).
+    QString previewText() const;
 
     /// Problems of the current configuration, one message each; empty when it can run.
     QStringList problems() const;
@@ -61,21 +93,50 @@ signals:
     void openLyricsRequested();
     /// Any setting changed (after validation).
     void configChanged();
+    /// A preview finished (shown, or failed with the error shown in place).
+    void previewFinished();
 
 private:
+    struct PreviewOutcome;
     void revalidate();
     void updateSourceLabel();
+    void updateFusionControls();
+    void schedulePreview();
+    void startPreview();
+    void showPreview(const PreviewOutcome& outcome);
+    void stopPreviews();
+    QString sourceKey() const;
 
     SourceKind m_sourceKind = SourceKind::Demo;
     std::filesystem::path m_sourcePath;
     std::filesystem::path m_lyricsCsv;
     bool m_running = false;
     QStringList m_problems;   ///< problems() at the last edit
+    /// The lyrics CSV chosen for each folder or manifest (by full path).
+    QHash<QString, QString> m_lyricsForSource;
+    QString m_lyricsProblem;  ///< why the CSV does not fit the collection (a failed run)
+
+    // Preview: one worker thread per request; a newer request cancels the older ones.
+    std::shared_ptr<std::atomic<bool>> m_previewCancel;
+    QList<QThread*> m_previewThreads;
+    quint64 m_previewGeneration = 0;
+    QString m_previewKey;     ///< what the preview shown (or running) is for
+    bool m_previewPending = false;   ///< a preview is scheduled or its thread runs
+    bool m_previewInFlight = false;  ///< the thread of the current preview runs
+    QTimer* m_previewTimer = nullptr;
 
     QLabel* m_sourceLabel = nullptr;
+    QLabel* m_preview = nullptr;
     QLabel* m_lyricsLabel = nullptr;
+    QLabel* m_lyricsNote = nullptr;
     QToolButton* m_clearLyrics = nullptr;
+    QCheckBox* m_approximate = nullptr;
+    QComboBox* m_labelFrom = nullptr;
     QComboBox* m_modality = nullptr;
+    QComboBox* m_fusion = nullptr;
+    QSlider* m_audioWeight = nullptr;
+    QLabel* m_audioWeightLabel = nullptr;
+    QComboBox* m_excerpt = nullptr;
     QDoubleSpinBox* m_offset = nullptr;
     QDoubleSpinBox* m_duration = nullptr;
     QSpinBox* m_demoTracks = nullptr;

@@ -32,6 +32,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -107,6 +108,37 @@ void MainWindow::showTrackDetails(int track)
     // panel; a closed details dock stays closed.
     if (m_detailsDock->isVisible())
         m_detailsDock->raise();
+}
+
+void MainWindow::showLyricsMismatch(const QString& message)
+{
+    m_panel->flagLyricsCsv(message);
+    const QString csv = QString::fromStdString(m_panel->lyricsCsv().filename().string());
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("The lyrics CSV does not fit"),
+                                tr("<b>The lyrics CSV %1 does not belong to this collection.</b>")
+                                    .arg(csv.toHtmlEscaped()),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("lyricsMismatchBox"));
+    box->setInformativeText(
+        tr("None of its keys matches a track, so the run stopped. Choose the CSV made for "
+           "this collection, or run without one (the lyrics then come from the files' tags "
+           "and .lrc/.txt files).\n\n%1")
+            .arg(message));
+    QPushButton* remove = box->addButton(tr("Run without the CSV"), QMessageBox::AcceptRole);
+    remove->setObjectName(QStringLiteral("removeLyricsButton"));
+    QPushButton* choose = box->addButton(tr("Choose Another CSV…"), QMessageBox::ActionRole);
+    box->addButton(QMessageBox::Close);
+    box->setDefaultButton(remove);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, remove, choose](QAbstractButton* b) {
+        if (b == remove) {
+            m_panel->setLyricsCsv({});
+            run();
+        } else if (b == choose) {
+            emit m_panel->openLyricsRequested();
+        }
+    });
+    box->open();
 }
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
@@ -392,7 +424,10 @@ void MainWindow::connectRunner()
     connect(m_runner, &PipelineRunner::failed, this, [this](const QString& message) {
         setRunning(false);
         statusBar()->showMessage(tr("The run failed: %1").arg(message));
-        showError(tr("The run failed"), message);
+        if (message.contains(QLatin1String("does not seem to belong to this collection")))
+            showLyricsMismatch(message);
+        else
+            showError(tr("The run failed"), message);
     });
     connect(m_runner, &PipelineRunner::cancelled, this, [this] {
         setRunning(false);

@@ -36,6 +36,10 @@ class TrainingView;
 /// in a window narrower than 1800 pixels at first start, the transport bar and the run's
 /// progress at the bottom. Owns the runner, the run model and the player; every view
 /// observes the model.
+///
+/// A failed run is shown in a warning dialog ("errorBox") besides the status bar; a lyrics
+/// CSV that matches no track gets its own dialog ("lyricsMismatchBox") that offers to
+/// remove the CSV or choose another, and the Data panel marks the CSV.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -89,6 +93,7 @@ private:
     void rememberFolder(const QString& key, const QString& pathInside);
     void showKeyboardShortcuts();
     void showError(const QString& title, const QString& text);
+    void showLyricsMismatch(const QString& message);
     void showTrackDetails(int track);
     void showAbout();
 

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Data panel: a folder is previewed before any run (tracks, formats, tags, lyrics,
+// labels) on a worker thread, replaced when the choice changes, with errors in place; the
+// label source, excerpt position, fusion, audio weight and approximate pairing reach the
+// run's DatasetConfig and persist; a lyrics CSV stays with the collection it was chosen for;
+// a run stopped by a CSV that matches no track says so in a dialog that offers the way out.
+
+#include "engine/audio/writer.h"
+#include "tests/support/fixtures.h"
+#include "ui/main/data_panel.h"
+#include "ui/main/main_window.h"
+#include "ui/model/run_model.h"
+
+#include <QAbstractButton>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <numbers>
+#include <vector>
+
+using namespace atlas;
+using namespace atlas::ui;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A 1.5-s tone at `hz` as a 22,050-Hz mono WAV file.
+void writeTone(const fs::path& file, double hz)
+{
+    fs::create_directories(file.parent_path());
+    std::vector<float> samples(std::size_t(22050 * 1.5));
+    for (std::size_t i = 0; i < samples.size(); ++i)
+        samples[i] = float(0.3 * std::sin(2.0 * std::numbers::pi * hz * double(i) / 22050.0) +
+                           0.05 * std::sin(2.0 * std::numbers::pi * 3.1 * hz * double(i) / 22050.0));
+    writeAudioFile(file, samples, 1, 22050);
+}
+
+QString comboKey(DataPanel& panel, const char* name)
+{
+    return panel.findChild<QComboBox*>(QLatin1String(name))->currentData().toString();
+}
+
+void selectKey(DataPanel& panel, const char* name, const char* key)
+{
+    auto* box = panel.findChild<QComboBox*>(QLatin1String(name));
+    QVERIFY(box);
+    const int i = box->findData(QLatin1String(key));
+    QVERIFY2(i >= 0, key);
+    box->setCurrentIndex(i);
+}
+
+QString qstr(const fs::path& p)
+{
+    return QString::fromStdString(p.string());
+}
+
+} // namespace
+
+class TestDataPanel : public QObject {
+    Q_OBJECT
+
+    fs::path m_root;
+    fs::path m_small;   // Rock/a.wav, Rock/b.wav, Jazz/c.wav + c.lrc
+    fs::path m_other;   // two flat files
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("MusicAtlasTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_data_panel"));
+        m_root = test::makeTempDir("data-panel");
+        // Tag and feature caches in the test's folder.
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString((m_root / "cache").string()));
+        m_small = m_root / "small";
+        writeTone(m_small / "Rock" / "a.wav", 220);
+        writeTone(m_small / "Rock" / "b.wav", 330);
+        writeTone(m_small / "Jazz" / "c.wav", 440);
+        test::writeBytes(m_small / "Jazz" / "c.lrc", "[ar:Quartet]\n[00:01.00]Blue in green\n");
+        m_other = m_root / "other";
+        writeTone(m_other / "x.wav", 550);
+        writeTone(m_other / "y.wav", 660);
+    }
+
+    void cleanupTestCase()
+    {
+        std::error_code ec;
+        fs::remove_all(m_root, ec);
+    }
+
+    void defaultsAndControlsReachTheConfig()
+    {
+        DataPanel panel;
+        // Defaults: labels auto, excerpt auto (start of short tracks, middle of long ones),
+        // concatenation, equal weight, no approximate pairing.
+        DatasetConfig d = panel.config().data;
+        QCOMPARE(int(d.labelFrom), int(LabelSource::Auto));
+        QCOMPARE(int(d.audio.decode.excerpt), int(ExcerptPosition::Auto));
+        QCOMPARE(int(d.fusion), int(Fusion::Concat));
+        QCOMPARE(d.audioWeight, 0.5);
+        QVERIFY(!d.approximatePairing);
+        auto* weight = panel.findChild<QSlider*>(QStringLiteral("audioWeightSlider"));
+        auto* approximate = panel.findChild<QCheckBox*>(QStringLiteral("approximatePairingCheck"));
+        QVERIFY(weight && approximate);
+        QVERIFY(!weight->isEnabled());   // concatenation has no weight
+        QVERIFY(approximate->toolTip().contains(QStringLiteral("random")));
+        auto* labelFrom = panel.findChild<QComboBox*>(QStringLiteral("labelFromCombo"));
+        QCOMPARE(labelFrom->count(), 9);   // auto, genre, folder, artist, album, year, decade, layout, none
+
+        selectKey(panel, "labelFromCombo", "decade");
+        selectKey(panel, "excerptCombo", "middle");
+        selectKey(panel, "fusionCombo", "balanced");
+        QVERIFY(weight->isEnabled());
+        weight->setValue(30);
+        approximate->setChecked(true);
+        d = panel.config().data;
+        QCOMPARE(int(d.labelFrom), int(LabelSource::Decade));
+        QCOMPARE(int(d.audio.decode.excerpt), int(ExcerptPosition::Middle));
+        QCOMPARE(int(d.fusion), int(Fusion::Balanced));
+        QCOMPARE(d.audioWeight, 0.3);
+        QVERIFY(d.approximatePairing);
+        QCOMPARE(panel.findChild<QLabel*>(QStringLiteral("audioWeightLabel"))->text(),
+                 QStringLiteral("sound 30 %"));
+        // Audio only: nothing to fuse.
+        panel.findChild<QComboBox*>(QStringLiteral("modalityCombo"))->setCurrentIndex(1);
+        QVERIFY(!weight->isEnabled());
+        panel.findChild<QComboBox*>(QStringLiteral("modalityCombo"))->setCurrentIndex(0);
+        QVERIFY(weight->isEnabled());
+
+        // Persisted like every other setting.
+        const QString ini = qstr(m_root / "panel.ini");
+        {
+            QSettings s(ini, QSettings::IniFormat);
+            panel.save(s);
+        }
+        DataPanel restored;
+        {
+            QSettings s(ini, QSettings::IniFormat);
+            restored.restore(s);
+        }
+        const DatasetConfig r = restored.config().data;
+        QCOMPARE(int(r.labelFrom), int(LabelSource::Decade));
+        QCOMPARE(int(r.audio.decode.excerpt), int(ExcerptPosition::Middle));
+        QCOMPARE(int(r.fusion), int(Fusion::Balanced));
+        QCOMPARE(r.audioWeight, 0.3);
+        QVERIFY(r.approximatePairing);
+
+        // And shown again from a configuration (an opened session).
+        PipelineConfig cfg = panel.config();
+        cfg.data.labelFrom = LabelSource::Artist;
+        cfg.data.audio.decode.excerpt = ExcerptPosition::Start;
+        cfg.data.fusion = Fusion::Concat;
+        cfg.data.audioWeight = 0.75;
+        cfg.data.approximatePairing = false;
+        DataPanel shown;
+        shown.setConfig(cfg);
+        QCOMPARE(comboKey(shown, "labelFromCombo"), QStringLiteral("artist"));
+        QCOMPARE(comboKey(shown, "excerptCombo"), QStringLiteral("start"));
+        QCOMPARE(comboKey(shown, "fusionCombo"), QStringLiteral("concat"));
+        QCOMPARE(shown.config().data.audioWeight, 0.75);
+        QVERIFY(!shown.config().data.approximatePairing);
+
+        // validate() still decides whether Run is available.
+        auto* run = panel.findChild<QPushButton*>(QStringLiteral("runButton"));
+        QVERIFY(run->isEnabled());
+        for (const char* key : {"pca", "ae", "vae", "betavae", "cvae"})
+            panel.findChild<QCheckBox*>(QStringLiteral("rep_") + QLatin1String(key))->setChecked(false);
+        QVERIFY(!run->isEnabled());
+        QVERIFY(!panel.problems().isEmpty());
+    }
+
+    void previewShowsTheFolderBeforeARun()
+    {
+        DataPanel panel;
+        QSignalSpy done(&panel, &DataPanel::previewFinished);
+        panel.setSource(SourceKind::Folder, m_small);
+        QVERIFY(panel.previewRunning());
+        QVERIFY(done.wait(20000));
+        QVERIFY(!panel.previewRunning());
+        const QString text = panel.previewText();
+        QVERIFY2(text.contains(QStringLiteral("3 tracks: 3 WAV")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Lyrics: 1 of 3 (1 sidecar)")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("labelled folders")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Labels: ")), qPrintable(text));
+
+        // Another label source: previewed again, with the new source's words.
+        done.clear();
+        selectKey(panel, "labelFromCombo", "none");
+        QVERIFY(done.wait(20000));
+        QVERIFY2(panel.previewText() != text && panel.previewText().contains(QStringLiteral("Labels: ")),
+                 qPrintable(panel.previewText()));
+
+        // A new choice replaces a preview that is still running: only the last one shows.
+        done.clear();
+        panel.setSource(SourceKind::Folder, m_small);
+        panel.previewNow();
+        QVERIFY(panel.previewText().contains(QStringLiteral("Looking at small")));
+        panel.setSource(SourceKind::Folder, m_other);
+        panel.previewNow();
+        QVERIFY(panel.previewText().contains(QStringLiteral("Looking at other")));
+        QVERIFY(done.wait(20000));
+        QTest::qWait(300);   // an older preview, had it not been dropped, would land now
+        QVERIFY2(panel.previewText().contains(QStringLiteral("2 tracks: 2 WAV")),
+                 qPrintable(panel.previewText()));
+        QCOMPARE(done.count(), 1);
+
+        // Errors show in place: a folder without audio.
+        const fs::path empty = m_root / "no audio";
+        fs::create_directories(empty);
+        test::writeBytes(empty / "notes.txt", "nothing to hear");
+        done.clear();
+        panel.setSource(SourceKind::Folder, empty);
+        QVERIFY(done.wait(20000));
+        QVERIFY2(panel.previewText().contains(QStringLiteral("Cannot use this folder")),
+                 qPrintable(panel.previewText()));
+        QVERIFY2(panel.previewText().contains(QStringLiteral("no audio")), qPrintable(panel.previewText()));
+
+        // The demo corpus needs no look.
+        done.clear();
+        panel.setSource(SourceKind::Demo);
+        QVERIFY(done.count() == 1 || done.wait(5000));
+        QVERIFY(panel.previewText().contains(QStringLiteral("synthetic tracks")));
+    }
+
+    void lyricsCsvStaysWithItsCollection()
+    {
+        DataPanel panel;
+        const fs::path csvA = m_root / "small lyrics.csv";
+        test::writeBytes(csvA, "id,lyrics\nRock/a.wav,hello\n");
+        panel.setSource(SourceKind::Folder, m_small);
+        panel.setLyricsCsv(csvA);
+        QCOMPARE(panel.config().data.lyricsCsv, csvA);
+        auto* note = panel.findChild<QLabel*>(QStringLiteral("lyricsNote"));
+        QVERIFY(note && note->isHidden());
+
+        // Another folder: the CSV is set aside, and the panel says so.
+        panel.setSource(SourceKind::Folder, m_other);
+        QVERIFY(panel.config().data.lyricsCsv.empty());
+        QVERIFY(!note->isHidden());
+        QVERIFY2(note->text().contains(QStringLiteral("small lyrics.csv")), qPrintable(note->text()));
+        // Back to the first folder: its CSV comes back.
+        panel.setSource(SourceKind::Folder, m_small);
+        QCOMPARE(panel.config().data.lyricsCsv, csvA);
+        QVERIFY(note->text().contains(QStringLiteral("chosen before")));
+        // The association persists.
+        const QString ini = qstr(m_root / "lyrics.ini");
+        {
+            QSettings s(ini, QSettings::IniFormat);
+            panel.save(s);
+        }
+        DataPanel restored;
+        {
+            QSettings s(ini, QSettings::IniFormat);
+            restored.restore(s);
+        }
+        restored.setSource(SourceKind::Folder, m_other);
+        QVERIFY(restored.config().data.lyricsCsv.empty());
+        restored.setSource(SourceKind::Folder, m_small);
+        QCOMPARE(restored.config().data.lyricsCsv, csvA);
+    }
+
+    void foreignLyricsCsvStopsTheRunWithADialog()
+    {
+        // Twelve short tracks, and a CSV whose keys match none of them.
+        const fs::path dir = m_root / "collection";
+        for (int i = 0; i < 12; ++i)
+            writeTone(dir / (i % 2 ? "Low" : "High") / ("t" + std::to_string(i) + ".wav"),
+                      200.0 + 70.0 * i);
+        const fs::path csv = m_root / "other collection lyrics.csv";
+        test::writeBytes(csv, "id,lyrics\nblues.00000,a song about rain\n"
+                              "blues.00001,a song about trains\n");
+
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        DataPanel* panel = w.dataPanel();
+        panel->setSource(SourceKind::Folder, dir);
+        panel->setLyricsCsv(csv);
+        for (const char* key : {"ae", "vae", "betavae", "cvae"})
+            panel->findChild<QCheckBox*>(QStringLiteral("rep_") + QLatin1String(key))->setChecked(false);
+        panel->findChild<QSpinBox*>(QStringLiteral("clustersSpin"))->setValue(2);
+        QVERIFY(panel->canRun());
+
+        QSignalSpy failed(w.runner(), &PipelineRunner::failed);
+        QSignalSpy finished(w.runner(), &PipelineRunner::finished);
+        w.run();
+        QVERIFY(failed.wait(60000));
+        const QString message = failed.first().at(0).toString();
+        QVERIFY2(message.contains(QStringLiteral("does not seem to belong to this collection")),
+                 qPrintable(message));
+
+        // A dialog, not only the status bar: the message, and the way out.
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox*>(QStringLiteral("lyricsMismatchBox"))) &&
+                    box->isVisible());
+        QVERIFY(box->text().contains(QStringLiteral("other collection lyrics.csv")));
+        QVERIFY(box->informativeText().contains(message));
+        // The panel marks the CSV.
+        auto* lyricsLabel = panel->findChild<QLabel*>(QStringLiteral("lyricsLabel"));
+        QVERIFY(lyricsLabel->text().startsWith(QStringLiteral("⚠")));
+        QCOMPARE(lyricsLabel->toolTip(), message);
+
+        // "Run without the CSV": the CSV goes, the run starts again and finishes.
+        auto* remove = box->findChild<QPushButton*>(QStringLiteral("removeLyricsButton"));
+        QVERIFY(remove);
+        remove->click();
+        QVERIFY(panel->lyricsCsv().empty());
+        QVERIFY(!lyricsLabel->text().startsWith(QStringLiteral("⚠")));
+        QVERIFY(w.runner()->isBusy());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(w.model()->dataset()->size(), 12);
+        // The sidecar-less collection ran on sound alone; its labels are the folders.
+        QCOMPARE(int(w.model()->dataset()->labelNames.size()), 2);
+
+        // Any other failure is a warning dialog too.
+        panel->setSource(SourceKind::Manifest, m_root / "missing-later.csv");
+        test::writeBytes(m_root / "missing-later.csv", "path,label\nnope.wav,x\n");
+        panel->setSource(SourceKind::Manifest, m_root / "missing-later.csv");
+        QVERIFY(panel->canRun());
+        failed.clear();
+        w.run();
+        QVERIFY(failed.wait(60000));
+        QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox")) &&
+                    w.findChild<QMessageBox*>(QStringLiteral("errorBox"))->isVisible());
+    }
+};
+
+QTEST_MAIN(TestDataPanel)
+#include "test_data_panel.moc"
