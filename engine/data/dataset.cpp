@@ -313,6 +313,7 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
                     continue;
                 }
                 texts[i] = lyricsTable->texts[std::size_t(r)];
+                tracks[i].lyrics = texts[i];   // what the run used, for the views
                 tracks[i].lyricsSource = LyricsSource::Csv;
             }
             if (ownKept > 0) {
