@@ -323,6 +323,9 @@ bool headerSaysLonger(const std::string& log)
     std::string line;
     while (std::getline(lines, line)) {
         const std::string lower = lowerCopy(line);
+        // The log names the file ("File : /music/Truncated Dreams.wav"): not evidence.
+        if (lower.rfind("file", 0) == 0)
+            continue;
         if (lower.find("truncated") != std::string::npos)
             return true;
         const auto colon = lower.find(':');

@@ -103,9 +103,11 @@ Matrix analyseAudio(const std::vector<Track>& tracks, const DatasetConfig& cfg,
         if (auto hit = cache.lookup(tracks[std::size_t(i)].path);
             hit && (hit->values.size() == std::size_t(d) || !hit->failure.empty())) {
             ++stats.hits;
-            if (hit->failure.empty())
+            // Values with a reason: analysed with a warning (a truncated file whose remaining
+            // audio was used); the warning is reported again, as on the first run.
+            if (hit->values.size() == std::size_t(d))
                 values.row(i) = Eigen::Map<const RowVector>(hit->values.data(), d);
-            else
+            if (!hit->failure.empty())
                 diagnostics.add(tracks[std::size_t(i)].path, hit->failure);
             continue;
         }
@@ -134,7 +136,10 @@ Matrix analyseAudio(const std::vector<Track>& tracks, const DatasetConfig& cfg,
             if (fresh.ok[k]) {
                 values.row(row) = fresh.values.row(Eigen::Index(k));
                 const RowVector r = fresh.values.row(Eigen::Index(k));
-                cache.store(missing[k], CachedFeatures{{r.data(), r.data() + d}, {}});
+                const auto warning = failure.find(missing[k].string());
+                cache.store(missing[k],
+                            CachedFeatures{{r.data(), r.data() + d},
+                                           warning != failure.end() ? warning->second : ""});
             } else if (auto it = failure.find(missing[k].string()); it != failure.end()) {
                 cache.store(missing[k], CachedFeatures{{}, it->second});
             }

@@ -24,7 +24,9 @@ std::optional<FileIdentity> fileIdentity(const std::filesystem::path& file);
 /// (so that a second run over a collection with a broken file does not decode it again).
 struct CachedFeatures {
     std::vector<double> values;
-    std::string failure;   ///< non-empty: the Issue reason the analysis gave
+    /// The Issue reason the analysis gave: why it failed (no values), or the warning of a file
+    /// analysed anyway (with values); empty when there was nothing to say.
+    std::string failure;
 };
 
 /// A persistent per-file feature cache, keyed by absolute path + FileIdentity, for one set of

@@ -596,7 +596,7 @@ public:
     {
         if (directory.empty())
             return;
-        m_file = directory / "tags-v1.cache";
+        m_file = directory / ("tags-v" + std::to_string(Version) + ".cache");
         load();
     }
 
@@ -667,7 +667,9 @@ public:
 
 private:
     static constexpr std::array<char, 8> Magic = {'M', 'A', 'T', 'A', 'G', 'C', 'A', 'C'};
-    static constexpr std::uint32_t Version = 1;   // the layout of track_tags_io.h
+    // The layout of track_tags_io.h and what readTags() reports; bump it when either changes
+    // so that tags read by older code are read again.
+    static constexpr std::uint32_t Version = 2;
     static constexpr std::size_t HeaderBytes = 8 + 4 + 8 + 4;
 
     void load()

@@ -3,6 +3,7 @@
 // formats, tags, embedded and sidecar lyrics, broken files, no CSV): every readable track
 // kept, genre labels from the tags, the files' lyrics in the TF-IDF, a lyrics CSV that wins
 // where it has a row, a CSV of another collection refused, balanced fusion, the feature table.
+#include "engine/audio/writer.h"
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
 #include "engine/data/dataset.h"
@@ -12,6 +13,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -235,6 +237,38 @@ private slots:
         QCOMPARE(preview.coverage.tracks, 14);
         QCOMPARE(preview.coverage.lyricsEmbedded + preview.coverage.lyricsSidecar, 9);
         QCOMPARE(preview.labelDescription, std::string("genre tag: 9 of 14 tracks, 5 \"unknown\""));
+    }
+
+    void warningsSurviveTheCache()
+    {
+        // A WAV cut short after 1.8 of its announced 3 s is used, with a warning; the second
+        // run takes its features from the cache and reports the same warning. The folder's
+        // name, "truncated", is no evidence against the intact b.wav.
+        const fs::path dir = m_dir / "truncated";
+        fs::create_directories(dir);
+        std::vector<float> tone(3 * 22050);
+        for (std::size_t i = 0; i < tone.size(); ++i)
+            tone[i] = float(0.3 * std::sin(0.05 * double(i)));
+        atlas::writeAudioFile(dir / "a.wav", tone, 1, 22050);
+        atlas::writeAudioFile(dir / "b.wav", tone, 1, 22050);
+        fs::resize_file(dir / "a.wav", 44 + 2 * 22050 * 18 / 10);
+        atlas::DatasetConfig cfg;
+        cfg.dataDir = dir;
+        cfg.cacheDir = m_dir / "cache-truncated";
+        cfg.useLyrics = false;
+        for (int run = 0; run < 2; ++run) {
+            atlas::Diagnostics d;
+            const atlas::Dataset ds = atlas::buildDataset(cfg, d);
+            QCOMPARE(ds.size(), 2);
+            QCOMPARE(ds.cache.hits, run == 0 ? 0 : 2);
+            std::string all;
+            for (const atlas::Issue& i : d.issues())
+                all += i.file.string() + ": " + i.reason + "\n";
+            QVERIFY2(d.size() == 1, all.c_str());
+            QCOMPARE(d.issues()[0].file, dir / "a.wav");
+            QVERIFY2(d.issues()[0].reason.find("truncated") != std::string::npos,
+                     d.issues()[0].reason.c_str());
+        }
     }
 
     void excerptPositionIsPartOfTheCacheKey()
