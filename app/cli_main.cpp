@@ -84,11 +84,16 @@ constexpr const char* Usage =
     "  --no-figures                tables only\n"
     "  --quiet                     no progress bar\n";
 
+void printCoverage(const atlas::LibraryCoverage& coverage, const std::string& labels)
+{
+    for (const std::string& line : atlas::describeCoverage(coverage))
+        std::cout << "  " << line << "\n";
+    std::cout << "  labels: " << labels << "\n";
+}
+
 void printCoverage(const atlas::Dataset& ds)
 {
-    for (const std::string& line : atlas::describeCoverage(ds.coverage))
-        std::cout << "  " << line << "\n";
-    std::cout << "  labels: " << ds.labelDescription << "\n";
+    printCoverage(ds.coverage, ds.labelDescription);
 }
 
 int runFeatures(const atlas::cli::Options& options)
@@ -136,9 +141,7 @@ int runScan(const atlas::cli::Options& options)
     bar.finish();
     std::cout << preview.collection.root.string() << " ("
               << atlas::layoutName(preview.collection.layout) << ")\n";
-    for (const std::string& line : atlas::describeCoverage(preview.coverage))
-        std::cout << "  " << line << "\n";
-    std::cout << "  labels: " << preview.labelDescription << "\n";
+    printCoverage(preview.coverage, preview.labelDescription);
     std::map<std::string, int> labels;
     for (const atlas::Track& t : preview.collection.tracks)
         ++labels[t.label.empty() ? "(unlabelled)" : t.label];

@@ -58,14 +58,7 @@ std::optional<ExcerptPosition> parseExcerptPosition(const std::string& word)
 
 namespace {
 
-std::string seconds(double s)
-{
-    std::ostringstream out;
-    out.setf(std::ios::fixed);
-    out.precision(s < 10.0 ? 2 : 1);
-    out << s << " s";
-    return out.str();
-}
+using detail::secondsText;
 
 struct SndfileCloser {
     void operator()(SNDFILE* sf) const { sf_close(sf); }
@@ -344,10 +337,11 @@ bool headerSaysLonger(const std::string& log)
 }
 
 // Decodes an opened file into `clip`, reusing clip.samples' capacity. Returns the Issue that
-// makes the file unusable, if any. `decoderError` is set when libsndfile stopped with an
+// makes the file unusable, if any. status.decoderError is set when libsndfile stopped with an
 // error (soundfile raises then, and librosa falls back to FFmpeg through audioread).
 std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& opened,
-                                  const DecodeConfig& cfg, AudioClip& clip, bool& decoderError)
+                                  const DecodeConfig& cfg, AudioClip& clip,
+                                  detail::DecodeStatus& status)
 {
     SNDFILE* sf = opened.sf.get();
     const SF_INFO& info = opened.info;
@@ -371,13 +365,12 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
     const sf_count_t wanted =
         cfg.duration > 0.0 ? sf_count_t(cfg.duration * rate) : sf_count_t(-1);
     if (knownLength && start >= info.frames)
-        return Issue{file, "offset " + seconds(double(start) / rate) +
-                               " is beyond the end of the file (" + seconds(clip.sourceDuration) +
-                               " long)"};
+        return detail::excerptBeyondEnd(file, double(start) / rate, clip.sourceDuration, "",
+                                        status);
     if (start > 0 && sf_seek(sf, start, SEEK_SET) < 0)
-        return Issue{file, "offset " + seconds(double(start) / rate) +
-                               " is beyond the end of the file or cannot be reached (" +
-                               std::string(sf_strerror(sf)) + ")"};
+        return detail::excerptBeyondEnd(file, double(start) / rate, clip.sourceDuration,
+                                        "it cannot be reached: " + std::string(sf_strerror(sf)),
+                                        status);
 
     // Native-rate output (mixed to mono when asked) goes straight into clip.samples, or into a
     // per-thread buffer when it still has to be resampled; a multi-channel file to be mixed is
@@ -441,15 +434,14 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
         }
     }
     const int readError = sf_error(sf);
-    decoderError = readError != SF_ERR_NO_ERROR;
+    status.decoderError = readError != SF_ERR_NO_ERROR;
     if (mpeg && reachedEnd && readError == SF_ERR_NO_ERROR)
         clip.sourceDuration = double(start + got) / rate;
 
     if (got == 0) {
         if (mpeg && start > 0)
-            return Issue{file, "offset " + seconds(double(start) / rate) +
-                                   " is beyond the end of the file (" +
-                                   seconds(clip.sourceDuration) + " long)"};
+            return detail::excerptBeyondEnd(file, double(start) / rate, clip.sourceDuration, "",
+                                            status);
         if (readError != SF_ERR_NO_ERROR)
             return Issue{file, "corrupt or truncated audio data: nothing could be decoded (" +
                                    std::string(sf_strerror(sf)) + ")"};
@@ -462,8 +454,8 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
     if (readError != SF_ERR_NO_ERROR)
         damage = "decoding stopped with an error (" + std::string(sf_strerror(sf)) + ")";
     else if (knownLength && reachedEnd && start + got < info.frames)
-        damage = "the audio stops at " + seconds(double(start + got) / rate) + " of the " +
-                 seconds(clip.sourceDuration) + " its header announces";
+        damage = "the audio stops at " + secondsText(double(start + got) / rate) + " of the " +
+                 secondsText(clip.sourceDuration) + " its header announces";
     else if (headerSaysLonger(logOf(sf)))
         damage = "the file is shorter than its header announces";
 
@@ -475,6 +467,24 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
 
 namespace detail {
 
+std::string secondsText(double s)
+{
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(s < 10.0 ? 2 : 1);
+    out << s << " s";
+    return out.str();
+}
+
+Issue excerptBeyondEnd(const std::filesystem::path& file, double startSeconds,
+                       double fileSeconds, const std::string& detail, DecodeStatus& status)
+{
+    status.startUnreachable = true;
+    return Issue{file, "offset " + secondsText(startSeconds) + " is beyond the end of the file (" +
+                           secondsText(fileSeconds) + " long" +
+                           (detail.empty() ? std::string() : "; " + detail) + ")"};
+}
+
 std::optional<Issue> finishClip(const std::filesystem::path& file, const DecodeConfig& cfg,
                                 std::vector<float>& native, int outChannels, double rate,
                                 std::int64_t start, std::int64_t got, std::int64_t firstInvalid,
@@ -484,18 +494,18 @@ std::optional<Issue> finishClip(const std::filesystem::path& file, const DecodeC
     if (clipSeconds < cfg.minDuration) {
         if (!damage.empty())
             return Issue{file, "truncated or corrupt file: " + damage + "; only " +
-                                   seconds(clipSeconds) + " of audio could be decoded, " +
-                                   seconds(cfg.minDuration) + " needed"};
-        return Issue{file, "too short to analyse (" + seconds(clipSeconds) + " of audio" +
+                                   secondsText(clipSeconds) + " of audio could be decoded, " +
+                                   secondsText(cfg.minDuration) + " needed"};
+        return Issue{file, "too short to analyse (" + secondsText(clipSeconds) + " of audio" +
                                (start > 0 ? " after the offset" : std::string()) +
-                               "; at least " + seconds(cfg.minDuration) + " needed)"};
+                               "; at least " + secondsText(cfg.minDuration) + " needed)"};
     }
     if (firstInvalid >= 0)
         return Issue{file, "contains invalid samples (NaN or infinity, first at " +
-                               seconds(double(start + firstInvalid) / rate) + ")"};
+                               secondsText(double(start + firstInvalid) / rate) + ")"};
     if (!damage.empty())
         clip.warnings.push_back("truncated or corrupt file: " + damage + "; used the " +
-                                seconds(clipSeconds) + " that could be decoded");
+                                secondsText(clipSeconds) + " that could be decoded");
 
     if (cfg.sampleRate > 0 && double(cfg.sampleRate) != rate) {
         clip.samples = resample(native, outChannels, rate, double(cfg.sampleRate));
@@ -538,24 +548,28 @@ Outcome<AudioInfo> probeAudio(const std::filesystem::path& file)
 namespace {
 
 std::optional<Issue> decodeExcerpt(const std::filesystem::path& file, const DecodeConfig& cfg,
-                                   AudioClip& clip)
+                                   AudioClip& clip, detail::DecodeStatus& status)
 {
     try {
         Opened opened = openAudio(file);
         if (!opened.sf && opened.ffmpeg) {
-            std::optional<Issue> viaFfmpeg = detail::ffmpegDecodeInto(file, cfg, clip);
-            if (!viaFfmpeg || opened.ffmpegFirst)
+            detail::DecodeStatus viaStatus;
+            std::optional<Issue> viaFfmpeg = detail::ffmpegDecodeInto(file, cfg, clip, viaStatus);
+            if (!viaFfmpeg || opened.ffmpegFirst) {
+                status = viaStatus;
                 return viaFfmpeg;
+            }
         }
         if (!opened.sf)
             return Issue{file, opened.problem};
-        bool decoderError = false;
-        std::optional<Issue> issue = decodeOpened(file, opened, cfg, clip, decoderError);
-        if (decoderError) {
+        std::optional<Issue> issue = decodeOpened(file, opened, cfg, clip, status);
+        if (status.decoderError) {
             // libsndfile gave up part-way (its Opus and MP3 readers reject some valid
             // streams): as librosa does, let FFmpeg try, and keep its clip if it is whole.
             AudioClip other;
-            if (!detail::ffmpegDecodeInto(file, cfg, other) && other.warnings.empty()) {
+            detail::DecodeStatus otherStatus;
+            if (!detail::ffmpegDecodeInto(file, cfg, other, otherStatus) &&
+                other.warnings.empty()) {
                 clip = std::move(other);
                 return std::nullopt;
             }
@@ -574,18 +588,19 @@ std::optional<Issue> decodeAudioInto(const std::filesystem::path& file,
                                      const DecodeConfig& cfg, AudioClip& clip)
 {
     requireValid(cfg.validate());
-    std::optional<Issue> issue = decodeExcerpt(file, cfg, clip);
-    if (issue && cfg.excerpt != ExcerptPosition::Start &&
-        issue->reason.find("beyond the end") != std::string::npos) {
+    detail::DecodeStatus status;
+    std::optional<Issue> issue = decodeExcerpt(file, cfg, clip, status);
+    if (issue && cfg.excerpt != ExcerptPosition::Start && status.startUnreachable) {
         // The header announced a longer track than the file holds (a download cut short):
         // the middle it points to is missing, so take what is there from the start.
         DecodeConfig fromStart = cfg;
         fromStart.excerpt = ExcerptPosition::Start;
         fromStart.offset = 0.0;
-        if (!decodeExcerpt(file, fromStart, clip)) {
+        detail::DecodeStatus again;
+        if (!decodeExcerpt(file, fromStart, clip, again)) {
             clip.warnings.insert(clip.warnings.begin(),
                                  "truncated file: the audio ends before the middle of the " +
-                                     seconds(clip.sourceDuration) +
+                                     secondsText(clip.sourceDuration) +
                                      " its header announces; the excerpt was taken from the "
                                      "start");
             return std::nullopt;

@@ -35,15 +35,6 @@ void quietLogs()
     std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
 }
 
-std::string seconds(double s)
-{
-    std::ostringstream out;
-    out.setf(std::ios::fixed);
-    out.precision(s < 10.0 ? 2 : 1);
-    out << s << " s";
-    return out.str();
-}
-
 std::string avError(int code)
 {
     char text[AV_ERROR_MAX_STRING_SIZE] = {};
@@ -350,7 +341,7 @@ Outcome<AudioInfo> ffmpegProbe(const std::filesystem::path& file)
 }
 
 std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const DecodeConfig& cfg,
-                                      AudioClip& clip)
+                                      AudioClip& clip, DecodeStatus& status)
 {
     Opened o = openStream(file, true);
     if (!o.problem.empty())
@@ -370,9 +361,7 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
     const std::int64_t start = excerptStartFrame(cfg, rate, o.totalFrames);
     const std::int64_t wanted = cfg.duration > 0.0 ? std::int64_t(cfg.duration * rate) : -1;
     if (o.totalFrames > 0 && start >= o.totalFrames)
-        return Issue{file, "offset " + seconds(double(start) / rate) +
-                               " is beyond the end of the file (" +
-                               seconds(clip.sourceDuration) + " long)"};
+        return excerptBeyondEnd(file, double(start) / rate, clip.sourceDuration, "", status);
 
     thread_local std::vector<float> nativeBuffer;
     std::vector<float>& native = resampling ? nativeBuffer : clip.samples;
@@ -511,8 +500,8 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
         // The container announced more than the stream holds (beyond a codec's padding).
         const std::int64_t end = start + got;
         if (double(o.totalFrames - end) / rate > 0.5)
-            damage = "the audio stops at " + seconds(double(end) / rate) + " of the " +
-                     seconds(clip.sourceDuration) + " its header announces";
+            damage = "the audio stops at " + secondsText(double(end) / rate) + " of the " +
+                     secondsText(clip.sourceDuration) + " its header announces";
     }
     if (reachedEnd && wanted < 0 && damage.empty())
         clip.sourceDuration = double(start + got) / rate;
@@ -522,10 +511,8 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
 
     if (got == 0) {
         if (start > 0 && reachedEnd)
-            return Issue{file, "offset " + seconds(double(start) / rate) +
-                                   " is beyond the end of the file (" +
-                                   seconds(clip.sourceDuration) + " long" +
-                                   (damage.empty() ? std::string() : "; " + damage) + ")"};
+            return excerptBeyondEnd(file, double(start) / rate, clip.sourceDuration, damage,
+                                    status);
         if (!damage.empty())
             return Issue{file, "corrupt or truncated audio data: nothing could be decoded (" +
                                    damage + ")"};

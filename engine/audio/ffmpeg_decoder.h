@@ -15,13 +15,27 @@
 
 namespace atlas::detail {
 
+/// What a decoding path reports besides its Issue, for decodeAudioInto()'s fallbacks.
+struct DecodeStatus {
+    bool decoderError = false;     ///< the decoder stopped with an error part-way
+    bool startUnreachable = false; ///< the excerpt's start lies beyond the audio in the file
+};
+
+/// "12.35 s" (two decimals below 10 s, one above): how messages give times.
+std::string secondsText(double s);
+
+/// The Issue for an excerpt that starts beyond the audio the file holds (`detail`: what
+/// else is known, may be empty); sets status.startUnreachable.
+Issue excerptBeyondEnd(const std::filesystem::path& file, double startSeconds,
+                       double fileSeconds, const std::string& detail, DecodeStatus& status);
+
 /// Decodes the excerpt `cfg` asks for with FFmpeg's libraries: seeks (with a pre-roll that is
 /// decoded and dropped, so that the first kept sample is exact), decodes only the frames the
 /// excerpt needs, converts to float32, averages the channels as the libsndfile path does and
 /// resamples with the same soxr HQ path. Returns the Issue that makes the file unusable, in
 /// plain words (DRM-protected, no audio stream, missing 'moov' index, no samples, ...).
 std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const DecodeConfig& cfg,
-                                      AudioClip& clip);
+                                      AudioClip& clip, DecodeStatus& status);
 
 /// Reads the container and stream headers with FFmpeg; decodes nothing.
 Outcome<AudioInfo> ffmpegProbe(const std::filesystem::path& file);

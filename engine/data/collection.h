@@ -71,6 +71,7 @@ struct Track {
     /// First-level sub-folder under the collection root ("" for files in the root).
     std::string folder;
     LyricsSource lyricsSource = LyricsSource::None; ///< where the run's lyrics came from
+    std::filesystem::path lyricsFile;  ///< the .lrc/.txt file read (LyricsSource::Sidecar)
     TrackTags tags;              ///< filled by readCollectionMetadata()
 
     /// "Artist — Title" when tagged, else the title, else the file name (or the id).

@@ -123,13 +123,20 @@ std::string fieldOf(const TagLib::PropertyMap& props, const char* key)
     return it == props.end() || it->second.isEmpty() ? std::string() : utf8(it->second.front());
 }
 
-std::string formatOf(TagLib::File* file, const fs::path& path)
+// "MP3" for "/a/b.mp3": the extension without its dot, in capitals.
+std::string extensionName(const fs::path& path)
 {
     std::string ext = path.extension().string();
     if (!ext.empty())
         ext.erase(0, 1);
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return char(std::toupper(c)); });
+    return ext;
+}
+
+std::string formatOf(TagLib::File* file, const fs::path& path)
+{
+    const std::string ext = extensionName(path);
     if (auto* mp4 = dynamic_cast<TagLib::MP4::File*>(file)) {
         const std::string container = ext == "MP4" ? "MP4" : "M4A";
         if (const auto* p = mp4->audioProperties())
@@ -194,6 +201,13 @@ int leadingInt(const std::string& s)
 
 std::vector<std::string> normaliseGenres(const std::vector<std::string>& values)
 {
+    // ID3v1's genre names by their lower-case spelling, built once (this runs per file).
+    static const std::unordered_map<std::string, std::string> canonical = [] {
+        std::unordered_map<std::string, std::string> names;
+        for (const TagLib::String& name : TagLib::ID3v1::genreList())
+            names.emplace(lowerAscii(utf8(name)), utf8(name));
+        return names;
+    }();
     std::vector<std::string> out;
     std::set<std::string> seen;
     auto add = [&](std::string g) {
@@ -218,13 +232,8 @@ std::vector<std::string> normaliseGenres(const std::vector<std::string>& values)
         if (g.empty())
             return;
         // A known ID3v1 genre in any case takes its canonical spelling.
-        const TagLib::StringList names = TagLib::ID3v1::genreList();
-        const std::string lower = lowerAscii(g);
-        for (const TagLib::String& name : names)
-            if (lowerAscii(utf8(name)) == lower) {
-                g = utf8(name);
-                break;
-            }
+        if (const auto known = canonical.find(lowerAscii(g)); known != canonical.end())
+            g = known->second;
         if (seen.insert(lowerAscii(g)).second)
             out.push_back(std::move(g));
     };
@@ -233,9 +242,9 @@ std::vector<std::string> normaliseGenres(const std::vector<std::string>& values)
     static const std::set<std::string> slashed = [] {
         std::set<std::string> names = {"singer/songwriter", "hip-hop/rap", "r&b/soul",
                                        "folk/rock", "rock/pop", "children's music/kids"};
-        for (const TagLib::String& name : TagLib::ID3v1::genreList())
-            if (name.find("/") >= 0)
-                names.insert(lowerAscii(utf8(name)));
+        for (const auto& [lower, name] : canonical)
+            if (lower.find('/') != std::string::npos)
+                names.insert(lower);
         return names;
     }();
     for (const std::string& value : values) {
@@ -558,18 +567,48 @@ std::optional<std::string> readSidecarFile(const fs::path& sidecar, Diagnostics&
 
 } // namespace
 
+namespace {
+
+// The files of each folder by lower-cased name, listed once, so that looking for sidecar
+// lyrics costs no system call per track and finds "Song.LRC" for "Song.mp3".
+class FolderListing {
+public:
+    /// The file's path as the folder spells it, if a name matches ignoring case.
+    std::optional<fs::path> find(const fs::path& file)
+    {
+        const fs::path dir = file.parent_path();
+        auto it = m_names.find(dir.string());
+        if (it == m_names.end()) {
+            std::unordered_map<std::string, fs::path> names;
+            std::error_code ec;
+            for (fs::directory_iterator d(dir, ec), end; !ec && d != end; d.increment(ec))
+                names.emplace(lowerAscii(d->path().filename().string()), d->path());
+            it = m_names.emplace(dir.string(), std::move(names)).first;
+        }
+        const auto found = it->second.find(lowerAscii(file.filename().string()));
+        if (found == it->second.end())
+            return std::nullopt;
+        return found->second;
+    }
+
+private:
+    std::unordered_map<std::string, std::unordered_map<std::string, fs::path>> m_names;
+};
+
+} // namespace
+
 std::optional<std::string> readSidecarLyrics(const fs::path& audioFile, Diagnostics& diagnostics,
                                              fs::path* sidecar)
 {
     // The folder's own spelling of the name, whatever its case ("Song.LRC", "song.txt").
+    FolderListing listing;
     std::vector<fs::path> candidates;
-    std::error_code ec;
-    const std::string stem = lowerAscii(audioFile.stem().string());
-    for (const char* ext : {".lrc", ".txt"})
-        for (fs::directory_iterator d(audioFile.parent_path(), ec), end; !ec && d != end;
-             d.increment(ec))
-            if (lowerAscii(d->path().filename().string()) == stem + ext)
-                candidates.push_back(d->path());
+    for (const char* ext : {".lrc", ".txt"}) {
+        fs::path name = audioFile;
+        name.replace_extension(ext);
+        if (auto real = listing.find(name))
+            candidates.push_back(std::move(*real));
+    }
     // An unusable .lrc (empty once its tags are gone, a folder, too large) falls through to
     // the .txt.
     for (const fs::path& candidate : candidates)
@@ -719,32 +758,6 @@ private:
     bool m_dirty = false;
 };
 
-// The files of each folder by lower-cased name, listed once, so that looking for sidecar
-// lyrics costs no system call per track and finds "Song.LRC" for "Song.mp3".
-class FolderListing {
-public:
-    /// The file's path as the folder spells it, if a name matches ignoring case.
-    std::optional<fs::path> find(const fs::path& file)
-    {
-        const fs::path dir = file.parent_path();
-        auto it = m_names.find(dir.string());
-        if (it == m_names.end()) {
-            std::unordered_map<std::string, fs::path> names;
-            std::error_code ec;
-            for (fs::directory_iterator d(dir, ec), end; !ec && d != end; d.increment(ec))
-                names.emplace(lowerAscii(d->path().filename().string()), d->path());
-            it = m_names.emplace(dir.string(), std::move(names)).first;
-        }
-        const auto found = it->second.find(lowerAscii(file.filename().string()));
-        if (found == it->second.end())
-            return std::nullopt;
-        return found->second;
-    }
-
-private:
-    std::unordered_map<std::string, std::unordered_map<std::string, fs::path>> m_names;
-};
-
 } // namespace
 
 MetadataStats readCollectionMetadata(std::vector<Track>& tracks, const MetadataConfig& cfg,
@@ -809,9 +822,12 @@ MetadataStats readCollectionMetadata(std::vector<Track>& tracks, const MetadataC
                 }
                 if (!sidecars[k].empty()) {
                     Diagnostics local;
-                    for (const fs::path& sidecar : sidecars[k])
-                        if ((sidecarText[k] = readSidecarFile(sidecar, local)))
+                    // Only the first usable one stays in the list: the file the lyrics came from.
+                    for (std::size_t c = 0; c < sidecars[k].size(); ++c)
+                        if ((sidecarText[k] = readSidecarFile(sidecars[k][c], local))) {
+                            sidecars[k] = {sidecars[k][c]};
                             break;
+                        }
                     sidecarIssues[k] = local.issues();
                 }
             } catch (const std::exception& e) {
@@ -851,6 +867,7 @@ MetadataStats readCollectionMetadata(std::vector<Track>& tracks, const MetadataC
         } else if (sidecarText[k]) {
             t.lyrics = std::move(*sidecarText[k]);
             t.lyricsSource = LyricsSource::Sidecar;
+            t.lyricsFile = sidecars[k].front();
         }
     }
     std::string error;
@@ -962,11 +979,7 @@ LibraryCoverage libraryCoverage(const std::vector<Track>& tracks)
     c.tracks = int(tracks.size());
     for (const Track& t : tracks) {
         if (!t.path.empty()) {
-            std::string ext = t.path.extension().string();
-            if (!ext.empty())
-                ext.erase(0, 1);
-            std::transform(ext.begin(), ext.end(), ext.begin(),
-                           [](unsigned char ch) { return char(std::toupper(ch)); });
+            const std::string ext = extensionName(t.path);
             ++c.formats[ext.empty() ? std::string("(none)") : ext];
         }
         c.title += !t.tags.title.empty();

@@ -200,6 +200,7 @@ void putDataset(ByteWriter& w, const Dataset& ds)
         // Version 2: what the files say.
         w.str(t.layoutLabel);
         w.str(t.folder);
+        putPath(w, t.lyricsFile);
         putEnum(w, t.lyricsSource);
         detail::putTrackTags(w, t.tags);
     }
@@ -582,6 +583,7 @@ Dataset readDataset(SessionReader& s)
         if (s.version >= 2) {
             t.layoutLabel = r.str();
             t.folder = r.str();
+            t.lyricsFile = s.path();
             t.lyricsSource = s.enumValue<LyricsSource>(4, "lyrics source");
             t.tags = detail::readTrackTags(r);
         } else {

@@ -104,6 +104,7 @@ private slots:
         t2.tags.sampleRate = 44100;
         t2.tags.channels = 2;
         t2.lyricsSource = LyricsSource::Sidecar;
+        t2.lyricsFile = m_dir / "Wesnoth" / "22 - Northerners.lrc";   // as the reader sets it
         t2.lyrics = "Cold wind\nover the northern hills\nwe march";
 
         Track& t3 = tracks[3];

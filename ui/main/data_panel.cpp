@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main/data_panel.h"
 
+#include "ui/views/view_support.h"
+
 #include "engine/core/error.h"
 
 #include <QCheckBox>
@@ -114,14 +116,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     }
     sourceForm->addRow(sourceButtons);
     // What the folder or manifest holds, before any run.
-    m_preview = new QLabel(sourceBox);
-    m_preview->setObjectName(QStringLiteral("previewLabel"));
-    m_preview->setWordWrap(true);
-    m_preview->setTextFormat(Qt::RichText);
-    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_preview->setStyleSheet(QStringLiteral(
-        "QLabel#previewLabel { background: #f4f5f7; border: 1px solid #e2e4e8; "
-        "border-radius: 4px; padding: 5px; }"));
+    m_preview = makeInfoBox(QStringLiteral("previewLabel"), Qt::RichText, sourceBox);
     sourceForm->addRow(m_preview);
     auto* lyricsRow = new QHBoxLayout;
     m_lyricsLabel = new QLabel(sourceBox);

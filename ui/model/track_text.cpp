@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/track_text.h"
 
-#include "engine/data/metadata.h"
-
 #include <QCoreApplication>
 #include <QLocale>
 
@@ -76,14 +74,10 @@ QString lyricsSourceText(const Track& track, const fs::path& lyricsCsv)
         return track.tags.lyricsTag.empty()
                    ? tr("embedded tag")
                    : tr("embedded tag (%1)").arg(str(track.tags.lyricsTag));
-    case LyricsSource::Sidecar: {
-        // The file the collection reader takes (it reads one small file).
-        Diagnostics ignored;
-        fs::path sidecar;
-        if (!track.path.empty() && readSidecarLyrics(track.path, ignored, &sidecar))
-            return tr("sidecar file %1").arg(str(sidecar.filename().string()));
+    case LyricsSource::Sidecar:
+        if (!track.lyricsFile.empty())
+            return tr("sidecar file %1").arg(str(track.lyricsFile.filename().string()));
         return tr("sidecar file (.lrc or .txt beside the audio file)");
-    }
     case LyricsSource::Csv:
         return lyricsCsv.empty() ? tr("lyrics CSV")
                                  : tr("lyrics CSV %1").arg(str(lyricsCsv.filename().string()));

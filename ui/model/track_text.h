@@ -29,8 +29,7 @@ bool matchesSearch(const QString& searchText, const QStringList& words);
 
 /// Where the lyrics of `track` came from, in words: "embedded tag (USLT)", "sidecar file
 /// 01 - Intro.lrc", "lyrics CSV lyrics.csv", "manifest", or "none". `lyricsCsv` names the
-/// run's CSV; the sidecar file is the one readSidecarLyrics() takes (it is read again: for
-/// one track at a time).
+/// run's CSV; the sidecar file is Track::lyricsFile, the one the collection reader took.
 QString lyricsSourceText(const Track& track, const std::filesystem::path& lyricsCsv = {});
 
 /// "3:25" for a duration in seconds ("1:02:03" above an hour); empty for 0 or less.

@@ -114,14 +114,7 @@ TrackDetails::TrackDetails(RunModel* model, QWidget* parent) : QWidget(parent), 
     m_lyricsSource = addRow(tr("Lyrics"), QStringLiteral("detailsLyricsSource"));
     column->addLayout(m_form);
 
-    m_lyrics = new QLabel(content);
-    m_lyrics->setObjectName(QStringLiteral("detailsLyrics"));
-    m_lyrics->setWordWrap(true);
-    m_lyrics->setTextFormat(Qt::PlainText);
-    m_lyrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_lyrics->setStyleSheet(QStringLiteral(
-        "QLabel { background: #f4f5f7; border: 1px solid #e2e4e8; border-radius: 4px; "
-        "padding: 6px; color: #33373d; }"));
+    m_lyrics = makeInfoBox(QStringLiteral("detailsLyrics"), Qt::PlainText, content);
     column->addWidget(m_lyrics);
 
     m_clustersCaption = new QLabel(content);

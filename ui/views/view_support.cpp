@@ -12,6 +12,20 @@
 
 namespace atlas::ui {
 
+QLabel* makeInfoBox(const QString& objectName, Qt::TextFormat format, QWidget* parent)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setTextFormat(format);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setStyleSheet(QStringLiteral("QLabel#%1 { background: #f4f5f7; border: 1px solid "
+                                        "#e2e4e8; border-radius: 4px; padding: 5px; "
+                                        "color: #33373d; }")
+                             .arg(objectName));
+    return label;
+}
+
 QLabel* makeEmptyState(const QString& text, QWidget* parent)
 {
     auto* label = new QLabel(text, parent);

@@ -19,6 +19,10 @@ namespace atlas::ui {
 /// experiment to see the clustering metrics." Word-wrapped; objectName "emptyState".
 QLabel* makeEmptyState(const QString& text, QWidget* parent = nullptr);
 
+/// A word-wrapped, selectable label on a light panel with a thin border, for blocks of text
+/// about the data (a collection's preview, a track's lyrics). `objectName` names it.
+QLabel* makeInfoBox(const QString& objectName, Qt::TextFormat format, QWidget* parent = nullptr);
+
 /// A score for a table cell: "–" for NaN; otherwise 3 decimals below 100 in magnitude and
 /// 1 decimal above (Calinski-Harabasz runs into the thousands).
 QString formatScore(double value);
