@@ -150,8 +150,8 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     m_labelFrom = new QComboBox(sourceBox);
     m_labelFrom->setObjectName(QStringLiteral("labelFromCombo"));
     const QString labelNames[] = {
-        tr("Auto (genre tags, else folders)"), tr("Genre tag"), tr("Folder"), tr("Artist"),
-        tr("Album"), tr("Year"), tr("Decade"), tr("Layout (GTZAN, folders, manifest)"),
+        tr("Auto (genre, else folder)"), tr("Genre tag"), tr("Folder"), tr("Artist"),
+        tr("Album"), tr("Year"), tr("Decade"), tr("Layout"),
         tr("None (no labels)")};
     for (std::size_t i = 0; i < std::size(LabelChoices); ++i)
         m_labelFrom->addItem(labelNames[i], QString::fromLatin1(labelSourceKey(LabelChoices[i])));
@@ -206,7 +206,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     featureForm->addRow(tr("Audio weight:"), weightRow);
     m_excerpt = new QComboBox(featureBox);
     m_excerpt->setObjectName(QStringLiteral("excerptCombo"));
-    m_excerpt->addItem(tr("Auto (start of short tracks, middle of long ones)"),
+    m_excerpt->addItem(tr("Auto (middle of long tracks)"),
                        QString::fromLatin1(excerptPositionKey(ExcerptPosition::Auto)));
     m_excerpt->addItem(tr("Start"), QString::fromLatin1(excerptPositionKey(ExcerptPosition::Start)));
     m_excerpt->addItem(tr("Middle"), QString::fromLatin1(excerptPositionKey(ExcerptPosition::Middle)));
