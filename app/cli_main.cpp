@@ -6,12 +6,12 @@
 
 #include "engine/core/error.h"
 #include "engine/core/issue.h"
-#include "engine/data/dataset.h"
-#include "engine/data/export.h"
-#include "engine/models/model_io.h"
+#include "engine/pipeline/dataset.h"
+#include "engine/io/export.h"
+#include "engine/io/model_io.h"
 #include "engine/pipeline/pipeline.h"
-#include "engine/pipeline/results_io.h"
-#include "engine/pipeline/session_io.h"
+#include "engine/io/results_io.h"
+#include "engine/io/session_io.h"
 
 #include <atomic>
 #include <csignal>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // musicatlas: the desktop application. Parses arguments, builds the window, runs the event loop.
-#include "engine/pipeline/session_io.h"
+#include "engine/io/session_io.h"
 #include "ui/main/data_panel.h"
 #include "ui/main/main_window.h"
 

@@ -2,7 +2,7 @@
 #pragma once
 
 // Internal: the little-endian byte writer and bounds-checked reader shared by the model files
-// (engine/models/model_io.cpp) and the session files (engine/pipeline/session_io.cpp).
+// (engine/io/model_io.cpp) and the session files (engine/io/session_io.cpp).
 // Not part of the public API.
 
 #include "engine/core/error.h"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/data/feature_cache.h"
 
+#include "engine/core/hash.h"
 #include "engine/data/paths.h"
 
 #include <bit>

@@ -6,7 +6,7 @@
 #include "engine/data/feature_cache.h"
 #include "engine/data/paths.h"
 #include "engine/data/track_tags_io.h"
-#include "engine/features/unicode.h"
+#include "engine/core/unicode.h"
 
 #include <taglib/apefile.h>
 #include <taglib/asffile.h>

@@ -2,7 +2,7 @@
 #pragma once
 
 // Internal: the one byte layout of TrackTags, shared by the tag cache (engine/data/metadata.cpp)
-// and the session files (engine/pipeline/session_io.cpp), so that a field cannot be written
+// and the session files (engine/io/session_io.cpp), so that a field cannot be written
 // by one and forgotten by the other. Not part of the public API.
 
 #include "engine/core/binary_io.h"

@@ -2,7 +2,7 @@
 #include "engine/features/tfidf.h"
 
 #include "engine/core/error.h"
-#include "engine/features/unicode.h"
+#include "engine/core/unicode.h"
 
 #include <algorithm>
 #include <cmath>

@@ -96,7 +96,7 @@ TrainerSettings trainerSettings(const Config& c, std::string name)
     return s;
 }
 
-/// Gives engine/models/model_io.cpp access to the models' internals.
+/// Gives engine/io/model_io.cpp access to the models' internals.
 struct ModelAccess;
 
 } // namespace atlas::detail

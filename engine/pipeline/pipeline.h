@@ -7,11 +7,11 @@
 #include "engine/core/issue.h"
 #include "engine/core/progress.h"
 #include "engine/core/types.h"
-#include "engine/data/dataset.h"
+#include "engine/pipeline/dataset.h"
 #include "engine/embed/tsne.h"
 #include "engine/embed/umap.h"
 #include "engine/metrics/scores.h"
-#include "engine/models/model_io.h"
+#include "engine/models/trained_model.h"
 #include "engine/models/training.h"
 
 #include <array>

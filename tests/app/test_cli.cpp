@@ -3,8 +3,8 @@
 // that load again, and bad input that is reported instead of crashing.
 
 #include "engine/data/csv.h"
-#include "engine/models/model_io.h"
-#include "engine/pipeline/session_io.h"
+#include "engine/io/model_io.h"
+#include "engine/io/session_io.h"
 #include "tests/support/fixtures.h"
 
 #include <QProcess>

@@ -24,7 +24,7 @@
 // evaluated on the first 2,000 rows (the data are in random order), the same rows for every
 // method.
 #include "engine/core/parallel.h"
-#include "engine/embed/trustworthiness.h"
+#include "engine/metrics/trustworthiness.h"
 #include "engine/embed/tsne.h"
 #include "engine/embed/umap.h"
 

@@ -14,7 +14,7 @@
 //   DIR  generate into DIR and keep it (default: a temporary folder, removed at the end)
 #include "engine/core/issue.h"
 #include "engine/core/parallel.h"
-#include "engine/data/dataset.h"
+#include "engine/pipeline/dataset.h"
 
 #include <chrono>
 #include <cstdio>

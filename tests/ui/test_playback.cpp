@@ -8,7 +8,7 @@
 // tests on a machine without pulseaudio.
 
 #include "engine/audio/writer.h"
-#include "engine/data/playlist.h"
+#include "engine/io/playlist.h"
 #include "tests/support/fixtures.h"
 #include "tests/ui/ui_fixtures.h"
 #include "ui/playback/audio_player.h"

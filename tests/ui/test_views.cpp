@@ -12,7 +12,7 @@
 
 #include "engine/data/csv.h"
 #include "engine/metrics/external.h"
-#include "engine/pipeline/results_io.h"
+#include "engine/io/results_io.h"
 #include "tests/support/fixtures.h"
 #include "tests/ui/ui_fixtures.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main/main_window.h"
 
-#include "engine/pipeline/results_io.h"
-#include "engine/pipeline/session_io.h"
+#include "engine/io/results_io.h"
+#include "engine/io/session_io.h"
 #include "ui/figures/figure_renderer.h"
 #include "ui/main/data_panel.h"
 #include "ui/map/map_panel.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/playback/listening.h"
 
-#include "engine/data/playlist.h"
+#include "engine/io/playlist.h"
 #include "ui/playback/audio_player.h"
 #include "ui/playback/play_queue.h"
 #include "ui/playback/transport_bar.h"

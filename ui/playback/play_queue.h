@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "engine/data/dataset.h"
+#include "engine/pipeline/dataset.h"
 
 #include <QList>
 #include <QObject>

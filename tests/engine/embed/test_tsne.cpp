@@ -5,7 +5,7 @@
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
 #include "engine/core/random.h"
-#include "engine/embed/trustworthiness.h"
+#include "engine/metrics/trustworthiness.h"
 #include "engine/embed/tsne.h"
 #include "tests/support/fixtures.h"
 

@@ -6,7 +6,7 @@
 #include "engine/core/parallel.h"
 #include "engine/core/random.h"
 #include "engine/embed/knn.h"
-#include "engine/embed/trustworthiness.h"
+#include "engine/metrics/trustworthiness.h"
 #include "engine/embed/umap.h"
 #include "engine/embed/umap_sgd.h"
 #include "tests/support/fixtures.h"

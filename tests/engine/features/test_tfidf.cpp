@@ -7,7 +7,7 @@
 
 #include "engine/core/error.h"
 #include "engine/features/tfidf.h"
-#include "engine/features/unicode.h"
+#include "engine/core/unicode.h"
 #include "tests/support/fixtures.h"
 
 #include <QElapsedTimer>

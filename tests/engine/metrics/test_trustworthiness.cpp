@@ -4,7 +4,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
-#include "engine/embed/trustworthiness.h"
+#include "engine/metrics/trustworthiness.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>

@@ -2,21 +2,15 @@
 #pragma once
 
 #include "engine/core/types.h"
-#include "engine/models/autoencoder.h"
-#include "engine/models/pca.h"
-#include "engine/models/vae.h"
+#include "engine/models/trained_model.h"
 
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 namespace atlas {
-
-/// Which model a file holds.
-enum class ModelKind : std::uint32_t { Pca = 1, Autoencoder = 2, Vae = 3 };
 
 /// Version of the model file format written by this build; only this version is read.
 inline constexpr std::uint32_t ModelFormatVersion = 1;
@@ -30,10 +24,6 @@ inline constexpr std::uint32_t ModelFormatVersion = 1;
 ///                in float64), the training history, then an optional latent-code matrix
 ///   u32          CRC-32 (IEEE 802.3 / zlib polynomial) of the payload
 /// Matrices are stored as u64 rows, u64 cols, then the values row by row.
-
-/// A trained representation model of any kind: PCA, autoencoder or a VAE-family model
-/// (VAE, beta-VAE, CVAE). Value type; the pipeline shares it read-only.
-using TrainedModel = std::variant<Pca, Autoencoder, Vae>;
 
 /// Writes a trained model, optionally with latent codes (e.g. the collection's codes, so a
 /// map can be redrawn without re-encoding). Throws InputError when the model is not fitted or

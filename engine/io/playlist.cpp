@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/data/playlist.h"
+#include "engine/io/playlist.h"
 
 #include "engine/audio/decoder.h"
 #include "engine/core/error.h"
-#include "engine/features/unicode.h"
+#include "engine/core/unicode.h"
 
 #include <cmath>
 #include <fstream>

@@ -3,7 +3,7 @@
 
 // Arrangement layer of the demo corpus: turns a genre and a random stream into a short piece
 // of music (drums, bass, chords, melody, genre-typical effects). Internal to
-// engine/data/demo_corpus.cpp; the public entry points are in demo_corpus.h.
+// engine/demo/demo_corpus.cpp; the public entry points are in demo_corpus.h.
 
 #include "engine/core/random.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/data/synth_genres.h"
+#include "engine/demo/synth_genres.h"
 
-#include "engine/data/synth.h"
+#include "engine/demo/synth.h"
 
 #include <algorithm>
 #include <array>

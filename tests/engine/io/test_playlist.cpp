@@ -5,7 +5,7 @@
 
 #include "engine/audio/writer.h"
 #include "engine/core/error.h"
-#include "engine/data/playlist.h"
+#include "engine/io/playlist.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>

@@ -2,7 +2,7 @@
 #pragma once
 
 // Small, fast, deterministic synthesis toolkit behind the built-in demo corpus
-// (engine/data/demo_corpus.h). Everything renders mono float audio by adding into a buffer;
+// (engine/demo/demo_corpus.h). Everything renders mono float audio by adding into a buffer;
 // times are in seconds, frequencies in Hz, gains linear. Nothing here allocates per sample
 // or uses global state, so one track per thread renders bit-identically whatever the thread
 // count. Not a general-purpose synthesiser: only what the demo genres need.

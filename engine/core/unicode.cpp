@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/features/unicode.h"
+#include "engine/core/unicode.h"
 
 #include <algorithm>
 #include <array>

@@ -2,7 +2,7 @@
 // GCC 12 reports false -Wmaybe-uninitialized inside its AVX-512 intrinsics once Eigen's
 // kernels are inlined (GCC PR 105593); it must be silenced before Eigen is included.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include "engine/models/model_io.h"
+#include "engine/io/model_io.h"
 
 #include "engine/core/binary_io.h"
 #include "engine/core/error.h"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/pipeline/session_io.h"
+#include "engine/io/session_io.h"
+#include "engine/io/model_io.h"
 
 #include "engine/data/track_tags_io.h"
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/data/demo_corpus.h"
+#include "engine/demo/demo_corpus.h"
 
 #include "engine/audio/writer.h"
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
 #include "engine/core/random.h"
+#include "engine/core/hash.h"
 #include "engine/data/paths.h"
-#include "engine/data/synth_genres.h"
+#include "engine/demo/synth_genres.h"
 
 #include <algorithm>
 #include <array>

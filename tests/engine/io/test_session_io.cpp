@@ -2,9 +2,9 @@
 #include "engine/core/binary_io.h"
 #include "engine/core/error.h"
 #include "engine/core/random.h"
-#include "engine/models/model_io.h"
+#include "engine/io/model_io.h"
 #include "engine/pipeline/pipeline.h"
-#include "engine/pipeline/session_io.h"
+#include "engine/io/session_io.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/data/synth.h"
+#include "engine/demo/synth.h"
 
 #include <algorithm>
 #include <array>

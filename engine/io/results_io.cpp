@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/pipeline/results_io.h"
+#include "engine/io/results_io.h"
 
 #include "engine/audio/ffmpeg_decoder.h"
 #include "engine/core/error.h"

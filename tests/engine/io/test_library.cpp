@@ -6,8 +6,8 @@
 #include "engine/audio/writer.h"
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
-#include "engine/data/dataset.h"
-#include "engine/data/export.h"
+#include "engine/pipeline/dataset.h"
+#include "engine/io/export.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>

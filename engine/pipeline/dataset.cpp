@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/data/dataset.h"
+#include "engine/pipeline/dataset.h"
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"

@@ -2,7 +2,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "engine/core/error.h"
 #include "engine/core/random.h"
-#include "engine/models/model_io.h"
+#include "engine/io/model_io.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>

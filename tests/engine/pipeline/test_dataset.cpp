@@ -3,8 +3,8 @@
 #include "engine/core/error.h"
 #include "engine/core/random.h"
 #include "engine/data/collection.h"
-#include "engine/data/dataset.h"
-#include "engine/data/demo_corpus.h"
+#include "engine/pipeline/dataset.h"
+#include "engine/demo/demo_corpus.h"
 #include "engine/data/pairing.h"
 #include "tests/support/fixtures.h"
 

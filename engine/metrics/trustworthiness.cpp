@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/embed/trustworthiness.h"
+#include "engine/metrics/trustworthiness.h"
 
 #include "engine/core/error.h"
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "engine/core/issue.h"
-#include "engine/data/dataset.h"
+#include "engine/pipeline/dataset.h"
 
 #include <filesystem>
 #include <string>

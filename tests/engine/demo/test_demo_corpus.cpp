@@ -2,9 +2,10 @@
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
 #include "engine/core/progress.h"
-#include "engine/data/demo_corpus.h"
+#include "engine/demo/demo_corpus.h"
+#include "engine/core/hash.h"
 #include "engine/data/paths.h"
-#include "engine/data/synth_genres.h"
+#include "engine/demo/synth_genres.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>

@@ -5,7 +5,7 @@
 #include "engine/core/progress.h"
 #include "engine/core/types.h"
 #include "engine/data/collection.h"
-#include "engine/data/demo_corpus.h"
+#include "engine/demo/demo_corpus.h"
 #include "engine/data/lyrics.h"
 #include "engine/data/metadata.h"
 #include "engine/data/pairing.h"

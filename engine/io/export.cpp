@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/data/export.h"
+#include "engine/io/export.h"
 
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
