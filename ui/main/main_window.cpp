@@ -5,6 +5,8 @@
 #include "engine/io/session_io.h"
 #include "ui/figures/figure_renderer.h"
 #include "ui/main/data_panel.h"
+#include "ui/main/dialogs.h"
+#include "ui/main/recent_files.h"
 #include "ui/map/map_panel.h"
 #include "ui/model/run_model.h"
 #include "ui/playback/listening.h"
@@ -18,14 +20,11 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
@@ -38,7 +37,6 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
-#include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -47,8 +45,6 @@ namespace fs = std::filesystem;
 namespace atlas::ui {
 
 namespace {
-
-constexpr int MaxRecent = 8;
 
 fs::path toPath(const QString& s)
 {
@@ -94,11 +90,7 @@ QWidget* dockTitleBar(QDockWidget* dock, const QString& title)
 
 void MainWindow::showError(const QString& title, const QString& text)
 {
-    // Window-modal but not blocking: the run, playback and tests go on while it is shown.
-    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("errorBox"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    showErrorBox(this, title, text);
 }
 
 void MainWindow::showTrackDetails(int track)
@@ -114,22 +106,9 @@ void MainWindow::showLyricsMismatch(const QString& message)
 {
     m_panel->flagLyricsCsv(message);
     const QString csv = QString::fromStdString(m_panel->lyricsCsv().filename().string());
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("The lyrics CSV does not fit"),
-                                tr("<b>The lyrics CSV %1 does not belong to this collection.</b>")
-                                    .arg(csv.toHtmlEscaped()),
-                                QMessageBox::NoButton, this);
-    box->setObjectName(QStringLiteral("lyricsMismatchBox"));
-    box->setInformativeText(
-        tr("None of its keys matches a track, so the run stopped. Choose the CSV made for "
-           "this collection, or run without one (the lyrics then come from the files' tags "
-           "and .lrc/.txt files).\n\n%1")
-            .arg(message));
-    QPushButton* remove = box->addButton(tr("Run without the CSV"), QMessageBox::AcceptRole);
-    remove->setObjectName(QStringLiteral("removeLyricsButton"));
-    QPushButton* choose = box->addButton(tr("Choose Another CSV…"), QMessageBox::ActionRole);
-    box->addButton(QMessageBox::Close);
-    box->setDefaultButton(remove);
-    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* remove = nullptr;
+    QPushButton* choose = nullptr;
+    QMessageBox* box = lyricsMismatchBox(this, csv, message, &remove, &choose);
     connect(box, &QMessageBox::buttonClicked, this, [this, remove, choose](QAbstractButton* b) {
         if (b == remove) {
             m_panel->setLyricsCsv({});
@@ -219,7 +198,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_listening, &Listening::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     const auto exportList = [this](const QList<int>& tracks) {
-        const QString file = askSaveFile(tr("Export playlist"), tr("Playlists (*.m3u8 *.m3u)"),
+        const QString file = askSaveFile(this, tr("Export playlist"), tr("Playlists (*.m3u8 *.m3u)"),
                                          QStringLiteral("m3u8"), QStringLiteral("playlist"),
                                          tr("musicatlas-selection.m3u8"));
         if (!file.isEmpty())
@@ -244,7 +223,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             return;
         rememberFolder(QStringLiteral("source"), dir + QStringLiteral("/."));
         m_panel->setSource(SourceKind::Folder, toPath(dir));
-        addRecent(QStringLiteral("folder"), dir);
+        m_recent->add(QStringLiteral("folder"), dir);
     });
     connect(m_panel, &DataPanel::openManifestRequested, this, [this] {
         const QString file = QFileDialog::getOpenFileName(
@@ -254,7 +233,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             return;
         rememberFolder(QStringLiteral("source"), file);
         m_panel->setSource(SourceKind::Manifest, toPath(file));
-        addRecent(QStringLiteral("manifest"), file);
+        m_recent->add(QStringLiteral("manifest"), file);
     });
     connect(m_panel, &DataPanel::openLyricsRequested, this, [this] {
         const QString file = QFileDialog::getOpenFileName(
@@ -264,7 +243,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             return;
         rememberFolder(QStringLiteral("lyrics"), file);
         m_panel->setLyricsCsv(toPath(file));
-        addRecent(QStringLiteral("lyrics"), file);
+        m_recent->add(QStringLiteral("lyrics"), file);
     });
 
     restoreSettings();
@@ -292,7 +271,7 @@ void MainWindow::buildActions()
     m_saveSessionAction = new QAction(tr("&Save Session…"), this);
     m_saveSessionAction->setShortcut(QKeySequence::Save);
     connect(m_saveSessionAction, &QAction::triggered, this, [this] {
-        const QString file = askSaveFile(tr("Save session"), tr("MusicAtlas sessions (*%1)").arg(sessionSuffix()),
+        const QString file = askSaveFile(this, tr("Save session"), tr("MusicAtlas sessions (*%1)").arg(sessionSuffix()),
                                          sessionSuffix().mid(1), QStringLiteral("session"),
                                          m_sessionFile.isEmpty() ? tr("session") + sessionSuffix() : m_sessionFile);
         if (!file.isEmpty())
@@ -319,7 +298,8 @@ void MainWindow::buildMenus()
     file->addAction(tr("Open &Manifest…"), m_panel, &DataPanel::openManifestRequested);
     file->addAction(tr("Open &Lyrics CSV…"), m_panel, &DataPanel::openLyricsRequested);
     file->addAction(tr("Use &Demo Corpus"), this, [this] { m_panel->setSource(SourceKind::Demo); });
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recent = new RecentFiles(file->addMenu(tr("Open &Recent")), this);
+    connect(m_recent, &RecentFiles::chosen, this, &MainWindow::openRecent);
     file->addSeparator();
     file->addAction(tr("&Open Session…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Open session"),
@@ -354,8 +334,8 @@ void MainWindow::buildMenus()
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::Key_F1), this,
-                    &MainWindow::showKeyboardShortcuts);
-    help->addAction(tr("&About MusicAtlas"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
+                    [this] { showKeyboardShortcuts(this); });
+    help->addAction(tr("&About MusicAtlas"), this, [this] { showAbout(this); })->setMenuRole(QAction::AboutRole);
 }
 
 void MainWindow::buildStatusBar()
@@ -539,7 +519,7 @@ bool MainWindow::openSession(const QString& file)
         m_panel->setConfig(run->config);
         m_sessionFile = file;
         rememberFolder(QStringLiteral("session"), file);
-        addRecent(QStringLiteral("session"), file);
+        m_recent->add(QStringLiteral("session"), file);
         updateTitle();
         setRunning(false);
         m_tabs->setCurrentIndex(MapTab);
@@ -570,7 +550,7 @@ bool MainWindow::saveSession(const QString& file)
         QApplication::restoreOverrideCursor();
         m_sessionFile = file;
         rememberFolder(QStringLiteral("session"), file);
-        addRecent(QStringLiteral("session"), file);
+        m_recent->add(QStringLiteral("session"), file);
         updateTitle();
         statusBar()->showMessage(tr("Saved the session to %1.").arg(file), 8000);
         return true;
@@ -617,86 +597,21 @@ bool MainWindow::exportPlaylist(const QList<int>& tracks, const QString& file)
     return true;
 }
 
-QString MainWindow::askSaveFile(const QString& title, const QString& filter, const QString& suffix,
-                                const QString& key, const QString& suggested)
+void MainWindow::openRecent(const QString& kind, const QString& path)
 {
-    const QString start = QFileInfo(suggested).isAbsolute()
-                              ? suggested
-                              : QDir(lastFolder(key)).filePath(suggested);
-    QString file = QFileDialog::getSaveFileName(this, title, start, filter);
-    if (!file.isEmpty() && QFileInfo(file).suffix().isEmpty())
-        file += QLatin1Char('.') + suffix;
-    if (!file.isEmpty())
-        rememberFolder(key, file);
-    return file;
-}
-
-QString MainWindow::lastFolder(const QString& key) const
-{
-    QSettings s;
-    const QString dir = s.value(QStringLiteral("folders/") + key).toString();
-    return dir.isEmpty() || !QFileInfo(dir).isDir() ? QDir::homePath() : dir;
-}
-
-void MainWindow::rememberFolder(const QString& key, const QString& pathInside)
-{
-    QSettings s;
-    s.setValue(QStringLiteral("folders/") + key, QFileInfo(pathInside).absolutePath());
-}
-
-void MainWindow::addRecent(const QString& kind, const QString& path)
-{
-    QSettings s;
-    QStringList recent = s.value(QStringLiteral("recent")).toStringList();
-    const QString entry = kind + QLatin1Char('|') + path;
-    recent.removeAll(entry);
-    recent.prepend(entry);
-    while (recent.size() > MaxRecent)
-        recent.removeLast();
-    s.setValue(QStringLiteral("recent"), recent);
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu()
-{
-    m_recentMenu->clear();
-    QSettings s;
-    const QStringList recent = s.value(QStringLiteral("recent")).toStringList();
-    for (const QString& entry : recent) {
-        const QString kind = entry.section(QLatin1Char('|'), 0, 0);
-        const QString path = entry.section(QLatin1Char('|'), 1);
-        const QString label = kind == QStringLiteral("session") ? tr("Session")
-                              : kind == QStringLiteral("folder") ? tr("Folder")
-                              : kind == QStringLiteral("manifest") ? tr("Manifest")
-                                                                   : tr("Lyrics");
-        QAction* a = m_recentMenu->addAction(tr("%1: %2").arg(label, QFileInfo(path).fileName()));
-        a->setToolTip(path);
-        a->setStatusTip(path);
-        connect(a, &QAction::triggered, this, [this, kind, path] {
-            if (!QFileInfo::exists(path)) {
-                showError(tr("Not found"), tr("%1 no longer exists.").arg(path));
-                return;
-            }
-            if (kind == QStringLiteral("session"))
-                openSession(path);
-            else if (kind == QStringLiteral("folder"))
-                m_panel->setSource(SourceKind::Folder, toPath(path));
-            else if (kind == QStringLiteral("manifest"))
-                m_panel->setSource(SourceKind::Manifest, toPath(path));
-            else
-                m_panel->setLyricsCsv(toPath(path));
-            updateTitle();
-        });
+    if (!QFileInfo::exists(path)) {
+        showError(tr("Not found"), tr("%1 no longer exists.").arg(path));
+        return;
     }
-    if (recent.isEmpty())
-        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
-    else {
-        m_recentMenu->addSeparator();
-        m_recentMenu->addAction(tr("Clear"), this, [this] {
-            QSettings().remove(QStringLiteral("recent"));
-            rebuildRecentMenu();
-        });
-    }
+    if (kind == QStringLiteral("session"))
+        openSession(path);
+    else if (kind == QStringLiteral("folder"))
+        m_panel->setSource(SourceKind::Folder, toPath(path));
+    else if (kind == QStringLiteral("manifest"))
+        m_panel->setSource(SourceKind::Manifest, toPath(path));
+    else
+        m_panel->setLyricsCsv(toPath(path));
+    updateTitle();
 }
 
 void MainWindow::restoreSettings()
@@ -725,7 +640,6 @@ void MainWindow::restoreSettings()
     const int tab = s.value(QStringLiteral("window/tab"), int(MapTab)).toInt();
     if (tab >= 0 && tab < m_tabs->count())
         m_tabs->setCurrentIndex(tab);
-    rebuildRecentMenu();
 }
 
 void MainWindow::saveSettings() const
@@ -745,59 +659,6 @@ void MainWindow::closeEvent(QCloseEvent* event)
         m_runner->cancel();
     m_listening->stop();
     event->accept();
-}
-
-void MainWindow::showKeyboardShortcuts()
-{
-    const std::pair<QString, QString> rows[] = {
-        {tr("Ctrl+R"), tr("Run the experiment")},
-        {tr("Esc"), tr("Cancel the run")},
-        {tr("Space"), tr("Play / pause")},
-        {tr("Ctrl+O"), tr("Open a music folder")},
-        {tr("Ctrl+Shift+O"), tr("Open a session")},
-        {tr("Ctrl+S"), tr("Save the session")},
-        {tr("Ctrl+E"), tr("Export results (tables and figures)")},
-        {tr("Ctrl+1 … Ctrl+5"), tr("Map, Metrics, Training, Clusters, Issues")},
-        {tr("Ctrl+D"), tr("Show or hide the Data & Training panel")},
-        {tr("Ctrl+I"), tr("Show or hide the track details")},
-        {tr("Map: wheel"), tr("Zoom around the cursor")},
-        {tr("Map: drag"), tr("Pan")},
-        {tr("Map: Shift+drag"), tr("Lasso-select tracks")},
-        {tr("Map: click"), tr("Play the track")},
-        {tr("Map: F or Home"), tr("Fit all points")},
-        {tr("F1"), tr("This list")},
-    };
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Keyboard Shortcuts"));
-    auto* table = new QTableWidget(int(std::size(rows)), 2, &dialog);
-    table->setHorizontalHeaderLabels({tr("Keys"), tr("Action")});
-    table->verticalHeader()->hide();
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionMode(QAbstractItemView::NoSelection);
-    table->horizontalHeader()->setStretchLastSection(true);
-    for (int i = 0; i < int(std::size(rows)); ++i) {
-        table->setItem(i, 0, new QTableWidgetItem(rows[i].first));
-        table->setItem(i, 1, new QTableWidgetItem(rows[i].second));
-    }
-    table->resizeColumnToContents(0);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto* layout = new QVBoxLayout(&dialog);
-    layout->addWidget(table);
-    layout->addWidget(buttons);
-    dialog.resize(460, 480);
-    dialog.exec();
-}
-
-void MainWindow::showAbout()
-{
-    QMessageBox::about(
-        this, tr("About MusicAtlas"),
-        tr("<h3>MusicAtlas %1</h3>"
-           "<p>Maps a music collection by what it sounds like and what its lyrics say: MFCC "
-           "statistics and TF-IDF, PCA, autoencoders and VAEs, KMeans, Ward and DBSCAN, t-SNE "
-           "and UMAP.</p><p>Qt %2 · GPL-3.0-or-later</p>")
-            .arg(QStringLiteral(ATLAS_VERSION), QString::fromLatin1(qVersion())));
 }
 
 } // namespace atlas::ui

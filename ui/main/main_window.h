@@ -12,7 +12,6 @@
 class QAction;
 class QDockWidget;
 class QLabel;
-class QMenu;
 class QProgressBar;
 class QTabWidget;
 class QToolButton;
@@ -26,6 +25,7 @@ class IssuesView;
 class Listening;
 class MapPanel;
 class MetricsView;
+class RecentFiles;
 class RunModel;
 class TrackDetails;
 class TrainingView;
@@ -81,21 +81,14 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void setRunning(bool running);
-    void addRecent(const QString& kind, const QString& path);
-    void rebuildRecentMenu();
+    void openRecent(const QString& kind, const QString& path);
     void updateTitle();
     void updateRunAction();
     void updateIssuesTab(int count);
     void showProgress(const RunProgress& p);
-    QString askSaveFile(const QString& title, const QString& filter, const QString& suffix,
-                        const QString& key, const QString& suggested);
-    QString lastFolder(const QString& key) const;
-    void rememberFolder(const QString& key, const QString& pathInside);
-    void showKeyboardShortcuts();
     void showError(const QString& title, const QString& text);
     void showLyricsMismatch(const QString& message);
     void showTrackDetails(int track);
-    void showAbout();
 
     RunModel* m_model = nullptr;
     PipelineRunner* m_runner = nullptr;
@@ -124,7 +117,7 @@ private:
     QAction* m_detailsAction = nullptr;
     QDockWidget* m_dataDock = nullptr;
     QDockWidget* m_detailsDock = nullptr;
-    QMenu* m_recentMenu = nullptr;
+    RecentFiles* m_recent = nullptr;
 
     QString m_sessionFile;
     bool m_running = false;
