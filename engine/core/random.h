@@ -42,7 +42,28 @@ private:
     bool m_hasSpare = false;
 };
 
-/// SplitMix64 step: advances `state` and returns the next output (Steele et al., 2014).
-std::uint64_t splitMix64(std::uint64_t& state);
+/// SplitMix64 (Steele, Lea & Flood, 2014), the one copy the engine and the app use: the
+/// seeding of Rng, per-track streams, and counter-based hashes.
+/// Its state increment (the golden-ratio "gamma").
+inline constexpr std::uint64_t SplitMix64Gamma = 0x9e3779b97f4a7c15ULL;
+
+/// SplitMix64's output function (Stafford's "Mix13" variant of MurmurHash3's finaliser): a
+/// bijective mix of 64 bits, usable as a hash of a counter.
+constexpr std::uint64_t splitMix64Mix(std::uint64_t z) noexcept
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/// SplitMix64 step: advances `state` by the gamma and returns the next output.
+constexpr std::uint64_t splitMix64(std::uint64_t& state) noexcept
+{
+    return splitMix64Mix(state += SplitMix64Gamma);
+}
+
+/// The output of a SplitMix64 generator whose state is `x` (x itself is not changed): a
+/// well-spread hash of an index.
+constexpr std::uint64_t splitMix64Hash(std::uint64_t x) noexcept { return splitMix64(x); }
 
 } // namespace atlas

@@ -33,7 +33,7 @@ Seed trackSeed(Seed seed, int genre, int track, std::uint64_t stream)
 {
     std::uint64_t s = seed;
     std::uint64_t h = splitMix64(s);
-    s = h ^ (std::uint64_t(genre) + 1) * 0x9e3779b97f4a7c15ULL;
+    s = h ^ (std::uint64_t(genre) + 1) * SplitMix64Gamma;
     h = splitMix64(s);
     s = h ^ (std::uint64_t(track) + 1) * 0xc2b2ae3d27d4eb4fULL;
     h = splitMix64(s);

@@ -3,6 +3,8 @@
 
 #include "ui/figures/palette.h"
 
+#include "engine/core/random.h"
+
 #include <QApplication>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -114,14 +116,6 @@ QString formatValue(double v)
     const double a = std::abs(v);
     const int decimals = a >= 100.0 ? 0 : a >= 10.0 ? 1 : a >= 1.0 ? 2 : 3;
     return QString::number(v, 'f', decimals);
-}
-
-std::uint64_t splitMix64(std::uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
 }
 
 QString betaText(double beta)
@@ -487,7 +481,7 @@ QImage scatterFigure(const ScatterSpec& spec, QSize size, qreal devicePixelRatio
     std::vector<std::uint64_t> key(static_cast<std::size_t>(n));
     for (Eigen::Index i = 0; i < n; ++i)
         key[std::size_t(i)] = (spec.classes[i] < 0 ? 0 : (1ULL << 63)) |
-                              (splitMix64(std::uint64_t(i)) >> 1);
+                              (splitMix64Hash(std::uint64_t(i)) >> 1);
     std::sort(order.begin(), order.end(),
               [&](Eigen::Index a, Eigen::Index b) { return key[std::size_t(a)] < key[std::size_t(b)]; });
 
