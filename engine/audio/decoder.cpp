@@ -4,6 +4,7 @@
 #include "engine/audio/ffmpeg_decoder.h"
 #include "engine/audio/resampler.h"
 #include "engine/core/error.h"
+#include "engine/core/text.h"
 
 #include <sndfile.h>
 
@@ -74,13 +75,6 @@ bool startsWith(const std::string& s, std::size_t at, const char* magic, std::si
     return s.size() >= at + n && std::memcmp(s.data() + at, magic, n) == 0;
 }
 
-std::string lowerCopy(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
 // True when the bytes look like text (ASCII or UTF-8, no control bytes but whitespace).
 bool looksLikeText(const std::string& head)
 {
@@ -133,7 +127,7 @@ std::optional<std::string> sniffProblem(const std::string& head)
     if (startsWith(body, 0, "\xEF\xBB\xBF", 3))
         body.erase(0, 3);
     if (looksLikeText(body)) {
-        const std::string lower = lowerCopy(body);
+        const std::string lower = lowerAscii(body);
         const auto first = lower.find_first_not_of(" \t\r\n\f");
         const std::string start = first == std::string::npos ? "" : lower.substr(first);
         if (start.rfind("<!doctype html", 0) == 0 || start.rfind("<html", 0) == 0 ||
@@ -315,7 +309,7 @@ bool headerSaysLonger(const std::string& log)
     std::istringstream lines(log);
     std::string line;
     while (std::getline(lines, line)) {
-        const std::string lower = lowerCopy(line);
+        const std::string lower = lowerAscii(line);
         // The log names the file ("File : /music/Truncated Dreams.wav"): not evidence.
         if (lower.rfind("file", 0) == 0)
             continue;

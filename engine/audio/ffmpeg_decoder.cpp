@@ -2,6 +2,7 @@
 #include "engine/audio/ffmpeg_decoder.h"
 
 #include "engine/audio/resampler.h"
+#include "engine/core/text.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -76,10 +77,7 @@ bool hasMp4Signature(const std::filesystem::path& file)
 
 std::string lowerExtension(const std::filesystem::path& file)
 {
-    std::string ext = file.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return ext;
+    return lowerAscii(file.extension().string());
 }
 
 std::string containerName(const AVFormatContext* fmt, const std::filesystem::path& file)

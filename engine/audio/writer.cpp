@@ -2,6 +2,7 @@
 #include "engine/audio/writer.h"
 
 #include "engine/core/error.h"
+#include "engine/core/text.h"
 
 #include <sndfile.h>
 
@@ -14,8 +15,7 @@ namespace {
 
 int containerFor(const std::filesystem::path& file)
 {
-    std::string ext = file.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string ext = lowerAscii(file.extension().string());
     if (ext == ".wav")
         return SF_FORMAT_WAV;
     if (ext == ".flac")

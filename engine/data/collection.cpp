@@ -2,6 +2,7 @@
 #include "engine/data/collection.h"
 
 #include "engine/core/error.h"
+#include "engine/core/text.h"
 #include "engine/data/csv.h"
 
 #include <algorithm>
@@ -15,12 +16,6 @@ namespace fs = std::filesystem;
 namespace atlas {
 
 namespace {
-
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 
 bool isHidden(const fs::path& p)
 {
@@ -161,7 +156,7 @@ bool looksLikeAudioFile(const fs::path& file)
         // FFmpeg (.m4p is DRM-protected: listed so that the user is told why it is skipped)
         ".m4a", ".m4b", ".m4p", ".mp4", ".aac", ".alac", ".wma", ".asf", ".ape", ".wv",
         ".mka", ".webm", ".ac3", ".mp2", ".mpc", ".spx"};
-    const std::string ext = lower(file.extension().string());
+    const std::string ext = lowerAscii(file.extension().string());
     return std::find(extensions.begin(), extensions.end(), ext) != extensions.end();
 }
 

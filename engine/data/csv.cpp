@@ -2,6 +2,7 @@
 #include "engine/data/csv.h"
 
 #include "engine/core/error.h"
+#include "engine/core/text.h"
 #include "engine/core/unicode.h"
 
 #include <algorithm>
@@ -65,32 +66,6 @@ std::string hexByte(unsigned char b)
     char buf[8];
     std::snprintf(buf, sizeof buf, "0x%02X", unsigned(b));
     return buf;
-}
-
-bool isBlank(std::string_view s)
-{
-    return std::all_of(s.begin(), s.end(), [](char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-    });
-}
-
-std::string_view trim(std::string_view s)
-{
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::string lowerAscii(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c + 32);
-    return out;
 }
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b)
@@ -396,7 +371,7 @@ std::string joinNames(const std::vector<std::string>& header, std::size_t from)
 
 int CsvTable::column(std::string_view name) const
 {
-    name = trim(name);
+    name = trimmedView(name);
     for (std::size_t i = 0; i < header.size(); ++i)
         if (equalsIgnoreCase(header[i], name))
             return int(i);
@@ -467,7 +442,7 @@ CsvTable parseCsv(std::string_view bytes, const fs::path& source, Diagnostics& d
             // Next free suffix per lower-cased name, as pandas' mangle_dupe_cols.
             std::unordered_map<std::string, int> seen;
             for (std::size_t i = 0; i < rec.fields.size(); ++i) {
-                std::string name(trim(rec.fields[i]));
+                std::string name(trimmedView(rec.fields[i]));
                 if (name.empty())
                     name = "Unnamed: " + std::to_string(i);
                 const std::string key = lowerAscii(name);

@@ -2,6 +2,7 @@
 #include "engine/data/lyrics.h"
 
 #include "engine/core/error.h"
+#include "engine/core/text.h"
 
 #include <algorithm>
 #include <array>
@@ -10,25 +11,6 @@
 
 namespace atlas {
 namespace {
-
-std::string lowerAscii(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c + 32);
-    return out;
-}
-
-std::string trimmed(std::string_view s)
-{
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && space(s.back()))
-        s.remove_suffix(1);
-    return std::string(s);
-}
 
 bool endsWith(std::string_view s, std::string_view suffix)
 {

@@ -3,6 +3,7 @@
 
 #include "engine/core/binary_io.h"
 #include "engine/core/parallel.h"
+#include "engine/core/text.h"
 #include "engine/data/feature_cache.h"
 #include "engine/data/paths.h"
 #include "engine/data/track_tags_io.h"
@@ -43,23 +44,6 @@ namespace fs = std::filesystem;
 namespace atlas {
 
 namespace {
-
-std::string lowerAscii(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
-std::string trim(std::string_view s)
-{
-    std::size_t a = 0, b = s.size();
-    while (a < b && std::isspace(static_cast<unsigned char>(s[a])))
-        ++a;
-    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1])))
-        --b;
-    return std::string(s.substr(a, b - a));
-}
 
 // Trims, collapses runs of spaces, removes control characters. Returns true when it had to
 // remove control characters or replacement characters (a sign of a wrong encoding).
@@ -111,7 +95,7 @@ bool cleanLyrics(std::string& s)
                 out.pop_back();
         out.push_back(c);
     }
-    s = trim(encodeUtf8(out));
+    s = trimmed(encodeUtf8(out));
     return damaged;
 }
 
@@ -129,9 +113,7 @@ std::string extensionName(const fs::path& path)
     std::string ext = path.extension().string();
     if (!ext.empty())
         ext.erase(0, 1);
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return char(std::toupper(c)); });
-    return ext;
+    return upperAscii(ext);
 }
 
 std::string formatOf(TagLib::File* file, const fs::path& path)
@@ -220,7 +202,7 @@ std::vector<std::string> normaliseGenres(const std::vector<std::string>& values)
             if (close != std::string::npos && close > 1 &&
                 std::all_of(g.begin() + 1, g.begin() + long(close),
                             [](char c) { return c >= '0' && c <= '9'; })) {
-                const std::string rest = trim(g.substr(close + 1));
+                const std::string rest = trimmed(g.substr(close + 1));
                 g = rest.empty() ? utf8(TagLib::ID3v1::genre(leadingInt(g.substr(1)))) : rest;
             } else if (g == "(RX)" || g == "(CR)") {
                 g = g == "(RX)" ? "Remix" : "Cover";
@@ -255,7 +237,7 @@ std::vector<std::string> normaliseGenres(const std::vector<std::string>& values)
                 // Keep "Folk/Rock" whole when the part up to the next separator is a name.
                 std::size_t end = value.find_first_of(";|", start);
                 end = end == std::string::npos ? value.size() : end;
-                if (slashed.count(lowerAscii(trim(value.substr(start, end - start))))) {
+                if (slashed.count(lowerAscii(trimmed(value.substr(start, end - start))))) {
                     i = end - 1;
                     continue;
                 }
@@ -345,7 +327,7 @@ TagReadResult readTags(const fs::path& file)
                                 (described && lyricsKey != "LYRICS" &&
                                  lyricsKey.rfind("LYRICS:", 0) != 0);
             std::string text = utf8(values.front());
-            if (better && !trim(text).empty()) {
+            if (better && !trimmed(text).empty()) {
                 lyricsKey = k;
                 t.lyrics = std::move(text);
             }
@@ -396,7 +378,7 @@ std::string lyricsFromLrc(std::string_view lrc)
         start = end + 1;
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
-        line = trim(line);
+        line = trimmed(line);
         // Leading tags: time tags [mm:ss], [mm:ss.xx], [mm:ss:xx] are removed; an ID tag
         // ([ar:Artist], [offset:+100], [#comment]) makes the whole line metadata.
         bool metadata = false;
@@ -424,7 +406,7 @@ std::string lyricsFromLrc(std::string_view lrc)
                 metadata = idTag;
                 break;
             }
-            line = trim(line.substr(close + 1));
+            line = trimmed(line.substr(close + 1));
         }
         if (metadata)
             continue;
@@ -441,7 +423,7 @@ std::string lyricsFromLrc(std::string_view lrc)
             else
                 lt = gt;
         }
-        lines.push_back(trim(line));
+        lines.push_back(trimmed(line));
     }
     // Blank lines separate verses: a run of them becomes one, leading and trailing ones go.
     std::string out;
@@ -456,7 +438,7 @@ std::string lyricsFromLrc(std::string_view lrc)
         out += line;
         pendingBlank = false;
     }
-    return trim(out);
+    return trimmed(out);
 }
 
 namespace {

@@ -3,6 +3,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/random.h"
+#include "engine/core/text.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -16,21 +17,14 @@ namespace {
 // "Music/Blues/blues.00001.wav" -> "blues.00001"; keys compare case-insensitively.
 std::string normaliseKey(std::string key)
 {
-    while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back())))
-        key.pop_back();
-    std::size_t start = 0;
-    while (start < key.size() && std::isspace(static_cast<unsigned char>(key[start])))
-        ++start;
-    key = key.substr(start);
+    key = trimmed(key);
     std::replace(key.begin(), key.end(), '\\', '/');
     if (const auto slash = key.rfind('/'); slash != std::string::npos)
         key = key.substr(slash + 1);
     static const char* audioExt[] = {".wav", ".au", ".flac", ".ogg", ".opus", ".mp3",
                                      ".aiff", ".aif", ".m4a", ".oga", ".wave", ".mp4",
                                      ".wma", ".ape", ".wv", ".aac"};
-    std::string lowered = key;
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
+    std::string lowered = lowerAscii(key);
     for (const char* ext : audioExt) {
         const std::string e(ext);
         if (lowered.size() > e.size() && lowered.ends_with(e)) {
