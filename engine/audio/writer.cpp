@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/audio/writer.h"
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/text.h"
 
@@ -49,27 +50,20 @@ void writeAudioFile(const std::filesystem::path& file, std::span<const float> in
                          std::to_string(channels) + " channels at " +
                          std::to_string(sampleRate) + " Hz)");
 
-    std::filesystem::path temporary = file;
-    temporary += ".partial";
-    SNDFILE* sf = sf_open(temporary.c_str(), SFM_WRITE, &info);
+    AtomicFile out(file, "the audio file");
+    SNDFILE* sf = sf_open_fd(out.descriptor(), SFM_WRITE, &info, SF_FALSE);
     if (!sf)
-        throw InputError(file.string() + ": cannot create file (" + sf_strerror(nullptr) + ")");
+        throw InputError(file.string() + ": cannot write the audio file (" +
+                         sf_strerror(nullptr) + ")");
     // Clip rather than wrap when float samples exceed full scale.
     sf_command(sf, SFC_SET_CLIPPING, nullptr, SF_TRUE);
     const sf_count_t frames = sf_count_t(interleaved.size() / std::size_t(channels));
     const sf_count_t written = sf_writef_float(sf, interleaved.data(), frames);
-    const int closed = sf_close(sf);
-    std::error_code ec;
-    if (written != frames || closed != 0) {
-        std::filesystem::remove(temporary, ec);
-        throw InputError(file.string() + ": writing failed (disk full or no permission?)");
-    }
-    std::filesystem::rename(temporary, file, ec);
-    if (ec) {
-        std::filesystem::remove(temporary, ec);
-        throw InputError(file.string() + ": cannot move the finished file into place (" +
-                         ec.message() + ")");
-    }
+    const std::string problem = written != frames ? sf_strerror(sf) : "";
+    if (sf_close(sf) != 0 || written != frames)
+        throw InputError(file.string() + ": cannot write the audio file (" +
+                         (problem.empty() ? "closing failed" : problem) + ")");
+    out.commit();
 }
 
 } // namespace atlas

@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <streambuf>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -144,7 +146,7 @@ AtomicFile::AtomicFile(fs::path target, std::string what)
         // missing or read-only folder) is the real answer.
         const int e = errno;
         if (m_fd < 0 && e != EOPNOTSUPP && e != EISDIR && e != EINVAL && e != ENOSYS)
-            fail("creating a temporary file in " + folder.string(), e);
+            failCreating(folder, "creating a temporary file in " + folder.string(), e);
     }
 #endif
     for (int attempt = 0; m_fd < 0; ++attempt) {
@@ -154,7 +156,7 @@ AtomicFile::AtomicFile(fs::path target, std::string what)
         if (m_fd >= 0)
             m_temporary = name;
         else if (e != EEXIST || attempt == 100)
-            fail("creating " + name.string(), e);
+            failCreating(folder, "creating " + name.string(), e);
     }
     if (exists)
         (void)::fchmod(m_fd, existing.st_mode & 07777); // a private file stays private
@@ -246,6 +248,14 @@ void AtomicFile::fail(std::string_view step, int error)
                      ": " + reason(error) + ")");
 }
 
+void AtomicFile::failCreating(const fs::path& folder, std::string_view step, int error)
+{
+    if (error == ENOENT)
+        throw InputError(m_target.string() + ": cannot write " + m_what + " (the folder " +
+                         folder.string() + " does not exist)");
+    fail(step, error);
+}
+
 void writeFileAtomically(const fs::path& target, const std::function<void(std::ostream&)>& body,
                          std::string what)
 {
@@ -269,18 +279,25 @@ void writeFileAtomically(const fs::path& target, std::string_view bytes, std::st
     file.commit();
 }
 
-FileLock::FileLock(const fs::path& file)
+FileLock::FileLock(const fs::path& file, const Progress& progress)
 {
     m_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (m_fd < 0) {
         const int e = errno;
         throw InputError(file.string() + ": cannot create the lock file (" + reason(e) + ")");
     }
-    while (::flock(m_fd, LOCK_EX) != 0) {
-        if (errno == EINTR)
+    // Polled rather than blocking, so that a cancelled run does not wait for another one.
+    while (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+        const int e = errno;
+        if (e == EINTR)
             continue;
-        // No locking on this file system (ENOLCK, EOPNOTSUPP): go on unlocked.
-        break;
+        if (e != EWOULDBLOCK)
+            break; // no locking on this file system (ENOLCK, EOPNOTSUPP): go on unlocked
+        if (progress.isCancelled()) {
+            ::close(m_fd);
+            throw Cancelled();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }
 

@@ -5,6 +5,8 @@
 // same file at the same time sees either the previous file or the complete new one, never
 // part of one.
 
+#include "engine/core/progress.h"
+
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -25,7 +27,8 @@ namespace atlas {
 /// so the file it points to is replaced, not the link.
 ///
 /// Errors throw InputError "<target>: cannot write <what> (<step>: <reason>)", the reason
-/// being the system's, e.g. "No space left on device".
+/// being the system's, e.g. "No space left on device"; or "(the folder <folder> does not
+/// exist)", "(it is a folder)".
 class AtomicFile {
 public:
     /// Creates the temporary file. `what` names the kind of file in messages ("the session
@@ -56,6 +59,8 @@ public:
 
 private:
     [[noreturn]] void fail(std::string_view step, int error);
+    [[noreturn]] void failCreating(const std::filesystem::path& folder, std::string_view step,
+                                   int error);
 
     class Buffer;
     std::filesystem::path m_target;
@@ -79,11 +84,12 @@ void writeFileAtomically(const std::filesystem::path& target, std::string_view b
 
 /// An exclusive advisory lock (flock) on `file`, created if missing and never removed, held
 /// until destruction. Serialises read-modify-write cycles between processes, e.g. two runs
-/// merging into one feature cache. Waits for the lock; throws InputError when the lock file
-/// cannot be created. On file systems without flock it holds nothing (writes stay atomic).
+/// merging into one feature cache. Waits for the lock, throwing Cancelled meanwhile once
+/// `progress` is cancelled; throws InputError when the lock file cannot be created. On file
+/// systems without flock it holds nothing (writes stay atomic).
 class FileLock {
 public:
-    explicit FileLock(const std::filesystem::path& file);
+    explicit FileLock(const std::filesystem::path& file, const Progress& progress = {});
     ~FileLock();
     FileLock(const FileLock&) = delete;
     FileLock& operator=(const FileLock&) = delete;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/data/csv.h"
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/text.h"
 #include "engine/core/unicode.h"
@@ -616,16 +617,12 @@ void CsvWriter::numbers(const std::vector<double>& values,
 void writeCsvFile(const fs::path& path, const std::vector<std::string>& header,
                   const std::vector<std::vector<std::string>>& rows)
 {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw std::runtime_error(path.string() + ": cannot be opened for writing");
-    CsvWriter writer(out);
-    writer.row(header);
-    for (const auto& r : rows)
-        writer.row(r);
-    out.flush();
-    if (!out)
-        throw std::runtime_error(path.string() + ": write failed (disk full?)");
+    writeFileAtomically(path, [&](std::ostream& out) {
+        CsvWriter writer(out);
+        writer.row(header);
+        for (const auto& r : rows)
+            writer.row(r);
+    });
 }
 
 } // namespace atlas

@@ -121,8 +121,8 @@ private:
     char m_delimiter;
 };
 
-/// Writes a whole table (header, then rows) to `path`, replacing it. Throws std::runtime_error
-/// naming the file when it cannot be written.
+/// Writes a whole table (header, then rows) to `path`, replacing it as a whole (AtomicFile).
+/// Throws InputError (a std::runtime_error) naming the file when it cannot be written.
 void writeCsvFile(const std::filesystem::path& path, const std::vector<std::string>& header,
                   const std::vector<std::vector<std::string>>& rows);
 

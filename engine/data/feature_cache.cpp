@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/data/feature_cache.h"
 
+#include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
 #include "engine/core/hash.h"
 #include "engine/data/paths.h"
 
@@ -179,7 +181,9 @@ void FeatureCache::store(const fs::path& file, CachedFeatures features)
     const auto identity = fileIdentity(file);
     if (!identity)
         return;
-    m_entries[fs::absolute(file).string()] = Entry{*identity, std::move(features)};
+    const std::string key = fs::absolute(file).string();
+    m_entries[key] = Entry{*identity, std::move(features)};
+    m_stored.insert(key);
     m_dirty = true;
 }
 
@@ -187,6 +191,23 @@ bool FeatureCache::save(std::string* error)
 {
     if (m_file.empty() || !m_dirty)
         return true;
+    std::error_code ec;
+    fs::create_directories(m_file.parent_path(), ec);
+    // Another run may have saved since this one loaded (two runs sharing the cache): under
+    // the lock, take the entries it added and keep the ones this run computed, so that
+    // neither run's work is lost.
+    std::optional<FileLock> lock;
+    try {
+        lock.emplace(m_file.string() + ".lock");
+    } catch (const InputError& e) {
+        if (error)
+            *error = m_file.string() + ": cannot write the feature cache (" + e.what() + ")";
+        return false;
+    }
+    FeatureCache onDisk(m_file.parent_path(), m_parameters);
+    for (auto& [path, entry] : onDisk.m_entries)
+        if (!m_stored.count(path))
+            m_entries[path] = std::move(entry);
     Writer payload;
     payload.str(m_parameters);
     payload.u64(m_entries.size());
@@ -204,28 +225,18 @@ bool FeatureCache::save(std::string* error)
     header.u64(payload.bytes().size());
     header.u64(fnv1a64(payload.bytes()));
 
-    std::error_code ec;
-    fs::create_directories(m_file.parent_path(), ec);
-    const fs::path temporary = m_file.string() + ".partial";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    try {
+        AtomicFile out(m_file, "the feature cache");
         out.write(Magic, 8);
-        out.write(header.bytes().data(), std::streamsize(header.bytes().size()));
-        out.write(payload.bytes().data(), std::streamsize(payload.bytes().size()));
-        if (!out) {
-            if (error)
-                *error = m_file.string() + ": cannot write the feature cache";
-            fs::remove(temporary, ec);
-            return false;
-        }
-    }
-    fs::rename(temporary, m_file, ec);
-    if (ec) {
+        out.write(header.bytes());
+        out.write(payload.bytes());
+        out.commit();
+    } catch (const InputError& e) {
         if (error)
-            *error = m_file.string() + ": cannot write the feature cache (" + ec.message() + ")";
-        fs::remove(temporary, ec);
+            *error = e.what();
         return false;
     }
+    m_stored.clear();
     m_dirty = false;
     return true;
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace atlas {
@@ -33,9 +34,11 @@ struct CachedFeatures {
 /// analysis parameters. The parameters are summarised by `parameters` (a canonical string of
 /// every setting that changes the features, plus a format version); a cache file written with
 /// other parameters is ignored. The file is one binary blob with a checksum, loaded whole and
-/// written atomically (temporary file + rename); a damaged file is ignored, never fatal.
+/// replaced as a whole (AtomicFile); a damaged file is ignored, never fatal.
 ///
 /// Thread rules: not thread-safe; look up before a parallel batch and store after it.
+/// Processes may share a cache: save() merges under a lock (<file>.lock), keeping what other
+/// processes saved meanwhile as well as what this one stored.
 class FeatureCache {
 public:
     /// Opens (or prepares to create) the cache in `directory` for these parameters.
@@ -46,8 +49,10 @@ public:
     std::optional<CachedFeatures> lookup(const std::filesystem::path& file) const;
     /// Records a result; a file whose identity cannot be read is not stored.
     void store(const std::filesystem::path& file, CachedFeatures features);
-    /// Writes the cache if anything changed. Returns false (and keeps running) when the cache
-    /// cannot be written, e.g. a read-only cache folder; `error` then says why.
+    /// Writes the cache if anything changed: the entries on disk now (saved by another process
+    /// since this one loaded) with this one's stored entries over them. Returns false (and
+    /// keeps running) when the cache cannot be written, e.g. a read-only cache folder; `error`
+    /// then says why.
     bool save(std::string* error = nullptr);
 
     std::size_t size() const { return m_entries.size(); }
@@ -63,6 +68,7 @@ private:
     std::filesystem::path m_file;
     std::string m_parameters;
     std::unordered_map<std::string, Entry> m_entries;
+    std::unordered_set<std::string> m_stored; ///< keys stored since the last save
     bool m_dirty = false;
     bool m_loaded = false;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/data/metadata.h"
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/binary_io.h"
 #include "engine/core/parallel.h"
 #include "engine/core/text.h"
@@ -634,6 +635,7 @@ public:
         if (m_file.empty())
             return;
         m_entries[path] = Entry{identity, std::move(result)};
+        m_stored.insert(path);
         m_dirty = true;
     }
 
@@ -641,6 +643,21 @@ public:
     {
         if (m_file.empty() || !m_dirty)
             return true;
+        std::error_code ec;
+        fs::create_directories(m_file.parent_path(), ec);
+        // Another process may have saved since this one loaded (two scans at once): under the
+        // lock, take what it added and keep what this one read anew, so neither is lost.
+        std::optional<FileLock> lock;
+        try {
+            lock.emplace(m_file.string() + ".lock");
+        } catch (const InputError& e) {
+            error = e.what();
+            return false;
+        }
+        TagCache onDisk(m_file.parent_path());
+        for (auto& [path, entry] : onDisk.m_entries)
+            if (!m_stored.count(path))
+                m_entries[path] = std::move(entry);
         detail::ByteWriter payload;
         payload.u64(m_entries.size());
         for (const auto& [path, e] : m_entries) {
@@ -658,30 +675,16 @@ public:
         header.u64(payload.bytes().size());
         header.u32(detail::crc32(payload.bytes().data(), payload.bytes().size()));
 
-        std::error_code ec;
-        fs::create_directories(m_file.parent_path(), ec);
-        static std::atomic<unsigned> counter{0};
-        const fs::path temporary = m_file.string() + "." + std::to_string(::getpid()) + "." +
-                                   std::to_string(counter++) + ".partial";
-        {
-            std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-            out.write(reinterpret_cast<const char*>(header.bytes().data()),
-                      std::streamsize(header.bytes().size()));
-            out.write(reinterpret_cast<const char*>(payload.bytes().data()),
-                      std::streamsize(payload.bytes().size()));
-            out.flush();
-            if (!out) {
-                error = "cannot write the tag cache";
-                fs::remove(temporary, ec);
-                return false;
-            }
-        }
-        fs::rename(temporary, m_file, ec);
-        if (ec) {
-            error = "cannot write the tag cache (" + ec.message() + ")";
-            fs::remove(temporary, ec);
+        try {
+            AtomicFile out(m_file, "the tag cache");
+            out.write(header.bytes().data(), header.bytes().size());
+            out.write(payload.bytes().data(), payload.bytes().size());
+            out.commit();
+        } catch (const InputError& e) {
+            error = e.what();
             return false;
         }
+        m_stored.clear();
         m_dirty = false;
         return true;
     }
@@ -737,6 +740,7 @@ private:
 
     fs::path m_file;
     std::unordered_map<std::string, Entry> m_entries;
+    std::unordered_set<std::string> m_stored; ///< paths read anew since the last save
     bool m_dirty = false;
 };
 

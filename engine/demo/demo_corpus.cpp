@@ -2,6 +2,7 @@
 #include "engine/demo/demo_corpus.h"
 
 #include "engine/audio/writer.h"
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
 #include "engine/core/random.h"
@@ -246,23 +247,9 @@ std::string csvField(std::string_view s)
     return out;
 }
 
-// Writes via a temporary name and renames, so the file is either old or complete.
 void writeTextFile(const std::filesystem::path& file, const std::string& text)
 {
-    std::filesystem::path tmp = file;
-    tmp += ".partial";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), std::streamsize(text.size()));
-        out.close();
-        if (!out)
-            throw InputError(file.string() + ": cannot write file (disk full or no permission?)");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, file, ec);
-    if (ec)
-        throw InputError(file.string() + ": cannot move the finished file into place (" +
-                         ec.message() + ")");
+    writeFileAtomically(file, text);
 }
 
 std::string readTextFile(const std::filesystem::path& file)
@@ -419,10 +406,16 @@ DemoCorpus ensureDemoCorpus(const DemoCorpusConfig& cfg, const std::filesystem::
     const fs::path configFile = corpus.root / "demo-config.txt";
     const std::string canonical = cfg.canonical() + "\n";
     std::error_code ec;
-    const bool stamped = readTextFile(stamp) == canonical;
-    if (stamped && std::all_of(corpus.files.begin(), corpus.files.end(),
-                               [&](const fs::path& f) { return fs::is_regular_file(f, ec); }) &&
-        fs::is_regular_file(corpus.lyricsCsv, ec) && fs::is_regular_file(corpus.manifestCsv, ec)) {
+    bool stamped = false;
+    const auto complete = [&] {
+        stamped = readTextFile(stamp) == canonical;
+        return stamped &&
+               std::all_of(corpus.files.begin(), corpus.files.end(),
+                           [&](const fs::path& f) { return fs::is_regular_file(f, ec); }) &&
+               fs::is_regular_file(corpus.lyricsCsv, ec) &&
+               fs::is_regular_file(corpus.manifestCsv, ec);
+    };
+    if (complete()) {
         progress.report(1.0, "demo corpus ready");
         return corpus;
     }
@@ -430,6 +423,13 @@ DemoCorpus ensureDemoCorpus(const DemoCorpusConfig& cfg, const std::filesystem::
     fs::create_directories(corpus.audioDir, ec);
     if (ec || !fs::is_directory(corpus.audioDir))
         throw InputError(corpus.audioDir.string() + ": cannot create folder (" + ec.message() + ")");
+    // One process generates; another one starting meanwhile (two first runs at once) waits
+    // here and then finds the corpus complete.
+    const FileLock generating(corpus.root / ".lock", progress);
+    if (complete()) {
+        progress.report(1.0, "demo corpus ready");
+        return corpus;
+    }
     fs::remove(stamp, ec);
     // Audio left by an interrupted or damaged run is reused only when that run had the same
     // config (demo-config.txt is written before the first track and kept).

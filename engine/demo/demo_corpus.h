@@ -94,8 +94,10 @@ std::filesystem::path defaultDemoCorpusRoot(const DemoCorpusConfig& cfg);
 /// holds the same config, audio files already present are kept (each file appears
 /// atomically, so a present file is whole); every other track is synthesised and written;
 /// lyrics.csv and manifest.csv are rewritten; the stamp is written last. Audio of another
-/// config in the same folder is deleted and replaced. Tracks are generated in parallel (OpenMP, one track per iteration); the output
-/// is the same for any thread count.
+/// config in the same folder is deleted and replaced. Tracks are generated in parallel
+/// (OpenMP, one track per iteration); the output is the same for any thread count.
+/// Processes: generation holds a lock (root/.lock), so a second process asking for the same
+/// corpus meanwhile waits for it and then uses it (cancellable while waiting).
 ///
 /// Progress: reported per track from the calling thread, 1.0 at the end. Cancellation is
 /// checked between tracks; Cancelled is thrown after the running tracks finish, leaving a

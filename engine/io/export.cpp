@@ -1,46 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/io/export.h"
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
 
-#include <fstream>
 
 namespace fs = std::filesystem;
 
 namespace atlas {
 
-namespace {
-
-// Writes through a temporary file so that a reader never sees half a table.
-template <class Body>
-void writeAtomically(const fs::path& file, Body&& body)
-{
-    const fs::path temporary = file.string() + ".partial";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw InputError(file.string() + ": cannot create the file");
-        body(out);
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(temporary, ec);
-            throw InputError(file.string() + ": writing failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, file, ec);
-    if (ec)
-        throw InputError(file.string() + ": cannot move the finished file into place (" +
-                         ec.message() + ")");
-}
-
-} // namespace
-
 void writeFeatureCsv(const Dataset& ds, const fs::path& file)
 {
-    writeAtomically(file, [&](std::ostream& out) {
+    writeFileAtomically(file, [&](std::ostream& out) {
         CsvWriter csv(out);
         std::vector<std::string> header = {"track_id", "path", "label"};
         header.insert(header.end(), ds.audioNames.begin(), ds.audioNames.end());
@@ -63,17 +35,17 @@ void writeFeatureCsv(const Dataset& ds, const fs::path& file)
                         {t.tags.title, t.tags.artist, t.tags.album, year, t.tags.genre(),
                          ds.hasLyrics(i) ? "1" : "0"});
         }
-    });
+    }, "the feature table");
 }
 
 void writeIssuesCsv(const std::vector<Issue>& issues, const fs::path& file)
 {
-    writeAtomically(file, [&](std::ostream& out) {
+    writeFileAtomically(file, [&](std::ostream& out) {
         CsvWriter csv(out);
         csv.row({"path", "reason"});
         for (const Issue& issue : issues)
             csv.row({issue.file.string(), issue.reason});
-    });
+    }, "the issues table");
 }
 
 } // namespace atlas

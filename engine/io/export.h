@@ -15,7 +15,7 @@ namespace atlas {
 /// (mfcc_mean_00 ... mfcc_std_19), then the TF-IDF weights as `tfidf:<term>` in vocabulary
 /// order, then `title,artist,album,year,genre,has_lyrics` from the files' tags (empty when
 /// untagged; has_lyrics 1/0). Numbers use the shortest representation that reads back to the same double.
-/// Written to a temporary file and renamed. Throws InputError naming the file on failure.
+/// Replaced as a whole (AtomicFile). Throws InputError naming the file on failure.
 void writeFeatureCsv(const Dataset& dataset, const std::filesystem::path& file);
 
 /// Writes `path,reason` rows, one per Issue, in arrival order (header always present).

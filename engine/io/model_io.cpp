@@ -4,6 +4,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "engine/io/model_io.h"
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/binary_io.h"
 #include "engine/core/error.h"
 
@@ -52,15 +53,10 @@ std::vector<unsigned char> fileImage(ModelKind kind, const Writer& payload)
     return std::move(out.bytes());
 }
 
+// Replaces the file as a whole: a failed or interrupted save keeps the previous model.
 void writeFile(const std::filesystem::path& file, const std::vector<unsigned char>& image)
 {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw InputError(file.string() + ": cannot open the model file for writing");
-    out.write(reinterpret_cast<const char*>(image.data()), std::streamsize(image.size()));
-    out.close();
-    if (!out)
-        throw InputError(file.string() + ": writing the model file failed");
+    writeFileAtomically(file, image, "the model file");
 }
 
 void writeCodes(Writer& w, const Matrix* codes)

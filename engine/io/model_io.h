@@ -27,7 +27,8 @@ inline constexpr std::uint32_t ModelFormatVersion = 1;
 
 /// Writes a trained model, optionally with latent codes (e.g. the collection's codes, so a
 /// map can be redrawn without re-encoding). Throws InputError when the model is not fitted or
-/// the file cannot be written (the message names the file).
+/// the file cannot be written (the message names the file). The file is replaced as a whole
+/// (AtomicFile): a failed or interrupted save leaves the previous model intact.
 void saveModel(const std::filesystem::path& file, const Pca& model, const Matrix* codes = nullptr);
 void saveModel(const std::filesystem::path& file, const Autoencoder& model,
                const Matrix* codes = nullptr);

@@ -2,6 +2,7 @@
 #include "engine/io/playlist.h"
 
 #include "engine/audio/decoder.h"
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/unicode.h"
 
@@ -166,27 +167,7 @@ void writePlaylist(const fs::path& file, std::span<const PlaylistEntry> entries)
         text += playlistLocation(entry.path, dir) + "\n";
     }
 
-    const fs::path temporary = file.string() + ".partial";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (out)
-            out.write(text.data(), std::streamsize(text.size()));
-        if (!out || !out.flush()) {
-            out.close();
-            std::error_code ec;
-            fs::remove(temporary, ec);
-            throw InputError(file.string() + ": cannot write the playlist (" +
-                             (fs::exists(dir) ? "not writable" : "the folder does not exist") +
-                             ")");
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, file, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temporary, ignored);
-        throw InputError(file.string() + ": cannot write the playlist (" + ec.message() + ")");
-    }
+    writeFileAtomically(file, text, "the playlist");
 }
 
 std::vector<PlaylistEntry> readPlaylist(const fs::path& file)

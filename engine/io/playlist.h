@@ -41,10 +41,10 @@ std::string playlistLocation(const std::filesystem::path& track,
 
 /// Writes an extended M3U playlist (UTF-8 without BOM, '\n' line ends, meant for `.m3u8`):
 /// `#EXTM3U`, then per entry `#EXTINF:<seconds>,<title>` (seconds rounded to an integer,
-/// -1 when unknown) and playlistLocation(). Written to `<file>.partial` and renamed over
-/// `file`, so a reader sees either the old playlist or the complete new one.
-/// Throws InputError naming the file when it cannot be written (the temporary file is
-/// removed). Thread-safe for different files.
+/// -1 when unknown) and playlistLocation(). Replaced as a whole (AtomicFile), so a reader
+/// sees either the old playlist or the complete new one.
+/// Throws InputError naming the file when it cannot be written (no temporary file is left).
+/// Thread-safe.
 void writePlaylist(const std::filesystem::path& file, std::span<const PlaylistEntry> entries);
 
 /// Reads an M3U/M3U8 playlist (UTF-8, optional BOM, '\n' or "\r\n"): every non-empty line

@@ -2,6 +2,7 @@
 #include "engine/io/results_io.h"
 
 #include "engine/audio/ffmpeg_decoder.h"
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
 #include "engine/data/metadata.h"
@@ -13,7 +14,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -22,24 +23,13 @@ namespace atlas {
 
 namespace {
 
+// Each file replaces its predecessor as a whole; a cancelled run stops between files, so
+// the files already written are whole and the others are still the previous run's.
 template <class Body>
-fs::path writeFile(const fs::path& file, Body&& body)
+fs::path writeFile(const Progress& progress, const fs::path& file, Body&& body)
 {
-    const fs::path temporary = file.string() + ".partial";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw InputError(file.string() + ": cannot create the file");
-        body(out);
-        out.flush();
-        if (!out)
-            throw InputError(file.string() + ": writing failed (disk full?)");
-    }
-    std::error_code ec;
-    fs::rename(temporary, file, ec);
-    if (ec)
-        throw InputError(file.string() + ": cannot move the finished file into place (" +
-                         ec.message() + ")");
+    progress.throwIfCancelled();
+    writeFileAtomically(file, std::forward<Body>(body));
     return file;
 }
 
@@ -88,7 +78,8 @@ std::vector<std::pair<std::string, std::string>> libraryVersions()
             {"compiler", __VERSION__}};
 }
 
-std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
+std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir,
+                                     const Progress& progress)
 {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -97,7 +88,7 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
     const Dataset& ds = run.dataset;
     std::vector<fs::path> written;
 
-    written.push_back(writeFile(dir / "clustering_metrics.csv", [&](std::ostream& out) {
+    written.push_back(writeFile(progress, dir / "clustering_metrics.csv", [&](std::ostream& out) {
         CsvWriter csv(out);
         csv.row({"method", "silhouette", "calinski_harabasz", "davies_bouldin", "ari", "nmi",
                  "purity", "ami", "v_measure", "n_clusters", "noise_fraction"});
@@ -118,7 +109,7 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
         }
     }));
 
-    written.push_back(writeFile(dir / "latent.csv", [&](std::ostream& out) {
+    written.push_back(writeFile(progress, dir / "latent.csv", [&](std::ostream& out) {
         CsvWriter csv(out);
         Eigen::Index width = 0;
         for (const RepresentationResult& rep : run.representations)
@@ -143,7 +134,7 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
         }
     }));
 
-    written.push_back(writeFile(dir / "embeddings.csv", [&](std::ostream& out) {
+    written.push_back(writeFile(progress, dir / "embeddings.csv", [&](std::ostream& out) {
         CsvWriter csv(out);
         csv.row({"track_id", "path", "label", "representation", "map", "x", "y",
                  "cluster_kmeans", "cluster_agglomerative", "cluster_dbscan", "has_lyrics",
@@ -173,7 +164,7 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
         }
     }));
 
-    written.push_back(writeFile(dir / "training_history.csv", [&](std::ostream& out) {
+    written.push_back(writeFile(progress, dir / "training_history.csv", [&](std::ostream& out) {
         CsvWriter csv(out);
         csv.row({"representation", "epoch", "loss", "reconstruction", "kl"});
         for (const RepresentationResult& rep : run.representations)
@@ -182,14 +173,14 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
                          csvNumber(e.reconstruction), csvNumber(e.kl)});
     }));
 
-    written.push_back(writeFile(dir / "issues.csv", [&](std::ostream& out) {
+    written.push_back(writeFile(progress, dir / "issues.csv", [&](std::ostream& out) {
         CsvWriter csv(out);
         csv.row({"path", "reason"});
         for (const Issue& issue : run.issues)
             csv.row({issue.file.string(), issue.reason});
     }));
 
-    written.push_back(writeFile(dir / "run.json", [&](std::ostream& out) {
+    written.push_back(writeFile(progress, dir / "run.json", [&](std::ostream& out) {
         const PipelineConfig& c = run.config;
         out << "{\n  \"format\": \"musicatlas-run/1\",\n";
         out << "  \"config\": {\n";
@@ -291,6 +282,34 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir)
         out << "},\n  \"total_s\": " << jsonNumber(run.totalSeconds) << "\n}\n";
     }));
     return written;
+}
+
+std::size_t removeStaleFigures(const fs::path& dir, const std::vector<fs::path>& written)
+{
+    std::set<fs::path> keep;
+    for (const fs::path& f : written)
+        keep.insert(f.lexically_normal());
+    std::size_t removed = 0;
+    for (const char* name : FigureFolders) {
+        const fs::path folder = dir / name;
+        std::error_code ec;
+        if (!fs::is_directory(folder, ec))
+            continue;
+        std::vector<fs::path> stale;
+        for (const auto& entry : fs::directory_iterator(folder, ec))
+            if (entry.path().extension() == ".png" && entry.is_regular_file(ec) &&
+                !keep.count(entry.path().lexically_normal()))
+                stale.push_back(entry.path());
+        for (const fs::path& f : stale) {
+            if (!fs::remove(f, ec) && ec)
+                throw InputError(f.string() + ": cannot remove this figure of an earlier run (" +
+                                 ec.message() + ")");
+            ++removed;
+        }
+        if (fs::is_empty(folder, ec) && !ec)
+            fs::remove(folder, ec);
+    }
+    return removed;
 }
 
 } // namespace atlas

@@ -3,6 +3,7 @@
 
 #include "engine/pipeline/pipeline.h"
 
+#include <array>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,10 +23,25 @@ namespace atlas {
 /// - training_history.csv: representation,epoch,loss,reconstruction,kl.
 /// - issues.csv: path,reason.
 /// - run.json: configuration, seed, dataset summary, library versions, per-stage timings.
-/// Every file is written to a temporary name and renamed. Returns the paths written.
-/// Throws InputError naming the file when one cannot be written.
+/// Every file replaces its predecessor as a whole (AtomicFile). Returns the paths written.
+/// Throws InputError naming the file when one cannot be written, Cancelled between files once
+/// `progress` is cancelled (the files written until then are whole).
 std::vector<std::filesystem::path> writeRunTables(const RunResult& run,
-                                                  const std::filesystem::path& dir);
+                                                  const std::filesystem::path& dir,
+                                                  const Progress& progress = {});
+
+/// The folders of a results folder that hold a run's figures (drawn by the figure renderer:
+/// cluster and genre maps, metric bar charts).
+inline constexpr std::array<const char*, 2> FigureFolders = {"latent_visualization",
+                                                             "analysis_plots"};
+
+/// Removes the PNG files in `dir`'s FigureFolders that are not among `written`: figures of a
+/// previous run into the same folder that this run did not draw (all of them for a run
+/// without figures), so that no figure describes another run. A figure folder left empty is
+/// removed too; other files are never touched. Returns how many files were removed; throws
+/// InputError naming a file that cannot be removed.
+std::size_t removeStaleFigures(const std::filesystem::path& dir,
+                               const std::vector<std::filesystem::path>& written);
 
 /// Versions of the libraries the engine runs on ("libsndfile" -> "libsndfile-1.2.0", ...).
 std::vector<std::pair<std::string, std::string>> libraryVersions();

@@ -4,11 +4,9 @@
 
 #include "engine/data/track_tags_io.h"
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/binary_io.h"
 #include "engine/core/error.h"
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -322,60 +320,6 @@ std::vector<unsigned char> sessionImage(const RunResult& run, const std::string&
     out.raw(payload.bytes().data(), payload.bytes().size());
     out.u32(detail::crc32(payload.bytes().data(), payload.bytes().size()));
     return std::move(out.bytes());
-}
-
-std::string errnoText(int e)
-{
-    return std::error_code(e, std::generic_category()).message();
-}
-
-// Temporary file in the target's folder, fsync, rename: POSIX rename() replaces the target
-// atomically, so a reader sees either the old or the new file, never a partial one.
-void writeAtomically(const fs::path& file, const std::vector<unsigned char>& bytes)
-{
-    const std::string name = file.string();
-    fs::path tmp = file;
-    tmp += ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw InputError(name + ": cannot write the session file (creating " + tmp.string() +
-                         ": " + errnoText(errno) + ")");
-    const auto fail = [&](const char* what, int e) {
-        ::unlink(tmp.c_str());
-        throw InputError(name + ": cannot write the session file (" + what + ": " +
-                         errnoText(e) + ")");
-    };
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const std::size_t chunk = std::min<std::size_t>(bytes.size() - done, std::size_t(1) << 26);
-        const ssize_t k = ::write(fd, bytes.data() + done, chunk);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            const int e = errno;
-            ::close(fd);
-            fail("writing", e);
-        }
-        done += std::size_t(k);
-    }
-    if (::fsync(fd) != 0) {
-        const int e = errno;
-        ::close(fd);
-        fail("flushing to disk", e);
-    }
-    if (::close(fd) != 0)
-        fail("closing", errno);
-    if (::rename(tmp.c_str(), file.c_str()) != 0) {
-        const int e = errno; // before the message is built, which may change errno
-        fail(("replacing it with " + tmp.filename().string()).c_str(), e);
-    }
-    // Make the rename itself durable; a failure here leaves a complete file either way.
-    const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -761,7 +705,7 @@ void saveSession(const fs::path& file, const RunResult& run)
 {
     if (file.empty() || !file.has_filename())
         throw InputError("\"" + file.string() + "\": not a file name for a session file");
-    writeAtomically(file, sessionImage(run, file.string()));
+    writeFileAtomically(file, sessionImage(run, file.string()), "the session file");
 }
 
 RunResult loadSession(const fs::path& file)

@@ -39,12 +39,11 @@ inline constexpr const char* SessionFileExtension = ".atlassession";
 
 /// Writes everything needed to show a finished run again without recomputing it.
 ///
-/// Atomic: the file is written to "<file>.tmp" in the same folder, flushed and fsync'ed,
-/// then renamed over `file`, so an interruption leaves the previous file intact. On failure
-/// the temporary file is removed and InputError is thrown naming the file and the reason
+/// Atomic (AtomicFile): an interruption, even a killed process, leaves the previous file
+/// intact and no temporary file. On failure InputError names the file and the reason
 /// (folder missing or read-only, disk full, a folder in the way, ...). A model that cannot
 /// be serialised (not fitted) throws InputError before anything is written.
-/// Thread rules: reads `run` only; concurrent saves to the same file are not supported.
+/// Thread rules: reads `run` only; concurrent saves to the same file leave one whole file.
 void saveSession(const std::filesystem::path& file, const RunResult& run);
 
 /// Reads a session file back. Representations come back with their trained models (shared,

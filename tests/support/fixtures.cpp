@@ -81,6 +81,22 @@ std::filesystem::path makeTempDir(const std::string& tag)
     return dir;
 }
 
+std::vector<std::string> temporaryFiles(const std::filesystem::path& dir)
+{
+    std::vector<std::string> found;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const bool hiddenTmp = name.size() > 4 && name.front() == '.' &&
+                               name.compare(name.size() - 4, 4, ".tmp") == 0;
+        const bool partial = name.size() > 8 && name.compare(name.size() - 8, 8, ".partial") == 0;
+        if (hiddenTmp || partial)
+            found.push_back(it->path().string());
+    }
+    return found;
+}
+
 void writeBytes(const std::filesystem::path& path, const std::string& bytes)
 {
     std::filesystem::create_directories(path.parent_path());

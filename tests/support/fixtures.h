@@ -23,6 +23,10 @@ std::vector<std::vector<std::string>> readSimpleCsv(const std::filesystem::path&
 /// A fresh, empty temporary directory for one test, removed by the caller if wanted.
 std::filesystem::path makeTempDir(const std::string& tag);
 
+/// Temporary files of a write left under `dir` (recursively): hidden "*.tmp" files (the
+/// atomic-write temporaries) and "*.partial" files (the older naming). Empty when clean.
+std::vector<std::string> temporaryFiles(const std::filesystem::path& dir);
+
 /// Writes raw bytes to a file (for bad-input corpora).
 void writeBytes(const std::filesystem::path& path, const std::string& bytes);
 

@@ -3,12 +3,16 @@
 
 #include "ui/figures/palette.h"
 
+#include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
 #include "engine/core/random.h"
+#include "engine/io/results_io.h"
 
 #include <QApplication>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QBuffer>
 #include <QChart>
 #include <QFontMetricsF>
 #include <QGraphicsLayout>
@@ -797,13 +801,26 @@ std::vector<std::filesystem::path> renderFigures(const RunResult& run,
         const QImage image = job.draw();
         if (image.isNull())
             continue;
-        if (!image.save(QString::fromStdString(job.file.string()), "PNG"))
-            throw std::runtime_error("cannot write figure " + job.file.string());
+        writePng(image, job.file);
         written.push_back(job.file);
         progress.report(double(k + 1) / double(jobs.size()), job.file.filename().string());
     }
+    // Figures of an earlier run into this folder that this run did not draw would describe
+    // another run.
+    removeStaleFigures(outDir, written);
     progress.report(1.0);
     return written;
+}
+
+void writePng(const QImage& image, const std::filesystem::path& file)
+{
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG"))
+        throw InputError(file.string() + ": cannot encode the figure as PNG");
+    writeFileAtomically(file, std::string_view(png.constData(), std::size_t(png.size())),
+                        "the figure");
 }
 
 double niceStep(double raw)

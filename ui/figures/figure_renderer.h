@@ -130,13 +130,19 @@ QImage metricBarFigure(const std::vector<const RepresentationResult*>& represent
 /// - latent_visualization/<rep>_<map>_genre.png when the dataset has labels;
 /// - analysis_plots/<metric>.png for each metric of AllMetrics that is defined for at least
 ///   one row (the external ones are skipped for a dataset without labels).
-/// Creates the folders; overwrites existing files. Throws std::runtime_error naming the
-/// file when a folder or PNG cannot be written, Cancelled between figures on cancellation.
+/// Creates the folders; replaces existing files as a whole (writePng), then removes the PNGs
+/// of an earlier run in these folders that this run did not draw (removeStaleFigures()).
+/// Throws std::runtime_error (InputError for a file) naming the file when a folder or PNG
+/// cannot be written, Cancelled between figures on cancellation.
 /// Progress: one report per figure, 1.0 at the end.
 std::vector<std::filesystem::path> renderFigures(const RunResult& run,
                                                  const std::filesystem::path& outDir,
                                                  const FigureOptions& options = {},
                                                  const Progress& progress = {});
+
+/// Writes `image` as a PNG file that replaces `file` as a whole (AtomicFile). Throws
+/// InputError naming the file when it cannot be written.
+void writePng(const QImage& image, const std::filesystem::path& file);
 
 /// An axis step of 1, 2, 2.5 or 5 times a power of ten: the smallest not below `raw`
 /// (1 for a non-positive or non-finite `raw`).

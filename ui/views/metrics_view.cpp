@@ -429,9 +429,11 @@ bool MetricsView::exportPng(const QString& path, QString* error) const
             *error = QStringLiteral("There is no chart to save yet.");
         return false;
     }
-    if (!image.save(path, "PNG")) {
+    try {
+        writePng(image, toPath(path));
+    } catch (const std::exception& e) {
         if (error)
-            *error = QStringLiteral("Cannot write %1.").arg(path);
+            *error = QString::fromUtf8(e.what());
         return false;
     }
     return true;

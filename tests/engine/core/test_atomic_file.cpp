@@ -120,7 +120,10 @@ private slots:
             const QString msg = e.what();
             QVERIFY2(msg.startsWith(QString::fromStdString(missing.string())), e.what());
             QVERIFY2(msg.contains("cannot write the metrics table"), e.what());
-            QVERIFY2(msg.contains("No such file or directory"), e.what());
+            QVERIFY2(msg.contains("(the folder " +
+                                  QString::fromStdString((m_dir / "no-such-folder").string()) +
+                                  " does not exist)"),
+                     e.what());
         }
 
         // The target is a folder: refused before anything is written.

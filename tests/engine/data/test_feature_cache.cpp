@@ -4,6 +4,9 @@
 
 #include <QtTest>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
 
 namespace fs = std::filesystem;
@@ -91,6 +94,80 @@ private slots:
         QVERIFY(error.find("cannot write") != std::string::npos);
         fs::remove_all(dir);
     }
+    void runsSharingACacheKeepEachOthersEntries()
+    {
+        // Two runs load the same (empty) cache, analyse different collections and save one
+        // after the other: the second save keeps the first run's entries.
+        const fs::path dir = atlas::test::makeTempDir("cache-shared");
+        const fs::path a = dir / "a.wav", b = dir / "b.wav", c = dir / "c.wav";
+        for (const fs::path& f : {a, b, c})
+            atlas::test::writeBytes(f, f.filename().string());
+        atlas::FeatureCache first(dir / "cache", "p"), second(dir / "cache", "p");
+        first.store(a, {{1.0}, {}});
+        first.store(c, {{3.0}, {}});
+        second.store(b, {{2.0}, {}});
+        second.store(c, {{30.0}, {}}); // computed again by the later run: its value wins
+        QVERIFY(first.save());
+        QVERIFY(second.save());
+        atlas::FeatureCache merged(dir / "cache", "p");
+        QVERIFY(merged.loaded());
+        QCOMPARE(merged.size(), std::size_t(3));
+        QCOMPARE(merged.lookup(a)->values, std::vector<double>{1.0});
+        QCOMPARE(merged.lookup(b)->values, std::vector<double>{2.0});
+        QCOMPARE(merged.lookup(c)->values, std::vector<double>{30.0});
+        // The first run saves again (one more file): it keeps the second run's b and c.
+        const fs::path d = dir / "d.wav";
+        atlas::test::writeBytes(d, "d");
+        first.store(d, {{4.0}, {}});
+        QVERIFY(first.save());
+        atlas::FeatureCache again(dir / "cache", "p");
+        QCOMPARE(again.size(), std::size_t(4));
+        QCOMPARE(again.lookup(b)->values, std::vector<double>{2.0});
+        QCOMPARE(again.lookup(c)->values, std::vector<double>{30.0});
+        QVERIFY(atlas::test::temporaryFiles(dir).empty());
+        fs::remove_all(dir);
+    }
+
+    void concurrentProcessesSavingLoseNothing()
+    {
+        // Two processes each store 25 files and save after every one: every save races with
+        // the other process's. Without the lock and the merge, entries are lost (and with one
+        // fixed temporary name, saves fail).
+        const fs::path dir = atlas::test::makeTempDir("cache-race");
+        constexpr int PerProcess = 25;
+        for (int i = 0; i < 2 * PerProcess; ++i)
+            atlas::test::writeBytes(dir / (std::to_string(i) + ".wav"), std::to_string(i));
+        pid_t children[2];
+        for (int p = 0; p < 2; ++p) {
+            children[p] = ::fork();
+            QVERIFY(children[p] >= 0);
+            if (children[p] == 0) {
+                atlas::FeatureCache cache(dir / "cache", "p");
+                int failures = 0;
+                for (int i = p * PerProcess; i < (p + 1) * PerProcess; ++i) {
+                    cache.store(dir / (std::to_string(i) + ".wav"), {{double(i)}, {}});
+                    failures += !cache.save();
+                }
+                ::_exit(failures);
+            }
+        }
+        for (pid_t child : children) {
+            int status = 0;
+            QCOMPARE(::waitpid(child, &status, 0), child);
+            QVERIFY(WIFEXITED(status));
+            QCOMPARE(WEXITSTATUS(status), 0);
+        }
+        atlas::FeatureCache merged(dir / "cache", "p");
+        QCOMPARE(merged.size(), std::size_t(2 * PerProcess));
+        for (int i = 0; i < 2 * PerProcess; ++i) {
+            const auto hit = merged.lookup(dir / (std::to_string(i) + ".wav"));
+            QVERIFY(hit);
+            QCOMPARE(hit->values, std::vector<double>{double(i)});
+        }
+        QVERIFY(atlas::test::temporaryFiles(dir).empty());
+        fs::remove_all(dir);
+    }
+
     void disabledCacheNeverHits()
     {
         atlas::FeatureCache cache({}, "p");

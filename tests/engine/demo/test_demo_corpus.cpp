@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
 #include "engine/core/progress.h"
@@ -18,6 +19,7 @@
 #include <map>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -481,6 +483,45 @@ private slots:
         fs::remove_all(root);
     }
 
+    void twoFirstRunsAtOnceBothGetTheCorpus()
+    {
+        // Two callers asking for a corpus that does not exist yet, at the same time (two
+        // processes in practice; threads here share nothing but the folder): one generates,
+        // the other waits for it; both succeed and the corpus is whole.
+        atlas::DemoCorpusConfig cfg = smallConfig();
+        cfg.tracksPerGenre = 1;
+        cfg.durationSeconds = 2.0;
+        const fs::path root = atlas::test::makeTempDir("demo-race");
+        std::string errors[2];
+        int written[2] = {-1, -1};
+        auto generate = [&](int k) {
+            try {
+                written[k] = atlas::ensureDemoCorpus(cfg, root).tracksWritten;
+            } catch (const std::exception& e) {
+                errors[k] = e.what();
+            }
+        };
+        std::thread a(generate, 0), b(generate, 1);
+        a.join();
+        b.join();
+        QVERIFY2(errors[0].empty(), errors[0].c_str());
+        QVERIFY2(errors[1].empty(), errors[1].c_str());
+        QCOMPARE(written[0] + written[1], 10); // generated once
+        QCOMPARE(atlas::ensureDemoCorpus(cfg, root).tracksWritten, 0);
+        QVERIFY(atlas::test::temporaryFiles(root).empty());
+
+        // While another process generates, a cancelled caller stops waiting.
+        fs::remove(root / ".complete");
+        {
+            const atlas::FileLock busy(root / ".lock");
+            std::atomic<bool> cancel{true};
+            QVERIFY_THROWS_EXCEPTION(atlas::Cancelled,
+                                     atlas::ensureDemoCorpus(cfg, root, {{}, &cancel}));
+        }
+        QCOMPARE(atlas::ensureDemoCorpus(cfg, root).tracksWritten, 0); // whole audio kept
+        fs::remove_all(root);
+    }
+
     void cancelledCorpusCanBeResumed()
     {
         atlas::DemoCorpusConfig cfg = smallConfig();
@@ -519,7 +560,7 @@ private slots:
             QCOMPARE(readAll(e.path()), readAll(b / rel));
             ++compared;
         }
-        QCOMPARE(compared, 10 + 4); // audio, two CSVs, config, stamp
+        QCOMPARE(compared, 10 + 5); // audio, two CSVs, config, stamp, the generation lock
         fs::remove_all(a);
         fs::remove_all(b);
     }

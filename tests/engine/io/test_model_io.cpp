@@ -7,6 +7,11 @@
 
 #include <QtTest>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <fstream>
 #include <iterator>
 
@@ -168,6 +173,51 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::loadModel(m_dir / "garbage.model"));
         // The good file still loads.
         QCOMPARE(atlas::loadVae(good).encode(X), vae.encode(X));
+    }
+
+    void savingOverAModelReplacesItAsAWhole()
+    {
+        // A save that fails half-way (here a file size limit, as a full disk would) keeps the
+        // previous model loadable and leaves no temporary file.
+        const Matrix X = randomData(40, 12, 4);
+        atlas::Pca small(atlas::PcaConfig{3});
+        small.fit(X);
+        const std::filesystem::path dir = m_dir / "replace";
+        std::filesystem::create_directories(dir);
+        const auto file = dir / "pca.atlasmodel";
+        atlas::saveModel(file, small);
+        const std::string before = readBytes(file);
+
+        const Matrix codes = randomData(4000, 3, 5); // makes the new file ~100 KB
+        const pid_t child = ::fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            std::signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{rlim_t(before.size() + 1024), rlim_t(before.size() + 1024)};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+            int code = 10;
+            try {
+                atlas::saveModel(file, small, &codes);
+            } catch (const atlas::InputError& e) {
+                const std::string msg = e.what();
+                code = msg.find(file.string()) == 0 && msg.find("File too large") != std::string::npos
+                           ? 0
+                           : 11;
+            }
+            ::_exit(code);
+        }
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY(WIFEXITED(status));
+        QCOMPARE(WEXITSTATUS(status), 0);
+        QCOMPARE(readBytes(file), before);
+        QCOMPARE(atlas::loadPca(file).transform(X), small.transform(X));
+        QVERIFY(atlas::test::temporaryFiles(dir).empty());
+        QCOMPARE(std::distance(std::filesystem::directory_iterator(dir), {}), std::ptrdiff_t(1));
+
+        // Without a limit the same save replaces it.
+        atlas::saveModel(file, small, &codes);
+        QCOMPARE(*atlas::loadModel(file).codes, codes);
     }
 
     void unfittedModelsCannotBeSaved()
