@@ -113,8 +113,12 @@ int runFeatures(const atlas::cli::Options& options)
     std::error_code ec;
     if (out.has_parent_path())
         fs::create_directories(out.parent_path(), ec);
+    // Ctrl-C stops between the files; each file is whole.
+    const atlas::Progress writing({}, &g_cancel);
+    writing.throwIfCancelled();
     atlas::writeFeatureCsv(ds, out);
     const fs::path issues = out.parent_path() / "issues.csv";
+    writing.throwIfCancelled();
     atlas::writeIssuesCsv(diagnostics.issues(), issues);
 
     std::cout << "wrote " << out.string() << " (" << ds.size() << " tracks, "
@@ -168,21 +172,25 @@ void createFolder(const fs::path& dir)
                                 ")");
 }
 
-void saveSessionFile(const atlas::RunResult& run, const fs::path& file)
+void saveSessionFile(const atlas::RunResult& run, const fs::path& file,
+                     const atlas::Progress& writing)
 {
+    writing.throwIfCancelled();
     createFolder(file.parent_path());
     atlas::saveSession(file, run);
     std::cout << "saved the session to " << file.string() << "\n";
 }
 
 // One model file per trained representation, with the codes the clusterings used.
-void saveModelFiles(const atlas::RunResult& run, const fs::path& dir)
+void saveModelFiles(const atlas::RunResult& run, const fs::path& dir,
+                    const atlas::Progress& writing)
 {
     createFolder(dir);
     int saved = 0;
     for (const atlas::RepresentationResult& rep : run.representations) {
         if (!rep.model)
             continue;
+        writing.throwIfCancelled();
         const fs::path file =
             dir / (std::string(atlas::representationKey(rep.kind)) + ".atlasmodel");
         atlas::saveModel(file, *rep.model, &rep.codes);
@@ -231,15 +239,21 @@ int runExperiment(const atlas::cli::Options& options)
         atlas::runPipeline(cfg, diagnostics, bar.progress(&g_cancel), observer);
     bar.finish();
 
-    const auto tables = atlas::writeRunTables(run, out);
+    // Ctrl-C while the outputs are written stops between files (exit 130); every file
+    // written until then is whole.
+    const atlas::Progress writing({}, &g_cancel);
+    const auto tables = atlas::writeRunTables(run, out, writing);
     // Before the figures, so that a figure problem cannot cost the saved run.
     if (!sessionFile.empty())
-        saveSessionFile(run, sessionFile);
+        saveSessionFile(run, sessionFile, writing);
     if (!modelsDir.empty())
-        saveModelFiles(run, modelsDir);
+        saveModelFiles(run, modelsDir, writing);
     std::size_t figures = 0;
     if (!options.has("no-figures"))
-        figures = atlas::cli::writeFigures(run, out);
+        figures = atlas::cli::writeFigures(run, out, writing);
+    else
+        atlas::removeStaleFigures(out, {}); // an earlier run's figures would describe it
+    writing.throwIfCancelled();
 
     const atlas::Dataset& ds = run.dataset;
     std::cout << "tracks: " << ds.size() << " (" << ds.audio.cols() << " audio + "

@@ -8,8 +8,10 @@
 namespace atlas::cli {
 
 /// Draws the run's figures (latent_visualization/, analysis_plots/) into `dir` with the
-/// offscreen Qt Charts renderer; returns how many were written (0 when the program was
-/// built without the renderer).
-std::size_t writeFigures(const RunResult& run, const std::filesystem::path& dir);
+/// offscreen Qt Charts renderer, removing the figures there of an earlier run that this one
+/// did not draw; returns how many were written (0 when the program was built without the
+/// renderer). Throws Cancelled between figures once `progress` is cancelled.
+std::size_t writeFigures(const RunResult& run, const std::filesystem::path& dir,
+                         const Progress& progress = {});
 
 } // namespace atlas::cli

@@ -43,6 +43,12 @@ QString str(const fs::path& p)
     return QString::fromStdString(p.string());
 }
 
+std::string readText(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 } // namespace
 
 class TestCli : public QObject {
@@ -83,6 +89,14 @@ private slots:
         const fs::path out = m_home / "out";
         const fs::path session = m_home / "run.atlassession";
         const fs::path models = m_home / "models";
+        // Figures of an earlier run into the same folder: this run draws none, so they go;
+        // a file of the user's there stays.
+        for (const fs::path& f : {out / "latent_visualization" / "pca_kmeans_tsne.png",
+                                  out / "latent_visualization" / "notes.txt",
+                                  out / "analysis_plots" / "silhouette.png"}) {
+            fs::create_directories(f.parent_path());
+            atlas::test::writeBytes(f, "an earlier run");
+        }
         const Outcome o = cli({QStringLiteral("run"), QStringLiteral("--demo"), QStringLiteral("--demo-tracks"),
                                QStringLiteral("3"), QStringLiteral("--duration"), QStringLiteral("2"),
                                QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--threads"),
@@ -94,6 +108,10 @@ private slots:
         for (const char* f : {"clustering_metrics.csv", "latent.csv", "embeddings.csv",
                               "training_history.csv", "issues.csv", "run.json"})
             QVERIFY2(fs::is_regular_file(out / f), f);
+        QVERIFY(!fs::exists(out / "latent_visualization" / "pca_kmeans_tsne.png"));
+        QVERIFY(!fs::exists(out / "analysis_plots"));
+        QVERIFY(fs::is_regular_file(out / "latent_visualization" / "notes.txt"));
+        QVERIFY(atlas::test::temporaryFiles(m_home).empty());
         // 5 representations x 3 clusterings + the header.
         std::ifstream metrics(out / "clustering_metrics.csv");
         int lines = 0;
@@ -112,6 +130,46 @@ private slots:
             QVERIFY(m.codes.has_value());
             QCOMPARE(m.codes->rows(), 30);
         }
+    }
+
+    void twoFirstRunsAtOnceBothSucceed()
+    {
+        // Two runs at once on a machine without the demo corpus yet, sharing the caches: one
+        // generates the corpus while the other waits; both succeed, and the feature cache
+        // holds the analysis once.
+        const fs::path home = atlas::test::makeTempDir("cli-two-runs");
+        QProcess runs[2];
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), str(home / "data"));
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), str(home / "cache"));
+        for (int k = 0; k < 2; ++k) {
+            runs[k].setProcessEnvironment(env);
+            runs[k].start(QStringLiteral(ATLAS_CLI),
+                          {QStringLiteral("features"), QStringLiteral("--demo"),
+                           QStringLiteral("--demo-tracks"), QStringLiteral("2"),
+                           QStringLiteral("--duration"), QStringLiteral("2"),
+                           QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--quiet"),
+                           QStringLiteral("--out"),
+                           str(home / ("out" + std::to_string(k)) / "features.csv")});
+        }
+        for (QProcess& p : runs) {
+            QVERIFY(p.waitForFinished(300'000));
+            QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
+                     p.readAllStandardError().constData());
+        }
+        QCOMPARE(readText(home / "out0" / "features.csv"), readText(home / "out1" / "features.csv"));
+        QVERIFY(atlas::test::temporaryFiles(home).empty());
+        // A third run finds every track in the cache.
+        const Outcome again = cli({QStringLiteral("features"), QStringLiteral("--demo"),
+                                   QStringLiteral("--demo-tracks"), QStringLiteral("2"),
+                                   QStringLiteral("--duration"), QStringLiteral("2"),
+                                   QStringLiteral("--quiet"), QStringLiteral("--out"),
+                                   str(home / "out2" / "features.csv")},
+                                  home);
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        QVERIFY2(again.out.contains(QStringLiteral("audio: 0 analysed, 20 from the cache")),
+                 qPrintable(again.out));
+        fs::remove_all(home);
     }
 
     void libraryRunUsesTagsAndFileLyrics()
