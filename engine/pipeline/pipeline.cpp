@@ -3,6 +3,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
+#include "engine/demo/demo_corpus.h"
 #include "engine/models/autoencoder.h"
 #include "engine/models/pca.h"
 #include "engine/models/vae.h"
@@ -104,6 +105,11 @@ std::vector<std::string> PipelineConfig::validate() const
           klWarmupEpochs);
     check(p, freeBits >= 0.0, "PipelineConfig", "freeBits", "must be >= 0", freeBits);
     check(p, clusters >= 2, "PipelineConfig", "clusters", "must be >= 2", clusters);
+    if (data.demo && clusters >= 2) {
+        const int demoTracks = int(demoGenres().size()) * data.demoCorpus.tracksPerGenre;
+        if (std::string problem = clusterCountProblem(clusters, demoTracks); !problem.empty())
+            p.push_back("PipelineConfig.clusters: " + problem);
+    }
     check(p, dbscanEps >= 0.0, "PipelineConfig", "dbscanEps", "must be >= 0 (0 = automatic)",
           dbscanEps);
     check(p, dbscanMinSamples >= 0, "PipelineConfig", "dbscanMinSamples",
@@ -116,6 +122,19 @@ std::vector<std::string> PipelineConfig::validate() const
             p.push_back(std::move(s));
     }
     return p;
+}
+
+std::string clusterCountProblem(int clusters, int tracks)
+{
+    if (tracks < 0 || clusters <= tracks)
+        return {};
+    const std::string k = std::to_string(clusters);
+    if (tracks < 2)
+        return "k = " + k + " clusters need at least 2 tracks, and there " +
+               (tracks == 1 ? "is only 1" : "are none") + "; add tracks to the collection";
+    return "k = " + k + " clusters need at least " + k + " tracks, and there are only " +
+           std::to_string(tracks) + "; lower Clusters (k) to " + std::to_string(tracks) +
+           " or fewer";
 }
 
 Labels conditionLabels(const Dataset& ds)
@@ -238,6 +257,10 @@ ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
     c.kind = kind;
     const auto start = Clock::now();
     try {
+        if (kind != Clustering::Dbscan)
+            if (std::string problem = clusterCountProblem(cfg.clusters, int(Z.rows()));
+                !problem.empty())
+                throw ConfigError(problem);
         switch (kind) {
         case Clustering::KMeans: {
             KMeansConfig k;

@@ -74,9 +74,18 @@ struct PipelineConfig {
     Seed seed = 42;                     ///< every stochastic stage derives its seed from this
     int threads = 0;                    ///< OpenMP threads, 0 = all cores
 
-    /// Empty when valid; otherwise one message per problem (the dataset's included).
+    /// Empty when valid; otherwise one message per problem (the dataset's included). For
+    /// the demo corpus, whose size is known before the run, k must not exceed its tracks
+    /// (clusterCountProblem()).
     std::vector<std::string> validate() const;
 };
+
+/// Why KMeans and Agglomerative cannot make `clusters` (k) clusters of `tracks` tracks, in
+/// plain words that say what to change ("... lower Clusters (k) to 3 or fewer"); empty when
+/// k fits (k <= tracks, or tracks unknown: < 0). The pipeline reports it as the failure of
+/// those clusterings when a collection has fewer usable tracks than k; the app shows it
+/// while the user edits k for a collection whose size it knows.
+std::string clusterCountProblem(int clusters, int tracks);
 
 /// The outcome of one clustering of one representation.
 struct ClusteringResult {

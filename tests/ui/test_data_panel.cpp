@@ -17,11 +17,14 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QWheelEvent>
 #include <QtTest>
 
 #include <cmath>
@@ -178,6 +181,75 @@ private slots:
             panel.findChild<QCheckBox*>(QStringLiteral("rep_") + QLatin1String(key))->setChecked(false);
         QVERIFY(!run->isEnabled());
         QVERIFY(!panel.problems().isEmpty());
+    }
+
+    void clustersAreCappedAtTheTracks()
+    {
+        DataPanel panel;
+        auto* k = panel.findChild<QSpinBox*>(QStringLiteral("clustersSpin"));
+        auto* tracks = panel.findChild<QSpinBox*>(QStringLiteral("demoTracksSpin"));
+        QVERIFY(k && tracks);
+        tracks->setValue(1);   // ten demo tracks
+        k->setValue(10);
+        QVERIFY(panel.canRun());
+        QCOMPARE(panel.knownTracks(), 10);
+        k->setValue(11);
+        QVERIFY(!panel.canRun());
+        QCOMPARE(panel.problems().size(), 1);
+        QCOMPARE(panel.problems().first(),
+                 QStringLiteral("Clusters (k): k = 11 clusters need at least 11 tracks, and "
+                                "there are only 10; lower Clusters (k) to 10 or fewer."));
+        // A folder: the preview's count until a run says how many tracks were usable.
+        panel.setSource(SourceKind::Folder, m_small);
+        panel.previewNow();
+        QTRY_VERIFY(!panel.previewRunning());
+        QCOMPARE(panel.knownTracks(), 3);
+        k->setValue(3);
+        QVERIFY(panel.canRun());
+        panel.setUsableTracks(2);
+        QCOMPARE(panel.knownTracks(), 2);
+        QVERIFY(!panel.canRun());
+        QVERIFY(panel.problems().first().contains(QStringLiteral("lower Clusters (k) to 2")));
+        // Another folder is not bound by that count.
+        panel.setSource(SourceKind::Folder, m_other);
+        QVERIFY(panel.knownTracks() != 2);
+        // The engine says the same for the demo corpus.
+        PipelineConfig cfg;
+        cfg.data.demo = true;
+        cfg.data.demoCorpus.tracksPerGenre = 1;
+        cfg.clusters = 11;
+        QCOMPARE(int(cfg.validate().size()), 1);
+        QVERIFY(QString::fromStdString(cfg.validate().front()).startsWith(QStringLiteral("PipelineConfig.clusters: k = 11")));
+    }
+
+    void wheelScrollsThePanelNotTheValues()
+    {
+        DataPanel panel;
+        panel.resize(380, 400);   // short: the settings scroll
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto* k = panel.findChild<QSpinBox*>(QStringLiteral("clustersSpin"));
+        auto* scroll = panel.findChild<QScrollArea*>();
+        QVERIFY(k && scroll);
+        QVERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        const int before = k->value();
+        const int scrolled = scroll->verticalScrollBar()->value();
+        const auto wheel = [&](int delta) {
+            const QPointF pos(k->width() / 2.0, k->height() / 2.0);
+            QWheelEvent e(pos, k->mapToGlobal(pos), QPoint(), QPoint(0, delta), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(k, &e);
+        };
+        wheel(-120);
+        QCOMPARE(k->value(), before);
+        QVERIFY(scroll->verticalScrollBar()->value() > scrolled);
+        // With the keyboard focus, the wheel changes the value.
+        panel.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&panel));
+        k->setFocus();
+        QTRY_VERIFY(k->hasFocus());
+        wheel(120);
+        QCOMPARE(k->value(), before + 1);
     }
 
     void previewShowsTheFolderBeforeARun()

@@ -7,9 +7,13 @@
 #include "tests/ui/ui_fixtures.h"
 #include "ui/map/map_panel.h"
 #include "ui/map/map_view.h"
+#include "ui/map/point_renderer.h"
 #include "ui/model/run_model.h"
 
 #include <QComboBox>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
@@ -482,6 +486,248 @@ private slots:
         panel.setPlayingTrack(4);
         reps->setCurrentIndex(0);
         QCOMPARE(view->playingTrack(), 4);
+    }
+
+    void newRunClearsTheSelection()
+    {
+        const auto run = atlas::test::smallDemoRun();
+        atlas::ui::RunModel model;
+        model.setResult(run);
+        MapPanel panel(&model);
+        panel.resize(1100, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto* list = panel.findChild<QListWidget*>(QStringLiteral("selectionList"));
+        auto* play = panel.findChild<QPushButton*>(QStringLiteral("playSelection"));
+        auto* exportButton = panel.findChild<QPushButton*>(QStringLiteral("exportSelection"));
+        panel.view()->setSelection({1, 2, 3});
+        panel.setMarkedTrack(2);
+        panel.setPlayingTrack(3);
+        QCOMPARE(list->count(), 3);
+        QVERIFY(play->isEnabled());
+        // A new run (or another collection) starts: nothing of the old one is listed or
+        // playable.
+        model.reset(run->config);
+        QVERIFY(panel.selection().isEmpty());
+        QCOMPARE(list->count(), 1);   // the hint
+        QCOMPARE(list->item(0)->flags(), Qt::NoItemFlags);
+        QVERIFY(!play->isEnabled());
+        QVERIFY(!exportButton->isEnabled());
+        QCOMPARE(panel.view()->pointCount(), 0);
+        // The new run's map arrives without the old selection or marks.
+        model.setResult(run);
+        QCOMPARE(panel.view()->pointCount(), run->dataset.size());
+        QVERIFY(panel.view()->selection().isEmpty());
+        QCOMPARE(panel.view()->markedTrack(), -1);
+        QCOMPARE(panel.view()->playingTrack(), -1);
+    }
+
+    void failedClusteringSaysWhatToChange()
+    {
+        auto broken = std::make_shared<atlas::RunResult>(*atlas::test::smallDemoRun());
+        const std::string why = atlas::clusterCountProblem(500, broken->dataset.size());
+        QVERIFY(!why.empty());
+        for (auto& c : broken->representations[0].clusterings)
+            if (c.kind == atlas::Clustering::KMeans) {
+                c.ok = false;
+                c.error = why;
+                c.labels.resize(0);
+            }
+        atlas::ui::RunModel model;
+        model.setResult(broken);
+        MapPanel panel(&model);
+        panel.resize(1100, 700);
+        auto* colours = panel.findChild<QComboBox*>(QStringLiteral("colourCombo"));
+        auto* title = panel.findChild<QLabel*>(QStringLiteral("mapLegendTitle"));
+        QSignalSpy followed(&panel, &MapPanel::clusteringChanged);
+        colours->setCurrentIndex(colours->findText(QStringLiteral("KMeans clusters")));
+        QCOMPARE(title->text(), QStringLiteral("KMeans failed: ") + QString::fromStdString(why));
+        QVERIFY(title->text().contains(QStringLiteral("lower Clusters (k) to %1 or fewer")
+                                           .arg(broken->dataset.size())));
+        QVERIFY(!panel.view()->hasClasses());
+        // The other clusterings still colour the map, and the choice is announced.
+        colours->setCurrentIndex(colours->findText(QStringLiteral("DBSCAN clusters")));
+        QCOMPARE(title->text(), QStringLiteral("DBSCAN"));
+        QVERIFY(panel.view()->unclassifiedSmall());
+        QCOMPARE(followed.count(), 2);
+        QCOMPARE(followed.last().at(1).value<atlas::Clustering>(), atlas::Clustering::Dbscan);
+    }
+
+    void searchEnterSelectsAndFitsTheMatches()
+    {
+        const auto run = atlas::test::smallDemoRun();
+        atlas::ui::RunModel model;
+        model.setResult(run);
+        MapPanel panel(&model);
+        panel.resize(1100, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto* search = panel.findChild<QLineEdit*>(QStringLiteral("mapSearch"));
+        MapView* view = panel.view();
+        const QString genre = QString::fromStdString(run->dataset.labelNames[2]);
+        search->setText(genre);
+        const QList<int> hits = panel.searchHits();
+        QVERIFY(!hits.isEmpty() && hits.size() < run->dataset.size());
+        QVERIFY(view->selection().isEmpty());
+        const double before = view->scale();
+        QTest::keyClick(search, Qt::Key_Return);
+        QCOMPARE(view->selection(), hits);
+        QCOMPARE(panel.selection(), hits);
+        // Fitted: every match inside the view, closer than the whole map.
+        QVERIFY(view->scale() > before);
+        for (int i : hits)
+            QVERIFY(view->rect().contains(view->pointPosition(i).toPoint()));
+        // Ctrl+Z brings the empty selection back.
+        QVERIFY(view->undoSelection());
+        QVERIFY(view->selection().isEmpty());
+        // No match: Enter changes nothing.
+        search->setText(QStringLiteral("zzzz no such track"));
+        QTest::keyClick(search, Qt::Key_Return);
+        QVERIFY(view->selection().isEmpty());
+    }
+
+    void selectionStaysVisibleDuringASearch()
+    {
+        MapView view;
+        view.resize(300, 300);
+        view.setPoints(jitteredGrid(5, 3));
+        view.setClasses(std::vector<int>(25, 0), {QStringLiteral("one")}, {QColor(0xd6, 0x27, 0x28)});
+        view.setSelection({3});
+        view.setHighlighted({7});
+        const QImage image = view.renderImage(1.0);
+        const auto saturation = [&](int i) {
+            return image.pixelColor(view.pointPosition(i).toPoint()).hsvSaturation();
+        };
+        // The selected point keeps its colour; the others that the search did not find fade.
+        QVERIFY2(saturation(3) > 150, qPrintable(QString::number(saturation(3))));
+        QVERIFY2(saturation(7) > 150, qPrintable(QString::number(saturation(7))));
+        QVERIFY2(saturation(12) < 100, qPrintable(QString::number(saturation(12))));
+
+        // Styles, as the renderer decides them.
+        const std::vector<int> classes = {-1, 0, 0};
+        const std::vector<std::uint8_t> visible = {1, 1}, selected = {0, 1, 0}, found = {0, 0, 1};
+        atlas::ui::PointScene scene;
+        scene.classOf = &classes;
+        scene.classVisible = &visible;
+        scene.selected = &selected;
+        scene.highlighted = &found;
+        using R = atlas::ui::PointRenderer;
+        QCOMPARE(R::styleOf(scene, 0), R::Normal);
+        scene.smallUnclassified = true;
+        QCOMPARE(R::styleOf(scene, 0), R::Small);
+        QCOMPARE(R::styleOf(scene, 1), R::Selected);
+        scene.anyHighlight = true;
+        QCOMPARE(R::styleOf(scene, 0), R::Dimmed);
+        QCOMPARE(R::styleOf(scene, 1), R::Selected);
+        QCOMPARE(R::styleOf(scene, 2), R::Emphasised);
+    }
+
+    void noisePointsAreDrawnSmall()
+    {
+        MapView view;
+        view.resize(300, 300);
+        view.setPoints(jitteredGrid(5, 4));
+        std::vector<int> classes(25, -1);
+        classes[0] = 0;
+        view.setClasses(classes, {QStringLiteral("Cluster 0")}, {});
+        const auto inked = [&] {
+            const QImage image = view.renderImage(1.0);
+            const QColor background = image.pixelColor(1, image.height() / 2);
+            int count = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    count += image.pixelColor(x, y) != background;
+            return count;
+        };
+        const int normal = inked();
+        view.setUnclassifiedSmall(true);
+        const int small = inked();
+        QVERIFY2(small < normal * 0.6, qPrintable(QStringLiteral("%1 vs %2").arg(small).arg(normal)));
+        // The noise stays grey.
+        const QImage image = view.renderImage(1.0);
+        QVERIFY(image.pixelColor(view.pointPosition(5).toPoint()).hsvSaturation() < 40);
+    }
+
+    void undoRestoresEarlierSelections()
+    {
+        MapView view;
+        view.resize(300, 300);
+        view.setPoints(jitteredGrid(5, 5));
+        QVERIFY(!view.canUndoSelection());
+        view.setSelection({1});
+        view.setSelection({1, 2});
+        view.setSelection({1, 2});   // no change, nothing to undo
+        QSignalSpy changed(&view, &MapView::selectionChanged);
+        QTest::keyClick(&view, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(view.selection(), QList<int>{1});
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(view.undoSelection());
+        QVERIFY(view.selection().isEmpty());
+        QVERIFY(!view.undoSelection());
+        // A different collection forgets the history.
+        view.setSelection({4});
+        view.setPoints(jitteredGrid(4, 5));
+        QVERIFY(!view.canUndoSelection());
+    }
+
+    void savesTheViewAsPngAndSvg()
+    {
+        MapView view;
+        view.resize(320, 240);
+        view.setPoints(jitteredGrid(5, 9));
+        view.setCaption(QStringLiteral("PCA · t-SNE"));
+        view.setSelection({2});
+        QTemporaryDir dir;
+        QString error;
+        const QString png = dir.filePath(QStringLiteral("map.png"));
+        QVERIFY2(view.saveImage(png, &error), qPrintable(error));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(640, 480));   // twice the view
+        QVERIFY(imageHasColour(image));
+        const QString svgFile = dir.filePath(QStringLiteral("map.svg"));
+        QVERIFY2(view.saveImage(svgFile, &error), qPrintable(error));
+        QFile svg(svgFile);
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        const QByteArray text = svg.readAll();
+        QVERIFY(text.contains("<svg"));
+        QVERIFY(text.contains("PCA · t-SNE"));
+        // Vector circles: one per point, and two more for the selected point's ring.
+        QCOMPARE(text.count("<circle"), 25 + 2);
+        // A folder that does not exist: a message naming the file, no file.
+        const QString bad = dir.filePath(QStringLiteral("missing/map.png"));
+        QVERIFY(!view.saveImage(bad, &error));
+        QVERIFY2(error.contains(QStringLiteral("map.png")), qPrintable(error));
+        QVERIFY(!QFile::exists(bad));
+        MapView empty;
+        QVERIFY(!empty.saveImage(png, &error));
+        QVERIFY(error.contains(QStringLiteral("no map")));
+    }
+
+    void listsMarkThePlayingAndTheChosenTrack()
+    {
+        const auto run = atlas::test::smallDemoRun();
+        atlas::ui::RunModel model;
+        model.setResult(run);
+        MapPanel panel(&model);
+        panel.resize(1100, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto* list = panel.findChild<QListWidget*>(QStringLiteral("selectionList"));
+        panel.view()->setSelection({4, 9, 13});
+        panel.setPlayingTrack(9);
+        QCOMPARE(list->count(), 3);
+        QVERIFY(!list->item(0)->font().bold());
+        QVERIFY(list->item(1)->font().bold());
+        // A click on a row rings its point on the map and asks for its details.
+        QSignalSpy chosen(&panel, &MapPanel::trackChosen);
+        const QRect row = list->visualItemRect(list->item(2));
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, row.center());
+        QCOMPARE(chosen.count(), 1);
+        QCOMPARE(chosen.first().at(0).toInt(), 13);
+        QCOMPARE(panel.view()->markedTrack(), 13);
+        const QImage marked = panel.view()->renderImage(1.0);
+        panel.setMarkedTrack(-1);
+        QVERIFY(panel.view()->renderImage(1.0) != marked);
     }
 
     void panelEmptyFailedAndLiveStates()

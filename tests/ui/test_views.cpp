@@ -122,8 +122,9 @@ private slots:
                         QCOMPARE(index.data().toString(), QStringLiteral("–"));
                     } else {
                         QCOMPARE(got, want);
-                        // Shown rounded, never as something else.
-                        QVERIFY(std::abs(index.data().toString().toDouble() - want) <=
+                        // Shown rounded, never as something else (an internal score of
+                        // a mostly-noise clustering has the noise share after it).
+                        QVERIFY(std::abs(index.data().toString().section(QLatin1Char(' '), 0, 0).toDouble() - want) <=
                                 (std::abs(want) >= 100 ? 0.05 : 0.0005) + 1e-12);
                     }
                 }
@@ -140,6 +141,73 @@ private slots:
         // A new run empties it again.
         model.reset(m_run->config);
         QCOMPARE(table->model()->rowCount(), 0);
+    }
+
+    void metricsMarkScoresOfMostlyNoise()
+    {
+        // DBSCAN left half of the PCA codes out as noise, with the best silhouette of all:
+        // that score is shown with the noise share and not crowned.
+        auto run = std::make_shared<RunResult>(*m_run);
+        ClusteringResult* noisy = nullptr;
+        for (ClusteringResult& c : run->representations[0].clusterings)
+            if (c.kind == Clustering::Dbscan)
+                noisy = &c;
+        QVERIFY(noisy && noisy->ok);
+        noisy->scores.silhouette = 0.999;
+        noisy->scores.noiseFraction = 0.486;
+        // The best of the clusterings that left at most 10 % out.
+        double bestOther = -1.0;
+        for (const RepresentationResult& rep : run->representations)
+            for (const ClusteringResult& c : rep.clusterings)
+                if (c.ok && std::isfinite(c.scores.silhouette) && c.scores.noiseFraction <= 0.1)
+                    bestOther = std::max(bestOther, c.scores.silhouette);
+        QVERIFY(bestOther > -1.0);
+        RunModel model;
+        MetricsView view(&model);
+        model.setResult(run);
+        const MetricsTableModel* rows = view.tableModel();
+        int noisyRow = -1;
+        for (int i = 0; i < rows->rowCount(); ++i)
+            if (rows->methodKey(i) ==
+                QString::fromStdString(run->representations[0].method + "_dbscan"))
+                noisyRow = i;
+        QVERIFY(noisyRow >= 0);
+        const int silhouetteColumn = MetricsTableModel::FirstMetricColumn + int(std::distance(
+            AllMetrics.begin(), std::find(AllMetrics.begin(), AllMetrics.end(), Metric::Silhouette)));
+        const QModelIndex cell = rows->index(noisyRow, silhouetteColumn);
+        QVERIFY2(cell.data().toString().contains(QStringLiteral("(48.6 % noise)")),
+                 qPrintable(cell.data().toString()));
+        QVERIFY(!cell.data(Qt::FontRole).value<QFont>().bold());
+        // The crown goes to the best score of a clustering that kept its tracks.
+        int boldRows = 0;
+        for (int i = 0; i < rows->rowCount(); ++i)
+            if (rows->index(i, silhouetteColumn).data(Qt::FontRole).value<QFont>().bold()) {
+                ++boldRows;
+                QCOMPARE(rows->index(i, silhouetteColumn).data(MetricsTableModel::ValueRole).toDouble(),
+                         bestOther);
+            }
+        QCOMPARE(boldRows, 1);
+        // External scores count every track (noise as one group): not marked.
+        const int nmiColumn = MetricsTableModel::FirstMetricColumn + int(std::distance(
+            AllMetrics.begin(), std::find(AllMetrics.begin(), AllMetrics.end(), Metric::Nmi)));
+        QVERIFY(!rows->index(noisyRow, nmiColumn).data().toString().contains(QStringLiteral("noise")));
+    }
+
+    void metricsHeadersReadWholeWhenNarrow()
+    {
+        RunModel model;
+        model.setResult(m_run);
+        MetricsView view(&model);
+        showAt(view, {760, 600});
+        auto* table = view.findChild<QTableView*>(QStringLiteral("metricsTable"));
+        QHeaderView* header = table->horizontalHeader();
+        for (int i = MetricsTableModel::FirstMetricColumn; i < header->count(); ++i)
+            QVERIFY2(header->sectionSize(i) >= header->sectionSizeHint(i),
+                     qPrintable(table->model()->headerData(i, Qt::Horizontal).toString()));
+        // Wide enough: the columns share the width again, without a scroll bar.
+        view.resize(2400, 800);
+        QCoreApplication::processEvents();
+        QCOMPARE(header->sectionResizeMode(MetricsTableModel::FirstMetricColumn), QHeaderView::Stretch);
     }
 
     void metricsSortNumerically()

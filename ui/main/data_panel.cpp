@@ -4,9 +4,11 @@
 #include "ui/views/view_support.h"
 
 #include "engine/core/error.h"
+#include "engine/demo/demo_corpus.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -321,7 +323,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
               << m_minSamples << m_maps << m_seed << m_threads << m_approximate << m_labelFrom
               << m_fusion << m_excerpt;
 
-    auto* scroll = new QScrollArea(this);
+    auto* scroll = m_scroll = new QScrollArea(this);
     scroll->setWidget(inner);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -329,6 +331,18 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     // Never narrower than the settings: without a horizontal scroll bar they would be cut.
     scroll->setMinimumWidth(inner->minimumSizeHint().width() +
                             scroll->verticalScrollBar()->sizeHint().width());
+    // The mouse wheel over a spin box, drop-down or slider scrolls the panel, as over the
+    // rest of it; it changes a value only in the control that has the keyboard focus.
+    const auto wheelSafe = [this](QWidget* w) {
+        w->setFocusPolicy(Qt::StrongFocus);
+        w->installEventFilter(this);
+    };
+    for (QAbstractSpinBox* w : inner->findChildren<QAbstractSpinBox*>())
+        wheelSafe(w);
+    for (QComboBox* w : inner->findChildren<QComboBox*>())
+        wheelSafe(w);
+    for (QSlider* w : inner->findChildren<QSlider*>())
+        wheelSafe(w);
 
     m_validation = new QLabel(this);
     m_validation->setObjectName(QStringLiteral("validationLabel"));
@@ -411,6 +425,34 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
 DataPanel::~DataPanel()
 {
     stopPreviews();
+}
+
+bool DataPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Wheel) {
+        auto* w = qobject_cast<QWidget*>(watched);
+        if (w && !w->hasFocus()) {
+            QCoreApplication::sendEvent(m_scroll->verticalScrollBar(), event);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+int DataPanel::knownTracks() const
+{
+    if (m_sourceKind == SourceKind::Demo)
+        return int(demoGenres().size()) * m_demoTracks->value();
+    return m_knownTracksKey == sourceKey() && !m_knownTracksKey.isEmpty() ? m_knownTracks : -1;
+}
+
+void DataPanel::setUsableTracks(int tracks)
+{
+    if (m_sourceKind == SourceKind::Demo || tracks < 0)
+        return;
+    m_knownTracks = tracks;
+    m_knownTracksKey = sourceKey();
+    revalidate();
 }
 
 QString DataPanel::sourceKey() const
@@ -682,6 +724,12 @@ void DataPanel::showPreview(const PreviewOutcome& outcome)
         return;
     }
     const CollectionPreview& p = *outcome.preview;
+    if (m_knownTracksKey != sourceKey()) {
+        // Until a run says how many are usable, the files found bound k.
+        m_knownTracks = int(p.collection.tracks.size());
+        m_knownTracksKey = sourceKey();
+        revalidate();
+    }
     QStringList lines;
     for (const std::string& line : describeCoverage(p.coverage)) {
         QString text = QString::fromStdString(line);
@@ -814,6 +862,8 @@ QStringList DataPanel::problems() const
     if (m_sourceKind != SourceKind::Demo && m_modality->currentIndex() == LyricsOnlyModality &&
         m_lyricsCsv.empty() && m_sourceKind != SourceKind::Manifest)
         out << tr("Lyrics-only features need a lyrics CSV.");
+    if (const std::string k = clusterCountProblem(m_clusters->value(), knownTracks()); !k.empty())
+        out << tr("Clusters (k): %1.").arg(QString::fromStdString(k));
     if (out.isEmpty())
         for (const std::string& p : cfg.validate())
             out << QString::fromStdString(p);

@@ -17,6 +17,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
 class QSettings;
+class QScrollArea;
 class QSlider;
 class QSpinBox;
 class QThread;
@@ -80,6 +81,12 @@ public:
     bool canRun() const { return m_problems.isEmpty() && !m_running; }
     /// While a run goes on, the settings are read-only and Run becomes unavailable.
     void setRunning(bool running);
+    /// The number of tracks a run of the current source can cluster: the demo corpus's
+    /// size, else the usable tracks of the last run of this source (setUsableTracks()), else
+    /// the tracks its preview found; -1 when unknown. Clusters (k) above it is a problem.
+    int knownTracks() const;
+    /// A run of the current source kept `tracks` usable tracks (its dataset's rows).
+    void setUsableTracks(int tracks);
 
     void save(QSettings& settings) const;
     void restore(QSettings& settings);
@@ -106,6 +113,7 @@ private:
     void showPreview(const PreviewOutcome& outcome);
     void stopPreviews();
     QString sourceKey() const;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
     SourceKind m_sourceKind = SourceKind::Demo;
     std::filesystem::path m_sourcePath;
@@ -115,6 +123,9 @@ private:
     /// The lyrics CSV chosen for each folder or manifest (by full path).
     QHash<QString, QString> m_lyricsForSource;
     QString m_lyricsProblem;  ///< why the CSV does not fit the collection (a failed run)
+    int m_knownTracks = -1;   ///< tracks of the source m_knownTracksKey names
+    QString m_knownTracksKey;
+    QScrollArea* m_scroll = nullptr;
 
     // Preview: one worker thread per request; a newer request cancels the older ones.
     std::shared_ptr<std::atomic<bool>> m_previewCancel;

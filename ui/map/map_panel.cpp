@@ -5,6 +5,7 @@
 #include "ui/map/map_view.h"
 #include "ui/model/run_model.h"
 #include "ui/model/track_text.h"
+#include "ui/views/view_support.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -14,6 +15,7 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -59,6 +61,14 @@ QString labelSourceWords(const Dataset& data)
     case CollectionLayout::Flat: break;
     }
     return MapPanel::tr("layout");
+}
+
+// The legend's title when the clustering coloured by failed: what failed, and the engine's
+// reason, which says what to change.
+QString clusteringFailureText(const ClusteringResult& c)
+{
+    return MapPanel::tr("%1 failed: %2")
+        .arg(QString::fromUtf8(clusteringName(c.kind)), QString::fromStdString(c.error));
 }
 
 QIcon swatch(const QColor& colour, bool visible)
@@ -242,12 +252,18 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
         m_fitPending = true;
         refreshMap();
         emit representationChanged(currentRepresentation());
+        if (colouredByClustering())
+            emit clusteringChanged(currentRepresentation(), currentClustering());
     });
     connect(m_map, &QComboBox::currentIndexChanged, this, [this] {
         m_fitPending = true;
         refreshMap();
     });
-    connect(m_colour, &QComboBox::currentIndexChanged, this, [this] { refreshClasses(); });
+    connect(m_colour, &QComboBox::currentIndexChanged, this, [this] {
+        refreshClasses();
+        if (colouredByClustering())
+            emit clusteringChanged(currentRepresentation(), currentClustering());
+    });
     connect(m_search, &QLineEdit::textChanged, this, [this] { refreshSearch(); });
     connect(m_lasso, &QToolButton::toggled, m_view, &MapView::setLassoMode);
     connect(m_fit, &QToolButton::clicked, m_view, &MapView::fitAll);
@@ -265,9 +281,17 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
     });
     connect(m_selectionList, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
         const QVariant track = item->data(TrackRole);
-        if (track.isValid())
-            emit trackChosen(track.toInt());
+        if (!track.isValid())
+            return;
+        setMarkedTrack(track.toInt());
+        emit trackChosen(track.toInt());
     });
+    connect(m_search, &QLineEdit::returnPressed, this, &MapPanel::selectSearchHits);
+    // Ctrl+Z anywhere in the Map tab undoes the last change of the selection (the search
+    // box keeps its own undo while it has the focus).
+    auto* undo = new QShortcut(QKeySequence::Undo, this);
+    undo->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(undo, &QShortcut::activated, m_view, &MapView::undoSelection);
     connect(m_play, &QPushButton::clicked, this, [this] {
         if (!m_selection.isEmpty())
             emit playRequested(m_selection);
@@ -280,7 +304,13 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
 
     if (m_model) {
         connect(m_model, &RunModel::cleared, this, [this] {
+            // A new run or another collection: the old tracks' selection, marks and search
+            // hits no longer apply.
             m_selection.clear();
+            m_playing = -1;
+            m_marked = -1;
+            m_view->setPoints(nullptr);
+            refreshSelectionList();
             m_shown.reset();
             m_fitPending = true;
             rebuildRepresentationCombo();
@@ -421,6 +451,46 @@ void MapPanel::setPlayingTrack(int track)
 {
     m_playing = track;
     m_view->setPlayingTrack(track);
+    updateListMarks();
+}
+
+void MapPanel::setMarkedTrack(int track)
+{
+    m_marked = track;
+    m_view->setMarkedTrack(track);
+    updateListMarks();
+}
+
+void MapPanel::updateListMarks()
+{
+    for (int k = 0; k < m_selectionList->count(); ++k) {
+        QListWidgetItem* item = m_selectionList->item(k);
+        const QVariant track = item->data(TrackRole);
+        if (!track.isValid())
+            continue;
+        QFont font = m_selectionList->font();
+        font.setBold(track.toInt() == m_playing);
+        item->setFont(font);
+        if (track.toInt() == m_marked && m_selectionList->currentItem() != item) {
+            const QSignalBlocker block(m_selectionList);
+            m_selectionList->setCurrentItem(item);
+        }
+    }
+}
+
+void MapPanel::selectSearchHits()
+{
+    refreshSearch();
+    if (m_searchHits.isEmpty() || m_view->pointCount() != m_searchText.size())
+        return;
+    m_view->setSelection(m_searchHits);
+    m_view->fitPoints(m_searchHits);
+}
+
+bool MapPanel::colouredByClustering() const
+{
+    const Colouring mode = colouring();
+    return mode != Colouring::Field && mode != Colouring::None;
 }
 
 void MapPanel::rebuildRepresentationCombo()
@@ -444,21 +514,29 @@ void MapPanel::rebuildRepresentationCombo()
     emit representationChanged(currentRepresentation());
 }
 
-const ClusteringResult* MapPanel::shownClustering() const
+Clustering MapPanel::shownKind() const
+{
+    switch (colouring()) {
+    case Colouring::Agglomerative: return Clustering::Agglomerative;
+    case Colouring::Dbscan: return Clustering::Dbscan;
+    default: return Clustering::KMeans;
+    }
+}
+
+const ClusteringResult* MapPanel::shownClustering(bool includeFailed) const
 {
     if (!m_model)
         return nullptr;
     const auto rep = m_model->representation(currentRepresentation());
     if (!rep)
         return nullptr;
-    Clustering kind = Clustering::KMeans;
-    switch (colouring()) {
-    case Colouring::Agglomerative: kind = Clustering::Agglomerative; break;
-    case Colouring::Dbscan: kind = Clustering::Dbscan; break;
-    default: break;
-    }
-    const ClusteringResult* c = rep->clustering(kind);
-    return c && c->ok ? c : nullptr;
+    const ClusteringResult* c = rep->clustering(shownKind());
+    return c && (c->ok || includeFailed) ? c : nullptr;
+}
+
+Clustering MapPanel::currentClustering() const
+{
+    return shownKind();
 }
 
 void MapPanel::onFrame(Representation r, MapKind m)
@@ -585,6 +663,11 @@ void MapPanel::refreshClasses()
                 colours.append(categoricalColor(k));
             }
             m_legendTitle->setText(QString::fromUtf8(clusteringName(c->kind)));
+        } else if (const ClusteringResult* failed = shownClustering(true); failed && !failed->ok) {
+            m_legendTitle->setText(clusteringFailureText(*failed));
+        } else if (m_model && m_model->representation(currentRepresentation())) {
+            m_legendTitle->setText(tr("This run has no %1 clustering")
+                                       .arg(QString::fromUtf8(clusteringName(shownKind()))));
         } else {
             m_legendTitle->setText(tr("Clusters appear when the representation is finished"));
         }
@@ -593,6 +676,7 @@ void MapPanel::refreshClasses()
     }
     m_legendTitle->setWordWrap(true);
     m_view->setClasses(std::move(classes), names, colours);
+    m_view->setUnclassifiedSmall(mode == Colouring::Dbscan);
     if (m_classesMode == choice) {
         for (int c = -1; c < m_view->classCount(); ++c)
             if (hidden.contains(c < 0 ? QStringLiteral("\n") : m_view->className(c)))
@@ -824,6 +908,7 @@ void MapPanel::refreshSelectionList()
     m_play->setEnabled(!m_selection.isEmpty());
     m_export->setEnabled(!m_selection.isEmpty());
     m_clear->setEnabled(!m_selection.isEmpty());
+    updateListMarks();
 }
 
 } // namespace atlas::ui

@@ -65,10 +65,23 @@ public:
     const TrackClasses* fieldClasses() const;
     /// The tooltip text of a track (rich text), as the map shows it on hover.
     QString tooltipFor(int track) const;
+    /// The clustering the map is coloured by (KMeans when it is coloured by a field).
+    Clustering currentClustering() const;
+    /// True when the map is coloured by a clustering (not by a field of the tracks).
+    bool colouredByClustering() const;
+    /// The tracks the search finds now (empty when there is no search).
+    QList<int> searchHits() const { return m_searchHits; }
 
 public slots:
-    /// Draws a ring around the track that is playing (-1 = none).
+    /// Draws a ring around the track that is playing (-1 = none) and shows its row in the
+    /// selection list in bold.
     void setPlayingTrack(int track);
+    /// Marks the track shown in the track details (-1 = none): a dark ring on the map and
+    /// its row in the selection list current.
+    void setMarkedTrack(int track);
+    /// Search: selects the tracks it finds and fits them in the view (Enter in the search
+    /// box). Nothing happens without a hit.
+    void selectSearchHits();
 
 signals:
     /// A click on a point (or a double-click in the selection list): play this track.
@@ -81,6 +94,8 @@ signals:
     void trackChosen(int track);
     /// The representation shown changed.
     void representationChanged(atlas::Representation r);
+    /// The clustering the map is coloured by changed (or the representation did).
+    void clusteringChanged(atlas::Representation r, atlas::Clustering c);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -101,7 +116,10 @@ private:
     void soloLegendItem(QListWidgetItem* item);
     Colouring colouring() const;
     TrackField colourField() const;
-    const ClusteringResult* shownClustering() const;
+    Clustering shownKind() const;
+    /// The clustering of the colouring; failed ones only when `includeFailed`.
+    const ClusteringResult* shownClustering(bool includeFailed = false) const;
+    void updateListMarks();
     QString trackTitle(int track) const;
     void updateLabelItemText();
 
@@ -135,6 +153,7 @@ private:
     QString m_searchNeedle;
     QList<int> m_searchHits;
     int m_playing = -1;
+    int m_marked = -1;
     // What the view shows, to tell a new map (fit it) from the next frame of the same one.
     std::shared_ptr<const Matrix> m_shown;
     int m_shownKey = -1;

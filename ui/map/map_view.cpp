@@ -2,8 +2,12 @@
 #include "ui/map/map_view.h"
 
 #include "ui/figures/palette.h"
+#include "ui/map/point_renderer.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QSaveFile>
+#include <QSvgGenerator>
 #include <QKeyEvent>
 #include <QLocale>
 #include <QMouseEvent>
@@ -15,8 +19,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <system_error>
-#include <thread>
 
 namespace atlas::ui {
 
@@ -25,7 +27,7 @@ namespace {
 const QColor Background(0xfb, 0xfb, 0xfc);
 const QColor Frame(0xe2, 0xe4, 0xe8);
 const QColor NeutralPoint(0x4c, 0x6e, 0xa8);
-const QColor SelectionRing(0x1b, 0x1f, 0x24);
+const QColor MarkRing(0x1b, 0x1f, 0x24);
 const QColor PlayingRing(0xe8, 0x59, 0x0c);
 const QColor LassoColour(0x1f, 0x77, 0xb4);
 const QColor CaptionText(0x50, 0x55, 0x5c);
@@ -35,74 +37,9 @@ constexpr double PickSlack = 4.0;      // logical px beyond the drawn radius tha
 constexpr double FitMargin = 24.0;     // logical px around the fitted points
 constexpr double MinScale = 1e-12;
 
-// Qt's BYTE_MUL: every channel of premultiplied x times a / 255, two channels per multiply.
-inline quint32 byteMul(quint32 x, quint32 a)
-{
-    quint32 t = (x & 0xff00ffu) * a;
-    t = (t + ((t >> 8) & 0xff00ffu) + 0x800080u) >> 8;
-    t &= 0xff00ffu;
-    x = ((x >> 8) & 0xff00ffu) * a;
-    x = (x + ((x >> 8) & 0xff00ffu) + 0x800080u);
-    x &= 0xff00ff00u;
-    return x | t;
-}
-
-// Draw categories, back to front.
-enum Style : std::uint8_t { Ghost, Dimmed, Normal, Emphasised, Selected, StyleCount };
-
 } // namespace
 
-/// Pre-rendered point images: one per class colour and style, in device pixels.
-struct MapView::Sprites {
-    struct Sprite {
-        QImage image;   // ARGB32 premultiplied, square, odd size
-        int half = 0;   // centre pixel offset
-        std::vector<std::pair<int, int>> spans;   // per row: [first, last) visible column
-    };
-    double dpr = 0.0;
-    double radius = 0.0;     // logical px of a normal point
-    double fillAlpha = 1.0;
-    std::vector<std::array<Sprite, StyleCount>> perColour;   // [0] = noise, [c + 1] = class c
-
-    static Sprite make(double dpr, double radius, QColor fill, QColor outline, double outlineWidth,
-                       QColor ring = {}, double ringRadius = 0.0, double ringWidth = 0.0)
-    {
-        const double extent = std::max(radius + outlineWidth, ringRadius + ringWidth) * dpr;
-        Sprite s;
-        s.half = int(std::ceil(extent)) + 1;
-        const int size = 2 * s.half + 1;
-        s.image = QImage(size, size, QImage::Format_ARGB32_Premultiplied);
-        s.image.fill(Qt::transparent);
-        QPainter p(&s.image);
-        p.setRenderHint(QPainter::Antialiasing);
-        const QPointF c(s.half + 0.5, s.half + 0.5);
-        if (ring.isValid() && ringRadius > 0.0) {
-            p.setPen(QPen(QColor(255, 255, 255, 230), (ringWidth + 1.5) * dpr));
-            p.setBrush(Qt::NoBrush);
-            p.drawEllipse(c, ringRadius * dpr, ringRadius * dpr);
-            p.setPen(QPen(ring, ringWidth * dpr));
-            p.drawEllipse(c, ringRadius * dpr, ringRadius * dpr);
-        }
-        p.setBrush(fill);
-        p.setPen(outlineWidth > 0.0 ? QPen(outline, outlineWidth * dpr) : QPen(Qt::NoPen));
-        p.drawEllipse(c, radius * dpr, radius * dpr);
-        p.end();
-        // Per row, the columns that are not fully transparent.
-        s.spans.resize(std::size_t(size));
-        for (int y = 0; y < size; ++y) {
-            const quint32* row = reinterpret_cast<const quint32*>(s.image.constScanLine(y));
-            int first = 0, last = size;
-            while (first < size && (row[first] >> 24) == 0)
-                ++first;
-            while (last > first && (row[last - 1] >> 24) == 0)
-                --last;
-            s.spans[std::size_t(y)] = {first, last};
-        }
-        return s;
-    }
-};
-
-MapView::MapView(QWidget* parent) : QWidget(parent)
+MapView::MapView(QWidget* parent) : QWidget(parent), m_renderer(std::make_unique<PointRenderer>())
 {
     setObjectName(QStringLiteral("mapView"));
     setMouseTracking(true);
@@ -134,6 +71,8 @@ void MapView::setPoints(std::shared_ptr<const Matrix> xy)
         m_highlighted.assign(std::size_t(n), 0);
         m_selectedCount = m_highlightCount = 0;
         m_playing = -1;
+        m_marked = -1;
+        m_undo.clear();
         m_hover = -1;
         m_hoverText.clear();
         // Fixed pseudo-random draw order: a multiplicative step coprime to n visits every
@@ -164,7 +103,6 @@ void MapView::setClasses(std::vector<int> classOfPoint, QStringList names, QList
     m_classColours = std::move(colours);
     m_classVisible.assign(std::size_t(m_classNames.size()) + 1, 1);
     updatePickMask();
-    m_sprites.reset();
     if (m_hover >= 0 && m_tooltip)
         m_hoverText = m_tooltip(m_hover);
     invalidateLayer();
@@ -232,10 +170,25 @@ void MapView::setSelection(const QList<int>& points)
             next[std::size_t(i)] = 1;
     if (next == m_selected)
         return;
+    constexpr std::size_t MaxUndo = 50;
+    if (m_undo.size() == MaxUndo)
+        m_undo.erase(m_undo.begin());
+    m_undo.push_back(selection());
     m_selected = std::move(next);
     m_selectedCount = int(std::count(m_selected.begin(), m_selected.end(), 1));
     invalidateLayer();
     emit selectionChanged(selection());
+}
+
+bool MapView::undoSelection()
+{
+    if (m_undo.empty())
+        return false;
+    const QList<int> previous = std::move(m_undo.back());
+    m_undo.pop_back();
+    setSelection(previous);
+    m_undo.pop_back();   // the entry setSelection() just pushed
+    return true;
 }
 
 QList<int> MapView::selection() const
@@ -275,6 +228,24 @@ void MapView::setPlayingTrack(int track)
         return;
     m_playing = track;
     update();
+}
+
+void MapView::setMarkedTrack(int track)
+{
+    if (track < -1 || track >= pointCount())
+        track = -1;
+    if (track == m_marked)
+        return;
+    m_marked = track;
+    update();
+}
+
+void MapView::setUnclassifiedSmall(bool small)
+{
+    if (small == m_smallUnclassified)
+        return;
+    m_smallUnclassified = small;
+    invalidateLayer();
 }
 
 void MapView::setEmptyMessage(const QString& message)
@@ -333,17 +304,60 @@ QRectF MapView::mapBounds() const
 
 void MapView::fitWithHeadroom(double headroom)
 {
-    m_layerValid = false;
     if (m_index.indexedCount() == 0) {
+        m_layerValid = false;
         m_scale = 1.0;
         m_mapCentre = {};
+        m_userView = false;
         update();
         return;
     }
-    const double w = m_index.maxX() - m_index.minX();
-    const double h = m_index.maxY() - m_index.minY();
-    m_mapCentre = {(m_index.minX() + m_index.maxX()) / 2.0,
-                   (m_index.minY() + m_index.maxY()) / 2.0};
+    fitRect(mapBounds(), headroom);
+    m_userView = false;
+}
+
+void MapView::fitPoints(const QList<int>& points)
+{
+    double minX = INFINITY, minY = INFINITY, maxX = -INFINITY, maxY = -INFINITY;
+    for (int i : points) {
+        if (i < 0 || i >= pointCount())
+            continue;
+        const double x = (*m_xy)(i, 0), y = (*m_xy)(i, 1);
+        if (!std::isfinite(x) || !std::isfinite(y))
+            continue;
+        minX = std::min(minX, x);
+        maxX = std::max(maxX, x);
+        minY = std::min(minY, y);
+        maxY = std::max(maxY, y);
+    }
+    if (!(minX <= maxX)) {
+        fitAll();
+        return;
+    }
+    const QRectF bounds(QPointF(minX, minY), QPointF(maxX, maxY));
+    fitRect(bounds, 1.0);
+    // A single point or a tight group is shown at most 8 times closer than the whole map
+    // (a lone point at 4 times), so its neighbours stay in sight.
+    const QRectF all = mapBounds();
+    const double margin = FitMargin + pointRadius();
+    double whole = INFINITY;
+    if (all.width() > 0.0)
+        whole = std::min(whole, std::max(1.0, width() - 2.0 * margin) / all.width());
+    if (all.height() > 0.0)
+        whole = std::min(whole, std::max(1.0, height() - 2.0 * margin) / all.height());
+    if (std::isfinite(whole))
+        m_scale = bounds.width() > 0.0 || bounds.height() > 0.0 ? std::min(m_scale, 8.0 * whole)
+                                                                 : 4.0 * whole;
+    m_userView = true;
+    emit viewChangedByUser();
+}
+
+void MapView::fitRect(QRectF bounds, double headroom)
+{
+    m_layerValid = false;
+    const double w = bounds.width();
+    const double h = bounds.height();
+    m_mapCentre = bounds.center();
     const double margin = FitMargin + pointRadius();
     const double availW = std::max(1.0, width() - 2.0 * margin);
     const double availH = std::max(1.0, height() - 2.0 * margin);
@@ -355,7 +369,6 @@ void MapView::fitWithHeadroom(double headroom)
     if (!std::isfinite(s))
         s = 1.0;   // one spot: any scale shows it in the centre
     m_scale = std::max(s / std::max(1.0, headroom), MinScale);
-    m_userView = false;
     update();
 }
 
@@ -384,175 +397,30 @@ void MapView::invalidateLayer()
     update();
 }
 
-void MapView::rebuildSprites()
+PointScene MapView::scene() const
 {
-    const double dpr = devicePixelRatioF();
-    const double radius = pointRadius();
-    if (m_sprites && m_sprites->dpr == dpr && m_sprites->radius == radius)
-        return;
-    auto sprites = std::make_unique<Sprites>();
-    sprites->dpr = dpr;
-    sprites->radius = radius;
-    const int n = pointCount();
-    // Translucent fill on dense maps, so that density still reads where points overlap.
-    const int alpha = n <= 2000 ? 235 : n <= 20000 ? 215 : 190;
-    const double outline = radius >= 3.0 ? 0.9 : 0.7;
-    const QColor ghost(0xc8, 0xcb, 0xd0, 70);
-    for (int c = -1; c < m_classNames.size(); ++c) {
-        const QColor base = classColour(c);
-        QColor fill = base;
-        fill.setAlpha(alpha);
-        QColor edge = base.darker(165);
-        edge.setAlpha(n <= 20000 ? 200 : 150);
-        QColor dim = QColor::fromRgbF(
-            float(base.redF() * 0.3 + Background.redF() * 0.7),
-            float(base.greenF() * 0.3 + Background.greenF() * 0.7),
-            float(base.blueF() * 0.3 + Background.blueF() * 0.7), 0.7f);
-        std::array<Sprites::Sprite, StyleCount> set;
-        set[Ghost] = Sprites::make(dpr, radius * 0.75, ghost, {}, 0.0);
-        set[Dimmed] = Sprites::make(dpr, radius, dim, {}, 0.0);
-        set[Normal] = Sprites::make(dpr, radius, fill, edge, outline);
-        set[Emphasised] = Sprites::make(dpr, radius + 1.5, base, base.darker(220), 1.2);
-        set[Selected] = Sprites::make(dpr, radius + 0.5, base, base.darker(200), 1.0,
-                                      SelectionRing, radius + 3.0, 1.4);
-        sprites->perColour.push_back(std::move(set));
-    }
-    m_sprites = std::move(sprites);
+    PointScene scene;
+    scene.xy = m_xy.get();
+    scene.drawOrder = &m_drawOrder;
+    scene.classOf = &m_class;
+    scene.classVisible = &m_classVisible;
+    scene.selected = &m_selected;
+    scene.highlighted = &m_highlighted;
+    scene.anyHighlight = m_highlightCount > 0;
+    for (int c = -1; c < m_classNames.size(); ++c)
+        scene.colours.push_back(classColour(c));
+    scene.smallUnclassified = m_smallUnclassified && !m_class.empty();
+    scene.radius = pointRadius();
+    scene.scale = m_scale;
+    scene.mapCentre = m_mapCentre;
+    scene.size = size();
+    return scene;
 }
 
 void MapView::renderLayer()
 {
-    const double dpr = devicePixelRatioF();
-    const QSize device(int(std::ceil(width() * dpr)), int(std::ceil(height() * dpr)));
-    if (m_layer.size() != device || m_layer.format() != QImage::Format_ARGB32_Premultiplied)
-        m_layer = QImage(device, QImage::Format_ARGB32_Premultiplied);
-    m_layer.setDevicePixelRatio(dpr);
-    m_layer.fill(Background);
+    m_renderer->render(m_layer, scene(), devicePixelRatioF(), Background);
     m_layerValid = true;
-    const int n = pointCount();
-    if (n == 0 || device.isEmpty())
-        return;
-    rebuildSprites();
-
-    // Style and device position of every point, then a counting sort by (style, layer,
-    // screen tile): styles are drawn back to front, and within a style tile by tile, so the
-    // writes stay in cache (drawing 100,000 points in their scattered order is memory-bound).
-    // Sorting all points by tile would let every tile cover its neighbours' edges and show
-    // the tile grid as seams in dense clusters; so the draw order is cut into layers of a few
-    // thousand points (sparse enough to rarely overlap among themselves), each sorted on a
-    // tile grid shifted by a different offset.
-    const bool anyHighlight = m_highlightCount > 0;
-    const Matrix& xy = *m_xy;
-    const double sx = m_scale * dpr;
-    const double ox = (width() / 2.0) * dpr - sx * m_mapCentre.x();
-    const double oy = (height() / 2.0) * dpr + sx * m_mapCentre.y();
-    const int dw = device.width(), dh = device.height();
-    constexpr int TileShift = 5;   // 32 x 32 device pixels
-    constexpr int PointsPerLayer = 8192;
-    const int tilesX = (dw >> TileShift) + 2, tilesY = (dh >> TileShift) + 2;
-    const int tiles = tilesX * tilesY;
-    const int layers = std::clamp(n / PointsPerLayer, 1, 16);
-    const int layerSize = (n + layers - 1) / layers;
-    const int margin = 2 * int(std::ceil((pointRadius() + 6.0) * dpr));
-    const int bucketsPerStyle = layers * tiles;
-
-    m_scratchKey.resize(std::size_t(n));
-    m_scratchPoints.resize(std::size_t(n));
-    m_scratchSorted.resize(std::size_t(n));
-    m_scratchStart.assign(std::size_t(StyleCount) * std::size_t(bucketsPerStyle) + 1, 0);
-    int kept = 0;
-    for (int k = 0; k < n; ++k) {
-        const int i = m_drawOrder[std::size_t(k)];
-        const double px = ox + sx * xy(i, 0);
-        const double py = oy - sx * xy(i, 1);
-        if (!(px > -margin && px < dw + margin && py > -margin && py < dh + margin))
-            continue;   // off screen (or not finite)
-        const int c = classOf(i);
-        Style style = Normal;
-        if (!m_classVisible[std::size_t(c + 1)])
-            style = Ghost;
-        else if (m_selected[std::size_t(i)])
-            style = Selected;
-        else if (anyHighlight)
-            style = m_highlighted[std::size_t(i)] ? Emphasised : Dimmed;
-        const int layer = k / layerSize;
-        const int shiftX = (layer * 13) & 31, shiftY = (layer * 21) & 31;
-        const int tx = std::clamp((int(px) + shiftX) >> TileShift, 0, tilesX - 1);
-        const int ty = std::clamp((int(py) + shiftY) >> TileShift, 0, tilesY - 1);
-        const int key = style * bucketsPerStyle + layer * tiles + ty * tilesX + tx;
-        m_scratchKey[std::size_t(kept)] = key;
-        m_scratchPoints[std::size_t(kept)] = {float(px), float(py), c + 1, 0};
-        ++m_scratchStart[std::size_t(key) + 1];
-        ++kept;
-    }
-    for (std::size_t k = 1; k < m_scratchStart.size(); ++k)
-        m_scratchStart[k] += m_scratchStart[k - 1];
-    for (int j = 0; j < kept; ++j)
-        m_scratchSorted[std::size_t(m_scratchStart[std::size_t(m_scratchKey[std::size_t(j)])]++)] =
-            m_scratchPoints[std::size_t(j)];
-
-    // The style of each sorted slot, from the bucket bounds (m_scratchStart[k] is now the
-    // end of bucket k).
-    for (int j = 0, key = 0; j < kept; ++j) {
-        while (j >= m_scratchStart[std::size_t(key)])
-            ++key;
-        m_scratchSorted[std::size_t(j)].style = key / bucketsPerStyle;
-    }
-
-    // Composite in horizontal bands, one per thread on big maps; every band walks the
-    // points in the same order, so each pixel sees the same blends as in one pass.
-    uchar* bits = m_layer.bits();
-    const qsizetype stride = m_layer.bytesPerLine();
-    const auto composite = [&](int bandTop, int bandBottom) {
-        for (int j = 0; j < kept; ++j) {
-            const ScreenPoint& point = m_scratchSorted[std::size_t(j)];
-            const Sprites::Sprite& sprite =
-                m_sprites->perColour[std::size_t(point.colour)][std::size_t(point.style)];
-            const int h = sprite.half;
-            const int y0 = int(std::floor(point.y)) - h;
-            const int size = sprite.image.width();
-            const int syBegin = std::max(0, bandTop - y0), syEnd = std::min(size, bandBottom - y0);
-            if (syBegin >= syEnd)
-                continue;
-            const int x0 = int(std::floor(point.x)) - h;
-            const uchar* spriteBits = sprite.image.constBits();
-            const qsizetype spriteStride = sprite.image.bytesPerLine();
-            for (int sy = syBegin; sy < syEnd; ++sy) {
-                const auto [spanBegin, spanEnd] = sprite.spans[std::size_t(sy)];
-                const int sxBegin = std::max(spanBegin, -x0), sxEnd = std::min(spanEnd, dw - x0);
-                const quint32* src = reinterpret_cast<const quint32*>(spriteBits + sy * spriteStride);
-                quint32* dst = reinterpret_cast<quint32*>(bits + (y0 + sy) * stride) + x0;
-                for (int sxp = sxBegin; sxp < sxEnd; ++sxp) {
-                    const quint32 s = src[sxp];
-                    const quint32 a = s >> 24;
-                    dst[sxp] = a == 255 ? s : s + byteMul(dst[sxp], 255 - a);
-                }
-            }
-        }
-    };
-    constexpr int PointsPerBand = 25000;
-    const int bands = std::clamp(
-        std::min<int>(kept / PointsPerBand, int(std::thread::hardware_concurrency())), 1, 4);
-    if (bands == 1) {
-        composite(0, dh);
-        return;
-    }
-    std::vector<std::thread> helpers;
-    const int bandHeight = (dh + bands - 1) / bands;
-    int band = 1;
-    for (; band < bands; ++band) {
-        try {
-            helpers.emplace_back(composite, band * bandHeight,
-                                 std::min(dh, (band + 1) * bandHeight));
-        } catch (const std::system_error&) {
-            break;   // no thread to be had: the remaining bands are drawn here
-        }
-    }
-    composite(0, bandHeight);
-    if (band < bands)
-        composite(band * bandHeight, dh);
-    for (std::thread& t : helpers)
-        t.join();
 }
 
 void MapView::paintEvent(QPaintEvent*)
@@ -568,7 +436,7 @@ void MapView::paintEvent(QPaintEvent*)
         m_layer.size() != QSize(int(std::ceil(width() * dpr)), int(std::ceil(height() * dpr))))
         renderLayer();
     p.drawImage(QPointF(0, 0), m_layer);
-    drawOverlay(p);
+    drawOverlay(p, true);
 }
 
 void MapView::drawEmptyState(QPainter& p)
@@ -584,21 +452,40 @@ void MapView::drawEmptyState(QPainter& p)
     p.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, message);
 }
 
-void MapView::drawOverlay(QPainter& p)
+void MapView::drawRing(QPainter& p, int point, QColor colour) const
+{
+    const double r = pointRadius();
+    const QPointF c = pointPosition(point);
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(QColor(255, 255, 255, 235), 5.0));
+    p.drawEllipse(c, r + 7.0, r + 7.0);
+    p.setPen(QPen(colour, 2.5));
+    p.drawEllipse(c, r + 7.0, r + 7.0);
+    p.setPen(QPen(colour, 1.0));
+    p.setBrush(classColour(classOf(point)));
+    p.drawEllipse(c, r + 1.0, r + 1.0);
+}
+
+void MapView::drawOverlay(QPainter& p, bool interactive)
 {
     p.setRenderHint(QPainter::Antialiasing);
     const double r = pointRadius();
 
-    if (m_playing >= 0) {
-        const QPointF c = pointPosition(m_playing);
+    // The track in the details panel, then the playing one on top (often the same track:
+    // both rings then show, the playing one inside the other).
+    if (m_marked >= 0) {
+        const QPointF c = pointPosition(m_marked);
         p.setBrush(Qt::NoBrush);
         p.setPen(QPen(QColor(255, 255, 255, 235), 5.0));
-        p.drawEllipse(c, r + 7.0, r + 7.0);
-        p.setPen(QPen(PlayingRing, 2.5));
-        p.drawEllipse(c, r + 7.0, r + 7.0);
-        p.setPen(QPen(PlayingRing, 1.0));
-        p.setBrush(classColour(classOf(m_playing)));
-        p.drawEllipse(c, r + 1.0, r + 1.0);
+        p.drawEllipse(c, r + 11.0, r + 11.0);
+        p.setPen(QPen(MarkRing, 2.0, Qt::SolidLine));
+        p.drawEllipse(c, r + 11.0, r + 11.0);
+    }
+    if (m_playing >= 0)
+        drawRing(p, m_playing, PlayingRing);
+    if (!interactive) {
+        drawCaption(p, false);
+        return;
     }
 
     if (m_hover >= 0) {
@@ -629,6 +516,11 @@ void MapView::drawOverlay(QPainter& p)
         p.drawPath(path);
     }
 
+    drawCaption(p, true);
+}
+
+void MapView::drawCaption(QPainter& p, bool hint)
+{
     // Caption, counts and a hint, kept small and quiet.
     p.setRenderHint(QPainter::Antialiasing, false);
     QFont small = p.font();
@@ -651,7 +543,7 @@ void MapView::drawOverlay(QPainter& p)
         counts += tr(" · %1 found").arg(locale.toString(m_highlightCount));
     p.setPen(CaptionText);
     p.drawText(inner, Qt::AlignRight | Qt::AlignTop, counts);
-    if (width() > 420) {
+    if (hint && width() > 420) {
         p.setPen(HintText);
         p.drawText(inner, Qt::AlignLeft | Qt::AlignBottom,
                    tr("Scroll to zoom · drag to pan · Shift+drag to select · F to fit"));
@@ -659,6 +551,50 @@ void MapView::drawOverlay(QPainter& p)
     p.setPen(Frame);
     p.setBrush(Qt::NoBrush);
     p.drawRect(rect().adjusted(0, 0, -1, -1));
+}
+
+QImage MapView::renderImage(double dpr)
+{
+    QImage image;
+    m_renderer->render(image, scene(), dpr, Background);
+    QPainter p(&image);
+    drawOverlay(p, false);
+    return image;
+}
+
+bool MapView::saveImage(const QString& file, QString* error)
+{
+    const auto fail = [&](const QString& reason) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(file), reason);
+        return false;
+    };
+    if (pointCount() == 0)
+        return fail(tr("there is no map to save"));
+    // Written next to the file and moved into place, so a failed save leaves no half file.
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly))
+        return fail(out.errorString());
+    if (file.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&out);
+        svg.setSize(size());
+        svg.setViewBox(QRect(QPoint(0, 0), size()));
+        svg.setTitle(m_caption.isEmpty() ? tr("MusicAtlas map") : m_caption);
+        svg.setDescription(tr("%n track(s)", nullptr, pointCount()));
+        QPainter p;
+        if (!p.begin(&svg))
+            return fail(tr("the SVG writer did not start"));
+        m_renderer->paint(p, scene(), Background);
+        drawOverlay(p, false);
+        p.end();
+    } else if (!renderImage(2.0).save(&out, "PNG")) {
+        out.cancelWriting();
+        return fail(tr("the PNG encoder failed"));
+    }
+    if (!out.commit())
+        return fail(out.errorString());
+    return true;
 }
 
 void MapView::setHover(int point, QPoint globalPos)
@@ -784,6 +720,10 @@ void MapView::wheelEvent(QWheelEvent* event)
 
 void MapView::keyPressEvent(QKeyEvent* event)
 {
+    if (event->matches(QKeySequence::Undo)) {
+        undoSelection();
+        return;
+    }
     switch (event->key()) {
     case Qt::Key_F:
     case Qt::Key_Home:

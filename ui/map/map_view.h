@@ -18,24 +18,25 @@
 
 namespace atlas::ui {
 
+class PointRenderer;
+struct PointScene;
+
 /// The interactive scatter map of a t-SNE or UMAP layout: one point per track, coloured by
 /// class, with hover tooltips, click-to-play, zoom, pan, lasso selection, search highlights
 /// and a ring on the track that is playing.
 ///
-/// Drawn with QPainter on a light background, without axes (map coordinates carry no
-/// meaning). Points are pre-rendered antialiased sprites (a filled circle with a thin darker
-/// outline, one per colour and style, at the screen's device pixel ratio) composited into a
-/// cached layer image (in parallel horizontal bands on big maps); the layer is redrawn only
-/// when the points, classes, styles or the view change, so hover and the playing ring cost
-/// a repaint of the overlay only. Picking
+/// Drawn on a light background, without axes (map coordinates carry no meaning). The view
+/// holds the state and handles input; a PointRenderer draws the points into a cached layer
+/// image, redrawn only when the points, classes, styles or the view change, so hover and
+/// the rings of the playing and the marked track cost a repaint of the overlay only. Picking
 /// uses a PointIndex over the layout. Points are drawn in a fixed pseudo-random order, so no
-/// class is always on top.
+/// class is always on top. The view as shown can be saved as PNG or SVG (saveImage()).
 ///
 /// Interaction: hover shows a tooltip (tooltipProvider()) and emits hovered(); a click on a
 /// point emits pointClicked(); Ctrl+click adds or removes that point from the selection;
 /// wheel zooms around the cursor; a left drag pans; Shift+drag (or any drag in lasso mode)
 /// draws a lasso that replaces the selection (Ctrl+Shift adds to it); F or Home fits all;
-/// Esc clears the selection. Hidden classes are drawn as faint ghosts and cannot be picked or
+/// + and - zoom; Esc clears the selection; Ctrl+Z undoes the last change of the selection. Hidden classes are drawn as faint ghosts and cannot be picked or
 /// lassoed.
 ///
 /// Indices are row indices of the layout (= track indices); selection and highlight survive
@@ -79,12 +80,28 @@ public:
     /// Selected points (ascending, unique; out-of-range indices are dropped).
     void setSelection(const QList<int>& points);
     QList<int> selection() const;
-    /// Emphasised points (search hits); when not empty, every other point is dimmed.
+    /// Restores the selection before its last change; false when there is nothing to undo.
+    bool undoSelection();
+    bool canUndoSelection() const { return !m_undo.empty(); }
+    /// Emphasised points (search hits); when not empty, every other point is dimmed (the
+    /// selected points keep their ring).
     void setHighlighted(const QList<int>& points);
     QList<int> highlighted() const;
     /// The point that is playing (-1 = none): drawn with a ring.
     int playingTrack() const { return m_playing; }
+    /// The point shown in the track details (-1 = none): drawn with a dark ring.
+    void setMarkedTrack(int track);
+    int markedTrack() const { return m_marked; }
+    /// Draws the points of class -1 (DBSCAN noise) small and grey, behind the classes.
+    void setUnclassifiedSmall(bool small);
+    bool unclassifiedSmall() const { return m_smallUnclassified; }
 
+    /// The view as shown (points, rings, caption and counts; no hover, lasso or hint) at
+    /// `dpr` device pixels per logical pixel.
+    QImage renderImage(double dpr = 2.0);
+    /// Saves the view as shown: SVG (vector circles) when `file` ends in .svg, else PNG at
+    /// twice the screen size. False with a message naming the file on failure.
+    bool saveImage(const QString& file, QString* error = nullptr);
     void setTooltipProvider(TooltipProvider provider) { m_tooltip = std::move(provider); }
     /// Shown centred when there are no points (e.g. "Run the experiment to see the map").
     void setEmptyMessage(const QString& message);
@@ -127,6 +144,8 @@ public:
 public slots:
     /// Fits every finite point into the view with a margin.
     void fitAll() { fitWithHeadroom(1.0); }
+    /// Fits the given points into the view (all points when none of them is finite).
+    void fitPoints(const QList<int>& points);
     /// Like fitAll(), then zooms out by `headroom` (>= 1) around the centre, leaving room for
     /// a layout that is still growing.
     void fitWithHeadroom(double headroom);
@@ -154,13 +173,15 @@ protected:
     void leaveEvent(QEvent* event) override;
 
 private:
-    struct Sprites;
     enum class Drag { None, Pending, Pan, Lasso };
 
     void invalidateLayer();
-    void rebuildSprites();
+    PointScene scene() const;
+    void fitRect(QRectF bounds, double headroom);
     void renderLayer();
-    void drawOverlay(QPainter& p);
+    void drawOverlay(QPainter& p, bool interactive);
+    void drawRing(QPainter& p, int point, QColor colour) const;
+    void drawCaption(QPainter& p, bool hint);
     void drawEmptyState(QPainter& p);
     void setHover(int point, QPoint globalPos);
     void finishLasso(bool add);
@@ -182,7 +203,9 @@ private:
     int m_selectedCount = 0;
     int m_highlightCount = 0;
     int m_playing = -1;
+    int m_marked = -1;
     int m_hover = -1;
+    std::vector<QList<int>> m_undo;   // earlier selections, oldest first
     QString m_hoverText;
 
     // View: widget = centre + scale * (map - mapCentre), y flipped (map y up).
@@ -190,17 +213,10 @@ private:
     QPointF m_mapCentre;
     bool m_userView = false;
 
-    std::unique_ptr<Sprites> m_sprites;
+    std::unique_ptr<PointRenderer> m_renderer;
     QImage m_layer;
     bool m_layerValid = false;
-    // Reused by renderLayer() to sort the points by style and screen tile.
-    struct ScreenPoint {
-        float x, y;   // device pixels
-        int colour;   // class + 1
-        int style;
-    };
-    std::vector<int> m_scratchKey, m_scratchStart;
-    std::vector<ScreenPoint> m_scratchPoints, m_scratchSorted;
+    bool m_smallUnclassified = false;
 
     Drag m_drag = Drag::None;
     QPointF m_pressPos;

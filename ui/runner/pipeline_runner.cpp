@@ -2,6 +2,7 @@
 #include "ui/runner/pipeline_runner.h"
 
 #include "engine/core/error.h"
+#include "engine/pipeline/run_estimate.h"
 
 #include <QElapsedTimer>
 
@@ -50,11 +51,13 @@ void PipelineWorker::run(const atlas::PipelineConfig& config)
     QElapsedTimer sinceLast;   // invalid until the first update
     double lastOverall = 0.0;
     QString lastStage;
+    RunTimeEstimator estimate(pipelinePlan(config));
     const auto sink = [&](std::string_view stage, double overall, double stageFraction,
                           std::string_view message) {
         // Overall progress never goes backwards, even if a stage reports a smaller figure.
         overall = std::clamp(std::max(overall, lastOverall), 0.0, 1.0);
         lastOverall = overall;
+        estimate.update(overall, double(clock.elapsed()) / 1000.0);
         const QString name = qstr(stage);
         const bool stageChanged = name != lastStage;
         if (!stageChanged && sinceLast.isValid() && overall < 1.0 && sinceLast.elapsed() < 50)
@@ -67,9 +70,10 @@ void PipelineWorker::run(const atlas::PipelineConfig& config)
         p.overall = overall;
         p.stage01 = std::clamp(stageFraction, 0.0, 1.0);
         p.elapsed = double(clock.elapsed()) / 1000.0;
-        // The estimate needs a few seconds of history to mean anything.
-        if (overall > 0.02 && p.elapsed > 2.0)
-            p.eta = p.elapsed * (1.0 - overall) / overall;
+        // From the measured time of the stages so far; none until every kind of stage
+        // still to come has been timed.
+        if (p.elapsed > 2.0)
+            p.eta = estimate.secondsLeft();
         emit progressed(p);
     };
     const Progress progress = Progress::withStageSink(sink, m_cancel);

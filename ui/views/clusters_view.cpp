@@ -10,6 +10,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QFont>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPixmap>
@@ -435,6 +436,28 @@ void ClustersView::showCluster()
         items.append(item);
     }
     m_members->addTopLevelItems(items);
+    updatePlayingRow();
+}
+
+void ClustersView::setPlayingTrack(int track)
+{
+    m_playing = track;
+    updatePlayingRow();
+}
+
+void ClustersView::updatePlayingRow()
+{
+    for (int i = 0; i < m_members->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_members->topLevelItem(i);
+        const bool playing = item->data(0, IdRole).toInt() == m_playing;
+        if (item->font(1).bold() == playing)
+            continue;
+        for (int column = 0; column < m_members->columnCount(); ++column) {
+            QFont font = m_members->font();
+            font.setBold(playing);
+            item->setFont(column, font);
+        }
+    }
 }
 
 } // namespace atlas::ui

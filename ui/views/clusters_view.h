@@ -56,6 +56,10 @@ public:
     /// The summary shown; null when nothing is shown.
     const ClusterSummary* summary() const { return m_summary.get(); }
 
+public slots:
+    /// The track that is playing (-1 = none): its row in the member list is bold.
+    void setPlayingTrack(int track);
+
 signals:
     /// "Play cluster": play these tracks in this order.
     void playRequested(const QList<int>& tracks);
@@ -70,6 +74,7 @@ private:
     void refreshChoices();
     void showSelection();
     void showCluster();
+    void updatePlayingRow();
 
     RunModel* m_model;
     QStackedWidget* m_pages;
@@ -90,6 +95,7 @@ private:
     Clustering m_summaryClustering = Clustering::KMeans;   // what m_summary summarises
     std::unique_ptr<ClusterSummary> m_summary;
     int m_cluster = NoCluster;
+    int m_playing = -1;
     bool m_updating = false;
 };
 

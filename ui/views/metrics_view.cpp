@@ -7,6 +7,7 @@
 #include "ui/views/view_support.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFont>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -27,6 +28,44 @@ namespace atlas::ui {
 namespace {
 
 constexpr double Nan = std::numeric_limits<double>::quiet_NaN();
+// Internal scores (silhouette, Calinski-Harabasz, Davies-Bouldin) leave DBSCAN's noise out;
+// above this share of noise they describe a minority of the tracks, so they are shown with
+// the noise share beside them and never marked best.
+constexpr double NoiseMarkFraction = 0.10;
+
+// Keeps the header's titles whole: the score columns share the table's width while it has
+// room for every title, and take their contents' width (with a horizontal scroll bar)
+// when it does not.
+class HeaderFitter : public QObject {
+public:
+    HeaderFitter(QTableView* view, int firstStretched)
+        : QObject(view), m_view(view), m_first(firstStretched)
+    {
+        view->viewport()->installEventFilter(this);
+    }
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        if (event->type() == QEvent::Resize)
+            fit();
+        return false;
+    }
+    void fit()
+    {
+        QHeaderView* header = m_view->horizontalHeader();
+        int needed = 0;
+        for (int i = 0; i < header->count(); ++i)
+            needed += i < m_first ? header->sectionSize(i) : header->sectionSizeHint(i);
+        const auto mode = m_view->viewport()->width() >= needed ? QHeaderView::Stretch
+                                                                : QHeaderView::ResizeToContents;
+        for (int i = m_first; i < header->count(); ++i)
+            if (header->sectionResizeMode(i) != mode)
+                header->setSectionResizeMode(i, mode);
+    }
+
+private:
+    QTableView* m_view;
+    int m_first;
+};
 
 // Numbers compare as numbers; undefined values (NaN) go last in either order.
 class NumericSortProxy : public QSortFilterProxyModel {
@@ -153,6 +192,16 @@ double MetricsTableModel::value(const Row& row, int column) const
     return Nan;
 }
 
+bool MetricsTableModel::noiseMarked(const Row& row, int column) const
+{
+    Metric metric;
+    if (!metricOfColumn(column, &metric) || isExternalMetric(metric))
+        return false;
+    const ClusteringResult* c =
+        row.representation->clustering(AllClusterings[std::size_t(row.clusteringIndex)]);
+    return c && c->ok && c->scores.noiseFraction > NoiseMarkFraction;
+}
+
 void MetricsTableModel::findBest()
 {
     m_bestRow.assign(std::size_t(ColumnCount), -1);
@@ -163,7 +212,7 @@ void MetricsTableModel::findBest()
         double best = Nan;
         for (int i = 0; i < int(m_rows.size()); ++i) {
             const double v = value(m_rows[std::size_t(i)], column);
-            if (!std::isfinite(v))
+            if (!std::isfinite(v) || noiseMarked(m_rows[std::size_t(i)], column))
                 continue;
             if (std::isnan(best) || (higherIsBetter(metric) ? v > best : v < best)) {
                 best = v;
@@ -198,6 +247,9 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const
             return QString::number(c->scores.nClusters);
         if (column == NoiseColumn)
             return formatPercent(v);
+        if (noiseMarked(row, column) && std::isfinite(v))
+            return QStringLiteral("%1 (%2 noise)")
+                .arg(formatScore(v), formatPercent(c->scores.noiseFraction));
         return formatScore(v);
     case Qt::DecorationRole:
         if (column == ClusteringColumn)
@@ -217,6 +269,8 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const
     case Qt::ForegroundRole:
         if (column >= FirstMetricColumn && !std::isfinite(v))
             return QColor(0x90, 0x90, 0x90);
+        if (noiseMarked(row, column))
+            return QColor(0x8a, 0x5a, 0x00);
         return {};
     case Qt::ToolTipRole: {
         if (column == RepresentationColumn)
@@ -233,6 +287,14 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const
         }
         Metric metric;
         if (metricOfColumn(column, &metric)) {
+            if (std::isfinite(v) && noiseMarked(row, column))
+                return QStringLiteral("%1 = %2, on the %3 of the tracks DBSCAN clustered: %4 "
+                                      "were left out as noise, so this score is not compared "
+                                      "with the others")
+                    .arg(metricName(metric))
+                    .arg(v, 0, 'g', 10)
+                    .arg(formatPercent(1.0 - c->scores.noiseFraction),
+                         formatPercent(c->scores.noiseFraction));
             if (std::isfinite(v))
                 return QStringLiteral("%1 = %2").arg(metricName(metric)).arg(v, 0, 'g', 10);
             if (isExternalMetric(metric))
@@ -343,6 +405,7 @@ MetricsView::MetricsView(RunModel* model, QWidget* parent)
     m_view->horizontalHeader()->setSectionResizeMode(MetricsTableModel::ClusteringColumn,
                                                      QHeaderView::ResizeToContents);
     m_view->setWordWrap(false);
+    new HeaderFitter(m_view, MetricsTableModel::FirstMetricColumn);
 
     auto* splitter = new QSplitter(Qt::Vertical, content);
     splitter->addWidget(m_chart);

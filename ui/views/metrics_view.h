@@ -25,7 +25,10 @@ class RunModel;
 /// that order), Clusters, Noise. Qt::DisplayRole gives formatted text ("–" for undefined),
 /// ValueRole the number (double; NaN when undefined or the clustering failed) that sorting
 /// uses; the representation and clustering columns sort in pipeline order. The best defined
-/// value of each score column is bold. Lives on the GUI thread.
+/// value of each score column is bold. An internal score (silhouette, Calinski-Harabasz,
+/// Davies-Bouldin) of a clustering that left more than 10 % of the tracks out as noise is
+/// shown with that share ("0.612 (48.6 % noise)"), in amber, and never marked best: it
+/// describes only the tracks DBSCAN kept. Lives on the GUI thread.
 class MetricsTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -68,6 +71,8 @@ private:
         int clusteringIndex = 0;       // in AllClusterings
     };
     double value(const Row& row, int column) const;
+    /// True for an internal score of a clustering with much noise (see the class comment).
+    bool noiseMarked(const Row& row, int column) const;
     void findBest();
 
     std::vector<Row> m_rows;

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/map/point_renderer.h"
+
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+#include <system_error>
+#include <thread>
+
+namespace atlas::ui {
+
+namespace {
+
+const QColor SelectionRing(0x1b, 0x1f, 0x24);
+
+// Qt's BYTE_MUL: every channel of premultiplied x times a / 255, two channels per multiply.
+inline quint32 byteMul(quint32 x, quint32 a)
+{
+    quint32 t = (x & 0xff00ffu) * a;
+    t = (t + ((t >> 8) & 0xff00ffu) + 0x800080u) >> 8;
+    t &= 0xff00ffu;
+    x = ((x >> 8) & 0xff00ffu) * a;
+    x = (x + ((x >> 8) & 0xff00ffu) + 0x800080u);
+    x &= 0xff00ff00u;
+    return x | t;
+}
+
+int pointCount(const PointScene& scene)
+{
+    return scene.xy ? int(scene.xy->rows()) : 0;
+}
+
+int classOf(const PointScene& scene, int i)
+{
+    return scene.classOf && !scene.classOf->empty() ? (*scene.classOf)[std::size_t(i)] : -1;
+}
+
+// One circle of a style: radius, fill, outline and (selected) ring, in logical px.
+struct CircleStyle {
+    double radius = 0.0;
+    QColor fill;
+    QColor outline;
+    double outlineWidth = 0.0;
+    QColor ring;
+    double ringRadius = 0.0;
+    double ringWidth = 0.0;
+};
+
+CircleStyle circleStyle(PointRenderer::Style style, QColor base, int n, double radius,
+                        QColor background)
+{
+    // Translucent fill on dense maps, so that density still reads where points overlap.
+    const int alpha = n <= 2000 ? 235 : n <= 20000 ? 215 : 190;
+    const double outline = radius >= 3.0 ? 0.9 : 0.7;
+    switch (style) {
+    case PointRenderer::Ghost:
+        return {radius * 0.75, QColor(0xc8, 0xcb, 0xd0, 70), {}, 0.0, {}, 0.0, 0.0};
+    case PointRenderer::Small:
+        return {std::max(1.2, radius * 0.5), QColor(0xa8, 0xac, 0xb2, 170), {}, 0.0, {}, 0.0, 0.0};
+    case PointRenderer::Dimmed:
+        return {radius,
+                QColor::fromRgbF(float(base.redF() * 0.3 + background.redF() * 0.7),
+                                 float(base.greenF() * 0.3 + background.greenF() * 0.7),
+                                 float(base.blueF() * 0.3 + background.blueF() * 0.7), 0.7f),
+                {}, 0.0, {}, 0.0, 0.0};
+    case PointRenderer::Normal: {
+        QColor fill = base;
+        fill.setAlpha(alpha);
+        QColor edge = base.darker(165);
+        edge.setAlpha(n <= 20000 ? 200 : 150);
+        return {radius, fill, edge, outline, {}, 0.0, 0.0};
+    }
+    case PointRenderer::Emphasised:
+        return {radius + 1.5, base, base.darker(220), 1.2, {}, 0.0, 0.0};
+    case PointRenderer::Selected:
+    case PointRenderer::StyleCount:
+        break;
+    }
+    return {radius + 0.5, base, base.darker(200), 1.0, SelectionRing, radius + 3.0, 1.4};
+}
+
+void drawCircle(QPainter& p, QPointF c, const CircleStyle& s, double dpr)
+{
+    if (s.ring.isValid() && s.ringRadius > 0.0) {
+        p.setPen(QPen(QColor(255, 255, 255, 230), (s.ringWidth + 1.5) * dpr));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(c, s.ringRadius * dpr, s.ringRadius * dpr);
+        p.setPen(QPen(s.ring, s.ringWidth * dpr));
+        p.drawEllipse(c, s.ringRadius * dpr, s.ringRadius * dpr);
+    }
+    p.setBrush(s.fill);
+    p.setPen(s.outlineWidth > 0.0 ? QPen(s.outline, s.outlineWidth * dpr) : QPen(Qt::NoPen));
+    p.drawEllipse(c, s.radius * dpr, s.radius * dpr);
+}
+
+} // namespace
+
+/// Pre-rendered point images: one per class colour and style, in device pixels.
+struct PointRenderer::Sprites {
+    struct Sprite {
+        QImage image;   // ARGB32 premultiplied, square, odd size
+        int half = 0;   // centre pixel offset
+        std::vector<std::pair<int, int>> spans;   // per row: [first, last) visible column
+    };
+    // What the sprites were made for.
+    double dpr = 0.0;
+    double radius = 0.0;
+    int densityTier = -1;
+    std::vector<QColor> colours;
+    QColor background;
+    std::vector<std::array<Sprite, StyleCount>> perColour;   // [0] = noise, [c + 1] = class c
+
+    static Sprite make(double dpr, const CircleStyle& style)
+    {
+        const double extent =
+            std::max(style.radius + style.outlineWidth, style.ringRadius + style.ringWidth) * dpr;
+        Sprite s;
+        s.half = int(std::ceil(extent)) + 1;
+        const int size = 2 * s.half + 1;
+        s.image = QImage(size, size, QImage::Format_ARGB32_Premultiplied);
+        s.image.fill(Qt::transparent);
+        QPainter p(&s.image);
+        p.setRenderHint(QPainter::Antialiasing);
+        drawCircle(p, QPointF(s.half + 0.5, s.half + 0.5), style, dpr);
+        p.end();
+        // Per row, the columns that are not fully transparent.
+        s.spans.resize(std::size_t(size));
+        for (int y = 0; y < size; ++y) {
+            const quint32* row = reinterpret_cast<const quint32*>(s.image.constScanLine(y));
+            int first = 0, last = size;
+            while (first < size && (row[first] >> 24) == 0)
+                ++first;
+            while (last > first && (row[last - 1] >> 24) == 0)
+                --last;
+            s.spans[std::size_t(y)] = {first, last};
+        }
+        return s;
+    }
+};
+
+PointRenderer::PointRenderer() = default;
+PointRenderer::~PointRenderer() = default;
+
+void PointRenderer::invalidate()
+{
+    m_sprites.reset();
+}
+
+PointRenderer::Style PointRenderer::styleOf(const PointScene& scene, int i)
+{
+    const int c = classOf(scene, i);
+    if (scene.classVisible && std::size_t(c + 1) < scene.classVisible->size() &&
+        !(*scene.classVisible)[std::size_t(c + 1)])
+        return Ghost;
+    if (scene.selected && std::size_t(i) < scene.selected->size() && (*scene.selected)[std::size_t(i)])
+        return Selected;
+    if (scene.anyHighlight)
+        return scene.highlighted && std::size_t(i) < scene.highlighted->size() &&
+                       (*scene.highlighted)[std::size_t(i)]
+                   ? Emphasised
+                   : Dimmed;
+    if (c < 0 && scene.smallUnclassified)
+        return Small;
+    return Normal;
+}
+
+void PointRenderer::rebuildSprites(const PointScene& scene, double dpr, QColor background)
+{
+    const int n = pointCount(scene);
+    const int tier = n <= 2000 ? 0 : n <= 20000 ? 1 : 2;
+    if (m_sprites && m_sprites->dpr == dpr && m_sprites->radius == scene.radius &&
+        m_sprites->densityTier == tier && m_sprites->colours == scene.colours &&
+        m_sprites->background == background)
+        return;
+    auto sprites = std::make_unique<Sprites>();
+    sprites->dpr = dpr;
+    sprites->radius = scene.radius;
+    sprites->densityTier = tier;
+    sprites->colours = scene.colours;
+    sprites->background = background;
+    for (const QColor& base : scene.colours) {
+        std::array<Sprites::Sprite, StyleCount> set;
+        for (int s = 0; s < StyleCount; ++s)
+            set[std::size_t(s)] =
+                Sprites::make(dpr, circleStyle(Style(s), base, n, scene.radius, background));
+        sprites->perColour.push_back(std::move(set));
+    }
+    m_sprites = std::move(sprites);
+}
+
+void PointRenderer::render(QImage& target, const PointScene& scene, double dpr, QColor background)
+{
+    const QSize device(int(std::ceil(scene.size.width() * dpr)),
+                       int(std::ceil(scene.size.height() * dpr)));
+    if (target.size() != device || target.format() != QImage::Format_ARGB32_Premultiplied)
+        target = QImage(device, QImage::Format_ARGB32_Premultiplied);
+    target.setDevicePixelRatio(dpr);
+    target.fill(background);
+    const int n = pointCount(scene);
+    if (n == 0 || device.isEmpty() || scene.colours.empty())
+        return;
+    rebuildSprites(scene, dpr, background);
+
+    // Style and device position of every point, then a counting sort by (style, layer,
+    // screen tile): styles are drawn back to front, and within a style tile by tile, so the
+    // writes stay in cache (drawing 100,000 points in their scattered order is memory-bound).
+    // Sorting all points by tile would let every tile cover its neighbours' edges and show
+    // the tile grid as seams in dense clusters; so the draw order is cut into layers of a few
+    // thousand points (sparse enough to rarely overlap among themselves), each sorted on a
+    // tile grid shifted by a different offset.
+    const Matrix& xy = *scene.xy;
+    const std::vector<int>& order = *scene.drawOrder;
+    const double sx = scene.scale * dpr;
+    const double ox = (scene.size.width() / 2.0) * dpr - sx * scene.mapCentre.x();
+    const double oy = (scene.size.height() / 2.0) * dpr + sx * scene.mapCentre.y();
+    const int dw = device.width(), dh = device.height();
+    constexpr int TileShift = 5;   // 32 x 32 device pixels
+    constexpr int PointsPerLayer = 8192;
+    const int tilesX = (dw >> TileShift) + 2, tilesY = (dh >> TileShift) + 2;
+    const int tiles = tilesX * tilesY;
+    const int layers = std::clamp(n / PointsPerLayer, 1, 16);
+    const int layerSize = (n + layers - 1) / layers;
+    const int margin = 2 * int(std::ceil((scene.radius + 6.0) * dpr));
+    const int bucketsPerStyle = layers * tiles;
+    const int colourCount = int(scene.colours.size());
+
+    m_scratchKey.resize(std::size_t(n));
+    m_scratchPoints.resize(std::size_t(n));
+    m_scratchSorted.resize(std::size_t(n));
+    m_scratchStart.assign(std::size_t(StyleCount) * std::size_t(bucketsPerStyle) + 1, 0);
+    int kept = 0;
+    for (int k = 0; k < n; ++k) {
+        const int i = order[std::size_t(k)];
+        const double px = ox + sx * xy(i, 0);
+        const double py = oy - sx * xy(i, 1);
+        if (!(px > -margin && px < dw + margin && py > -margin && py < dh + margin))
+            continue;   // off screen (or not finite)
+        const int colour = std::clamp(classOf(scene, i) + 1, 0, colourCount - 1);
+        const Style style = styleOf(scene, i);
+        const int layer = k / layerSize;
+        const int shiftX = (layer * 13) & 31, shiftY = (layer * 21) & 31;
+        const int tx = std::clamp((int(px) + shiftX) >> TileShift, 0, tilesX - 1);
+        const int ty = std::clamp((int(py) + shiftY) >> TileShift, 0, tilesY - 1);
+        const int key = style * bucketsPerStyle + layer * tiles + ty * tilesX + tx;
+        m_scratchKey[std::size_t(kept)] = key;
+        m_scratchPoints[std::size_t(kept)] = {float(px), float(py), colour, 0};
+        ++m_scratchStart[std::size_t(key) + 1];
+        ++kept;
+    }
+    for (std::size_t k = 1; k < m_scratchStart.size(); ++k)
+        m_scratchStart[k] += m_scratchStart[k - 1];
+    for (int j = 0; j < kept; ++j)
+        m_scratchSorted[std::size_t(m_scratchStart[std::size_t(m_scratchKey[std::size_t(j)])]++)] =
+            m_scratchPoints[std::size_t(j)];
+
+    // The style of each sorted slot, from the bucket bounds (m_scratchStart[k] is now the
+    // end of bucket k).
+    for (int j = 0, key = 0; j < kept; ++j) {
+        while (j >= m_scratchStart[std::size_t(key)])
+            ++key;
+        m_scratchSorted[std::size_t(j)].style = key / bucketsPerStyle;
+    }
+
+    // Composite in horizontal bands, one per thread on big maps; every band walks the
+    // points in the same order, so each pixel sees the same blends as in one pass.
+    uchar* bits = target.bits();
+    const qsizetype stride = target.bytesPerLine();
+    const auto composite = [&](int bandTop, int bandBottom) {
+        for (int j = 0; j < kept; ++j) {
+            const ScreenPoint& point = m_scratchSorted[std::size_t(j)];
+            const Sprites::Sprite& sprite =
+                m_sprites->perColour[std::size_t(point.colour)][std::size_t(point.style)];
+            const int h = sprite.half;
+            const int y0 = int(std::floor(point.y)) - h;
+            const int size = sprite.image.width();
+            const int syBegin = std::max(0, bandTop - y0), syEnd = std::min(size, bandBottom - y0);
+            if (syBegin >= syEnd)
+                continue;
+            const int x0 = int(std::floor(point.x)) - h;
+            const uchar* spriteBits = sprite.image.constBits();
+            const qsizetype spriteStride = sprite.image.bytesPerLine();
+            for (int sy = syBegin; sy < syEnd; ++sy) {
+                const auto [spanBegin, spanEnd] = sprite.spans[std::size_t(sy)];
+                const int sxBegin = std::max(spanBegin, -x0), sxEnd = std::min(spanEnd, dw - x0);
+                const quint32* src = reinterpret_cast<const quint32*>(spriteBits + sy * spriteStride);
+                quint32* dst = reinterpret_cast<quint32*>(bits + (y0 + sy) * stride) + x0;
+                for (int sxp = sxBegin; sxp < sxEnd; ++sxp) {
+                    const quint32 s = src[sxp];
+                    const quint32 a = s >> 24;
+                    dst[sxp] = a == 255 ? s : s + byteMul(dst[sxp], 255 - a);
+                }
+            }
+        }
+    };
+    constexpr int PointsPerBand = 25000;
+    const int bands = std::clamp(
+        std::min<int>(kept / PointsPerBand, int(std::thread::hardware_concurrency())), 1, 4);
+    if (bands == 1) {
+        composite(0, dh);
+        return;
+    }
+    std::vector<std::thread> helpers;
+    const int bandHeight = (dh + bands - 1) / bands;
+    int band = 1;
+    for (; band < bands; ++band) {
+        try {
+            helpers.emplace_back(composite, band * bandHeight,
+                                 std::min(dh, (band + 1) * bandHeight));
+        } catch (const std::system_error&) {
+            break;   // no thread to be had: the remaining bands are drawn here
+        }
+    }
+    composite(0, bandHeight);
+    if (band < bands)
+        composite(band * bandHeight, dh);
+    for (std::thread& t : helpers)
+        t.join();
+}
+
+void PointRenderer::paint(QPainter& painter, const PointScene& scene, QColor background) const
+{
+    const int n = pointCount(scene);
+    painter.fillRect(QRectF(QPointF(0, 0), QSizeF(scene.size)), background);
+    if (n == 0 || scene.colours.empty())
+        return;
+    const Matrix& xy = *scene.xy;
+    const double ox = scene.size.width() / 2.0 - scene.scale * scene.mapCentre.x();
+    const double oy = scene.size.height() / 2.0 + scene.scale * scene.mapCentre.y();
+    const QRectF bounds = QRectF(QPointF(0, 0), QSizeF(scene.size))
+                              .adjusted(-scene.radius - 6, -scene.radius - 6, scene.radius + 6,
+                                        scene.radius + 6);
+    const int colourCount = int(scene.colours.size());
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    // Style by style, back to front, each in the view's draw order; only points in view.
+    for (int s = 0; s < StyleCount; ++s) {
+        for (int k = 0; k < n; ++k) {
+            const int i = (*scene.drawOrder)[std::size_t(k)];
+            if (styleOf(scene, i) != s)
+                continue;
+            const QPointF c(ox + scene.scale * xy(i, 0), oy - scene.scale * xy(i, 1));
+            if (!bounds.contains(c))
+                continue;   // off the view (or not finite)
+            const int colour = std::clamp(classOf(scene, i) + 1, 0, colourCount - 1);
+            drawCircle(painter, c,
+                       circleStyle(Style(s), scene.colours[std::size_t(colour)], n, scene.radius,
+                                   background),
+                       1.0);
+        }
+    }
+    painter.restore();
+}
+
+} // namespace atlas::ui
