@@ -8,6 +8,7 @@
 #include "engine/cluster/dbscan_validity.h"
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
+#include "engine/core/squared_distances.h"
 
 #include <Eigen/Eigenvalues>
 
@@ -41,13 +42,14 @@ constexpr Eigen::Index ColChunk = 2048;   // other points per distance tile
 class Tiles {
 public:
     explicit Tiles(const Matrix& X)
-        : m_X(X.rowwise() - X.colwise().mean()), m_Xt(m_X.transpose()),
-          m_sq(m_X.rowwise().squaredNorm()),
+        : m_X(X.rowwise() - X.colwise().mean()), m_Xt(m_X.transpose()), m_distances(m_X),
           // Bound on the rounding error of |a|^2 + |b|^2 - 2ab relative to |a|^2 + |b|^2, with
           // a factor of 2 to spare: (d + 4) unit roundoffs.
           m_margin(double(X.cols() + 4) * std::numeric_limits<double>::epsilon())
     {
     }
+    Tiles(const Tiles&) = delete;   // m_distances refers to m_X
+    Tiles& operator=(const Tiles&) = delete;
     Eigen::Index rows() const { return m_X.rows(); }
     Eigen::Index blocks() const { return (rows() + RowBlock - 1) / RowBlock; }
 
@@ -55,26 +57,24 @@ public:
     /// [b0, b0 + bs) (tile columns), from the product formula, clamped at 0.
     void tile(Eigen::Index b0, Eigen::Index bs, Eigen::Index j0, Eigen::Index js, Matrix& G) const
     {
-        G.noalias() = m_X.middleRows(j0, js) * m_X.middleRows(b0, bs).transpose();
-        for (Eigen::Index c = 0; c < bs; ++c)
-            G.col(c) = (m_sq.segment(j0, js).array() + m_sq[b0 + c] - 2.0 * G.col(c).array())
-                           .max(0.0)
-                           .matrix();
+        m_distances.tile(b0, bs, j0, js, G, true);
     }
     /// Product-based squared distances of row i below lo(i) are surely <= eps^2, those above
     /// hi(i) surely above; in between the exact test decides.
-    double lo(Eigen::Index i, double eps2) const { return eps2 - m_margin * (m_sq[i] + m_maxSq); }
-    double hi(Eigen::Index i, double eps2) const { return eps2 + m_margin * (m_sq[i] + m_maxSq); }
+    double lo(Eigen::Index i, double eps2) const { return eps2 - m_margin * (sq(i) + m_maxSq); }
+    double hi(Eigen::Index i, double eps2) const { return eps2 + m_margin * (sq(i) + m_maxSq); }
     bool exactWithin(Eigen::Index i, Eigen::Index j, double eps2) const
     {
         return (m_Xt.col(i) - m_Xt.col(j)).squaredNorm() <= eps2;
     }
 
 private:
+    double sq(Eigen::Index i) const { return m_distances.squaredNorms()[i]; }
+
     Matrix m_X, m_Xt;
-    Vector m_sq;
+    SquaredDistanceTiles m_distances;   // of m_X
     double m_margin;
-    double m_maxSq = m_sq.size() > 0 ? m_sq.maxCoeff() : 0.0;
+    double m_maxSq = rows() > 0 ? m_distances.squaredNorms().maxCoeff() : 0.0;
 };
 
 class UnionFind {

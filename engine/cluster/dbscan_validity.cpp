@@ -7,6 +7,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
+#include "engine/core/squared_distances.h"
 
 #include <algorithm>
 #include <cmath>
@@ -179,7 +180,7 @@ double densityValidity(const Matrix& X, const Labels& labels, const Progress& pr
         pCid[std::size_t(a)] = cid[std::size_t(inner[std::size_t(a)])];
     }
     P.rowwise() -= P.colwise().mean();
-    const Vector sq = P.rowwise().squaredNorm();
+    const SquaredDistanceTiles distances(P);
     constexpr int Block = 64, Chunk = 2048;
     const int blocks = (q + Block - 1) / Block;
     Matrix sep = Matrix::Constant(k, k, Inf);
@@ -194,14 +195,14 @@ double densityValidity(const Matrix& X, const Labels& labels, const Progress& pr
             const int a0 = blk * Block, as = std::min(Block, q - a0);
             for (int b0 = a0; b0 < q; b0 += Chunk) {
                 const int bs = std::min(Chunk, q - b0);
-                G.noalias() = P.middleRows(b0, bs) * P.middleRows(a0, as).transpose();
+                distances.tile(a0, as, b0, bs, G);   // G(j, c): points b0 + j and a0 + c
                 for (int c = 0; c < as; ++c) {
                     const int a = a0 + c, ci = pCid[std::size_t(a)];
                     for (int j = std::max(0, a + 1 - b0); j < bs; ++j) {
                         const int b = b0 + j, cj = pCid[std::size_t(b)];
                         if (ci == cj)
                             continue;
-                        const double d = std::sqrt(std::max(0.0, sq[a] + sq[b] - 2.0 * G(j, c)));
+                        const double d = std::sqrt(std::max(0.0, G(j, c)));
                         const double w = std::max({d, pCore[a], pCore[b]});
                         if (w < local(ci, cj)) {
                             local(ci, cj) = w;

@@ -5,6 +5,8 @@
 
 #include "engine/embed/knn.h"
 
+#include "engine/core/squared_distances.h"
+
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
@@ -44,10 +46,10 @@ KnnGraph exactKnn(const Matrix& X, int k)
     KnnGraph g;
     g.indices.resize(n, k);
     g.distances.resize(n, k);
-    const Vector norms = X.rowwise().squaredNorm();
+    const SquaredDistanceTiles distances(X);
     // Blocks of Block query rows against tiles of Tile candidate rows: the Tile x Block
-    // product (256 KB) stays in cache while it is scanned, and holds each query's dot
-    // products in one contiguous column.
+    // tile (256 KB) stays in cache while it is scanned, and holds each query's squared
+    // distances in one contiguous column.
     constexpr Eigen::Index Block = 32, Tile = 1024;
     const Eigen::Index blocks = (n + Block - 1) / Block;
     // A few spare candidates absorb rounding in the matrix-product distances; they are
@@ -59,26 +61,23 @@ KnnGraph exactKnn(const Matrix& X, int k)
     for (Eigen::Index blk = 0; blk < blocks; ++blk) {
         const Eigen::Index begin = blk * Block;
         const Eigen::Index rows = std::min(Block, n - begin);
-        const Matrix queries = X.middleRows(begin, rows).transpose();   // d x rows
         // Per query, the `keep` smallest (approximate squared distance, index) pairs so far,
         // sorted; a candidate worse than the worst kept is rejected with one comparison.
         std::vector<std::pair<double, int>> best(std::size_t(rows) * std::size_t(keep));
         std::vector<int> size(std::size_t(rows), 0);
         std::vector<double> worst(std::size_t(rows), INFINITY);
-        Matrix dots;
+        Matrix dist;
         for (Eigen::Index tile = 0; tile < n; tile += Tile) {
             const Eigen::Index count = std::min(Tile, n - tile);
-            dots.noalias() = X.middleRows(tile, count) * queries;
+            distances.tile(begin, rows, tile, count, dist);
             for (Eigen::Index r = 0; r < rows; ++r) {
                 const Eigen::Index i = begin + r;
-                const double* dot = dots.col(r).data();
-                const double* nj = norms.data() + tile;
-                const double ni = norms(i);
+                const double* di = dist.col(r).data();
                 auto* kept = best.data() + std::size_t(r) * std::size_t(keep);
                 int& used = size[std::size_t(r)];
                 double& bound = worst[std::size_t(r)];
                 for (Eigen::Index c = 0; c < count; ++c) {
-                    const double d = ni + nj[c] - 2.0 * dot[c];
+                    const double d = di[c];
                     if (!(d < bound) || tile + c == i)
                         continue;
                     // Insert, keeping ties in index order (candidates come in index order).

@@ -8,6 +8,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
+#include "engine/core/squared_distances.h"
 #include "engine/metrics/summation.h"
 
 #include <algorithm>
@@ -92,7 +93,7 @@ Vector silhouetteSamples(const Matrix& X, const Labels& labels, const Progress& 
     Matrix Xs(n, X.cols());
     for (Eigen::Index i = 0; i < n; ++i)
         Xs.row(i) = X.row(order[std::size_t(i)]);
-    const Vector sq = Xs.rowwise().squaredNorm();
+    const SquaredDistanceTiles distances(Xs);
     std::vector<int> clusterOf(static_cast<std::size_t>(n));
     for (Eigen::Index i = 0; i < n; ++i)
         clusterOf[std::size_t(i)] = e.index[std::size_t(order[std::size_t(i)])];
@@ -111,18 +112,17 @@ Vector silhouetteSamples(const Matrix& X, const Labels& labels, const Progress& 
                 continue;
             const Eigen::Index b0 = blk * SilhouetteBlock;
             const Eigen::Index bs = std::min(SilhouetteBlock, n - b0);
-            const auto rowsOfBlock = Xs.middleRows(b0, bs);
             sums.setZero();
             // Chunks of other points keep the distance tile in cache; chunk boundaries are
             // fixed, so the summation order does not depend on the thread count.
             for (Eigen::Index j0 = 0; j0 < n; j0 += SilhouetteChunk) {
                 const Eigen::Index js = std::min(SilhouetteChunk, n - j0);
-                // G(j, c) = x_(j0+j) . x_(b0+c); column c holds point b0+c's distances.
-                G.noalias() = Xs.middleRows(j0, js) * rowsOfBlock.transpose();
+                // Column c holds point b0+c's squared distances to points j0 .. j0+js-1.
+                distances.tile(b0, bs, j0, js, G);
                 for (Eigen::Index c = 0; c < bs; ++c) {
                     const Eigen::Index i = b0 + c;
                     auto d = G.col(c).array();
-                    d = (sq.segment(j0, js).array() + sq[i] - 2.0 * d).max(0.0).sqrt();
+                    d = d.max(0.0).sqrt();
                     if (i >= j0 && i < j0 + js)
                         d[i - j0] = 0.0;
                     for (int l = 0; l < e.k; ++l) {
