@@ -5,10 +5,15 @@
 #include "engine/core/parallel.h"
 #include "engine/core/random.h"
 #include "engine/models/network.h"
+#include "tests/support/fixtures.h"
 
 #include <QtTest>
 
+#include <array>
 #include <cmath>
+#include <map>
+#include <string>
+#include <vector>
 #include <functional>
 
 using atlas::detail::MatR;
@@ -272,6 +277,60 @@ private slots:
         QVERIFY(std::abs(p[1] - -1.9994942165129777) < 1e-15);
         QVERIFY(std::abs(p[2] - 0.25074413623527564) < 1e-15);
         QCOMPARE(adam.steps(), std::int64_t(2));
+    }
+
+    void adamFollowsKerasTrajectory()
+    {
+        // 30 steps on a least-squares problem, two settings, against the Keras update rule
+        // written independently in tests/data/models/gen_adam.py.
+        const auto rows = atlas::test::readSimpleCsv(atlas::test::fixture("models/adam_kat.csv"));
+        QCOMPARE(rows.front().at(0), std::string("kind"));
+        std::map<std::string, std::vector<std::array<double, 4>>> table;
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+            QCOMPARE(rows[r].size(), std::size_t(6));
+            std::array<double, 4> v{};
+            for (int c = 0; c < 4; ++c)
+                v[std::size_t(c)] = std::stod(rows[r][std::size_t(c) + 2]);
+            table[rows[r][0]].push_back(v);
+        }
+        const auto& A = table.at("A");
+        const auto& b = table.at("b").at(0);
+        QCOMPARE(A.size(), std::size_t(4));
+        QCOMPARE(table.at("settings").size(), std::size_t(2));
+        int compared = 0;
+        for (int s = 0; s < 2; ++s) {
+            const auto& st = table.at("settings")[std::size_t(s)];
+            const auto& expected = table.at("trajectory" + std::to_string(s));
+            QCOMPARE(expected.size(), std::size_t(30));
+            atlas::detail::Adam<double> adam(atlas::detail::AdamSettings{st[0], st[1], st[2], st[3]});
+            adam.addSlot(4);
+            std::array<double, 4> p = table.at("start").at(0);
+            for (std::size_t step = 0; step < expected.size(); ++step) {
+                std::array<double, 4> r{}, g{};
+                for (int i = 0; i < 4; ++i) {
+                    for (int j = 0; j < 4; ++j)
+                        r[std::size_t(i)] += A[std::size_t(i)][std::size_t(j)] * p[std::size_t(j)];
+                    r[std::size_t(i)] -= b[std::size_t(i)];
+                }
+                for (int j = 0; j < 4; ++j)
+                    for (int i = 0; i < 4; ++i)
+                        g[std::size_t(j)] += A[std::size_t(i)][std::size_t(j)] * r[std::size_t(i)];
+                adam.beginStep();
+                adam.update(0, p.data(), g.data(), 4);
+                for (int k = 0; k < 4; ++k) {
+                    // A few ulp per step from the order of operations, compounded.
+                    const double want = expected[step][std::size_t(k)];
+                    QVERIFY2(std::abs(p[std::size_t(k)] - want) <= 1e-12 * (1.0 + std::abs(want)),
+                             qPrintable(QString("setting %1 step %2 p%3: %4 vs %5")
+                                            .arg(s).arg(step + 1).arg(k)
+                                            .arg(p[std::size_t(k)], 0, 'g', 17).arg(want, 0, 'g', 17)));
+                    ++compared;
+                }
+            }
+            // The trajectory moved: the test cannot pass by standing still.
+            QVERIFY(std::abs(p[0] - table.at("start").at(0)[0]) > 0.1);
+        }
+        QCOMPARE(compared, 240);
     }
 
     void glorotUniformInitialisation()
