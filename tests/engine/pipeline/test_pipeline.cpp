@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The experiment's promises that hold whatever the data: one representation failing does
+// not stop the others (engine/pipeline/pipeline.h, runPipeline()).
+#include "engine/pipeline/pipeline.h"
+#include "tests/support/fixtures.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+class TestPipeline : public QObject {
+    Q_OBJECT
+private slots:
+    void failingRepresentationDoesNotStopTheOthers()
+    {
+        // A lyrics table without labels: the conditional VAE legitimately cannot train
+        // (it needs a label per track), while PCA and the autoencoder can. The CVAE comes
+        // first, so the others run after its failure.
+        const fs::path root = atlas::test::makeTempDir("pipeline-failing-rep");
+        {
+            std::ofstream out(root / "lyrics.csv");
+            out << "id,text\n";
+            const char* words[] = {"love", "night", "road", "fire", "rain", "gold", "river",
+                                   "heart", "city", "dance", "blue", "train"};
+            for (int i = 0; i < 40; ++i)
+                out << i << "," << words[i % 12] << " " << words[(i * 5 + 1) % 12] << " "
+                    << words[(i * 7 + 3) % 12] << " " << words[i % 5] << "\n";
+        }
+        atlas::PipelineConfig cfg;
+        cfg.data.lyricsCsv = root / "lyrics.csv";
+        cfg.data.useAudio = false;
+        cfg.data.useCache = false;
+        cfg.representations = {atlas::Representation::Cvae, atlas::Representation::Pca,
+                               atlas::Representation::Autoencoder};
+        cfg.latentDim = 2;
+        cfg.hidden = {8};
+        cfg.epochs = 3;
+        cfg.batchSize = 16;
+        cfg.clusters = 3;
+        cfg.maps = false;
+        cfg.threads = 1;
+        atlas::Diagnostics diagnostics;
+        const atlas::RunResult run = atlas::runPipeline(cfg, diagnostics);
+
+        QCOMPARE(run.dataset.size(), 40);
+        QVERIFY(!run.dataset.hasLabels());
+        QCOMPARE(run.representations.size(), std::size_t(3));
+
+        const atlas::RepresentationResult* cvae = run.representation(atlas::Representation::Cvae);
+        QVERIFY(cvae);
+        QVERIFY(!cvae->ok);
+        QVERIFY2(cvae->error.find("labels") != std::string::npos, cvae->error.c_str());
+        QVERIFY(!cvae->model);
+        QVERIFY(cvae->clusterings.empty());
+        // ... and the failure is reported as an Issue naming the representation.
+        const auto issues = diagnostics.issues();
+        QVERIFY(std::any_of(issues.begin(), issues.end(), [](const atlas::Issue& i) {
+            return i.file == "cvae" && i.reason.find("CVAE unavailable") != std::string::npos;
+        }));
+
+        for (auto kind : {atlas::Representation::Pca, atlas::Representation::Autoencoder}) {
+            const atlas::RepresentationResult* rep = run.representation(kind);
+            QVERIFY(rep);
+            QVERIFY2(rep->ok, rep->error.c_str());
+            QVERIFY(rep->model);
+            QCOMPARE(rep->codes.rows(), Eigen::Index(40));
+            QCOMPARE(rep->codes.cols(), Eigen::Index(2));
+            QVERIFY(rep->codes.allFinite());
+            QCOMPARE(rep->clusterings.size(), atlas::AllClusterings.size());
+            const atlas::ClusteringResult* km = rep->clustering(atlas::Clustering::KMeans);
+            QVERIFY(km);
+            QVERIFY2(km->ok, km->error.c_str());
+            QCOMPARE(km->labels.size(), Eigen::Index(40));
+            QCOMPARE(km->labels.maxCoeff(), 2);
+        }
+        fs::remove_all(root);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "test_pipeline.moc"
