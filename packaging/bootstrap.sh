@@ -3,6 +3,8 @@
 # Set up a fresh Debian 12 machine for MusicAtlas and build it.
 #   packaging/bootstrap.sh run    install what is missing, build (Release), run the main job
 #   packaging/bootstrap.sh test   install what is missing, build (Release), run the test suite
+#   packaging/bootstrap.sh sanitize   also install clang, then tests/fuzz/run.sh: the engine
+#                                 tests and the fuzz targets under ASan + UBSan (build-sanitize/)
 # Environment: BUILD_DIR (default build), JOBS (default: all cores), ATLAS_CMAKE_ARGS (extra).
 set -euo pipefail
 
@@ -20,6 +22,8 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good pulseaudio pulseaudio-utils
   desktop-file-utils appstream dpkg-dev file
 )
+# The sanitizer job's compiler: clang with libFuzzer and the sanitizer runtimes, and its OpenMP.
+sanitize_packages=(clang libclang-rt-14-dev libomp-14-dev)
 
 install_missing() {
   local missing=()
@@ -57,8 +61,13 @@ case "$mode" in
     cd "$build"
     ctest --output-on-failure -j "$jobs"
     ;;
+  sanitize)
+    packages+=("${sanitize_packages[@]}")
+    install_missing
+    JOBS=$jobs exec "$here/tests/fuzz/run.sh"
+    ;;
   *)
-    echo "usage: $0 run|test" >&2
+    echo "usage: $0 run|test|sanitize" >&2
     exit 2
     ;;
 esac

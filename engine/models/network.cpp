@@ -33,7 +33,7 @@ constexpr double MinParallelWork = 1 << 21;
 // therefore computed by the same single-threaded kernel with the same blocking in every
 // configuration.
 template <class F>
-void forChunks(Index cols, Index chunk, double work, F&& f)
+void forChunks(Index cols, Index chunk, [[maybe_unused]] double work, F&& f)
 {
     const Index chunks = (cols + chunk - 1) / chunk;
 #ifdef _OPENMP
