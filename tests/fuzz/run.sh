@@ -21,7 +21,7 @@ seconds=${FUZZ_SECONDS:-15}
 targets=${FUZZ_TARGETS:-"audio_decoder csv manifest tags lyrics_sidecar feature_cache model session"}
 
 # Longest input each fuzzer tries: above its largest seed, small enough to keep runs fast.
-declare -A max_len=([audio_decoder]=16384 [tags]=16384 [session]=262144 [model]=8192
+declare -A max_len=([audio_decoder]=16384 [tags]=16384 [session]=131072 [model]=8192
                     [csv]=8192 [manifest]=4096 [lyrics_sidecar]=4096 [feature_cache]=4096)
 
 # -O1 -g: sanitizers' usual trade of speed for readable stacks. Warnings are the GCC build's
