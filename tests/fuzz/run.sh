@@ -36,13 +36,14 @@ tests=${SANITIZE_TESTS:-"test_core test_decoder test_resampler test_csv test_lyr
   test_playlist test_library test_pca test_network test_scores test_external_metrics
   test_cluster_summary test_point_index"}
 
-# -O1 -g: sanitizers' usual trade of speed for readable stacks. Warnings are the GCC build's
-# job (ATLAS_WERROR there); clang's differ in GCC-only pragmas. OpenMP stays on (the engine
-# as shipped); ATLAS_CMAKE_ARGS=-DATLAS_WITH_OPENMP=OFF builds the serial engine instead.
+# -O1 with line tables only: sanitizer stacks name files and lines, with less debug
+# information to build than -g. Warnings are the GCC build's job (ATLAS_WERROR there);
+# clang's differ in GCC-only pragmas. OpenMP stays on (the engine as shipped);
+# ATLAS_CMAKE_ARGS=-DATLAS_WITH_OPENMP=OFF builds the serial engine instead.
 extra=()
 [ -n "${ATLAS_CMAKE_ARGS:-}" ] && read -r -a extra <<< "$ATLAS_CMAKE_ARGS"
 CXX=${CXX:-clang++} cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
   -DATLAS_SANITIZE=address,undefined -DATLAS_FUZZ=ON \
   -DATLAS_BUILD_GUI=OFF -DATLAS_BUILD_FIGURES=OFF -DATLAS_BUILD_BENCH=OFF "${extra[@]}" \
   -DATLAS_WERROR=OFF
