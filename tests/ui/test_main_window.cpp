@@ -6,10 +6,17 @@
 #include "tests/support/fixtures.h"
 #include "ui/main/data_panel.h"
 #include "ui/main/main_window.h"
+#include "ui/map/map_panel.h"
+#include "ui/map/map_view.h"
 #include "ui/model/run_model.h"
+#include "ui/views/clusters_view.h"
+#include "tests/ui/ui_fixtures.h"
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QListWidget>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QPushButton>
@@ -106,6 +113,49 @@ private slots:
         QVERIFY(why->text().contains(QStringLiteral("representation")));
         w.findChild<QCheckBox*>(QStringLiteral("rep_pca"))->setChecked(true);
         QVERIFY(run->isEnabled());
+    }
+
+    void viewsFollowTheMapAndExportTheSelection()
+    {
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const auto run = test::smallDemoRun();
+        w.model()->setResult(run);
+        MapPanel* map = w.mapPanel();
+        auto* clusters = w.findChild<ClustersView*>();
+        QVERIFY(clusters);
+        // The Clusters tab follows the map's representation and clustering.
+        auto* colours = map->findChild<QComboBox*>(QStringLiteral("colourCombo"));
+        auto* reps = map->findChild<QComboBox*>(QStringLiteral("representationCombo"));
+        colours->setCurrentIndex(colours->findText(QStringLiteral("Agglomerative (Ward) clusters")));
+        reps->setCurrentIndex(2);
+        QCOMPARE(clusters->currentClustering(), Clustering::Agglomerative);
+        QCOMPARE(clusters->currentRepresentation(), run->representations[2].kind);
+        // The selection as a table, with the clusters the map shows.
+        const fs::path dir = test::makeTempDir("window-table");
+        const QString file = QString::fromStdString((dir / "selection.csv").string());
+        QVERIFY(w.exportTrackTable({3, 1}, file));
+        QFile table(file);
+        QVERIFY(table.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = table.readAll().split('\n');
+        QCOMPARE(lines.size(), 4);   // header, two rows, the final newline
+        QVERIFY(lines[0].endsWith(",label,cluster"));
+        QVERIFY(lines[1].startsWith(QByteArray::fromStdString(run->dataset.tracks[3].id)));
+        QVERIFY(lines[1].endsWith(',' + QByteArray::number(
+                                              run->representations[2].clusterings[1].labels(3))));
+        // A track shown in the details is ringed on the map.
+        auto* list = map->findChild<QListWidget*>(QStringLiteral("selectionList"));
+        QVERIFY(list);
+        map->view()->setSelection({5});
+        QCOMPARE(map->view()->markedTrack(), -1);
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                          list->visualItemRect(list->item(0)).center());
+        QCOMPARE(map->view()->markedTrack(), 5);
+        // The Shortcuts list names the map's keys.
+        auto* exportMap = w.findChild<QAction*>(QStringLiteral("exportMapAction"));
+        QVERIFY(exportMap && !exportMap->shortcut().isEmpty());
     }
 
     void fullDemoRunStaysResponsive()

@@ -7,9 +7,11 @@
 #include <QHeaderView>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <iterator>
 #include <utility>
 
@@ -65,14 +67,21 @@ void showKeyboardShortcuts(QWidget* parent)
         {tr("Ctrl+Shift+O"), tr("Open a session")},
         {tr("Ctrl+S"), tr("Save the session")},
         {tr("Ctrl+E"), tr("Export results (tables and figures)")},
+        {tr("Ctrl+Shift+E"), tr("Export the map view as PNG or SVG")},
         {tr("Ctrl+1 … Ctrl+5"), tr("Map, Metrics, Training, Clusters, Issues")},
         {tr("Ctrl+D"), tr("Show or hide the Data & Training panel")},
         {tr("Ctrl+I"), tr("Show or hide the track details")},
         {tr("Map: wheel"), tr("Zoom around the cursor")},
         {tr("Map: drag"), tr("Pan")},
-        {tr("Map: Shift+drag"), tr("Lasso-select tracks")},
+        {tr("Map: Shift+drag"), tr("Lasso-select tracks (replaces the selection)")},
+        {tr("Map: Ctrl+Shift+drag"), tr("Lasso-select more tracks (adds to the selection)")},
         {tr("Map: click"), tr("Play the track")},
+        {tr("Map: Ctrl+click"), tr("Add the track to the selection, or take it out")},
+        {tr("Map: + / −"), tr("Zoom in / out")},
         {tr("Map: F or Home"), tr("Fit all points")},
+        {tr("Map: Esc"), tr("Clear the selection (or stop drawing a lasso)")},
+        {tr("Map: Ctrl+Z"), tr("Undo the last change of the selection")},
+        {tr("Search: Enter"), tr("Select the tracks found and fit them in view")},
         {tr("F1"), tr("This list")},
     };
     QDialog dialog(parent);
@@ -88,12 +97,21 @@ void showKeyboardShortcuts(QWidget* parent)
         table->setItem(i, 1, new QTableWidgetItem(rows[i].second));
     }
     table->resizeColumnToContents(0);
+    table->setWordWrap(true);
+    table->resizeRowsToContents();
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto* layout = new QVBoxLayout(&dialog);
     layout->addWidget(table);
     layout->addWidget(buttons);
-    dialog.resize(460, 480);
+    // Every row visible without scrolling, on a 1280x720 screen too.
+    int rowsHeight = table->horizontalHeader()->height() + 2 * table->frameWidth();
+    for (int i = 0; i < table->rowCount(); ++i)
+        rowsHeight += table->rowHeight(i);
+    const QRect screen = parent && parent->screen() ? parent->screen()->availableGeometry()
+                                                    : QRect(0, 0, 1280, 720);
+    dialog.resize(std::min(640, screen.width() - 40),
+                  std::min(rowsHeight + buttons->sizeHint().height() + 40, screen.height() - 40));
     dialog.exec();
 }
 

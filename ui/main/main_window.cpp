@@ -3,11 +3,13 @@
 
 #include "engine/io/results_io.h"
 #include "engine/io/session_io.h"
+#include "engine/io/track_list.h"
 #include "ui/figures/figure_renderer.h"
 #include "ui/main/data_panel.h"
 #include "ui/main/dialogs.h"
 #include "ui/main/recent_files.h"
 #include "ui/map/map_panel.h"
+#include "ui/map/map_view.h"
 #include "ui/model/run_model.h"
 #include "ui/playback/listening.h"
 #include "ui/playback/transport_bar.h"
@@ -96,6 +98,7 @@ void MainWindow::showError(const QString& title, const QString& text)
 void MainWindow::showTrackDetails(int track)
 {
     m_details->setTrack(track);
+    m_map->setMarkedTrack(track);   // ringed on the map
     // A click brings the details to the front when they share a dock area with the Data
     // panel; a closed details dock stays closed.
     if (m_detailsDock->isVisible())
@@ -184,30 +187,44 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_clusters, &ClustersView::trackActivated, m_listening, &Listening::playTrack);
     connect(m_clusters, &ClustersView::playRequested, m_listening, &Listening::playTracks);
     connect(m_listening, &Listening::currentTrackChanged, m_map, &MapPanel::setPlayingTrack);
+    connect(m_listening, &Listening::currentTrackChanged, m_clusters, &ClustersView::setPlayingTrack);
+    // The Clusters tab shows the clustering the map is coloured by.
+    connect(m_map, &MapPanel::clusteringChanged, this, [this](Representation r, Clustering c) {
+        m_clusters->setSelection(r, c);
+    });
     // Details: the track last clicked anywhere, or the one that starts playing.
     connect(m_map, &MapPanel::trackActivated, this, &MainWindow::showTrackDetails);
     connect(m_map, &MapPanel::trackChosen, this, &MainWindow::showTrackDetails);
     connect(m_clusters, &ClustersView::trackActivated, this, &MainWindow::showTrackDetails);
     connect(m_clusters, &ClustersView::trackChosen, this, &MainWindow::showTrackDetails);
     connect(m_listening, &Listening::currentTrackChanged, m_details, [this](int track) {
-        if (track >= 0)
+        if (track >= 0) {
             m_details->setTrack(track);
+            m_map->setMarkedTrack(track);
+        }
     });
     connect(m_map, &MapPanel::representationChanged, m_details, &TrackDetails::setRepresentation);
     connect(m_details, &TrackDetails::playRequested, m_listening, &Listening::playTrack);
     connect(m_listening, &Listening::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     const auto exportList = [this](const QList<int>& tracks) {
-        const QString file = askSaveFile(this, tr("Export playlist"), tr("Playlists (*.m3u8 *.m3u)"),
-                                         QStringLiteral("m3u8"), QStringLiteral("playlist"),
-                                         tr("musicatlas-selection.m3u8"));
-        if (!file.isEmpty())
+        const QString file = askSaveFile(
+            this, tr("Export playlist or table"),
+            tr("Playlists (*.m3u8 *.m3u);;CSV table (*.csv)"), QStringLiteral("m3u8"),
+            QStringLiteral("playlist"), tr("musicatlas-selection.m3u8"));
+        if (file.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive))
+            exportTrackTable(tracks, file);
+        else if (!file.isEmpty())
             exportPlaylist(tracks, file);
     };
     connect(m_map, &MapPanel::playlistExportRequested, this, exportList);
     connect(m_clusters, &ClustersView::playlistExportRequested, this, exportList);
-    connect(m_model, &RunModel::datasetChanged, this,
-            [this] { m_listening->setDataset(m_model->dataset()); });
+    connect(m_model, &RunModel::datasetChanged, this, [this] {
+        m_listening->setDataset(m_model->dataset());
+        // k is checked against the tracks this collection really has.
+        if (m_running && m_model->dataset())
+            m_panel->setUsableTracks(m_model->dataset()->size());
+    });
     connect(m_model, &RunModel::cleared, this, [this] {
         m_listening->setDataset(nullptr);
         updateIssuesTab(0);
@@ -310,6 +327,24 @@ void MainWindow::buildMenus()
     });
     file->addAction(m_saveSessionAction);
     file->addAction(m_exportAction);
+    QAction* exportMap = file->addAction(tr("Export Map &View…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this, [this] {
+        if (m_map->view()->pointCount() == 0) {
+            statusBar()->showMessage(tr("No map to export yet: run the experiment first."), 8000);
+            return;
+        }
+        const QString file = askSaveFile(this, tr("Export map view"),
+                                         tr("PNG image (*.png);;SVG drawing (*.svg)"),
+                                         QStringLiteral("png"), QStringLiteral("figure"),
+                                         tr("musicatlas-map.png"));
+        if (file.isEmpty())
+            return;
+        QString error;
+        if (!m_map->view()->saveImage(file, &error))
+            showError(tr("Cannot export the map view"), error);
+        else
+            statusBar()->showMessage(tr("Saved the map view to %1.").arg(file), 8000);
+    });
+    exportMap->setObjectName(QStringLiteral("exportMapAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
@@ -433,7 +468,9 @@ void MainWindow::run()
     updateTitle();
     setRunning(true);
     statusBar()->clearMessage();
-    m_tabs->setCurrentIndex(TrainingTab);
+    // The training curves while it runs, unless the user watches the map grow.
+    if (m_tabs->currentIndex() != MapTab)
+        m_tabs->setCurrentIndex(TrainingTab);
     saveSettings();
     m_runner->start(cfg);
 }
@@ -468,15 +505,28 @@ void MainWindow::setRunning(bool running)
     }
 }
 
+static QString progressText(const QString& stage, const QString& message)
+{
+    // "β-VAE" keeps its Greek letter lower-case: only a Latin first letter is capitalised.
+    QString text = stage.isEmpty() ? MainWindow::tr("working") : stage;
+    if (text[0] >= QLatin1Char('a') && text[0] <= QLatin1Char('z'))
+        text[0] = text[0].toUpper();
+    if (message.isEmpty())
+        return text;
+    // A detail that already names the stage ("VAE training, epoch 3") is shown alone.
+    if (message.contains(stage, Qt::CaseInsensitive))
+        return message;
+    return MainWindow::tr("%1 — %2").arg(text, message);
+}
+
 void MainWindow::showProgress(const RunProgress& p)
 {
-    QString stage = p.stage.isEmpty() ? tr("working") : p.stage;
-    stage[0] = stage[0].toUpper();
-    m_stageLabel->setText(p.message.isEmpty() ? stage : tr("%1 — %2").arg(stage, p.message));
+    m_stageLabel->setText(progressText(p.stage, p.message));
     m_overallBar->setValue(int(std::lround(p.overall * 1000)));
     m_stageBar->setValue(int(std::lround(p.stage01 * 1000)));
     m_etaLabel->setText(p.eta >= 0 ? tr("about %1 left").arg(formatSeconds(p.eta))
-                                   : tr("%1 elapsed").arg(formatSeconds(p.elapsed)));
+                                   : tr("estimating…"));
+    m_etaLabel->setToolTip(tr("%1 elapsed").arg(formatSeconds(p.elapsed)));
 }
 
 void MainWindow::updateRunAction()
@@ -581,6 +631,30 @@ bool MainWindow::exportResults(const QString& dir)
         showError(tr("Cannot export the results"), QString::fromUtf8(e.what()));
         return false;
     }
+}
+
+bool MainWindow::exportTrackTable(const QList<int>& tracks, const QString& file)
+{
+    const auto data = m_model->dataset();
+    if (!data || tracks.isEmpty())
+        return false;
+    // With the clusters the map is coloured by, when it is.
+    const Labels* clusters = nullptr;
+    if (m_map->colouredByClustering())
+        if (const auto rep = m_model->representation(m_map->currentRepresentation()))
+            if (const ClusteringResult* c = rep->clustering(m_map->currentClustering());
+                c && c->ok && c->labels.size() == data->size())
+                clusters = &c->labels;
+    const std::vector<int> rows(tracks.begin(), tracks.end());
+    try {
+        writeTrackListCsv(*data, rows, toPath(file), clusters);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot write the table"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    rememberFolder(QStringLiteral("playlist"), file);
+    statusBar()->showMessage(tr("Wrote %n track(s) to %1.", nullptr, int(tracks.size())).arg(file), 8000);
+    return true;
 }
 
 bool MainWindow::exportPlaylist(const QList<int>& tracks, const QString& file)

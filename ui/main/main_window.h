@@ -69,6 +69,9 @@ public slots:
     bool exportResults(const QString& dir);
     /// Writes an extended M3U playlist of the given tracks; false on failure.
     bool exportPlaylist(const QList<int>& tracks, const QString& file);
+    /// Writes `tracks` as a CSV table (writeTrackListCsv()), with the map's clusters when
+    /// it is coloured by a clustering; false (after an error dialog) on failure.
+    bool exportTrackTable(const QList<int>& tracks, const QString& file);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
