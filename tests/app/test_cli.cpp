@@ -5,11 +5,13 @@
 #include "engine/data/csv.h"
 #include "engine/io/model_io.h"
 #include "engine/io/session_io.h"
+#include "engine/pipeline/dataset.h"
 #include "tests/support/fixtures.h"
 
 #include <QProcess>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -41,12 +43,6 @@ Outcome cli(const QStringList& args, const fs::path& home)
 QString str(const fs::path& p)
 {
     return QString::fromStdString(p.string());
-}
-
-std::string readText(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 } // namespace
@@ -157,7 +153,7 @@ private slots:
             QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
                      p.readAllStandardError().constData());
         }
-        QCOMPARE(readText(home / "out0" / "features.csv"), readText(home / "out1" / "features.csv"));
+        QCOMPARE(atlas::test::readFile(home / "out0" / "features.csv"), atlas::test::readFile(home / "out1" / "features.csv"));
         QVERIFY(atlas::test::temporaryFiles(home).empty());
         // A third run finds every track in the cache.
         const Outcome again = cli({QStringLiteral("features"), QStringLiteral("--demo"),
@@ -170,6 +166,76 @@ private slots:
         QVERIFY2(again.out.contains(QStringLiteral("audio: 0 analysed, 20 from the cache")),
                  qPrintable(again.out));
         fs::remove_all(home);
+    }
+
+    void featuresTableAndIssuesList()
+    {
+        // `features` on a personal library: the table holds one row per usable track with the
+        // same numbers the engine computes, and issues.csv beside it names every file left out
+        // and why.
+        const fs::path lib = atlas::test::fixture("library/lib");
+        const fs::path out = m_home / "features-table";
+        const Outcome o = cli({"features", "--data-dir", str(lib), "--no-cache", "--quiet",
+                               "--out", str(out / "features.csv")},
+                              m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+
+        atlas::DatasetConfig cfg;
+        cfg.dataDir = lib;
+        cfg.useCache = false;
+        atlas::Diagnostics expectedIssues;
+        const atlas::Dataset ds = atlas::buildDataset(cfg, expectedIssues);
+        QCOMPARE(ds.size(), 11);
+
+        atlas::Diagnostics d;
+        const atlas::CsvTable table = atlas::readCsv(out / "features.csv", d);
+        QVERIFY(d.empty());
+        const std::size_t audio = std::size_t(ds.audio.cols()), lyrics = std::size_t(ds.lyrics.cols());
+        QCOMPARE(audio, std::size_t(40));
+        QVERIFY(lyrics > 0);
+        QCOMPARE(table.header.size(), 3 + audio + lyrics + 6);
+        QCOMPARE(std::vector<std::string>(table.header.begin(), table.header.begin() + 3),
+                 (std::vector<std::string>{"track_id", "path", "label"}));
+        QCOMPARE(table.header[3], std::string("mfcc_mean_00"));
+        QCOMPARE(table.header[3 + audio - 1], std::string("mfcc_std_19"));
+        QCOMPARE(table.header[3 + audio], "tfidf:" + ds.vocabulary.front());
+        QCOMPARE(std::vector<std::string>(table.header.end() - 6, table.header.end()),
+                 (std::vector<std::string>{"title", "artist", "album", "year", "genre",
+                                           "has_lyrics"}));
+        QCOMPARE(table.rows.size(), std::size_t(ds.size()));
+        for (int i = 0; i < ds.size(); ++i) {
+            const auto& row = table.rows[std::size_t(i)];
+            const atlas::Track& t = ds.tracks[std::size_t(i)];
+            QCOMPARE(row[0], t.id);
+            QCOMPARE(row[2], t.label);
+            // Numbers are written so that they read back to the same double.
+            for (std::size_t j = 0; j < audio; ++j)
+                QCOMPARE(std::stod(row[3 + j]), ds.audio(i, Eigen::Index(j)));
+            for (std::size_t j = 0; j < lyrics; ++j)
+                QCOMPARE(std::stod(row[3 + audio + j]), ds.lyrics(i, Eigen::Index(j)));
+            QCOMPARE(row.back(), std::string(ds.hasLyrics(i) ? "1" : "0"));
+        }
+
+        // issues.csv: a header, then one row per Issue of the run, the same ones the engine
+        // reports, each with a file and a reason.
+        const atlas::CsvTable issues = atlas::readCsv(out / "issues.csv", d);
+        QCOMPARE(issues.header, (std::vector<std::string>{"path", "reason"}));
+        // (Files are decoded in parallel, so the order of arrival may differ.)
+        std::vector<std::vector<std::string>> expected, written = issues.rows;
+        for (const atlas::Issue& issue : expectedIssues.issues())
+            expected.push_back({issue.file.string(), issue.reason});
+        std::sort(expected.begin(), expected.end());
+        std::sort(written.begin(), written.end());
+        QVERIFY(expected.size() >= 3);
+        QCOMPARE(written, expected);
+        for (const auto& row : written)
+            QVERIFY(!row.at(1).empty());
+        const bool namesBroken = std::any_of(issues.rows.begin(), issues.rows.end(), [](const auto& r) {
+            return r[0].find("01 - No Index.m4a") != std::string::npos &&
+                   r[1].find("'moov'") != std::string::npos;
+        });
+        QVERIFY(namesBroken);
+        QVERIFY2(o.out.contains(QStringLiteral("issues: %1").arg(expected.size())), qPrintable(o.out));
     }
 
     void libraryRunUsesTagsAndFileLyrics()

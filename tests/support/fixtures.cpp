@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -67,6 +68,12 @@ std::vector<std::vector<std::string>> readSimpleCsv(const std::filesystem::path&
         rows.push_back(std::move(row));
     }
     return rows;
+}
+
+std::string readFile(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::filesystem::path makeTempDir(const std::string& tag)

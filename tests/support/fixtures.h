@@ -27,6 +27,10 @@ std::filesystem::path makeTempDir(const std::string& tag);
 /// atomic-write temporaries) and "*.partial" files (the older naming). Empty when clean.
 std::vector<std::string> temporaryFiles(const std::filesystem::path& dir);
 
+/// The whole content of a file as bytes; empty when it cannot be opened (so a missing
+/// output compares unequal to the expected text instead of throwing).
+std::string readFile(const std::filesystem::path& path);
+
 /// Writes raw bytes to a file (for bad-input corpora).
 void writeBytes(const std::filesystem::path& path, const std::string& bytes);
 

@@ -54,12 +54,6 @@ bool writeWithSndfile(const fs::path& file, const std::vector<float>& x, int cha
     return sf_close(sf) == 0 && ok;
 }
 
-std::string readAll(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 bool containsAll(const std::string& text, const QStringList& words)
 {
     const QString lower = QString::fromStdString(text).toLower();
@@ -113,8 +107,8 @@ private slots:
         const auto mono10 = tone(10.0, 22050, 1);
         atlas::writeAudioFile(m_dir / "full.wav", mono10, 1, 22050);
         atlas::writeAudioFile(m_dir / "full.flac", mono10, 1, 22050);
-        const std::string wav = readAll(m_dir / "full.wav");
-        const std::string flac = readAll(m_dir / "full.flac");
+        const std::string wav = atlas::test::readFile(m_dir / "full.wav");
+        const std::string flac = atlas::test::readFile(m_dir / "full.flac");
         atlas::test::writeBytes(m_dir / "truncated_usable.wav", wav.substr(0, wav.size() / 4));
         atlas::test::writeBytes(m_dir / "truncated_short.wav", wav.substr(0, 44 + 2000));
         // Cut exactly after 3 s of 16-bit frames: only the header's data size tells.

@@ -22,14 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Every name in `dir`, hidden ones included, sorted.
 QStringList namesIn(const fs::path& dir)
 {
@@ -59,12 +51,12 @@ private slots:
     {
         const fs::path file = m_dir / "table.csv";
         atlas::writeFileAtomically(file, std::string_view("old\n"));
-        QCOMPARE(readAll(file), std::string("old\n"));
+        QCOMPARE(atlas::test::readFile(file), std::string("old\n"));
         atlas::writeFileAtomically(file, [](std::ostream& out) { out << "new," << 42 << "\n"; });
-        QCOMPARE(readAll(file), std::string("new,42\n"));
+        QCOMPARE(atlas::test::readFile(file), std::string("new,42\n"));
         const std::vector<unsigned char> bytes = {0, 1, 2, 255};
         atlas::writeFileAtomically(file, std::span<const unsigned char>(bytes));
-        QCOMPARE(readAll(file), std::string("\0\1\2\xff", 4));
+        QCOMPARE(atlas::test::readFile(file), std::string("\0\1\2\xff", 4));
 
         // Larger than the stream's buffer, through both the stream and write().
         const std::string big = payload('x', 3 << 20);
@@ -73,7 +65,7 @@ private slots:
         f.write(big);
         f.stream() << "tail";
         f.commit();
-        QCOMPARE(readAll(file), "head" + big + "tail");
+        QCOMPARE(atlas::test::readFile(file), "head" + big + "tail");
         QCOMPARE(namesIn(m_dir), QStringList{"table.csv"});
     }
 
@@ -85,7 +77,7 @@ private slots:
             atlas::AtomicFile f(file);
             f.write(payload('n', 100000));
         } // destroyed without commit()
-        QCOMPARE(readAll(file), std::string("previous"));
+        QCOMPARE(atlas::test::readFile(file), std::string("previous"));
         QCOMPARE(namesIn(m_dir), QStringList{"model.atlasmodel"});
 
         // The body throws: its exception comes through unchanged.
@@ -98,14 +90,14 @@ private slots:
         } catch (const std::logic_error& e) {
             QCOMPARE(std::string(e.what()), std::string("the body failed"));
         }
-        QCOMPARE(readAll(file), std::string("previous"));
+        QCOMPARE(atlas::test::readFile(file), std::string("previous"));
         QCOMPARE(namesIn(m_dir), QStringList{"model.atlasmodel"});
 
         atlas::AtomicFile discarded(file);
         discarded.write(std::string_view("x"));
         discarded.discard();
         QVERIFY_THROWS_EXCEPTION(atlas::InputError, discarded.commit());
-        QCOMPARE(readAll(file), std::string("previous"));
+        QCOMPARE(atlas::test::readFile(file), std::string("previous"));
         QCOMPARE(namesIn(m_dir), QStringList{"model.atlasmodel"});
     }
 
@@ -185,7 +177,7 @@ private slots:
         QCOMPARE(::waitpid(child, &status, 0), child);
         QVERIFY(WIFEXITED(status));
         QCOMPARE(WEXITSTATUS(status), 0);
-        QCOMPARE(readAll(file), std::string("previous"));
+        QCOMPARE(atlas::test::readFile(file), std::string("previous"));
         QCOMPARE(namesIn(m_dir), QStringList{"session.atlassession"});
     }
 
@@ -228,7 +220,7 @@ private slots:
         int status = 0;
         QCOMPARE(::waitpid(child, &status, 0), child);
         QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-        QVERIFY(readAll(file) == previous);
+        QVERIFY(atlas::test::readFile(file) == previous);
         QCOMPARE(namesIn(m_dir), QStringList{"features.cache"});
     }
 
@@ -251,7 +243,7 @@ private slots:
         int reads = 0, torn = 0;
         std::thread reader([&] {
             while (!stop) {
-                const std::string s = readAll(file);
+                const std::string s = atlas::test::readFile(file);
                 ++reads;
                 if (s.size() != Size || s.find_first_not_of(s[0]) != std::string::npos)
                     ++torn;
@@ -265,7 +257,7 @@ private slots:
         QCOMPARE(failures.load(), 0);
         QCOMPARE(torn, 0);
         QVERIFY(reads > 0);
-        const std::string last = readAll(file);
+        const std::string last = atlas::test::readFile(file);
         QCOMPARE(last.size(), Size);
         QVERIFY(last == payload('a', Size) || last == payload('b', Size));
         QCOMPARE(namesIn(m_dir), QStringList{"corpus.csv"});
@@ -284,7 +276,7 @@ private slots:
         fs::create_symlink(file.filename(), link);
         atlas::writeFileAtomically(link, std::string_view("three"));
         QVERIFY(fs::is_symlink(link));
-        QCOMPARE(readAll(file), std::string("three"));
+        QCOMPARE(atlas::test::readFile(file), std::string("three"));
     }
 
     void aFileLockSerialisesReadModifyWrite()
@@ -296,14 +288,14 @@ private slots:
         auto add = [&] {
             for (int i = 0; i < 100; ++i) {
                 atlas::FileLock lock(m_dir / "counter.lock");
-                const int value = std::stoi(readAll(counter));
+                const int value = std::stoi(atlas::test::readFile(counter));
                 atlas::writeFileAtomically(counter, std::to_string(value + 1));
             }
         };
         std::thread a(add), b(add);
         a.join();
         b.join();
-        QCOMPARE(readAll(counter), std::string("200"));
+        QCOMPARE(atlas::test::readFile(counter), std::string("200"));
         QVERIFY_THROWS_EXCEPTION(atlas::InputError,
                                  atlas::FileLock(m_dir / "no-such-folder" / "x.lock"));
     }

@@ -25,14 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // RFC 4180 reader (quoted fields may hold commas, quotes and newlines).
 std::vector<std::vector<std::string>> parseCsv(const std::string& text)
 {
@@ -78,7 +70,7 @@ std::vector<std::vector<std::string>> parseCsv(const std::string& text)
 // Samples of a canonical 44-byte-header PCM16 mono WAV as floats.
 std::vector<float> readWavPcm16(const fs::path& p, int* rate = nullptr)
 {
-    const std::string b = readAll(p);
+    const std::string b = atlas::test::readFile(p);
     if (b.size() < 44 || b.compare(0, 4, "RIFF") != 0 || b.compare(8, 4, "WAVE") != 0)
         return {};
     std::size_t pos = 12;
@@ -411,7 +403,7 @@ private slots:
                 QVERIFY(worst <= 1.0 / 32768.0);
             }
         }
-        const auto lyrics = parseCsv(readAll(root / "lyrics.csv"));
+        const auto lyrics = parseCsv(atlas::test::readFile(root / "lyrics.csv"));
         QCOMPARE(int(lyrics.size()), 31);
         QCOMPARE(lyrics[0], (std::vector<std::string>{"track_id", "genre", "lyrics"}));
         for (int i = 0; i < 30; ++i) {
@@ -421,7 +413,7 @@ private slots:
             QCOMPARE(row[1], atlas::demoGenres()[std::size_t(i / 3)]);
             QCOMPARE(row[2], atlas::demoLyrics(i / 3, i % 3, cfg));
         }
-        const auto manifest = parseCsv(readAll(root / "manifest.csv"));
+        const auto manifest = parseCsv(atlas::test::readFile(root / "manifest.csv"));
         QCOMPARE(int(manifest.size()), 31);
         QCOMPARE(manifest[0], (std::vector<std::string>{"path", "label", "lyrics_id"}));
         for (int i = 0; i < 30; ++i) {
@@ -432,7 +424,7 @@ private slots:
             QCOMPARE(row[2], corpus.trackIds[std::size_t(i)]);
         }
         QVERIFY(fs::is_regular_file(root / ".complete"));
-        QCOMPARE(readAll(root / "demo-config.txt"), readAll(root / ".complete"));
+        QCOMPARE(atlas::test::readFile(root / "demo-config.txt"), atlas::test::readFile(root / ".complete"));
         fs::remove_all(root);
     }
 
@@ -464,14 +456,14 @@ private slots:
         const fs::path root = atlas::test::makeTempDir("demo-resume");
         const auto corpus = atlas::ensureDemoCorpus(cfg, root);
         const fs::path victim = corpus.files[5];
-        const std::string before = readAll(victim);
-        const std::string lyricsBefore = readAll(corpus.lyricsCsv);
+        const std::string before = atlas::test::readFile(victim);
+        const std::string lyricsBefore = atlas::test::readFile(corpus.lyricsCsv);
         fs::remove(root / ".complete");
         fs::remove(victim);
         const auto completed = atlas::ensureDemoCorpus(cfg, root);
         QCOMPARE(completed.tracksWritten, 1);
-        QCOMPARE(readAll(victim), before);
-        QCOMPARE(readAll(corpus.lyricsCsv), lyricsBefore);
+        QCOMPARE(atlas::test::readFile(victim), before);
+        QCOMPARE(atlas::test::readFile(corpus.lyricsCsv), lyricsBefore);
         QVERIFY(fs::is_regular_file(root / ".complete"));
 
         // A corpus of another config in the same folder is replaced, not mixed in.
@@ -479,7 +471,7 @@ private slots:
         other.seed = 99;
         const auto replaced = atlas::ensureDemoCorpus(other, root);
         QCOMPARE(replaced.tracksWritten, 10);
-        QVERIFY(readAll(victim) != before);
+        QVERIFY(atlas::test::readFile(victim) != before);
         fs::remove_all(root);
     }
 
@@ -557,7 +549,7 @@ private slots:
                 continue;
             const fs::path rel = fs::relative(e.path(), a);
             QVERIFY(fs::is_regular_file(b / rel));
-            QCOMPARE(readAll(e.path()), readAll(b / rel));
+            QCOMPARE(atlas::test::readFile(e.path()), atlas::test::readFile(b / rel));
             ++compared;
         }
         QCOMPARE(compared, 10 + 5); // audio, two CSVs, config, stamp, the generation lock

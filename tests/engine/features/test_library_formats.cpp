@@ -33,12 +33,6 @@ bool ffmpeg(const QStringList& args)
     return true;
 }
 
-std::string readAll(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 atlas::AudioClip decodeOrFail(const fs::path& file, const atlas::DecodeConfig& cfg = {})
 {
     atlas::Outcome<atlas::AudioClip> clip = atlas::decodeAudio(file, cfg);
@@ -81,7 +75,7 @@ private slots:
         QVERIFY(ffmpeg({"-i", wav, "-c:a", "wmav2", "-b:a", "192k", out("w.wma")}));
 
         // Broken files. An M4A cut before its 'moov' index (ffmpeg writes it after the audio).
-        const std::string whole = readAll(m_dir / "w_aac.m4a");
+        const std::string whole = atlas::test::readFile(m_dir / "w_aac.m4a");
         const auto moov = whole.find("moov");
         QVERIFY(moov != std::string::npos && moov > whole.find("mdat"));
         atlas::test::writeBytes(m_dir / "no_moov.m4a", whole.substr(0, moov - 4));
@@ -89,7 +83,7 @@ private slots:
         QVERIFY(ffmpeg({"-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-c:v",
                         "mpeg4", out("video_only.mp4")}));
         // FairPlay-protected audio announces itself with a 'drms' sample entry.
-        std::string drm = readAll(m_dir / "w_alac.m4a");
+        std::string drm = atlas::test::readFile(m_dir / "w_alac.m4a");
         const auto entry = drm.find("alac", drm.find("stsd"));
         QVERIFY(entry != std::string::npos);
         drm.replace(entry, 4, "drms");
@@ -98,7 +92,7 @@ private slots:
         // at 25 %, so the middle their headers point to is missing.
         QVERIFY(ffmpeg({"-i", wav, "-c:a", "aac", "-movflags", "+faststart", out("w_fast.m4a")}));
         for (const char* name : {"w.flac", "w_fast.m4a"}) {
-            const std::string bytes = readAll(m_dir / name);
+            const std::string bytes = atlas::test::readFile(m_dir / name);
             atlas::test::writeBytes(m_dir / ("cut_" + std::string(name)),
                                     bytes.substr(0, bytes.size() / 4));
         }

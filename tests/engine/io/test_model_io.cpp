@@ -29,12 +29,6 @@ Matrix randomData(int n, int d, atlas::Seed seed)
     return X;
 }
 
-std::string readBytes(const std::filesystem::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Asserts that loading `file` throws InputError whose message contains `expected`.
 void expectLoadError(const std::filesystem::path& file, const QString& expected)
 {
@@ -133,7 +127,7 @@ private slots:
         vae.fit(X);
         const auto good = m_dir / "good.model";
         atlas::saveModel(good, vae);
-        const std::string bytes = readBytes(good);
+        const std::string bytes = atlas::test::readFile(good);
         QVERIFY(bytes.size() > 100);
 
         // Truncated at several points, including inside the header.
@@ -186,7 +180,7 @@ private slots:
         std::filesystem::create_directories(dir);
         const auto file = dir / "pca.atlasmodel";
         atlas::saveModel(file, small);
-        const std::string before = readBytes(file);
+        const std::string before = atlas::test::readFile(file);
 
         const Matrix codes = randomData(4000, 3, 5); // makes the new file ~100 KB
         const pid_t child = ::fork();
@@ -210,7 +204,7 @@ private slots:
         QCOMPARE(::waitpid(child, &status, 0), child);
         QVERIFY(WIFEXITED(status));
         QCOMPARE(WEXITSTATUS(status), 0);
-        QCOMPARE(readBytes(file), before);
+        QCOMPARE(atlas::test::readFile(file), before);
         QCOMPARE(atlas::loadPca(file).transform(X), small.transform(X));
         QVERIFY(atlas::test::temporaryFiles(dir).empty());
         QCOMPARE(std::distance(std::filesystem::directory_iterator(dir), {}), std::ptrdiff_t(1));

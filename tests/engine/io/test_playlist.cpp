@@ -17,14 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 } // namespace
 
 class TestPlaylist : public QObject {
@@ -107,7 +99,7 @@ private slots:
             {"/elsewhere/x.ogg", "x", 0.4},
         };
         atlas::writePlaylist(list, entries);
-        const std::string text = readAll(list);
+        const std::string text = atlas::test::readFile(list);
         const std::string expected = "#EXTM3U\n"
                                      "#EXTINF:30,blues \xE2\x80\x94 blues.00001\n"
                                      "blues/blues.00001.wav\n"
@@ -166,10 +158,10 @@ private slots:
         const fs::path list = m_dir / "list.m3u8";
         atlas::test::writeBytes(list, "old content\n");
         atlas::writePlaylist(list, std::vector<atlas::PlaylistEntry>{{m_dir / "a.wav", "a", 1.0}});
-        QCOMPARE(readAll(list), std::string("#EXTM3U\n#EXTINF:1,a\na.wav\n"));
+        QCOMPARE(atlas::test::readFile(list), std::string("#EXTM3U\n#EXTINF:1,a\na.wav\n"));
         // An empty list is still a valid playlist.
         atlas::writePlaylist(list, std::vector<atlas::PlaylistEntry>{});
-        QCOMPARE(readAll(list), std::string("#EXTM3U\n"));
+        QCOMPARE(atlas::test::readFile(list), std::string("#EXTM3U\n"));
         QVERIFY(atlas::test::temporaryFiles(m_dir).empty());
     }
 
@@ -217,7 +209,7 @@ private slots:
         // Written: #EXTINF:<seconds>,<Artist> - <Title>, the file name when untagged.
         const fs::path list = m_dir / "tagged.m3u8";
         atlas::writePlaylist(list, std::span(probed).first(2));
-        QCOMPARE(readAll(list), std::string("#EXTM3U\n"
+        QCOMPARE(atlas::test::readFile(list), std::string("#EXTM3U\n"
                                             "#EXTINF:2,Quartet - Blue, \"Green\"\n"
                                             "one second.wav\n"
                                             "#EXTINF:-1,text.wav\n"

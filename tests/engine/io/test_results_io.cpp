@@ -14,14 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 const std::vector<std::string> TableNames = {"clustering_metrics.csv", "latent.csv",
                                              "embeddings.csv", "training_history.csv",
                                              "issues.csv", "run.json"};
@@ -48,7 +40,7 @@ private slots:
         QCOMPARE(written.size(), TableNames.size());
         for (std::size_t i = 0; i < TableNames.size(); ++i)
             QCOMPARE(written[i], m_dir / "out" / TableNames[i]);
-        QCOMPARE(readAll(m_dir / "out" / "issues.csv"),
+        QCOMPARE(atlas::test::readFile(m_dir / "out" / "issues.csv"),
                  std::string("path,reason\n/music/a.mp3,not an audio file\n"
                              "/music/b.wav,too short\n"));
         QVERIFY(atlas::test::temporaryFiles(m_dir).empty());
@@ -81,13 +73,13 @@ private slots:
     {
         const fs::path out = m_dir / "out";
         atlas::writeRunTables(m_run, out);
-        const std::string before = readAll(out / "issues.csv");
+        const std::string before = atlas::test::readFile(out / "issues.csv");
         atlas::RunResult other = m_run;
         other.issues.push_back({"/music/c.flac", "new"});
         std::atomic<bool> cancel{true};
         QVERIFY_THROWS_EXCEPTION(atlas::Cancelled,
                                  atlas::writeRunTables(other, out, atlas::Progress({}, &cancel)));
-        QCOMPARE(readAll(out / "issues.csv"), before); // nothing replaced after Ctrl-C
+        QCOMPARE(atlas::test::readFile(out / "issues.csv"), before); // nothing replaced after Ctrl-C
         QVERIFY(atlas::test::temporaryFiles(m_dir).empty());
     }
 

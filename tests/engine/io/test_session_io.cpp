@@ -18,12 +18,6 @@ using atlas::Matrix;
 
 namespace {
 
-std::string readBytes(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Same shape and the same bits (NaN-safe, and stricter than ==).
 bool sameMatrix(const Matrix& a, const Matrix& b)
 {
@@ -462,7 +456,7 @@ private slots:
 
     void foreignAndDamagedFilesThrowInputError()
     {
-        const std::string bytes = readBytes(m_file);
+        const std::string bytes = atlas::test::readFile(m_file);
         QVERIFY(bytes.size() > 10000);
 
         atlas::test::writeBytes(m_dir / "empty.atlassession", "");
@@ -524,7 +518,7 @@ private slots:
             rep.model.reset();
         const fs::path lightFile = m_dir / "light.atlassession";
         atlas::saveSession(lightFile, light);
-        const std::string bytes = readBytes(lightFile);
+        const std::string bytes = atlas::test::readFile(lightFile);
         const std::string header = bytes.substr(0, HeaderSize);
         const std::string payload = bytes.substr(HeaderSize, bytes.size() - HeaderSize - 4);
         QCOMPARE(withPayload(header, payload), bytes);
@@ -567,7 +561,7 @@ private slots:
         QCOMPARE(loaded + failed, 200);
         QVERIFY(failed > 0);
         // A few rounds on the whole file, models included.
-        const std::string full = readBytes(m_file);
+        const std::string full = atlas::test::readFile(m_file);
         const std::string fullPayload = full.substr(HeaderSize, full.size() - HeaderSize - 4);
         for (int i = 0; i < 12; ++i) {
             std::string p = fullPayload;
@@ -594,7 +588,7 @@ private slots:
     {
         const fs::path file = m_dir / "keep.atlassession";
         atlas::saveSession(file, m_run);
-        const std::string before = readBytes(file);
+        const std::string before = atlas::test::readFile(file);
 
         atlas::RunResult other = m_run;
         other.totalSeconds = 99.0;
@@ -605,7 +599,7 @@ private slots:
         unfitted.representations[0].model =
             std::make_shared<const atlas::TrainedModel>(atlas::Pca());
         QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::saveSession(file, unfitted));
-        QCOMPARE(readBytes(file), before);
+        QCOMPARE(atlas::test::readFile(file), before);
         QVERIFY(atlas::test::temporaryFiles(m_dir).empty());
 
         // The target is a folder: the rename fails and the temporary file is removed.

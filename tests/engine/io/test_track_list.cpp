@@ -15,14 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 atlas::Dataset threeTracks()
 {
     atlas::Dataset ds;
@@ -65,7 +57,7 @@ private slots:
         const atlas::Dataset ds = threeTracks();
         const std::vector<int> rows = {1, 0};
         atlas::writeTrackListCsv(ds, rows, m_dir / "sel.csv");
-        QCOMPARE(readAll(m_dir / "sel.csv"),
+        QCOMPARE(atlas::test::readFile(m_dir / "sel.csv"),
                  std::string("track_id,path,artist,title,album,year,genre,label\n"
                              "blues.00003,/g/blues.00003.wav,,,,,,blues\n"
                              "Rock/a,/music/Rock/a.flac,\"Band, The\",\"Say \"\"hi\"\"\",First,"
@@ -79,7 +71,7 @@ private slots:
         clusters << 2, -1, 0;
         const std::vector<int> rows = {0, 1, 2};
         atlas::writeTrackListCsv(ds, rows, m_dir / "c.csv", &clusters);
-        const std::string text = readAll(m_dir / "c.csv");
+        const std::string text = atlas::test::readFile(m_dir / "c.csv");
         QVERIFY(text.starts_with("track_id,path,artist,title,album,year,genre,label,cluster\n"));
         QVERIFY(text.find("\nblues.00003,/g/blues.00003.wav,,,,,,blues,-1\n") != std::string::npos);
         QVERIFY(text.ends_with("\nc,,,,,,,,0\n"));
