@@ -18,6 +18,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -42,6 +43,13 @@ public:
         : QObject(view), m_view(view), m_first(firstStretched)
     {
         view->viewport()->installEventFilter(this);
+        // New rows change the widths the contents need.
+        connect(view->model(), &QAbstractItemModel::modelReset, this, &HeaderFitter::fitLater);
+        connect(view->model(), &QAbstractItemModel::layoutChanged, this, &HeaderFitter::fitLater);
+    }
+    void fitLater()
+    {
+        QTimer::singleShot(0, this, &HeaderFitter::fit);
     }
     bool eventFilter(QObject*, QEvent* event) override
     {
@@ -52,9 +60,14 @@ public:
     void fit()
     {
         QHeaderView* header = m_view->horizontalHeader();
+        // A title needs its text, the sort arrow and some padding; a cell its text.
+        const int arrow = header->fontMetrics().height() + 8;
+        const QAbstractItemView* cells = m_view;   // sizeHintForColumn() is public there
         int needed = 0;
         for (int i = 0; i < header->count(); ++i)
-            needed += i < m_first ? header->sectionSize(i) : header->sectionSizeHint(i);
+            needed += i < m_first ? header->sectionSize(i)
+                                  : std::max(header->sectionSizeHint(i) + arrow,
+                                             cells->sizeHintForColumn(i));
         const auto mode = m_view->viewport()->width() >= needed ? QHeaderView::Stretch
                                                                 : QHeaderView::ResizeToContents;
         for (int i = m_first; i < header->count(); ++i)
