@@ -53,7 +53,7 @@ void assign(const Matrix& Xt, const Matrix& Ct, Labels& labels, Vector& dist, Ma
     std::vector<Vector> blockCounts(sums ? std::size_t(blocks.count) : 0);
     // Threads only pay off beyond ~1M flops per pass (fork/join costs more on a busy
     // machine); the block layout, hence the result, is the same either way.
-    const bool parallel = double(n) * double(k) * double(d) >= double(1 << 20);
+    [[maybe_unused]] const bool parallel = double(n) * double(k) * double(d) >= double(1 << 20);
 #pragma omp parallel for schedule(static) if (parallel)
     for (Eigen::Index b = 0; b < blocks.count; ++b) {
         const Eigen::Index lo = b * blocks.size, hi = std::min(n, lo + blocks.size);
