@@ -284,9 +284,20 @@ Opened openAudio(const std::filesystem::path& file)
         }
         return result;
     }
-    if (result.info.channels < 1 || result.info.samplerate < 1) {
-        result.problem = "corrupt header (" + std::to_string(result.info.channels) +
-                         " channels at " + std::to_string(result.info.samplerate) + " Hz)";
+    // Uncompressed samples in a WAV/AIFF/AU-like container take at least a byte each; FLAC
+    // and Ogg report their decoded sample format as the subtype.
+    const int major = result.info.format & SF_FORMAT_TYPEMASK;
+    const int sub = result.info.format & SF_FORMAT_SUBMASK;
+    const bool pcm = major != SF_FORMAT_FLAC && major != SF_FORMAT_OGG && !isMpeg(major) &&
+                     (sub == SF_FORMAT_PCM_S8 || sub == SF_FORMAT_PCM_U8 ||
+                     sub == SF_FORMAT_PCM_16 || sub == SF_FORMAT_PCM_24 ||
+                     sub == SF_FORMAT_PCM_32 || sub == SF_FORMAT_FLOAT ||
+                     sub == SF_FORMAT_DOUBLE || sub == SF_FORMAT_ULAW || sub == SF_FORMAT_ALAW);
+    // MP3's frame count is libsndfile's estimate from the bit rate: not a claim to check.
+    const std::int64_t frames = isMpeg(result.info.format) ? -1 : std::int64_t(result.info.frames);
+    if (auto problem = detail::implausibleHeader(result.info.samplerate, result.info.channels,
+                                                 frames, result.bytes, !pcm)) {
+        result.problem = *problem;
         result.sf.reset();
     }
     return result;
@@ -356,8 +367,10 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
     // librosa/soundfile: seek(int(offset * sr)), read(int(duration * sr)) -- truncation.
     const sf_count_t start =
         sf_count_t(detail::excerptStartFrame(cfg, rate, std::int64_t(info.frames)));
-    const sf_count_t wanted =
-        cfg.duration > 0.0 ? sf_count_t(cfg.duration * rate) : sf_count_t(-1);
+    // Clamped so that an absurd duration cannot overflow; the file ends long before.
+    const sf_count_t wanted = cfg.duration > 0.0
+                                  ? sf_count_t(std::min(cfg.duration * rate, 0x1p62))
+                                  : sf_count_t(-1);
     if (knownLength && start >= info.frames)
         return detail::excerptBeyondEnd(file, double(start) / rate, clip.sourceDuration, "",
                                         status);
@@ -373,10 +386,14 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
     thread_local std::vector<float> chunkBuffer;
     std::vector<float>& native = resampling ? nativeBuffer : clip.samples;
     native.clear();
-    if (wanted > 0)
-        native.reserve(std::size_t(wanted) * std::size_t(outChannels));
-    else if (knownLength)
-        native.reserve(std::size_t(info.frames - start) * std::size_t(outChannels));
+    // Never more than the file can hold, nor more than MaxReservedSamples ahead of the data.
+    std::int64_t expect = wanted;
+    if (knownLength)
+        expect = wanted > 0 ? std::min<std::int64_t>(wanted, info.frames - start)
+                            : std::int64_t(info.frames - start);
+    if (expect > 0)
+        native.reserve(std::min(std::size_t(expect) * std::size_t(outChannels),
+                                detail::MaxReservedSamples));
 
     const sf_count_t chunk = 32768;
     sf_count_t got = 0;
@@ -460,6 +477,26 @@ std::optional<Issue> decodeOpened(const std::filesystem::path& file, Opened& ope
 } // namespace
 
 namespace detail {
+
+std::optional<std::string> implausibleHeader(int rate, int channels, std::int64_t frames,
+                                             std::uintmax_t bytes, bool compressed)
+{
+    if (rate < MinSourceSampleRate || rate > MaxSourceSampleRate)
+        return "corrupt header: it claims a sample rate of " + std::to_string(rate) +
+               " Hz; audio is read at " + std::to_string(MinSourceSampleRate / 1000) + " kHz to " +
+               std::to_string(MaxSourceSampleRate / 1000) + " kHz";
+    if (channels < 1 || channels > MaxSourceChannels)
+        return "corrupt header: it claims " + std::to_string(channels) +
+               " channels; audio is read with 1 to " + std::to_string(MaxSourceChannels);
+    if (frames > 0 && bytes > 0) {
+        const double perByte = compressed ? double(MaxSamplesPerCompressedByte) : 1.0;
+        if (double(frames) * double(channels) > double(bytes) * perByte + 4096.0)
+            return "corrupt header: it claims " + std::to_string(frames) + " frames (" +
+                   secondsText(double(frames) / rate) + " of audio), more than a file of " +
+                   std::to_string(bytes) + " bytes can hold";
+    }
+    return std::nullopt;
+}
 
 std::string secondsText(double s)
 {

@@ -25,6 +25,15 @@ const char* excerptPositionKey(ExcerptPosition position);
 /// Parses excerptPositionKey()'s words; std::nullopt for anything else.
 std::optional<ExcerptPosition> parseExcerptPosition(const std::string& word);
 
+/// What a file's header may claim and still be read. A sample rate outside
+/// [MinSourceSampleRate, MaxSourceSampleRate] Hz, more than MaxSourceChannels channels or more
+/// frames than the file's size can hold is damage, not audio: such a file is reported with the
+/// header's value (a header claiming 2 GHz would otherwise ask for gigabytes of memory, and
+/// one claiming 1 Hz for minutes of resampling).
+inline constexpr int MinSourceSampleRate = 1000;
+inline constexpr int MaxSourceSampleRate = 768000;
+inline constexpr int MaxSourceChannels = 64;
+
 /// How decodeAudio() reads a file. The defaults reproduce the research pipeline's
 /// `librosa.load(path, sr=22050, mono=True, offset=0.0, duration=10.0)` (librosa 0.11,
 /// soundfile backend, res_type='soxr_hq').

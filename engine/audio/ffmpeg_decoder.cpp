@@ -24,11 +24,6 @@ namespace atlas::detail {
 
 namespace {
 
-// Sane limits for what a header may claim; anything outside is damage, not audio.
-constexpr int MaxChannels = 64;
-constexpr int MinRate = 1000;
-constexpr int MaxRate = 768000;
-
 void quietLogs()
 {
     // FFmpeg prints every oddity of every file to stderr; the caller reports problems itself.
@@ -206,9 +201,8 @@ Opened openStream(const std::filesystem::path& file, bool withDecoder)
     o.rate = par->sample_rate;
     o.channels = par->ch_layout.nb_channels;
     o.format = formatName(o.fmt.get(), par, file);
-    if (o.rate < MinRate || o.rate > MaxRate || o.channels < 1 || o.channels > MaxChannels) {
-        o.problem = "corrupt header (" + std::to_string(o.channels) + " channels at " +
-                    std::to_string(o.rate) + " Hz)";
+    if (auto problem = implausibleHeader(o.rate, o.channels, -1, 0, true)) {
+        o.problem = *problem;
         return o;
     }
     // Time stamps and lengths beyond 2^53 ticks are damage (and would overflow below).
@@ -224,6 +218,13 @@ Opened openStream(const std::filesystem::path& file, bool withDecoder)
         o.totalFrames = av_rescale_q(o.stream->duration, o.stream->time_base, perSample);
     else if (o.fmt->duration > 0 && o.fmt->duration != AV_NOPTS_VALUE && o.fmt->duration < Sane)
         o.totalFrames = av_rescale_q(o.fmt->duration, AVRational{1, AV_TIME_BASE}, perSample);
+    std::error_code sizeError;
+    const std::uintmax_t bytes = std::filesystem::file_size(file, sizeError);
+    if (auto problem = implausibleHeader(o.rate, o.channels, o.totalFrames,
+                                         sizeError ? 0 : bytes, true)) {
+        o.problem = *problem;
+        return o;
+    }
     if (!withDecoder)
         return o;
 
@@ -357,7 +358,8 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
     clip.warnings.clear();
 
     const std::int64_t start = excerptStartFrame(cfg, rate, o.totalFrames);
-    const std::int64_t wanted = cfg.duration > 0.0 ? std::int64_t(cfg.duration * rate) : -1;
+    const std::int64_t wanted =
+        cfg.duration > 0.0 ? std::int64_t(std::min(cfg.duration * rate, 0x1p62)) : -1;
     if (o.totalFrames > 0 && start >= o.totalFrames)
         return excerptBeyondEnd(file, double(start) / rate, clip.sourceDuration, "", status);
 
@@ -385,7 +387,9 @@ std::optional<Issue> ffmpegDecodeInto(const std::filesystem::path& file, const D
         const std::int64_t known =
             o.totalFrames > 0 ? std::max<std::int64_t>(o.totalFrames - start, 0) : wanted;
         if (wanted > 0)   // never more than the file can hold, whatever the header claims
-            native.reserve(std::size_t(std::min(wanted, known)) * std::size_t(outChannels));
+            native.reserve(std::min(std::size_t(std::min(wanted, known)) *
+                                        std::size_t(outChannels),
+                                    MaxReservedSamples));
         got = 0;
         damage.clear();
         badPackets = 0;

@@ -50,6 +50,21 @@ std::optional<Issue> finishClip(const std::filesystem::path& file, const DecodeC
                                 std::int64_t start, std::int64_t got, std::int64_t firstInvalid,
                                 const std::string& damage, AudioClip& clip);
 
+/// The reason a header's claims cannot be audio (see MinSourceSampleRate), naming the claimed
+/// value, or nullopt. `frames` <= 0 means unknown; `bytes` is the file's size;
+/// `compressed` allows the ratio of a lossless or lossy codec (at most
+/// MaxSamplesPerCompressedByte samples per byte) instead of one sample per byte for PCM.
+std::optional<std::string> implausibleHeader(int rate, int channels, std::int64_t frames,
+                                             std::uintmax_t bytes, bool compressed);
+
+/// Samples one byte of a compressed stream can plausibly hold: digital silence in FLAC or
+/// AAC stays below 300; 1024 leaves room for any real file.
+inline constexpr std::int64_t MaxSamplesPerCompressedByte = 1024;
+
+/// At most this many samples are reserved ahead of decoding; the buffer grows past it as
+/// samples really arrive, so a header's claim never decides how much memory is taken.
+inline constexpr std::size_t MaxReservedSamples = std::size_t(1) << 24;
+
 /// "FFmpeg 5.1.6" style version string of the linked libraries, for run reports.
 std::string ffmpegVersion();
 

@@ -25,6 +25,12 @@ std::vector<float> resample(std::span<const float> interleaved, int channels, do
                                     std::to_string(channels) + ")");
     if (!(inRate > 0.0) || !(outRate > 0.0))
         throw std::invalid_argument("resample: sample rates must be positive");
+    // Rates the decoder accepts (1 kHz to 768 kHz in, 1 kHz to 384 kHz out) stay well inside
+    // this; a larger ratio would make a small input take minutes and gigabytes.
+    if (outRate / inRate > MaxResampleRatio || inRate / outRate > MaxResampleRatio)
+        throw std::invalid_argument("resample: cannot convert " + std::to_string(inRate) +
+                                    " Hz to " + std::to_string(outRate) + " Hz (ratio over " +
+                                    std::to_string(int(MaxResampleRatio)) + ")");
     if (interleaved.size() % std::size_t(channels) != 0)
         throw std::invalid_argument("resample: sample count is not a multiple of channels");
     if (inRate == outRate)

@@ -7,6 +7,9 @@
 
 namespace atlas {
 
+/// The largest up- or down-sampling ratio resample() accepts (std::invalid_argument beyond).
+inline constexpr double MaxResampleRatio = 1024.0;
+
 /// Resamples interleaved float32 audio with libsoxr at "HQ" quality, reproducing librosa 0.11's
 /// default `librosa.resample(y, orig_sr=inRate, target_sr=outRate, res_type='soxr_hq')`:
 /// python-soxr 0.5 `soxr.resample()` (one-shot, `soxr_quality_spec(SOXR_HQ, 0)`, float32 I/O,
@@ -15,7 +18,8 @@ namespace atlas {
 ///
 /// Equal rates return a copy. Empty input returns an empty vector.
 /// Throws std::invalid_argument for channels < 1, non-positive rates or a sample count that
-/// is not a multiple of channels; std::runtime_error when libsoxr reports an error.
+/// is not a multiple of channels or a ratio over MaxResampleRatio; std::runtime_error when
+/// libsoxr reports an error.
 /// Thread-safe (no shared state).
 std::vector<float> resample(std::span<const float> interleaved, int channels, double inRate,
                             double outRate);

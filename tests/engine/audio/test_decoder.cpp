@@ -63,6 +63,38 @@ bool containsAll(const std::string& text, const QStringList& words)
     return true;
 }
 
+// Overwrites bytes of a file in place (to forge a header field).
+void patchBytes(const fs::path& file, std::size_t at, const std::string& bytes)
+{
+    std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(std::streamoff(at));
+    f.write(bytes.data(), std::streamsize(bytes.size()));
+}
+
+std::string le32(std::uint32_t v)
+{
+    return {char(v & 0xff), char((v >> 8) & 0xff), char((v >> 16) & 0xff), char(v >> 24)};
+}
+
+std::string be32(std::uint32_t v)
+{
+    return {char(v >> 24), char((v >> 16) & 0xff), char((v >> 8) & 0xff), char(v & 0xff)};
+}
+
+// AIFF's 80-bit IEEE extended sample rate (big-endian) of a positive integer.
+std::string aiffRate(std::uint64_t rate)
+{
+    int exponent = 63;
+    while (!(rate & (std::uint64_t(1) << 63))) {
+        rate <<= 1;
+        --exponent;
+    }
+    std::string out = {char((16383 + exponent) >> 8), char((16383 + exponent) & 0xff)};
+    for (int i = 7; i >= 0; --i)
+        out.push_back(char((rate >> (8 * i)) & 0xff));
+    return out;
+}
+
 } // namespace
 
 class TestDecoder : public QObject {
@@ -382,6 +414,62 @@ private slots:
         cfg = {};
         cfg.minDuration = -0.1;
         QVERIFY(!cfg.validate().empty());
+    }
+
+    // Headers claiming what no audio file holds (found by fuzzing the CLI): each is reported
+    // with the header's value, without a huge allocation or minutes of resampling.
+    void implausibleHeaderGivesIssue_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QStringList>("keywords");
+        const auto mono = tone(2.0, 22050, 1);
+        atlas::writeAudioFile(m_dir / "ghz.wav", mono, 1, 22050);
+        patchBytes(m_dir / "ghz.wav", 24, le32(2'000'000'000u) + le32(4'000'000'000u));
+        atlas::writeAudioFile(m_dir / "ghz.au", mono, 1, 22050);
+        patchBytes(m_dir / "ghz.au", 16, be32(2'000'000'000u));
+        QVERIFY(writeWithSndfile(m_dir / "ghz.aiff", mono, 1, 22050,
+                                 SF_FORMAT_AIFF | SF_FORMAT_PCM_16));
+        const std::string aiff = readAll(m_dir / "ghz.aiff");
+        const std::size_t comm = aiff.find("COMM");
+        QVERIFY(comm != std::string::npos);
+        fs::copy_file(m_dir / "ghz.aiff", m_dir / "onehz.aiff");
+        patchBytes(m_dir / "ghz.aiff", comm + 16, aiffRate(2'000'000));
+        patchBytes(m_dir / "onehz.aiff", comm + 16, aiffRate(1));
+        atlas::writeAudioFile(m_dir / "channels.wav", mono, 1, 22050);
+        patchBytes(m_dir / "channels.wav", 22, std::string("\xC8\x00", 2));   // 200 channels
+        // A FLAC whose STREAMINFO claims 2^36 - 1 frames in a file of a few kilobytes.
+        atlas::writeAudioFile(m_dir / "frames.flac", mono, 1, 22050);
+        std::string flac = readAll(m_dir / "frames.flac");
+        QCOMPARE(flac.substr(0, 4), std::string("fLaC"));
+        flac[8 + 13] = char((flac[8 + 13] & 0xF0) | 0x0F);
+        for (int i = 14; i < 18; ++i)
+            flac[std::size_t(8 + i)] = char(0xFF);
+        atlas::test::writeBytes(m_dir / "frames.flac", flac);
+
+        QTest::newRow("wav at 2 GHz") << "ghz.wav" << QStringList{"sample rate", "2000000000 Hz"};
+        QTest::newRow("au at 2 GHz") << "ghz.au" << QStringList{"sample rate", "2000000000 Hz"};
+        QTest::newRow("aiff at 2 MHz") << "ghz.aiff" << QStringList{"sample rate", "2000000 Hz"};
+        QTest::newRow("aiff at 1 Hz") << "onehz.aiff" << QStringList{"sample rate", " 1 Hz"};
+        QTest::newRow("200 channels") << "channels.wav" << QStringList{"200 channels"};
+        QTest::newRow("flac frames") << "frames.flac" << QStringList{"68719476735 frames"};
+    }
+    void implausibleHeaderGivesIssue()
+    {
+        QFETCH(QString, name);
+        QFETCH(QStringList, keywords);
+        const fs::path file = m_dir / name.toStdString();
+        atlas::DecodeConfig cfg;
+        cfg.duration = 0.0;   // to the end: the header's length decides how much is read
+        for (const atlas::DecodeConfig& c : {atlas::DecodeConfig{}, cfg}) {
+            const auto clip = atlas::decodeAudio(file, c);
+            QVERIFY2(!clip, qPrintable(name + " decoded unexpectedly"));
+            QCOMPARE(clip.issue().file, file);
+            qInfo("%s: %s", qPrintable(name), clip.issue().reason.c_str());
+            QVERIFY2(containsAll(clip.issue().reason, keywords), clip.issue().reason.c_str());
+        }
+        const auto info = atlas::probeAudio(file);
+        QVERIFY(!info);
+        QVERIFY2(containsAll(info.issue().reason, keywords), info.issue().reason.c_str());
     }
 
     void silentFileDecodesToZeros()

@@ -86,6 +86,11 @@ private slots:
     }
     void invalidArgumentsThrow()
     {
+        // A ratio no decoded file can ask for (1 Hz to 22050 Hz) is refused before any work.
+        const std::vector<float> second(100, 0.0f);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, atlas::resample(second, 1, 1.0, 22050.0));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, atlas::resample(second, 1, 768000.0, 100.0));
+        QCOMPARE(atlas::resample(second, 1, 1000.0, 384000.0).size(), std::size_t(38400));
         const std::vector<float> x(10, 0.0f);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, atlas::resample(x, 0, 44100, 22050));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, atlas::resample(x, 1, 0, 22050));
