@@ -28,6 +28,10 @@
 //     padded with empty fields and kept, with an Issue unless reportShortRows is false;
 //     CsvTable::fieldCount tells how many fields were really present, so a caller can tell
 //     "missing" from "empty".
+//   - size: a file larger than MaxCsvBytes, or that is not a regular file (a device, FIFO or
+//     socket: /dev/zero would never end, a FIFO would block) is refused before it is read; a
+//     row with a field over CsvOptions::maxFieldBytes or more than CsvOptions::maxFields
+//     fields is skipped (Issue), and such a header row makes the file unreadable.
 //   - header: required (the first non-blank line). Names are trimmed of surrounding
 //     whitespace; an empty name becomes "Unnamed: <0-based index>" (pandas' name for an
 //     exported index column); a repeated name gets ".1", ".2", ... appended (pandas) and an
@@ -41,6 +45,7 @@
 #include "engine/core/issue.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <ostream>
@@ -58,7 +63,16 @@ struct CsvOptions {
     /// Callers that check CsvTable::fieldCount themselves and report in their own words set
     /// this to false.
     bool reportShortRows = true;
+    /// Longest field kept, in bytes: a row with a longer field is skipped with an Issue naming
+    /// its line (a header row with one makes the file unreadable). Lyrics run to kilobytes;
+    /// a field of megabytes is a damaged or mistaken file.
+    std::size_t maxFieldBytes = 16'000'000;
+    /// Most fields a row may have; a row with more is skipped as above.
+    std::size_t maxFields = 100'000;
 };
+
+/// The largest file readCsv() reads; a larger one is refused with its size in the message.
+inline constexpr std::uintmax_t MaxCsvBytes = 4'000'000'000;
 
 /// At most this many Issues of one kind (invalid UTF-8, NUL bytes, ragged rows, ...) are
 /// reported per file; the rest are counted in one summary Issue.
@@ -93,6 +107,11 @@ CsvTable readCsv(const std::filesystem::path& path, Diagnostics& diagnostics,
 /// Throws InputError when `bytes` holds no header.
 CsvTable parseCsv(std::string_view bytes, const std::filesystem::path& source,
                   Diagnostics& diagnostics, const CsvOptions& options = {});
+
+/// Column names for a message: "\"a\", \"b\", ..." from column `from` on, each cut to 40
+/// characters and at most 12 of them ("and N more"), so that a damaged header cannot flood
+/// the message; "none" when there are none.
+std::string csvColumnList(const std::vector<std::string>& header, std::size_t from = 0);
 
 /// One field for a CSV file: quoted (with '"' doubled) when it contains the delimiter, a quote,
 /// CR or LF, or starts or ends with a space; otherwise unchanged.

@@ -4,6 +4,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/hash.h"
+#include "engine/core/user_file.h"
 #include "engine/data/paths.h"
 
 #include <bit>
@@ -20,6 +21,7 @@ namespace {
 
 constexpr char Magic[8] = {'M', 'A', 'F', 'C', 'A', 'C', 'H', 'E'};
 constexpr std::uint32_t FormatVersion = 1;
+constexpr std::uintmax_t MaxCacheBytes = std::uintmax_t(2) << 30;
 
 // Little-endian encoding whatever the host: the cache may sit on a shared home folder.
 class Writer {
@@ -116,12 +118,11 @@ FeatureCache::FeatureCache(fs::path directory, std::string parameters)
         return;
     m_file = directory / ("features-" + hashHex(m_parameters) + ".cache");
 
-    std::ifstream in(m_file, std::ios::binary);
-    if (!in)
+    // A missing, oversized or non-regular file (a FIFO or a link to /dev/zero would block or
+    // never end) is no cache: the features are computed again.
+    std::string data;
+    if (readUserFile(m_file, MaxCacheBytes, data))
         return;
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string data = buffer.str();
     // Layout: magic, version, payload length, payload checksum, payload.
     if (data.size() < 28 || std::memcmp(data.data(), Magic, 8) != 0)
         return;

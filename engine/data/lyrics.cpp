@@ -3,6 +3,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/text.h"
+#include "engine/core/user_file.h"
 
 #include <algorithm>
 #include <array>
@@ -19,13 +20,7 @@ bool endsWith(std::string_view s, std::string_view suffix)
 
 std::string columnList(const CsvTable& table)
 {
-    std::string s;
-    for (const std::string& h : table.header) {
-        if (!s.empty())
-            s += ", ";
-        s += "\"" + h + "\"";
-    }
-    return s.empty() ? "none" : s;
+    return csvColumnList(table.header);
 }
 
 // First unused column whose lower-cased name is in `exact` (in list order), else the first
@@ -48,7 +43,7 @@ int explicitColumn(const CsvTable& table, const std::string& name, const char* r
 {
     const int c = table.column(name);
     if (c < 0)
-        throw InputError(table.source.string() + ": the " + role + " column \"" + name +
+        throw InputError(table.source.string() + ": the " + role + " column \"" + messageExcerpt(name) +
                          "\" is not in the file (columns found: " + columnList(table) + ")");
     return c;
 }
@@ -161,7 +156,7 @@ LyricsTable lyricsFromCsv(const CsvTable& table, Diagnostics& diagnostics,
                 ++emptyKeys;
             } else if (auto [it, inserted] = lineOfKey.try_emplace(key, line); !inserted) {
                 if (duplicates++ < MaxIssuesPerKind)
-                    diagnostics.add(where, "\"" + out.keyColumn + "\" value \"" + key +
+                    diagnostics.add(where, "\"" + out.keyColumn + "\" value \"" + messageExcerpt(key) +
                                                "\" already used on line " +
                                                std::to_string(it->second) +
                                                "; both rows kept, pairing uses the first");

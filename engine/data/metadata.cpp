@@ -9,6 +9,7 @@
 #include "engine/data/paths.h"
 #include "engine/data/track_tags_io.h"
 #include "engine/core/unicode.h"
+#include "engine/core/user_file.h"
 
 #include <taglib/apefile.h>
 #include <taglib/asffile.h>
@@ -524,14 +525,13 @@ std::optional<std::string> readSidecarFile(const fs::path& sidecar, Diagnostics&
                                      " KB, more than lyrics can be (1 MB); ignored");
         return std::nullopt;
     }
-    std::ifstream in(sidecar, std::ios::binary);
-    if (!in) {
-        diagnostics.add(sidecar, "cannot open the lyrics file");
+    // Opened without blocking and checked again once open: a FIFO put in its place meanwhile
+    // is refused instead of waited on.
+    std::string bytes;
+    if (auto reason = readUserFile(sidecar, MaxSidecarBytes, bytes)) {
+        diagnostics.add(sidecar, "cannot read the lyrics file: " + *reason);
         return std::nullopt;
     }
-    std::string bytes(std::size_t(size), '\0');
-    in.read(bytes.data(), std::streamsize(size));
-    bytes.resize(std::size_t(in.gcount()));
     std::string note;
     std::string text = sidecarText(std::move(bytes), note);
     if (text.find('\0') != std::string::npos) {
@@ -695,16 +695,15 @@ private:
     // so that tags read by older code are read again.
     static constexpr std::uint32_t Version = 2;
     static constexpr std::size_t HeaderBytes = 8 + 4 + 8 + 4;
+    static constexpr std::uintmax_t MaxCacheBytes = std::uintmax_t(2) << 30;
 
     void load()
     {
-        std::error_code ec;
-        if (!fs::is_regular_file(m_file, ec))
+        // A missing, oversized or non-regular file (a FIFO or a link to a device would block
+        // or never end) is no cache: the tags are read again.
+        std::string data;
+        if (readUserFile(m_file, MaxCacheBytes, data))
             return;
-        std::ifstream in(m_file, std::ios::binary);
-        if (!in)
-            return;
-        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
         try {
             detail::ByteReader h = detail::checkFileHeader(bytes, std::min(data.size(), HeaderBytes),

@@ -4,6 +4,7 @@
 // rows kept.
 
 #include "engine/core/error.h"
+#include "engine/core/user_file.h"
 #include "engine/data/csv.h"
 #include "tests/support/fixtures.h"
 
@@ -14,6 +15,8 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+
+#include <sys/stat.h>
 
 namespace fs = std::filesystem;
 using Rows = std::vector<std::vector<std::string>>;
@@ -334,6 +337,95 @@ private slots:
         QVERIFY(t.rows[0][1] == expected);
         QCOMPARE(t.rows[1][1], std::string("short"));
         QCOMPARE(t.lineOfRow[1], std::size_t(3 + std::count(big.begin(), big.end(), '\n')));
+    }
+
+    // Found by fuzzing the CLI: /dev/zero as a manifest was read until memory ran out, and a
+    // FIFO blocked in open() forever. Both are refused before they are opened.
+    void nonRegularFilesAreRefused()
+    {
+        const fs::path fifo = m_dir / "pipe.csv";
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        fs::create_symlink("/dev/zero", m_dir / "zero.csv");
+        QElapsedTimer timer;
+        timer.start();
+        for (const auto& [file, kind] : {std::pair{fifo, "named pipe"},
+                                         std::pair{m_dir / "zero.csv", "device"},
+                                         std::pair{fs::path("/dev/urandom"), "device"}}) {
+            atlas::Diagnostics d;
+            try {
+                atlas::readCsv(file, d);
+                QFAIL("no InputError");
+            } catch (const atlas::InputError& e) {
+                const std::string what = e.what();
+                QVERIFY2(what.find(file.string()) != std::string::npos, what.c_str());
+                QVERIFY2(what.find("not a regular file") != std::string::npos, what.c_str());
+                QVERIFY2(what.find(kind) != std::string::npos, what.c_str());
+            }
+        }
+        QVERIFY(timer.elapsed() < 10'000);   // a hang would never get here
+        std::string bytes;
+        QVERIFY(atlas::readUserFile(fifo, 100, bytes).has_value());
+        QVERIFY(bytes.empty());
+    }
+
+    void oversizedFieldsSkipTheirRow()
+    {
+        atlas::CsvOptions options;
+        options.maxFieldBytes = 100;
+        options.maxFields = 5;
+        const std::string longField(150, 'x');
+        const std::string quotedLong = "\"" + std::string(60, 'y') + "\n" + std::string(60, 'y') + "\"";
+        atlas::Diagnostics d;
+        const auto t = atlas::readCsv(write("oversized.csv", "id,text\n1,ok\n2," + longField +
+                                                                 "\n3," + quotedLong +
+                                                                 "\n4,a,b,c,d,e,f\n5,fine\n"),
+                                      d, options);
+        QCOMPARE(t.rows.size(), std::size_t(2));
+        QCOMPARE(t.rows[0][0], std::string("1"));
+        QCOMPARE(t.rows[1][0], std::string("5"));
+        QCOMPARE(t.lineOfRow[1], std::size_t(7));
+        QCOMPARE(countIssues(d, "oversized.csv:3", "field 2) of 150 bytes"), std::size_t(1));
+        QCOMPARE(countIssues(d, "oversized.csv:4", "field 2) of 121 bytes"), std::size_t(1));
+        QCOMPARE(countIssues(d, "oversized.csv:6", "has 7 fields, more than the 5"), std::size_t(1));
+        QCOMPARE(d.size(), std::size_t(3));
+    }
+
+    // A 50 MB header line was echoed whole into the error message.
+    void oversizedHeaderIsRefusedBriefly()
+    {
+        atlas::CsvOptions options;
+        options.maxFieldBytes = 1000;
+        atlas::Diagnostics d;
+        const fs::path p = write("huge_header.csv", std::string(5000, 'h') + ",label\na,b\n");
+        try {
+            atlas::readCsv(p, d, options);
+            QFAIL("no InputError");
+        } catch (const atlas::InputError& e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find(p.string() + ":1") != std::string::npos, what.c_str());
+            QVERIFY2(what.find("header row has a field (field 1) of 5.0 kB") != std::string::npos,
+                     what.c_str());
+            QVERIFY2(what.size() < 300, what.c_str());
+        }
+        // Long names that fit are quoted in messages cut to 40 characters, at most 12 of them.
+        std::vector<std::string> header;
+        for (int i = 0; i < 20; ++i)
+            header.push_back(std::string(1000, char('a' + i)));
+        const std::string list = atlas::csvColumnList(header);
+        QCOMPARE(list.substr(0, 44), "\"" + std::string(40, 'a') + "\u2026");
+        QVERIFY2(list.size() < 700, list.c_str());
+        QVERIFY(list.find("and 8 more") != std::string::npos);
+        QCOMPARE(atlas::csvColumnList({}), std::string("none"));
+    }
+
+    void messageExcerptKeepsWholeCharacters()
+    {
+        QCOMPARE(atlas::messageExcerpt("short"), std::string("short"));
+        QCOMPARE(atlas::messageExcerpt("\u00e9\u00e9\u00e9\u00e9", 2), std::string("\u00e9\u00e9\u2026"));
+        QCOMPARE(atlas::messageExcerpt(std::string(80, 'a')), std::string(80, 'a'));
+        QCOMPARE(atlas::messageExcerpt(std::string(81, 'a')), std::string(80, 'a') + "\u2026");
+        QCOMPARE(atlas::byteSizeText(999), std::string("999 bytes"));
+        QCOMPARE(atlas::byteSizeText(50'000'000), std::string("50 MB"));
     }
 
     void writerRoundTrip()
