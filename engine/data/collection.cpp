@@ -8,8 +8,11 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 #include <system_error>
+
+#include <sys/stat.h>
 
 namespace fs = std::filesystem;
 
@@ -34,8 +37,35 @@ std::string relativeKey(const fs::path& file, const fs::path& root)
 struct Found {
     fs::path file;
     fs::path relative;
+    bool viaLink = false;   // reached through a symbolic link to a folder
 };
 
+// A file's identity on disk (device and inode): the same file reached by two paths (a
+// symbolic link, a hard link) has one.
+struct FileId {
+    std::uintmax_t device = 0;
+    std::uintmax_t inode = 0;
+    auto operator<=>(const FileId&) const = default;
+};
+
+std::optional<FileId> fileId(const fs::path& p)
+{
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+        return std::nullopt;
+    return FileId{std::uintmax_t(st.st_dev), std::uintmax_t(st.st_ino)};
+}
+
+bool isInside(const fs::path& p, const fs::path& root)
+{
+    const fs::path rel = p.lexically_relative(root);
+    return !rel.empty() && *rel.begin() != "..";
+}
+
+// Lists the audio files under `root`, each once. A symbolic link to a folder inside the root is
+// not followed (the folder is listed under its own path, so that its files keep the label of
+// the folder they are in); a link to a folder outside it is followed, once per folder; a file
+// reached by two paths (links, hard links) is kept once, under the path without a link.
 std::vector<Found> listAudio(const fs::path& root, Diagnostics& diagnostics)
 {
     std::vector<Found> found;
@@ -47,7 +77,13 @@ std::vector<Found> listAudio(const fs::path& root, Diagnostics& diagnostics)
         diagnostics.add(root, "cannot read the folder (" + ec.message() + ")");
         return found;
     }
-    std::set<fs::path> visited;   // guards against symlink cycles
+    const fs::path canonicalRoot = fs::weakly_canonical(root, ec);
+    std::set<FileId> visited;   // folders entered: guards against symlink cycles
+    if (auto id = fileId(root))
+        visited.insert(*id);
+    std::map<FileId, std::size_t> seenFiles;
+    std::vector<std::pair<fs::path, fs::path>> duplicates;
+    std::size_t linkDepth = 0;   // > 0 while inside a folder reached through a link
     for (; it != end; it.increment(ec)) {
         if (ec) {
             diagnostics.add(it->path(), "cannot read this folder entry (" + ec.message() + ")");
@@ -55,35 +91,85 @@ std::vector<Found> listAudio(const fs::path& root, Diagnostics& diagnostics)
             continue;
         }
         const fs::directory_entry& entry = *it;
+        if (linkDepth > 0 && std::size_t(it.depth()) < linkDepth)
+            linkDepth = 0;
         if (isHidden(entry.path())) {
             if (entry.is_directory(ec))
                 it.disable_recursion_pending();
             continue;
         }
         if (entry.is_directory(ec)) {
-            const fs::path canonical = fs::weakly_canonical(entry.path(), ec);
-            if (!visited.insert(canonical).second || it.depth() > 16)
+            const bool link = entry.is_symlink(ec);
+            const auto id = fileId(entry.path());
+            const bool inside = link && isInside(fs::weakly_canonical(entry.path(), ec),
+                                                 canonicalRoot);
+            if (inside || !id || !visited.insert(*id).second || it.depth() > 16)
                 it.disable_recursion_pending();
+            else if (link && linkDepth == 0)
+                linkDepth = std::size_t(it.depth()) + 1;
             continue;
         }
-        if (looksLikeAudioFile(entry.path()))
-            found.push_back({entry.path(), entry.path().lexically_relative(root)});
+        if (!looksLikeAudioFile(entry.path()))
+            continue;
+        Found f{entry.path(), entry.path().lexically_relative(root),
+                linkDepth > 0 || entry.is_symlink(ec)};
+        const auto id = fileId(entry.path());
+        if (!id) {   // a dangling link: listed, so that decoding reports it
+            found.push_back(std::move(f));
+            continue;
+        }
+        const auto [at, inserted] = seenFiles.try_emplace(*id, found.size());
+        if (inserted) {
+            found.push_back(std::move(f));
+            continue;
+        }
+        // The same file again: keep the path without a link, else the first in sorted order.
+        Found& kept = found[at->second];
+        const bool replace = (kept.viaLink && !f.viaLink) ||
+                             (kept.viaLink == f.viaLink && f.relative < kept.relative);
+        if (replace)
+            std::swap(kept, f);
+        duplicates.emplace_back(kept.file, f.file);
     }
+    std::sort(duplicates.begin(), duplicates.end());
+    for (std::size_t i = 0; i < duplicates.size() && i < MaxIssuesPerKind; ++i)
+        diagnostics.add(duplicates[i].second,
+                        "the same file as " + duplicates[i].first.string() +
+                            " (reached again through a link); listed once, under that path");
+    if (duplicates.size() > MaxIssuesPerKind)
+        diagnostics.add(root, std::to_string(duplicates.size() - MaxIssuesPerKind) +
+                                  " more files reached twice through links; each listed once");
     std::sort(found.begin(), found.end(),
               [](const Found& a, const Found& b) { return a.relative < b.relative; });
     return found;
 }
 
+// Track ids must be unique: ids that collide become the path relative to the collection's
+// folder without the extension, then with it (seed.wav and seed.flac), then numbered.
 void makeIdsUnique(Collection& c)
 {
-    std::map<std::string, int> seen;
-    for (const Track& t : c.tracks)
-        ++seen[t.id];
+    const fs::path base =
+        c.root.has_filename() && fs::is_regular_file(c.root) ? c.root.parent_path() : c.root;
+    const auto collisions = [&] {
+        std::map<std::string, int> seen;
+        for (const Track& t : c.tracks)
+            ++seen[t.id];
+        return seen;
+    };
+    auto seen = collisions();
     for (Track& t : c.tracks)
         if (seen[t.id] > 1 && !t.path.empty())
-            t.id = relativeKey(t.path, c.root.has_filename() && fs::is_regular_file(c.root)
-                                           ? c.root.parent_path()
-                                           : c.root);
+            t.id = relativeKey(t.path, base);
+    seen = collisions();
+    for (Track& t : c.tracks)
+        if (seen[t.id] > 1 && !t.path.empty())
+            t.id = t.path.lexically_relative(base).generic_string();
+    seen = collisions();
+    std::map<std::string, int> next;
+    for (Track& t : c.tracks)
+        if (seen[t.id] > 1)
+            if (const int k = ++next[t.id]; k > 1)
+                t.id += "#" + std::to_string(k);
 }
 
 } // namespace
@@ -226,12 +312,9 @@ Collection readManifest(const fs::path& csv, Diagnostics& diagnostics)
     const int lyricsIdCol = find({"lyrics_id", "lyricsid", "lyrics_key"});
     const int idCol = find({"track_id", "id"});
     if (pathCol < 0) {
-        std::string columns;
-        for (const std::string& h : table.header)
-            columns += (columns.empty() ? "" : ", ") + ("\"" + h + "\"");
         throw InputError(csv.string() + ": no path column (expected one named path, file or "
-                                        "filename; found " +
-                         (columns.empty() ? std::string("no columns") : columns) + ")");
+                                        "filename; columns found: " +
+                         csvColumnList(table.header) + ")");
     }
 
     Collection c;
@@ -239,6 +322,9 @@ Collection readManifest(const fs::path& csv, Diagnostics& diagnostics)
     c.root = fs::absolute(csv, ec);
     c.layout = CollectionLayout::Manifest;
     const fs::path base = c.root.parent_path();
+    // A file listed twice (by the same path or another) is analysed once.
+    std::map<FileId, std::size_t> lineOfFile;
+    std::map<fs::path, std::size_t> lineOfPath;
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
         const auto& row = table.rows[r];
         const std::string where = csv.string() + ":" + std::to_string(table.lineOfRow[r]);
@@ -249,7 +335,21 @@ Collection readManifest(const fs::path& csv, Diagnostics& diagnostics)
         }
         Track t;
         fs::path p = fs::u8path(rawPath);
-        t.path = p.is_absolute() ? p : (base / p).lexically_normal();
+        t.path = p.is_absolute() ? p.lexically_normal() : (base / p).lexically_normal();
+        const std::size_t line = table.lineOfRow[r];
+        std::size_t firstLine = 0;
+        if (const auto id = fileId(t.path)) {
+            if (auto [at, inserted] = lineOfFile.try_emplace(*id, line); !inserted)
+                firstLine = at->second;
+        } else if (auto [at, inserted] = lineOfPath.try_emplace(t.path, line); !inserted) {
+            firstLine = at->second;
+        }
+        if (firstLine) {
+            diagnostics.add(where, "lists " + t.path.string() + " again (already on line " +
+                                       std::to_string(firstLine) +
+                                       "); row skipped, the file is analysed once");
+            continue;
+        }
         t.id = idCol >= 0 && !row[std::size_t(idCol)].empty() ? row[std::size_t(idCol)]
                                                               : relativeKey(t.path, base);
         if (labelCol >= 0)
