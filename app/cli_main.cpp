@@ -96,6 +96,25 @@ void printCoverage(const atlas::Dataset& ds)
     printCoverage(ds.coverage, ds.labelDescription);
 }
 
+// A run stopped by its input still leaves its issues list, so that every file's reason can
+// be read (the error message gives only the first few). Best effort: the original error is
+// what the user must see, whatever happens here.
+void writeIssuesAfterFailure(const atlas::Diagnostics& diagnostics, const fs::path& dir)
+{
+    if (diagnostics.empty())
+        return;
+    try {
+        std::error_code ec;
+        if (!dir.empty())
+            fs::create_directories(dir, ec);
+        const fs::path issues = dir / "issues.csv";
+        atlas::writeIssuesCsv(diagnostics.issues(), issues);
+        std::cerr << "musicatlas-cli: " << diagnostics.size() << " issues written to "
+                  << issues.string() << "\n";
+    } catch (const std::exception&) {
+    }
+}
+
 int runFeatures(const atlas::cli::Options& options)
 {
     atlas::DatasetConfig cfg = atlas::cli::datasetConfig(options);
@@ -107,7 +126,14 @@ int runFeatures(const atlas::cli::Options& options)
     atlas::Diagnostics diagnostics;
     atlas::cli::TerminalProgress bar(!options.has("quiet"));
     const atlas::Progress progress = bar.progress(&g_cancel);
-    const atlas::Dataset ds = atlas::buildDataset(cfg, diagnostics, progress);
+    atlas::Dataset ds;
+    try {
+        ds = atlas::buildDataset(cfg, diagnostics, progress);
+    } catch (const atlas::InputError&) {
+        bar.finish();
+        writeIssuesAfterFailure(diagnostics, out.parent_path());
+        throw;
+    }
     bar.finish();
 
     std::error_code ec;
@@ -235,8 +261,14 @@ int runExperiment(const atlas::cli::Options& options)
         printCoverage(ds);
         std::cout.flush();
     };
-    const atlas::RunResult run =
-        atlas::runPipeline(cfg, diagnostics, bar.progress(&g_cancel), observer);
+    atlas::RunResult run;
+    try {
+        run = atlas::runPipeline(cfg, diagnostics, bar.progress(&g_cancel), observer);
+    } catch (const atlas::InputError&) {
+        bar.finish();
+        writeIssuesAfterFailure(diagnostics, out);
+        throw;
+    }
     bar.finish();
 
     // Ctrl-C while the outputs are written stops between files (exit 130); every file

@@ -3,6 +3,8 @@
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
+#include "engine/core/user_file.h"
+#include "engine/data/csv.h"
 #include "engine/data/feature_cache.h"
 #include "engine/data/paths.h"
 #include "engine/data/standardize.h"
@@ -11,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -82,6 +85,28 @@ std::string audioCacheKey(const AudioFeatureConfig& cfg)
 
 namespace {
 
+// MFCC statistics of real audio stay within a few thousand (log-mel decibels through an
+// orthonormal DCT); a cached value beyond this, or a negative standard deviation, did not come
+// from an analysis.
+constexpr double MaxPlausibleMfccStatistic = 1e6;
+
+// Why cached MFCC statistics (nMfcc means, then nMfcc standard deviations) cannot be
+// analysis results, or "" when they can.
+std::string implausibleCachedValues(const std::vector<double>& values, int nMfcc)
+{
+    for (std::size_t j = 0; j < values.size(); ++j) {
+        const double v = values[j];
+        const char* column = j < std::size_t(nMfcc) ? "mean" : "standard deviation";
+        if (!std::isfinite(v))
+            return std::string("a ") + (std::isnan(v) ? "NaN" : "infinite") + " MFCC " + column;
+        if (std::abs(v) > MaxPlausibleMfccStatistic)
+            return "an MFCC " + std::string(column) + " of " + csvNumber(v);
+        if (j >= std::size_t(nMfcc) && v < 0.0)
+            return "a negative MFCC standard deviation (" + csvNumber(v) + ")";
+    }
+    return {};
+}
+
 // Analyses the audio of `tracks` through the cache. Returns n x d values; rows of failed
 // files are NaN. Failures (fresh or cached) are reported in `diagnostics`.
 Matrix analyseAudio(const std::vector<Track>& tracks, const DatasetConfig& cfg,
@@ -100,8 +125,19 @@ Matrix analyseAudio(const std::vector<Track>& tracks, const DatasetConfig& cfg,
     std::vector<fs::path> missing;
     std::vector<int> missingRow;
     for (int i = 0; i < n; ++i) {
-        if (auto hit = cache.lookup(tracks[std::size_t(i)].path);
-            hit && (hit->values.size() == std::size_t(d) || !hit->failure.empty())) {
+        auto hit = cache.lookup(tracks[std::size_t(i)].path);
+        if (hit && hit->values.size() == std::size_t(d)) {
+            // The checksum proves the bytes are as written, not that the values are results:
+            // anything an analysis cannot produce is reported and analysed again.
+            if (const std::string bad = implausibleCachedValues(hit->values, cfg.audio.mfcc.nMfcc);
+                !bad.empty()) {
+                diagnostics.add(tracks[std::size_t(i)].path,
+                                "the feature cache (" + cache.file().string() + ") held " + bad +
+                                    " for this file, which no analysis gives; analysed again");
+                hit.reset();
+            }
+        }
+        if (hit && (hit->values.size() == std::size_t(d) || !hit->failure.empty())) {
             ++stats.hits;
             // Values with a reason: analysed with a warning (a truncated file whose remaining
             // audio was used); the warning is reported again, as on the first run.
@@ -150,6 +186,61 @@ Matrix analyseAudio(const std::vector<Track>& tracks, const DatasetConfig& cfg,
     }
     progress.report(1.0);
     return values;
+}
+
+// Why a run has no track left after the audio analysis: the first reasons the files gave and
+// how many more there are, so that the message alone says what went wrong.
+std::string noAudioAnalysed(const std::set<fs::path>& failed, const Diagnostics& diagnostics)
+{
+    const std::size_t files = failed.size();
+    constexpr std::size_t Shown = 3;
+    std::string text = "none of the " + std::to_string(files) + " audio file" +
+                       (files == 1 ? "" : "s") + " could be analysed";
+    std::size_t listed = 0, more = 0;
+    for (const Issue& issue : diagnostics.issues()) {
+        if (!failed.count(issue.file))
+            continue;
+        if (listed < Shown)
+            text += (listed++ ? "; " : ": ") + issue.file.filename().string() + ": " +
+                    messageExcerpt(issue.reason, 200);
+        else
+            ++more;
+    }
+    if (more > 0)
+        text += "; and " + std::to_string(more) + " more";
+    return text + (listed ? " (every file's reason is in the issues list)" : "");
+}
+
+// Why no lyrics features could be made, in words that point at the source: the vectoriser's
+// reason, where the texts came from, how many tracks had any text, and what to change.
+std::string lyricsFailure(const std::string& reason, const std::vector<std::string>& texts,
+                          const fs::path& lyricsCsv, const std::string& textColumn,
+                          const std::string& pairing)
+{
+    const auto withText = std::count_if(texts.begin(), texts.end(), [](const std::string& t) {
+        return t.find_first_not_of(" \t\r\n") != std::string::npos;
+    });
+    std::string source;
+    if (!lyricsCsv.empty() && !textColumn.empty())
+        source = "the lyrics CSV " + lyricsCsv.string() + " (column \"" +
+                 messageExcerpt(textColumn) + "\")";
+    else if (!lyricsCsv.empty())
+        source = "the lyrics CSV " + lyricsCsv.string();
+    else
+        source = "the collection's own lyrics (" + (pairing.empty() ? "tags, .lrc/.txt files or "
+                                                                      "the manifest"
+                                                                    : pairing) +
+                 ")";
+    std::string text = "no lyrics features (" + reason + "): the lyrics came from " + source +
+                       ", and " + std::to_string(withText) + " of " +
+                       std::to_string(texts.size()) + " tracks have any lyrics text";
+    if (withText == 0)
+        text += "; check that the lyrics column holds the words (name the text column when "
+                "another one was taken) or run on audio alone";
+    else
+        text += "; the texts hold no word of two or more letters or digits (numbers only, "
+                "or a script the tokenizer splits into single characters?)";
+    return text;
 }
 
 Labels labelIndices(const std::vector<Track>& tracks, std::vector<std::string>& names)
@@ -240,6 +331,7 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
     std::optional<LyricsTable> lyricsTable;
     if (cfg.useLyrics && !lyricsCsv.empty())
         lyricsTable = loadLyrics(lyricsCsv, diagnostics, cfg.lyricsColumns);
+    const std::string textColumn = lyricsTable ? lyricsTable->textColumn : std::string();
     if (!haveAudioSource) {
         collection.root = lyricsCsv;
         collection.layout = CollectionLayout::LyricsOnly;
@@ -271,10 +363,13 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
         Matrix audio = analyseAudio(tracks, cfg, diagnostics, ds.cache, audioProgress);
         std::vector<Track> kept;
         std::vector<Eigen::Index> rows;
+        std::set<fs::path> failed;
         for (std::size_t i = 0; i < tracks.size(); ++i) {
             if (audio.row(Eigen::Index(i)).allFinite()) {
                 kept.push_back(std::move(tracks[i]));
                 rows.push_back(Eigen::Index(i));
+            } else {
+                failed.insert(tracks[i].path);
             }
         }
         ds.audio = audio(rows, Eigen::all);
@@ -282,8 +377,8 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
         ds.audioNames = mfccFeatureNames(cfg.audio.mfcc.nMfcc);
         ds.audioUsed = true;
         if (tracks.empty())
-            throw InputError(ds.source.string() + ": none of the audio files could be analysed "
-                                                  "(see the issues list for each file's reason)");
+            throw InputError(ds.source.string() + ": " +
+                             noAudioAnalysed(failed, diagnostics));
     }
     progress.throwIfCancelled();
 
@@ -384,10 +479,12 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
                 ds.vocabulary = vectorizer.vocabulary();
                 ds.lyricsUsed = ds.lyrics.cols() > 0;
             } catch (const InputError& e) {
+                const fs::path where = lyricsCsv.empty() ? ds.source : lyricsCsv;
+                const std::string why =
+                    lyricsFailure(e.what(), texts, lyricsCsv, textColumn, ds.pairing.description);
                 if (!cfg.useAudio)
-                    throw;
-                diagnostics.add(lyricsCsv.empty() ? ds.source : lyricsCsv,
-                                std::string(e.what()) + "; the run uses audio features only");
+                    throw InputError(where.string() + ": " + why);
+                diagnostics.add(where, why + "; the run uses audio features only");
             }
         }
     }

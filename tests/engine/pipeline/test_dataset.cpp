@@ -5,6 +5,7 @@
 #include "engine/data/collection.h"
 #include "engine/pipeline/dataset.h"
 #include "engine/demo/demo_corpus.h"
+#include "engine/data/feature_cache.h"
 #include "engine/data/pairing.h"
 #include "tests/support/fixtures.h"
 
@@ -12,6 +13,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
+
+#include <sys/stat.h>
 
 namespace fs = std::filesystem;
 
@@ -33,6 +37,14 @@ void writeTone(const fs::path& file, double hz, int rate = 22050, int channels =
 void writeText(const fs::path& file, const std::string& text)
 {
     atlas::test::writeBytes(file, text);
+}
+
+std::size_t countReasons(const atlas::Diagnostics& d, const std::string& part)
+{
+    std::size_t n = 0;
+    for (const atlas::Issue& issue : d.issues())
+        n += issue.reason.find(part) != std::string::npos;
+    return n;
 }
 
 std::vector<std::string> ids(const atlas::Collection& c)
@@ -252,6 +264,164 @@ private slots:
         QCOMPARE(a.labels(0), -1);
         fs::remove_all(root);
     }
+    // A symbolic link to a folder inside the collection listed its files again, under the
+    // link's folder and so with a wrong label; a hard link listed the same file twice.
+    void linksListEachFileOnceUnderItsOwnFolder()
+    {
+        const fs::path root = atlas::test::makeTempDir("links");
+        const fs::path outside = atlas::test::makeTempDir("links-outside");
+        writeTone(root / "jazz/b.wav", 220);
+        writeTone(root / "rock/a.wav", 330);
+        writeTone(outside / "c.wav", 440);
+        fs::create_directory_symlink("../rock", root / "jazz/loop");   // a folder inside
+        fs::create_directory_symlink("..", root / "rock/up");          // a cycle to the root
+        fs::create_directory_symlink(outside, root / "rock/ext");      // a folder outside
+        fs::create_hard_link(root / "jazz/b.wav", root / "rock/hard.wav");
+        atlas::Diagnostics d;
+        const atlas::Collection c = atlas::scanCollection(root, d);
+        QCOMPARE(ids(c), (std::vector<std::string>{"jazz/b", "rock/a", "rock/ext/c"}));
+        QCOMPARE(c.tracks[0].label, std::string("jazz"));
+        QCOMPARE(c.tracks[1].label, std::string("rock"));
+        QCOMPARE(c.tracks[1].path, root / "rock/a.wav");
+        QCOMPARE(d.size(), std::size_t(1));
+        QCOMPARE(d.issues()[0].file, root / "rock/hard.wav");
+        QVERIFY2(d.issues()[0].reason.find((root / "jazz/b.wav").string()) != std::string::npos,
+                 d.issues()[0].reason.c_str());
+        fs::remove_all(root);
+        fs::remove_all(outside);
+    }
+
+    // seed.wav and seed.flac both had the id "../../seeds/seed"; a file listed twice was
+    // analysed twice.
+    void idsAreUniqueAndAFileListedTwiceIsReadOnce()
+    {
+        const fs::path root = atlas::test::makeTempDir("stems");
+        writeTone(root / "seeds/seed.wav", 220);
+        writeTone(root / "seeds/seed.flac", 330);
+        writeTone(root / "seeds/other.wav", 440);
+        writeText(root / "sub/dir/m.csv", "path,label\n../../seeds/seed.wav,a\n"
+                                          "../../seeds/seed.flac,b\n../../seeds/./seed.wav,a\n"
+                                          "../../seeds/other.wav,c\n");
+        atlas::Diagnostics d;
+        const atlas::Collection c = atlas::readManifest(root / "sub/dir/m.csv", d);
+        QCOMPARE(ids(c), (std::vector<std::string>{"../../seeds/seed.wav", "../../seeds/seed.flac",
+                                                   "../../seeds/other"}));
+        QCOMPARE(d.size(), std::size_t(1));
+        QVERIFY(d.issues()[0].file.string().ends_with("m.csv:4"));
+        QVERIFY2(d.issues()[0].reason.find("again (already on line 2)") != std::string::npos,
+                 d.issues()[0].reason.c_str());
+
+        atlas::Diagnostics flat;
+        const atlas::Collection f = atlas::scanCollection(root / "seeds", flat);
+        QCOMPARE(ids(f), (std::vector<std::string>{"other", "seed.flac", "seed.wav"}));
+        fs::remove_all(root);
+    }
+
+    // Every file bad: the message said "see the issues list" and gave no reason.
+    void noUsableAudioSaysWhy()
+    {
+        const fs::path root = atlas::test::makeTempDir("allbad");
+        writeText(root / "page.mp3", "<html>not found</html>");
+        writeText(root / "notes.wav", std::string(200, 'x'));
+        writeText(root / "m.csv", "path\npage.mp3\nnotes.wav\nmissing.flac\nmore.wav\n");
+        atlas::DatasetConfig cfg;
+        cfg.manifest = root / "m.csv";
+        cfg.useCache = false;
+        cfg.useLyrics = false;
+        atlas::Diagnostics d;
+        try {
+            atlas::buildDataset(cfg, d);
+            QFAIL("expected InputError");
+        } catch (const atlas::InputError& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("none of the 4 audio files could be analysed: ") != std::string::npos,
+                     m.c_str());
+            QVERIFY2(m.find("page.mp3: not an audio file (it is an HTML web page") !=
+                         std::string::npos,
+                     m.c_str());
+            QVERIFY2(m.find("missing.flac: file not found") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("and 1 more") != std::string::npos, m.c_str());
+        }
+        QCOMPARE(d.size(), std::size_t(4));
+        fs::remove_all(root);
+    }
+
+    // A cache entry of NaN dropped its track silently; 1e308 broke every representation.
+    void impossibleCachedValuesAreAnalysedAgain()
+    {
+        const fs::path root = atlas::test::makeTempDir("cachevalues");
+        writeTone(root / "music/a.wav", 220);
+        writeTone(root / "music/b.wav", 330);
+        writeTone(root / "music/c.wav", 440);
+        atlas::DatasetConfig cfg;
+        cfg.dataDir = root / "music";
+        cfg.useLyrics = false;
+        cfg.cacheDir = root / "cache";
+        atlas::Diagnostics d;
+        const atlas::Dataset first = atlas::buildDataset(cfg, d);
+        QCOMPARE(first.cache.decoded, 3);
+        {
+            atlas::FeatureCache cache(cfg.cacheDir, atlas::audioCacheKey(cfg.audio));
+            QVERIFY(cache.loaded());
+            std::vector<double> nan(40, 1.0), huge(40, 1.0);
+            nan[3] = std::numeric_limits<double>::quiet_NaN();
+            huge[0] = 1e308;
+            cache.store(root / "music/a.wav", {nan, ""});
+            cache.store(root / "music/b.wav", {huge, ""});
+            QVERIFY(cache.save());
+        }
+        atlas::Diagnostics d2;
+        const atlas::Dataset again = atlas::buildDataset(cfg, d2);
+        QCOMPARE(again.size(), 3);
+        QCOMPARE(again.cache.decoded, 2);
+        QCOMPARE(again.audio, first.audio);
+        QCOMPARE(d2.size(), std::size_t(2));
+        QCOMPARE(countReasons(d2, "held a NaN MFCC mean"), std::size_t(1));
+        QCOMPARE(countReasons(d2, "held an MFCC mean of 1e+308"), std::size_t(1));
+        // The values analysed again replaced the bad ones.
+        atlas::Diagnostics d3;
+        QCOMPARE(atlas::buildDataset(cfg, d3).cache.decoded, 0);
+        QVERIFY(d3.empty());
+
+        // A cache path that is a FIFO or a link to /dev/zero is no cache, not a hang.
+        const fs::path file = atlas::FeatureCache(cfg.cacheDir, atlas::audioCacheKey(cfg.audio)).file();
+        for (int k = 0; k < 2; ++k) {
+            fs::remove(file);
+            if (k == 0)
+                QCOMPARE(::mkfifo(file.c_str(), 0600), 0);
+            else
+                fs::create_symlink("/dev/zero", file);
+            QVERIFY(!atlas::FeatureCache(cfg.cacheDir, atlas::audioCacheKey(cfg.audio)).loaded());
+            atlas::Diagnostics d4;
+            const atlas::Dataset ds = atlas::buildDataset(cfg, d4);
+            QCOMPARE(ds.cache.decoded, 3);
+            QCOMPARE(ds.audio, first.audio);
+        }
+        fs::remove_all(root);
+    }
+
+    // "TF-IDF: empty vocabulary" named no file and no cause.
+    void noLyricsWordsNamesTheSource()
+    {
+        const fs::path root = atlas::test::makeTempDir("novocab");
+        writeText(root / "digits.csv", "id,text\n1,a 1 b\n2,c\n3,\n");
+        atlas::DatasetConfig cfg;
+        cfg.lyricsCsv = root / "digits.csv";
+        cfg.useAudio = false;
+        atlas::Diagnostics d;
+        try {
+            atlas::buildDataset(cfg, d);
+            QFAIL("expected InputError");
+        } catch (const atlas::InputError& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find(cfg.lyricsCsv.string() + ": no lyrics features") == 0, m.c_str());
+            QVERIFY2(m.find("(column \"text\")") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("2 of 3 tracks have any lyrics text") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("empty vocabulary") != std::string::npos, m.c_str());
+        }
+        fs::remove_all(root);
+    }
+
     void invalidConfigurationsAreRejected()
     {
         atlas::Diagnostics d;
