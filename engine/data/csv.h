@@ -136,8 +136,11 @@ public:
                  std::initializer_list<std::string_view> trailing = {});
 
 private:
+    void flushLine();
+
     std::ostream& m_out;
     char m_delimiter;
+    std::string m_line;   ///< the row being assembled, reused
 };
 
 /// Writes a whole table (header, then rows) to `path`, replacing it as a whole (AtomicFile).

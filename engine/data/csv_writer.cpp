@@ -10,15 +10,18 @@
 namespace atlas {
 namespace fs = std::filesystem;
 
-std::string csvEscape(std::string_view field, char delimiter)
+namespace {
+
+void appendEscaped(std::string& out, std::string_view field, char delimiter)
 {
+    const char special[] = {'"', '\r', '\n', delimiter};
     const bool needsQuotes =
-        field.find_first_of(std::string{'"', '\r', '\n', delimiter}) != std::string_view::npos ||
+        field.find_first_of(std::string_view(special, 4)) != std::string_view::npos ||
         (!field.empty() && (field.front() == ' ' || field.back() == ' '));
-    if (!needsQuotes)
-        return std::string(field);
-    std::string out;
-    out.reserve(field.size() + 2);
+    if (!needsQuotes) {
+        out.append(field);
+        return;
+    }
     out.push_back('"');
     for (char c : field) {
         if (c == '"')
@@ -26,28 +29,58 @@ std::string csvEscape(std::string_view field, char delimiter)
         out.push_back(c);
     }
     out.push_back('"');
+}
+
+void appendNumber(std::string& out, double value)
+{
+    if (std::isnan(value)) {
+        out.append("nan");
+        return;
+    }
+    if (std::isinf(value)) {
+        out.append(value > 0 ? "inf" : "-inf");
+        return;
+    }
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(ec == std::errc{} ? std::string_view(buf, std::size_t(end - buf))
+                                 : std::string_view("nan"));
+}
+
+} // namespace
+
+std::string csvEscape(std::string_view field, char delimiter)
+{
+    std::string out;
+    out.reserve(field.size() + 2);
+    appendEscaped(out, field, delimiter);
     return out;
 }
 
 std::string csvNumber(double value)
 {
-    if (std::isnan(value))
-        return "nan";
-    if (std::isinf(value))
-        return value > 0 ? "inf" : "-inf";
-    char buf[64];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-    return ec == std::errc{} ? std::string(buf, end) : std::string("nan");
+    std::string out;
+    appendNumber(out, value);
+    return out;
+}
+
+// Each row is assembled in one reused buffer and written with one call: a stream insertion
+// per field made a 300,000 x 500 feature table take most of a minute.
+void CsvWriter::flushLine()
+{
+    m_line.push_back('\n');
+    m_out.write(m_line.data(), std::streamsize(m_line.size()));
+    m_line.clear();
 }
 
 void CsvWriter::row(const std::vector<std::string>& fields)
 {
     for (std::size_t i = 0; i < fields.size(); ++i) {
         if (i)
-            m_out.put(m_delimiter);
-        m_out << csvEscape(fields[i], m_delimiter);
+            m_line.push_back(m_delimiter);
+        appendEscaped(m_line, fields[i], m_delimiter);
     }
-    m_out.put('\n');
+    flushLine();
 }
 
 void CsvWriter::row(std::initializer_list<std::string_view> fields)
@@ -55,11 +88,11 @@ void CsvWriter::row(std::initializer_list<std::string_view> fields)
     bool first = true;
     for (std::string_view f : fields) {
         if (!first)
-            m_out.put(m_delimiter);
+            m_line.push_back(m_delimiter);
         first = false;
-        m_out << csvEscape(f, m_delimiter);
+        appendEscaped(m_line, f, m_delimiter);
     }
-    m_out.put('\n');
+    flushLine();
 }
 
 void CsvWriter::numbers(const std::vector<double>& values,
@@ -69,23 +102,23 @@ void CsvWriter::numbers(const std::vector<double>& values,
     bool first = true;
     for (std::string_view f : leading) {
         if (!first)
-            m_out.put(m_delimiter);
+            m_line.push_back(m_delimiter);
         first = false;
-        m_out << csvEscape(f, m_delimiter);
+        appendEscaped(m_line, f, m_delimiter);
     }
     for (double v : values) {
         if (!first)
-            m_out.put(m_delimiter);
+            m_line.push_back(m_delimiter);
         first = false;
-        m_out << csvNumber(v);
+        appendNumber(m_line, v);
     }
     for (std::string_view f : trailing) {
         if (!first)
-            m_out.put(m_delimiter);
+            m_line.push_back(m_delimiter);
         first = false;
-        m_out << csvEscape(f, m_delimiter);
+        appendEscaped(m_line, f, m_delimiter);
     }
-    m_out.put('\n');
+    flushLine();
 }
 
 void writeCsvFile(const fs::path& path, const std::vector<std::string>& header,

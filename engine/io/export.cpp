@@ -5,6 +5,7 @@
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
 
+#include <algorithm>
 
 namespace fs = std::filesystem;
 
@@ -23,13 +24,24 @@ void writeFeatureCsv(const Dataset& ds, const fs::path& file)
             header.push_back(name);
         csv.row(header);
         std::vector<double> values(std::size_t(ds.audio.cols() + ds.lyrics.cols()));
+        // The matrices are column-major: a block of rows is transposed at a time so that each
+        // row is read from contiguous memory (element by element, a 300,000-row table missed
+        // the cache on every value).
+        constexpr Eigen::Index Block = 256;
+        Matrix audioRows, lyricsRows;
         for (int i = 0; i < ds.size(); ++i) {
+            const Eigen::Index inBlock = i % Block;
+            if (inBlock == 0) {
+                const Eigen::Index rows = std::min<Eigen::Index>(Block, ds.size() - i);
+                audioRows = ds.audio.middleRows(i, rows).transpose();
+                lyricsRows = ds.lyrics.middleRows(i, rows).transpose();
+            }
             const Track& t = ds.tracks[std::size_t(i)];
             std::size_t k = 0;
             for (Eigen::Index j = 0; j < ds.audio.cols(); ++j)
-                values[k++] = ds.audio(i, j);
+                values[k++] = audioRows(j, inBlock);
             for (Eigen::Index j = 0; j < ds.lyrics.cols(); ++j)
-                values[k++] = ds.lyrics(i, j);
+                values[k++] = lyricsRows(j, inBlock);
             const std::string year = t.tags.year > 0 ? std::to_string(t.tags.year) : "";
             csv.numbers(values, {t.id, t.path.string(), t.label},
                         {t.tags.title, t.tags.artist, t.tags.album, year, t.tags.genre(),
