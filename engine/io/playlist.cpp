@@ -5,6 +5,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/unicode.h"
+#include "engine/core/user_file.h"
 
 #include <cmath>
 #include <fstream>
@@ -170,15 +171,14 @@ void writePlaylist(const fs::path& file, std::span<const PlaylistEntry> entries)
     writeFileAtomically(file, text, "the playlist");
 }
 
+constexpr std::uintmax_t MaxPlaylistBytes = 64'000'000;
+
 std::vector<PlaylistEntry> readPlaylist(const fs::path& file)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(file.string() + ": cannot read the playlist (" +
-                         (fs::exists(file) ? "not readable" : "no such file") + ")");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
+    // A device or FIFO is refused before it is opened; a playlist is text of kilobytes.
+    std::string text;
+    if (auto reason = readUserFile(file, MaxPlaylistBytes, text))
+        throw InputError(file.string() + ": cannot read the playlist (" + *reason + ")");
     if (text.rfind("\xEF\xBB\xBF", 0) == 0)
         text.erase(0, 3);
 

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -178,6 +180,24 @@ private slots:
         }
         QVERIFY(atlas::test::temporaryFiles(m_dir).empty());
         QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::readPlaylist(m_dir / "nope.m3u8"));
+    }
+
+    // A FIFO given as a playlist blocked in open(); /dev/zero was read without end.
+    void nonRegularFilesAreRefused()
+    {
+        const std::filesystem::path fifo = m_dir / "pipe.m3u";
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        for (const auto& [file, kind] : {std::pair{fifo, "named pipe"},
+                                         std::pair{std::filesystem::path("/dev/zero"), "device"}}) {
+            try {
+                atlas::readPlaylist(file);
+                QFAIL("no InputError");
+            } catch (const atlas::InputError& e) {
+                const std::string what = e.what();
+                QVERIFY2(what.find(file.string()) != std::string::npos, what.c_str());
+                QVERIFY2(what.find(kind) != std::string::npos, what.c_str());
+            }
+        }
     }
 
     void entriesProbeDurations()
