@@ -383,20 +383,31 @@ private slots:
         QCOMPARE(atlas::buildDataset(cfg, d3).cache.decoded, 0);
         QVERIFY(d3.empty());
 
-        // A cache path that is a FIFO or a link to /dev/zero is no cache, not a hang.
+        // A cache path that is a FIFO or a link to /dev/zero is no cache, not a hang, and is
+        // left as it is (a save renaming over the link would replace the device itself).
         const fs::path file = atlas::FeatureCache(cfg.cacheDir, atlas::audioCacheKey(cfg.audio)).file();
-        for (int k = 0; k < 2; ++k) {
-            fs::remove(file);
-            if (k == 0)
-                QCOMPARE(::mkfifo(file.c_str(), 0600), 0);
-            else
-                fs::create_symlink("/dev/zero", file);
-            QVERIFY(!atlas::FeatureCache(cfg.cacheDir, atlas::audioCacheKey(cfg.audio)).loaded());
-            atlas::Diagnostics d4;
-            const atlas::Dataset ds = atlas::buildDataset(cfg, d4);
-            QCOMPARE(ds.cache.decoded, 3);
-            QCOMPARE(ds.audio, first.audio);
+        fs::remove(file);
+        fs::create_symlink("/dev/zero", file);
+        QVERIFY(!atlas::FeatureCache(cfg.cacheDir, atlas::audioCacheKey(cfg.audio)).loaded());
+        {
+            atlas::FeatureCache cache(cfg.cacheDir, atlas::audioCacheKey(cfg.audio));
+            cache.store(root / "music/a.wav", {std::vector<double>(40, 1.0), ""});
+            std::string error;
+            QVERIFY(!cache.save(&error));
+            QVERIFY2(error.find("not a regular file (a device)") != std::string::npos,
+                     error.c_str());
         }
+        QVERIFY(fs::is_symlink(fs::symlink_status(file)));
+        QVERIFY(fs::is_character_file(fs::status(file)));
+        fs::remove(file);
+        QCOMPARE(::mkfifo(file.c_str(), 0600), 0);
+        atlas::Diagnostics d4;
+        const atlas::Dataset ds = atlas::buildDataset(cfg, d4);
+        QCOMPARE(ds.cache.decoded, 3);
+        QCOMPARE(ds.audio, first.audio);
+        QCOMPARE(countReasons(d4, "not a regular file (a named pipe)"), std::size_t(1));
+        QVERIFY(fs::is_fifo(fs::status(file)));
+        fs::remove(file);
         fs::remove_all(root);
     }
 
