@@ -429,7 +429,7 @@ private slots:
         patchBytes(m_dir / "ghz.au", 16, be32(2'000'000'000u));
         QVERIFY(writeWithSndfile(m_dir / "ghz.aiff", mono, 1, 22050,
                                  SF_FORMAT_AIFF | SF_FORMAT_PCM_16));
-        const std::string aiff = readAll(m_dir / "ghz.aiff");
+        const std::string aiff = atlas::test::readFile(m_dir / "ghz.aiff");
         const std::size_t comm = aiff.find("COMM");
         QVERIFY(comm != std::string::npos);
         fs::copy_file(m_dir / "ghz.aiff", m_dir / "onehz.aiff");
@@ -439,7 +439,7 @@ private slots:
         patchBytes(m_dir / "channels.wav", 22, std::string("\xC8\x00", 2));   // 200 channels
         // A FLAC whose STREAMINFO claims 2^36 - 1 frames in a file of a few kilobytes.
         atlas::writeAudioFile(m_dir / "frames.flac", mono, 1, 22050);
-        std::string flac = readAll(m_dir / "frames.flac");
+        std::string flac = atlas::test::readFile(m_dir / "frames.flac");
         QCOMPARE(flac.substr(0, 4), std::string("fLaC"));
         flac[8 + 13] = char((flac[8 + 13] & 0xF0) | 0x0F);
         for (int i = 14; i < 18; ++i)
