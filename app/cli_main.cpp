@@ -12,6 +12,7 @@
 #include "engine/pipeline/pipeline.h"
 #include "engine/io/results_io.h"
 #include "engine/io/session_io.h"
+#include "engine/metrics/metric_names.h"
 
 #include <atomic>
 #include <csignal>
@@ -310,9 +311,11 @@ int runExperiment(const atlas::cli::Options& options)
         name.append(chars < 12 ? 12 - chars : 0, ' ');
         std::printf("  %s active dims %2d/%d", name.c_str(), rep.activeDimensions,
                     int(rep.codes.cols()));
-        if (km && km->ok)
-            std::printf("  KMeans silhouette %.3f  NMI %.3f", km->scores.silhouette,
-                        km->scores.nmi);
+        if (km && km->ok) {
+            std::printf("  KMeans");
+            for (atlas::Metric m : {atlas::Metric::Silhouette, atlas::Metric::Nmi})
+                std::printf(" %s %.3f", atlas::metricName(m), atlas::metricValue(km->scores, m));
+        }
         std::printf("\n");
     }
     std::printf("wrote %zu tables and %zu figures to %s in %.1f s; issues: %zu\n",

@@ -6,6 +6,7 @@
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
 #include "engine/data/metadata.h"
+#include "engine/metrics/metric_names.h"
 
 #include <Eigen/Core>
 #include <fftw3.h>
@@ -78,6 +79,48 @@ std::vector<std::pair<std::string, std::string>> libraryVersions()
             {"compiler", __VERSION__}};
 }
 
+std::vector<ClusteringMetricsRow> clusteringMetricsRows(const RunResult& run)
+{
+    std::vector<ClusteringMetricsRow> rows;
+    for (const RepresentationResult& rep : run.representations)
+        for (Clustering kind : AllClusterings)
+            rows.push_back({rep.method + "_" + clusteringKey(kind), rep.clustering(kind)});
+    return rows;
+}
+
+fs::path writeClusteringMetrics(const fs::path& file, const std::vector<ClusteringMetricsRow>& rows)
+{
+    return writeFile({}, file, [&](std::ostream& out) {
+        CsvWriter csv(out);
+        std::vector<std::string> header = {"method"};
+        for (Metric m : AllMetrics)
+            header.push_back(metricKey(m));
+        header.push_back("n_clusters");
+        header.push_back("noise_fraction");
+        csv.row(header);
+        for (const ClusteringMetricsRow& row : rows) {
+            std::vector<std::string> fields = {row.method};
+            const ClusteringResult* c = row.clustering;
+            const bool ok = c && c->ok;
+            for (Metric m : AllMetrics)
+                fields.push_back(ok ? metric(metricValue(c->scores, m)) : std::string());
+            fields.push_back(ok ? std::to_string(c->scores.nClusters) : std::string());
+            fields.push_back(ok ? metric(c->scores.noiseFraction) : std::string());
+            csv.row(fields);
+        }
+    });
+}
+
+fs::path writeIssues(const fs::path& file, const std::vector<Issue>& issues)
+{
+    return writeFile({}, file, [&](std::ostream& out) {
+        CsvWriter csv(out);
+        csv.row({"path", "reason"});
+        for (const Issue& issue : issues)
+            csv.row({issue.file.string(), issue.reason});
+    });
+}
+
 std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir,
                                      const Progress& progress)
 {
@@ -88,26 +131,9 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir,
     const Dataset& ds = run.dataset;
     std::vector<fs::path> written;
 
-    written.push_back(writeFile(progress, dir / "clustering_metrics.csv", [&](std::ostream& out) {
-        CsvWriter csv(out);
-        csv.row({"method", "silhouette", "calinski_harabasz", "davies_bouldin", "ari", "nmi",
-                 "purity", "ami", "v_measure", "n_clusters", "noise_fraction"});
-        for (const RepresentationResult& rep : run.representations) {
-            for (Clustering kind : AllClusterings) {
-                const ClusteringResult* c = rep.clustering(kind);
-                const std::string method = rep.method + "_" + clusteringKey(kind);
-                if (!c || !c->ok) {
-                    csv.row({method, "", "", "", "", "", "", "", "", "", ""});
-                    continue;
-                }
-                const ClusterScores& s = c->scores;
-                csv.row({method, metric(s.silhouette), metric(s.calinskiHarabasz),
-                         metric(s.daviesBouldin), metric(s.ari), metric(s.nmi),
-                         metric(s.purity), metric(s.ami), metric(s.vMeasure),
-                         std::to_string(s.nClusters), metric(s.noiseFraction)});
-            }
-        }
-    }));
+    progress.throwIfCancelled();
+    written.push_back(writeClusteringMetrics(dir / "clustering_metrics.csv",
+                                             clusteringMetricsRows(run)));
 
     written.push_back(writeFile(progress, dir / "latent.csv", [&](std::ostream& out) {
         CsvWriter csv(out);
@@ -173,12 +199,8 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir,
                          csvNumber(e.reconstruction), csvNumber(e.kl)});
     }));
 
-    written.push_back(writeFile(progress, dir / "issues.csv", [&](std::ostream& out) {
-        CsvWriter csv(out);
-        csv.row({"path", "reason"});
-        for (const Issue& issue : run.issues)
-            csv.row({issue.file.string(), issue.reason});
-    }));
+    progress.throwIfCancelled();
+    written.push_back(writeIssues(dir / "issues.csv", run.issues));
 
     written.push_back(writeFile(progress, dir / "run.json", [&](std::ostream& out) {
         const PipelineConfig& c = run.config;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/core/issue.h"
 #include "engine/pipeline/pipeline.h"
 
 #include <array>
@@ -42,6 +43,28 @@ inline constexpr std::array<const char*, 2> FigureFolders = {"latent_visualizati
 /// InputError naming a file that cannot be removed.
 std::size_t removeStaleFigures(const std::filesystem::path& dir,
                                const std::vector<std::filesystem::path>& written);
+
+/// One row of clustering_metrics.csv: the method key (vae_beta1.0_kmeans) and the
+/// clustering whose scores fill it; a null or failed clustering gives empty fields.
+struct ClusteringMetricsRow {
+    std::string method;
+    const ClusteringResult* clustering = nullptr;
+};
+
+/// The rows of clustering_metrics.csv for `run`: every representation x clustering of
+/// AllClusterings, in pipeline order.
+std::vector<ClusteringMetricsRow> clusteringMetricsRows(const RunResult& run);
+
+/// Writes `rows`, in this order, as clustering_metrics.csv (the format above; the score
+/// columns are metricKey() of AllMetrics). Returns `file`; throws InputError naming the file
+/// when it cannot be written.
+std::filesystem::path writeClusteringMetrics(const std::filesystem::path& file,
+                                             const std::vector<ClusteringMetricsRow>& rows);
+
+/// Writes `issues`, in this order, as issues.csv (path,reason). Returns `file`; throws
+/// InputError naming the file when it cannot be written.
+std::filesystem::path writeIssues(const std::filesystem::path& file,
+                                  const std::vector<Issue>& issues);
 
 /// Versions of the libraries the engine runs on ("libsndfile" -> "libsndfile-1.2.0", ...).
 std::vector<std::pair<std::string, std::string>> libraryVersions();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/views/issues_view.h"
 
-#include "engine/data/csv.h"
+#include "engine/io/results_io.h"
 #include "ui/model/run_model.h"
 #include "ui/views/view_support.h"
 
@@ -260,14 +260,11 @@ void IssuesView::copySelection() const
 
 bool IssuesView::exportCsv(const QString& path, QString* error) const
 {
-    std::vector<std::vector<std::string>> rows;
-    for (int i = 0; i < m_filtered->rowCount(); ++i) {
-        const Issue& issue =
-            m_issues->issue(m_filtered->mapToSource(m_filtered->index(i, 0)).row());
-        rows.push_back({issue.file.string(), issue.reason});
-    }
+    std::vector<Issue> shown;
+    for (int i = 0; i < m_filtered->rowCount(); ++i)
+        shown.push_back(m_issues->issue(m_filtered->mapToSource(m_filtered->index(i, 0)).row()));
     try {
-        writeCsvFile(toPath(path), {"path", "reason"}, rows);
+        writeIssues(toPath(path), shown);
     } catch (const std::exception& e) {
         if (error)
             *error = QString::fromUtf8(e.what());

@@ -62,8 +62,8 @@ public:
     QString selectedText() const;
     /// Puts selectedText() on the clipboard.
     void copySelection() const;
-    /// Writes the shown rows as CSV (path,reason). False (and *error set) when the file
-    /// cannot be written.
+    /// Writes the shown rows, in the shown order, with the engine's issues.csv writer
+    /// (path,reason). False (and *error set) when the file cannot be written.
     bool exportCsv(const QString& path, QString* error = nullptr) const;
 
 signals:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/views/metrics_view.h"
 
-#include "engine/data/csv.h"
+#include "engine/io/results_io.h"
 #include "ui/figures/palette.h"
 #include "ui/model/run_model.h"
 #include "ui/views/view_support.h"
@@ -110,7 +110,7 @@ QString headerText(Metric m)
 {
     const QString name = m == Metric::CalinskiHarabasz ? QStringLiteral("CH")
                          : m == Metric::DaviesBouldin  ? QStringLiteral("DB")
-                                                       : metricName(m);
+                                                       : QString::fromUtf8(metricName(m));
     return name + (higherIsBetter(m) ? QStringLiteral(" ↑") : QStringLiteral(" ↓"));
 }
 
@@ -309,7 +309,7 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const
                     .arg(formatPercent(1.0 - c->scores.noiseFraction),
                          formatPercent(c->scores.noiseFraction));
             if (std::isfinite(v))
-                return QStringLiteral("%1 = %2").arg(metricName(metric)).arg(v, 0, 'g', 10);
+                return QStringLiteral("%1 = %2").arg(QString::fromUtf8(metricName(metric))).arg(v, 0, 'g', 10);
             if (isExternalMetric(metric))
                 return m_hasLabels ? QStringLiteral("not defined")
                                    : QStringLiteral("not defined: the dataset has no labels");
@@ -343,7 +343,7 @@ QVariant MetricsTableModel::headerData(int section, Qt::Orientation orientation,
     }
     if (role == Qt::ToolTipRole && isMetric)
         return QStringLiteral("%1: %2 is better%3")
-            .arg(metricName(metric),
+            .arg(QString::fromUtf8(metricName(metric)),
                  higherIsBetter(metric) ? QStringLiteral("higher") : QStringLiteral("lower"),
                  isExternalMetric(metric) ? QStringLiteral(" (against the genre labels)")
                                           : QStringLiteral(" (DBSCAN noise left out)"));
@@ -374,7 +374,7 @@ MetricsView::MetricsView(RunModel* model, QWidget* parent)
     m_selector->setObjectName(QStringLiteral("metricSelector"));
     for (Metric m : AllMetrics)
         m_selector->addItem(QStringLiteral("%1 (%2 is better)")
-                                .arg(metricName(m), higherIsBetter(m) ? QStringLiteral("higher")
+                                .arg(QString::fromUtf8(metricName(m)), higherIsBetter(m) ? QStringLiteral("higher")
                                                                       : QStringLiteral("lower")),
                             int(m));
     metricLabel->setBuddy(m_selector);
@@ -517,23 +517,13 @@ bool MetricsView::exportPng(const QString& path, QString* error) const
 
 bool MetricsView::exportCsv(const QString& path, QString* error) const
 {
-    const std::vector<std::string> header = {"method", "silhouette", "calinski_harabasz",
-                                             "davies_bouldin", "ari", "nmi", "purity", "ami",
-                                             "v_measure", "n_clusters", "noise_fraction"};
-    const auto number = [](double v) { return std::isfinite(v) ? csvNumber(v) : std::string(); };
-    std::vector<std::vector<std::string>> rows;
+    std::vector<ClusteringMetricsRow> rows;
     for (int i = 0; i < m_sorted->rowCount(); ++i) {
         const int row = m_sorted->mapToSource(m_sorted->index(i, 0)).row();
-        std::vector<std::string> fields = {m_table->methodKey(row).toStdString()};
-        const ClusteringResult* c = m_table->clusteringAt(row);
-        for (Metric m : AllMetrics)
-            fields.push_back(c ? number(metricValue(c->scores, m)) : std::string());
-        fields.push_back(c ? std::to_string(c->scores.nClusters) : std::string());
-        fields.push_back(c ? number(c->scores.noiseFraction) : std::string());
-        rows.push_back(std::move(fields));
+        rows.push_back({m_table->methodKey(row).toStdString(), m_table->clusteringAt(row)});
     }
     try {
-        writeCsvFile(toPath(path), header, rows);
+        writeClusteringMetrics(toPath(path), rows);
     } catch (const std::exception& e) {
         if (error)
             *error = QString::fromUtf8(e.what());

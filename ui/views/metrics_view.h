@@ -101,7 +101,7 @@ public:
     /// Writes chartImage() as a PNG. False (and *error set) when there is nothing to draw
     /// or the file cannot be written.
     bool exportPng(const QString& path, QString* error = nullptr) const;
-    /// Writes the table in its current order as CSV in the format of clustering_metrics.csv
+    /// Writes the table in its current order with the engine's clustering_metrics.csv writer
     /// (method,silhouette,...,n_clusters,noise_fraction; undefined values empty, numbers
     /// exact). False (and *error set) when it cannot be written.
     bool exportCsv(const QString& path, QString* error = nullptr) const;

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The results folder: tables that are whole or absent, stopping between files on
-// cancellation, and no figure of an earlier run left beside a new run's tables.
+// cancellation, and no figure of an earlier run left beside a new run's tables. The tables the
+// app's Metrics and Issues tabs export: clustering_metrics.csv and issues.csv, exact content in
+// the order given, undefined and failed scores as empty fields; the score vocabulary they use.
 #include "engine/core/error.h"
 #include "engine/io/results_io.h"
+#include "engine/metrics/metric_names.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -17,6 +22,23 @@ namespace {
 const std::vector<std::string> TableNames = {"clustering_metrics.csv", "latent.csv",
                                              "embeddings.csv", "training_history.csv",
                                              "issues.csv", "run.json"};
+
+atlas::ClusteringResult scored()
+{
+    atlas::ClusteringResult c;
+    c.ok = true;
+    c.scores.silhouette = 0.25;
+    c.scores.calinskiHarabasz = 1234.5;
+    c.scores.daviesBouldin = std::numeric_limits<double>::quiet_NaN();
+    c.scores.ari = -0.125;
+    c.scores.nmi = 0.1;
+    c.scores.purity = 0.75;
+    c.scores.ami = 1.0 / 3.0;
+    c.scores.vMeasure = 0.5;
+    c.scores.nClusters = 3;
+    c.scores.noiseFraction = 0.0625;
+    return c;
+}
 
 } // namespace
 
@@ -107,6 +129,102 @@ private slots:
         QCOMPARE(atlas::removeStaleFigures(m_dir, {}), std::size_t(1));
         QVERIFY(fs::exists(latent / "notes.txt"));
         QCOMPARE(atlas::removeStaleFigures(m_dir / "nothing-here", {}), std::size_t(0));
+    }
+
+    void metricVocabulary()
+    {
+        using atlas::Metric;
+        std::string keys;
+        for (Metric m : atlas::AllMetrics)
+            keys += std::string(atlas::metricKey(m)) + ",";
+        QCOMPARE(keys, std::string("silhouette,calinski_harabasz,davies_bouldin,ari,nmi,purity,"
+                                   "ami,v_measure,"));
+        QCOMPARE(std::string(atlas::metricName(Metric::CalinskiHarabasz)), "Calinski-Harabasz");
+        QCOMPARE(std::string(atlas::metricName(Metric::VMeasure)), "V-measure");
+        QCOMPARE(std::string(atlas::metricLongName(Metric::Ari)), "Adjusted Rand index (ARI)");
+        QCOMPARE(std::string(atlas::metricLongName(Metric::Purity)), "Purity");
+        int lowerIsBetter = 0, external = 0;
+        for (Metric m : atlas::AllMetrics) {
+            lowerIsBetter += atlas::higherIsBetter(m) ? 0 : 1;
+            external += atlas::isExternalMetric(m) ? 1 : 0;
+        }
+        QCOMPARE(lowerIsBetter, 1);
+        QVERIFY(!atlas::higherIsBetter(Metric::DaviesBouldin));
+        QCOMPARE(external, 5);
+        QVERIFY(!atlas::isExternalMetric(Metric::Silhouette));
+        QVERIFY(atlas::isExternalMetric(Metric::Purity));
+        const atlas::ClusteringResult c = scored();
+        QCOMPARE(atlas::metricValue(c.scores, Metric::CalinskiHarabasz), 1234.5);
+        QCOMPARE(atlas::metricValue(c.scores, Metric::Ari), -0.125);
+        QCOMPARE(atlas::metricValue(c.scores, Metric::Ami), 1.0 / 3.0);
+        QVERIFY(std::isnan(atlas::metricValue(c.scores, Metric::DaviesBouldin)));
+    }
+
+    void clusteringMetricsInTheGivenOrder()
+    {
+        const atlas::ClusteringResult good = scored();
+        atlas::ClusteringResult failed = scored();
+        failed.ok = false;
+        const std::vector<atlas::ClusteringMetricsRow> rows = {
+            {"vae_beta1.0_dbscan", &good}, {"pca_kmeans", &failed}, {"ae_agglomerative", nullptr}};
+        const fs::path file = m_dir / "metrics.csv";
+        QCOMPARE(atlas::writeClusteringMetrics(file, rows), file);
+        QCOMPARE(readAll(file),
+                 std::string("method,silhouette,calinski_harabasz,davies_bouldin,ari,nmi,purity,"
+                             "ami,v_measure,n_clusters,noise_fraction\n"
+                             "vae_beta1.0_dbscan,0.25,1234.5,,-0.125,0.1,0.75,"
+                             "0.3333333333333333,0.5,3,0.0625\n"
+                             "pca_kmeans,,,,,,,,,,\n"
+                             "ae_agglomerative,,,,,,,,,,\n"));
+        QVERIFY(fs::exists(file));
+        QCOMPARE(std::distance(fs::directory_iterator(m_dir), fs::directory_iterator()), 1);
+    }
+
+    void clusteringMetricsRowsOfARun()
+    {
+        atlas::RunResult run;
+        atlas::RepresentationResult rep;
+        rep.kind = atlas::Representation::Pca;
+        rep.method = "pca";
+        atlas::ClusteringResult km = scored();
+        km.kind = atlas::Clustering::KMeans;
+        rep.clusterings.push_back(km);
+        run.representations.push_back(rep);
+        const auto rows = atlas::clusteringMetricsRows(run);
+        QCOMPARE(rows.size(), atlas::AllClusterings.size());
+        QCOMPARE(rows[0].method, std::string("pca_kmeans"));
+        QCOMPARE(rows[0].clustering, &run.representations[0].clusterings[0]);
+        QCOMPARE(rows[1].method, std::string("pca_agglomerative"));
+        QVERIFY(rows[1].clustering == nullptr);
+        QCOMPARE(rows[2].method, std::string("pca_dbscan"));
+    }
+
+    void issuesInTheGivenOrder()
+    {
+        const std::vector<atlas::Issue> issues = {
+            {"/music/b, with comma.mp3", "cannot decode: \"bad header\""},
+            {"/music/a.wav", "empty file"}};
+        const fs::path file = m_dir / "issues.csv";
+        atlas::writeIssues(file, issues);
+        QCOMPARE(readAll(file), std::string("path,reason\n"
+                                            "\"/music/b, with comma.mp3\","
+                                            "\"cannot decode: \"\"bad header\"\"\"\n"
+                                            "/music/a.wav,empty file\n"));
+        atlas::writeIssues(file, {});
+        QCOMPARE(readAll(file), std::string("path,reason\n"));
+    }
+
+    void unwritableFileIsNamed()
+    {
+        const fs::path file = m_dir / "missing-folder" / "issues.csv";
+        try {
+            atlas::writeIssues(file, {{"/a.wav", "empty file"}});
+            QFAIL("no error");
+        } catch (const atlas::InputError& e) {
+            QVERIFY2(std::string(e.what()).find(file.string()) != std::string::npos, e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError,
+                                 atlas::writeClusteringMetrics(m_dir / "missing" / "m.csv", {}));
     }
 };
 
