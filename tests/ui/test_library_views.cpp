@@ -133,7 +133,7 @@ private slots:
         fs::remove_all(m_dir, ec);
     }
 
-    void displayNamesAndSearchText()
+    void displayNamesAndDescriptions()
     {
         const std::vector<Track>& tracks = m_run->dataset.tracks;
         QCOMPARE(trackDisplayName(tracks[2]),
@@ -144,16 +144,6 @@ private slots:
         Track lyricsOnly;
         lyricsOnly.id = "row 7";
         QCOMPARE(trackDisplayName(lyricsOnly), QStringLiteral("row 7"));
-
-        QCOMPARE(foldForSearch(QStringLiteral("  Main_THEME  of\tWesnoth ")),
-                 QStringLiteral("main theme of wesnoth"));
-        const QString text = trackSearchText(tracks[2]);
-        QVERIFY(matchesSearch(text, searchWords(QStringLiteral("ORCHESTRAL"))));
-        QVERIFY(matchesSearch(text, searchWords(QStringLiteral("northerners soundtrack"))));
-        QVERIFY(matchesSearch(text, searchWords(QStringLiteral("battle_for"))));
-        QVERIFY(!matchesSearch(text, searchWords(QStringLiteral("northerners jazz"))));
-        QVERIFY(!matchesSearch(text, searchWords(QStringLiteral("   "))));
-        QVERIFY(matchesSearch(trackSearchText(tracks[1]), searchWords(QStringLiteral("wesnoth main theme"))));
 
         QCOMPARE(formatDuration(185.4), QStringLiteral("3:05"));
         QCOMPARE(formatDuration(3723), QStringLiteral("1:02:03"));

@@ -123,7 +123,7 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
     m_search->setPlaceholderText(tr("Search title, artist, album, genre"));
     m_search->setToolTip(tr("Highlights the tracks whose title, artist, album, genre, file name "
                             "or label contain the text (else every word of it); '_' and spaces "
-                            "are alike"));
+                            "are alike, and so are capitals and accents"));
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(120);
     m_search->setMaximumWidth(280);
@@ -823,40 +823,25 @@ QString MapPanel::tooltipFor(int track) const
 
 void MapPanel::refreshSearch()
 {
-    const QStringList words = searchWords(m_search->text());
-    const QString needle = words.join(QLatin1Char(' '));
+    // Folded as the engine searches, so that "  _ " is no search at all.
+    const std::string query = foldForSearch(m_search->text().toStdString());
+    const QString needle = QString::fromStdString(query);
     const auto data = m_model ? m_model->dataset() : nullptr;
     if (data != m_searchData) {
-        // One folded string per track (title, artist, album, genres, file name, id, label),
-        // built once per collection so that a keystroke or a new map frame costs only the
-        // matching.
+        // The engine's search index, built once per collection so that a keystroke or a new
+        // map frame costs only the matching.
         m_searchData = data;
-        m_searchText.clear();
-        if (data) {
-            m_searchText.reserve(data->size());
-            for (const Track& t : data->tracks)
-                m_searchText.append(trackSearchText(t));
-        }
+        m_searchIndex = data ? TrackSearch(data->tracks) : TrackSearch();
         m_searchNeedle.clear();
         m_searchHits.clear();
     }
     if (needle != m_searchNeedle) {
-        // The typed text within one field ("album 3" finds Album 3, not Song 13); when no
-        // track has it, every word anywhere ("wesnoth northerners": artist and title).
         m_searchNeedle = needle;
-        m_searchHits.clear();
-        if (!words.isEmpty()) {
-            for (int i = 0; i < m_searchText.size(); ++i)
-                if (m_searchText[i].contains(needle))
-                    m_searchHits.append(i);
-            if (m_searchHits.isEmpty() && words.size() > 1)
-                for (int i = 0; i < m_searchText.size(); ++i)
-                    if (matchesSearch(m_searchText[i], words))
-                        m_searchHits.append(i);
-        }
+        const std::vector<int> hits = m_searchIndex.find(query);
+        m_searchHits = QList<int>(hits.begin(), hits.end());
     }
-    m_view->setHighlighted(m_view->pointCount() == m_searchText.size() ? m_searchHits
-                                                                       : QList<int>());
+    m_view->setHighlighted(m_view->pointCount() == int(m_searchIndex.size()) ? m_searchHits
+                                                                              : QList<int>());
     if (needle.isEmpty())
         m_searchCount->clear();
     else if (m_searchHits.isEmpty())

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/data/track_search.h"
 #include "engine/pipeline/pipeline.h"
 #include "ui/model/track_classes.h"
 
@@ -147,9 +148,9 @@ private:
     QPushButton* m_clear = nullptr;
 
     QList<int> m_selection;
-    // Search: one haystack string per track of m_searchData, and the hits of m_searchNeedle.
+    // Search: the index of m_searchData's tracks, and the hits of m_searchNeedle.
     std::shared_ptr<const Dataset> m_searchData;
-    QStringList m_searchText;
+    TrackSearch m_searchIndex;
     QString m_searchNeedle;
     QList<int> m_searchHits;
     int m_playing = -1;

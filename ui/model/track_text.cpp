@@ -29,42 +29,6 @@ QString trackDisplayName(const Track& track)
     return str(track.displayName());
 }
 
-QString foldForSearch(const QString& text)
-{
-    QString folded = text.toCaseFolded();
-    folded.replace(QLatin1Char('_'), QLatin1Char(' '));
-    return folded.simplified();
-}
-
-QString trackSearchText(const Track& track)
-{
-    const TrackTags& t = track.tags;
-    QStringList parts{str(t.title), str(t.artist), str(t.albumArtist), str(t.album)};
-    for (const std::string& genre : t.genres)
-        parts << str(genre);
-    parts << str(track.path.filename().string()) << str(track.id) << str(track.label);
-    QStringList folded;
-    for (const QString& part : parts)
-        if (!part.isEmpty())
-            folded << foldForSearch(part);
-    return folded.join(QLatin1Char('\n'));
-}
-
-QStringList searchWords(const QString& needle)
-{
-    return foldForSearch(needle).split(QLatin1Char(' '), Qt::SkipEmptyParts);
-}
-
-bool matchesSearch(const QString& searchText, const QStringList& words)
-{
-    if (words.isEmpty())
-        return false;
-    for (const QString& w : words)
-        if (!searchText.contains(w))
-            return false;
-    return true;
-}
-
 QString lyricsSourceText(const Track& track, const fs::path& lyricsCsv)
 {
     switch (track.lyricsSource) {

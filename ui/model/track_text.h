@@ -14,19 +14,6 @@ namespace atlas::ui {
 /// file name (the id for a track without a file). Track::displayName() as a QString.
 QString trackDisplayName(const Track& track);
 
-/// Text folded for searching: case-folded, '_' read as a space, runs of white space made
-/// one space, trimmed. "Main_Theme" and "main  theme" both fold to "main theme".
-QString foldForSearch(const QString& text);
-
-/// What a search looks through for `track`, folded: title, artist, album artist, album,
-/// genres, file name, id and label, one per line.
-QString trackSearchText(const Track& track);
-
-/// The search words of `needle` (folded, split on spaces); matchesSearch() is true when
-/// `searchText` (a trackSearchText()) contains every word.
-QStringList searchWords(const QString& needle);
-bool matchesSearch(const QString& searchText, const QStringList& words);
-
 /// Where the lyrics of `track` came from, in words: "embedded tag (USLT)", "sidecar file
 /// 01 - Intro.lrc", "lyrics CSV lyrics.csv", "manifest", or "none". `lyricsCsv` names the
 /// run's CSV; the sidecar file is Track::lyricsFile, the one the collection reader took.
