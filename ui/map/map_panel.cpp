@@ -481,7 +481,7 @@ void MapPanel::updateListMarks()
 void MapPanel::selectSearchHits()
 {
     refreshSearch();
-    if (m_searchHits.isEmpty() || m_view->pointCount() != m_searchText.size())
+    if (m_searchHits.isEmpty() || m_view->pointCount() != int(m_searchIndex.size()))
         return;
     m_view->setSelection(m_searchHits);
     m_view->fitPoints(m_searchHits);
