@@ -169,7 +169,7 @@ private slots:
             {"vae_beta1.0_dbscan", &good}, {"pca_kmeans", &failed}, {"ae_agglomerative", nullptr}};
         const fs::path file = m_dir / "metrics.csv";
         QCOMPARE(atlas::writeClusteringMetrics(file, rows), file);
-        QCOMPARE(readAll(file),
+        QCOMPARE(atlas::test::readFile(file),
                  std::string("method,silhouette,calinski_harabasz,davies_bouldin,ari,nmi,purity,"
                              "ami,v_measure,n_clusters,noise_fraction\n"
                              "vae_beta1.0_dbscan,0.25,1234.5,,-0.125,0.1,0.75,"
@@ -206,12 +206,12 @@ private slots:
             {"/music/a.wav", "empty file"}};
         const fs::path file = m_dir / "issues.csv";
         atlas::writeIssues(file, issues);
-        QCOMPARE(readAll(file), std::string("path,reason\n"
+        QCOMPARE(atlas::test::readFile(file), std::string("path,reason\n"
                                             "\"/music/b, with comma.mp3\","
                                             "\"cannot decode: \"\"bad header\"\"\"\n"
                                             "/music/a.wav,empty file\n"));
         atlas::writeIssues(file, {});
-        QCOMPARE(readAll(file), std::string("path,reason\n"));
+        QCOMPARE(atlas::test::readFile(file), std::string("path,reason\n"));
     }
 
     void unwritableFileIsNamed()
