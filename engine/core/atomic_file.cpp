@@ -137,6 +137,15 @@ AtomicFile::AtomicFile(fs::path target, std::string what)
     const bool exists = ::stat(m_target.c_str(), &existing) == 0;
     if (exists && S_ISDIR(existing.st_mode))
         throw InputError(m_target.string() + ": cannot write " + m_what + " (it is a folder)");
+    // Renaming over a device, a named pipe or a socket would replace it (as root, /dev/null
+    // itself); only a regular file or a new name is ever replaced.
+    if (exists && !S_ISREG(existing.st_mode))
+        throw InputError(m_target.string() + ": cannot write " + m_what +
+                         " (it is not a regular file but a " +
+                         (S_ISCHR(existing.st_mode) || S_ISBLK(existing.st_mode) ? "device"
+                          : S_ISFIFO(existing.st_mode)                           ? "named pipe"
+                                                                                 : "socket") +
+                         "; give the name of a file)");
     const fs::path folder = m_target.has_parent_path() ? m_target.parent_path() : fs::path(".");
 
 #ifdef O_TMPFILE

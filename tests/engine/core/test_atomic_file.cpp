@@ -128,6 +128,25 @@ private slots:
                      e.what());
         }
         QVERIFY(fs::is_directory(m_dir / "a-folder" / "content"));
+
+        // A named pipe, or a link to one, is never replaced (nor would a device be: as root,
+        // renaming over a link to /dev/null would replace the device itself).
+        QCOMPARE(::mkfifo((m_dir / "pipe").c_str(), 0600), 0);
+        fs::create_symlink(m_dir / "pipe", m_dir / "link-to-pipe");
+        for (const char* name : {"pipe", "link-to-pipe"}) {
+            try {
+                atlas::writeFileAtomically(m_dir / name, std::string_view("x"));
+                QFAIL("no exception");
+            } catch (const atlas::InputError& e) {
+                QVERIFY2(QString(e.what()).contains("pipe: cannot write the file (it is not a "
+                                                    "regular file but a named pipe"),
+                         e.what());
+            }
+        }
+        QVERIFY(fs::is_fifo(m_dir / "pipe"));
+        QVERIFY(fs::is_symlink(m_dir / "link-to-pipe"));
+        fs::remove(m_dir / "link-to-pipe");
+        fs::remove(m_dir / "pipe");
         QVERIFY_THROWS_EXCEPTION(atlas::InputError,
                                  atlas::writeFileAtomically(fs::path(), std::string_view("x")));
         QCOMPARE(namesIn(m_dir), QStringList{"a-folder"});
