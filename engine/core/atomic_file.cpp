@@ -2,6 +2,7 @@
 #include "engine/core/atomic_file.h"
 
 #include "engine/core/error.h"
+#include "engine/core/user_file.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -127,25 +128,21 @@ AtomicFile::AtomicFile(fs::path target, std::string what)
 {
     if (m_target.empty() || !m_target.has_filename())
         throw InputError("\"" + m_target.string() + "\": not a file name for " + m_what);
+    // Renaming over a device, a named pipe or a socket, or a link to one, would replace it (as
+    // root, /dev/null itself): only a regular file or a new name is ever replaced.
+    struct stat existing {};
+    const bool exists = ::stat(m_target.c_str(), &existing) == 0;
+    if (exists && S_ISDIR(existing.st_mode))
+        throw InputError(m_target.string() + ": cannot write " + m_what + " (it is a folder)");
+    if (exists && !S_ISREG(existing.st_mode))
+        throw InputError(m_target.string() + ": cannot write " + m_what + " (" +
+                         notRegularFileReason(m_target).value_or("is not a regular file") + ")");
     std::error_code ec;
     if (fs::is_symlink(m_target, ec)) {
         const fs::path resolved = fs::weakly_canonical(m_target, ec);
         if (!ec)
             m_target = resolved;
     }
-    struct stat existing {};
-    const bool exists = ::stat(m_target.c_str(), &existing) == 0;
-    if (exists && S_ISDIR(existing.st_mode))
-        throw InputError(m_target.string() + ": cannot write " + m_what + " (it is a folder)");
-    // Renaming over a device, a named pipe or a socket would replace it (as root, /dev/null
-    // itself); only a regular file or a new name is ever replaced.
-    if (exists && !S_ISREG(existing.st_mode))
-        throw InputError(m_target.string() + ": cannot write " + m_what +
-                         " (it is not a regular file but a " +
-                         (S_ISCHR(existing.st_mode) || S_ISBLK(existing.st_mode) ? "device"
-                          : S_ISFIFO(existing.st_mode)                           ? "named pipe"
-                                                                                 : "socket") +
-                         "; give the name of a file)");
     const fs::path folder = m_target.has_parent_path() ? m_target.parent_path() : fs::path(".");
 
 #ifdef O_TMPFILE

@@ -193,14 +193,6 @@ bool FeatureCache::save(std::string* error)
     if (m_file.empty() || !m_dirty)
         return true;
     std::error_code ec;
-    // A FIFO, a device or a link to one in the cache's place is not replaced: renaming over
-    // a link to /dev/zero would replace the device itself.
-    if (const auto st = fs::status(m_file, ec); !ec && fs::exists(st) && !fs::is_regular_file(st)) {
-        if (error)
-            *error = m_file.string() + ": cannot write the feature cache (" +
-                     notRegularFileReason(m_file).value_or("not a regular file") + ")";
-        return false;
-    }
     fs::create_directories(m_file.parent_path(), ec);
     // Another run may have saved since this one loaded (two runs sharing the cache): under
     // the lock, take the entries it added and keep the ones this run computed, so that

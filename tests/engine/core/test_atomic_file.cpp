@@ -138,8 +138,9 @@ private slots:
                 atlas::writeFileAtomically(m_dir / name, std::string_view("x"));
                 QFAIL("no exception");
             } catch (const atlas::InputError& e) {
-                QVERIFY2(QString(e.what()).contains("pipe: cannot write the file (it is not a "
-                                                    "regular file but a named pipe"),
+                QVERIFY2(QString(e.what()).contains(QString::fromStdString(
+                             name + std::string(": cannot write the file (is not a regular file "
+                                                "(a named pipe)"))),
                          e.what());
             }
         }
