@@ -208,7 +208,11 @@ private slots:
 
         // Export: the same files as musicatlas-cli run --out.
         const fs::path out = test::makeTempDir("window-export");
+        QSignalSpy exported(&w, &MainWindow::exportFinished);
         QVERIFY(w.exportResults(QString::fromStdString(out.string())));
+        QVERIFY(!w.exportResults(QString::fromStdString(out.string())));   // one at a time
+        QVERIFY(exported.wait(120'000));
+        QCOMPARE(exported.first().first().toBool(), true);
         for (const char* f : {"clustering_metrics.csv", "latent.csv", "embeddings.csv",
                               "training_history.csv", "issues.csv", "run.json"})
             QVERIFY2(fs::is_regular_file(out / f), f);

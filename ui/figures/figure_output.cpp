@@ -19,16 +19,10 @@ namespace atlas::ui {
 
 using namespace detail;
 
-std::vector<std::filesystem::path> renderFigures(const RunResult& run,
-                                                 const std::filesystem::path& outDir,
-                                                 const FigureOptions& options,
-                                                 const Progress& progress)
+std::vector<FigureJob> figureJobs(const RunResult& run, const std::filesystem::path& outDir,
+                                  const FigureOptions& options)
 {
-    struct Job {
-        std::filesystem::path file;
-        std::function<QImage()> draw;
-    };
-    std::vector<Job> jobs;
+    std::vector<FigureJob> jobs;
     const auto latent = outDir / "latent_visualization";
     const auto plots = outDir / "analysis_plots";
     for (Representation r : AllRepresentations) {
@@ -67,22 +61,36 @@ std::vector<std::filesystem::path> renderFigures(const RunResult& run,
             jobs.push_back({plots / (std::string(metricKey(metric)) + ".png"),
                             [&run, &options, metric] { return metricBarFigure(run, metric, options); }});
     }
+    return jobs;
+}
 
+bool writeFigure(const FigureJob& job)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(job.file.parent_path(), ec);
+    if (ec)
+        throw std::runtime_error("cannot create folder " + job.file.parent_path().string() +
+                                 ": " + ec.message());
+    const QImage image = job.draw();
+    if (image.isNull())
+        return false;
+    writePng(image, job.file);
+    return true;
+}
+
+std::vector<std::filesystem::path> renderFigures(const RunResult& run,
+                                                 const std::filesystem::path& outDir,
+                                                 const FigureOptions& options,
+                                                 const Progress& progress)
+{
+    const std::vector<FigureJob> jobs = figureJobs(run, outDir, options);
     std::vector<std::filesystem::path> written;
     for (std::size_t k = 0; k < jobs.size(); ++k) {
         progress.throwIfCancelled();
-        const Job& job = jobs[k];
-        std::error_code ec;
-        std::filesystem::create_directories(job.file.parent_path(), ec);
-        if (ec)
-            throw std::runtime_error("cannot create folder " + job.file.parent_path().string() +
-                                     ": " + ec.message());
-        const QImage image = job.draw();
-        if (image.isNull())
+        if (!writeFigure(jobs[k]))
             continue;
-        writePng(image, job.file);
-        written.push_back(job.file);
-        progress.report(double(k + 1) / double(jobs.size()), job.file.filename().string());
+        written.push_back(jobs[k].file);
+        progress.report(double(k + 1) / double(jobs.size()), jobs[k].file.filename().string());
     }
     // Figures of an earlier run into this folder that this run did not draw would describe
     // another run.

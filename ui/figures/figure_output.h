@@ -11,9 +11,28 @@
 #include <QImage>
 
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 namespace atlas::ui {
+
+/// One figure of a results folder: its file and how to draw it.
+struct FigureJob {
+    std::filesystem::path file;
+    /// Draws the figure (GUI thread); a null QImage when there is nothing to draw.
+    std::function<QImage()> draw;
+};
+
+/// The figures renderFigures() writes, in its order, not yet drawn; they refer to `run` and
+/// `options`, which must outlive them. Lets a caller draw them one at a time (the desktop
+/// app draws one per event-loop turn so that its window never freezes).
+std::vector<FigureJob> figureJobs(const RunResult& run, const std::filesystem::path& outDir,
+                                  const FigureOptions& options = {});
+
+/// Draws `job` and writes it as a PNG (writePng), creating its folder. False when there was
+/// nothing to draw; throws std::runtime_error (InputError for the file) naming the folder or
+/// file that cannot be written.
+bool writeFigure(const FigureJob& job);
 
 /// Writes every figure of `run` under `outDir` and returns the written paths, in order:
 /// - latent_visualization/<rep>_<clustering>_<map>.png for each successful representation,

@@ -8,6 +8,7 @@
 #include "ui/main/data_panel.h"
 #include "ui/main/dialogs.h"
 #include "ui/main/recent_files.h"
+#include "ui/main/results_export.h"
 #include "ui/map/map_panel.h"
 #include "ui/map/map_view.h"
 #include "ui/model/run_model.h"
@@ -496,7 +497,7 @@ void MainWindow::setRunning(bool running)
     m_stageLabel->setVisible(running);
     const bool haveRun = m_model->result() != nullptr || !m_model->representations().isEmpty();
     m_saveSessionAction->setEnabled(!running && haveRun);
-    m_exportAction->setEnabled(!running && m_model->result() != nullptr);
+    m_exportAction->setEnabled(!running && m_model->result() != nullptr && !m_export);
     if (running) {
         m_overallBar->setValue(0);
         m_stageBar->setValue(0);
@@ -618,19 +619,35 @@ bool MainWindow::exportResults(const QString& dir)
         statusBar()->showMessage(tr("Nothing to export yet: run the experiment first."));
         return false;
     }
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    try {
-        const std::size_t tables = atlas::writeRunTables(*run, toPath(dir)).size();
-        const std::size_t figures = renderFigures(*run, toPath(dir)).size();
-        QApplication::restoreOverrideCursor();
-        statusBar()->showMessage(
-            tr("Exported %1 tables and %2 figures to %3.").arg(tables).arg(figures).arg(dir), 10000);
-        return true;
-    } catch (const std::exception& e) {
-        QApplication::restoreOverrideCursor();
-        showError(tr("Cannot export the results"), QString::fromUtf8(e.what()));
+    if (m_export) {
+        statusBar()->showMessage(tr("An export is already being written."));
         return false;
     }
+    m_export = new ResultsExport(run, toPath(dir), this);
+    connect(m_export, &ResultsExport::finished, this, [this, dir](int tables, int figures) {
+        m_export.clear();
+        statusBar()->showMessage(
+            tr("Exported %1 tables and %2 figures to %3.").arg(tables).arg(figures).arg(dir), 10000);
+        setRunning(m_running);
+        emit exportFinished(true);
+    });
+    connect(m_export, &ResultsExport::failed, this, [this](const QString& message) {
+        m_export.clear();
+        showError(tr("Cannot export the results"), message);
+        setRunning(m_running);
+        emit exportFinished(false);
+    });
+    connect(m_export, &ResultsExport::cancelled, this, [this, dir] {
+        m_export.clear();
+        statusBar()->showMessage(
+            tr("Export cancelled; the files already written to %1 stay.").arg(dir), 10000);
+        setRunning(m_running);
+        emit exportFinished(false);
+    });
+    m_export->start();
+    m_exportAction->setEnabled(false);
+    statusBar()->showMessage(tr("Exporting the results to %1…").arg(dir));
+    return true;
 }
 
 bool MainWindow::exportTrackTable(const QList<int>& tracks, const QString& file)

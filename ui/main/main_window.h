@@ -5,6 +5,7 @@
 #include "ui/runner/pipeline_runner.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <filesystem>
 #include <memory>
@@ -26,6 +27,7 @@ class Listening;
 class MapPanel;
 class MetricsView;
 class RecentFiles;
+class ResultsExport;
 class RunModel;
 class TrackDetails;
 class TrainingView;
@@ -65,13 +67,20 @@ public slots:
     bool openSession(const QString& file);
     /// Saves the shown run as a session file; false (and a message) on failure.
     bool saveSession(const QString& file);
-    /// Writes the same files as `musicatlas-cli run --out DIR`; false on failure.
+    /// Starts writing the same files as `musicatlas-cli run --out DIR` (see ResultsExport:
+    /// the window stays responsive); exportFinished() tells the outcome. False when there is
+    /// nothing to export or an export is already running.
     bool exportResults(const QString& dir);
     /// Writes an extended M3U playlist of the given tracks; false on failure.
     bool exportPlaylist(const QList<int>& tracks, const QString& file);
     /// Writes `tracks` as a CSV table (writeTrackListCsv()), with the map's clusters when
     /// it is coloured by a clustering; false (after an error dialog) on failure.
     bool exportTrackTable(const QList<int>& tracks, const QString& file);
+
+signals:
+    /// An export started by exportResults() ended: written whole (true), or failed or
+    /// cancelled (false).
+    void exportFinished(bool ok);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -122,6 +131,7 @@ private:
     QDockWidget* m_detailsDock = nullptr;
     RecentFiles* m_recent = nullptr;
 
+    QPointer<ResultsExport> m_export;
     QString m_sessionFile;
     bool m_running = false;
 };
