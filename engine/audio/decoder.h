@@ -63,6 +63,8 @@ struct DecodeConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const DecodeConfig&) const = default;
 };
 
 /// A decoded clip.

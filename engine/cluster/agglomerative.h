@@ -35,6 +35,8 @@ struct AgglomerativeConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const AgglomerativeConfig&) const = default;
 };
 
 /// The full merge tree (dendrogram), in scipy's linkage-matrix convention, which is also

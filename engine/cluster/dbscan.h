@@ -43,6 +43,8 @@ struct DbscanConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const DbscanConfig&) const = default;
 };
 
 struct DbscanResult {

@@ -23,6 +23,8 @@ struct KMeansConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const KMeansConfig&) const = default;
 };
 
 struct KMeansResult {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// Internal: the little-endian byte writer and bounds-checked reader shared by the model files
-// (engine/io/model_io.cpp) and the session files (engine/io/session_io.cpp).
+// Internal: the little-endian byte writer and bounds-checked reader under the binary container
+// (binary_container.h) and the archives that describe stored structs (archive.h).
 // Not part of the public API.
 
 #include "engine/core/error.h"
-#include "engine/core/types.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -40,8 +40,7 @@ inline std::uint32_t crc32(const unsigned char* data, std::size_t size)
 }
 
 /// Appends values to a byte buffer. Integers and IEEE 754 floats are little-endian on every
-/// host (the byte order is spelled out with shifts). Matrices are u64 rows, u64 cols, then the
-/// values row by row; strings are u64 length, then the bytes.
+/// host (the byte order is spelled out with shifts); strings are u64 length, then the bytes.
 class ByteWriter {
 public:
     void u8(unsigned char v) { m_bytes.push_back(v); }
@@ -68,21 +67,6 @@ public:
     {
         m_bytes.insert(m_bytes.end(), data, data + size);
     }
-    /// asFloat: values as float32 (network weights), else float64.
-    template <class Derived>
-    void matrix(const Eigen::DenseBase<Derived>& m, bool asFloat)
-    {
-        u64(std::uint64_t(m.rows()));
-        u64(std::uint64_t(m.cols()));
-        m_bytes.reserve(m_bytes.size() + std::size_t(m.size()) * (asFloat ? 4 : 8));
-        for (Eigen::Index i = 0; i < m.rows(); ++i)
-            for (Eigen::Index j = 0; j < m.cols(); ++j) {
-                if (asFloat)
-                    f32(float(m(i, j)));
-                else
-                    f64(double(m(i, j)));
-            }
-    }
     std::vector<unsigned char>& bytes() { return m_bytes; }
     const std::vector<unsigned char>& bytes() const { return m_bytes; }
 
@@ -96,8 +80,7 @@ private:
 class ByteReader {
 public:
     /// file: named in messages; what: "model file", "session file", ...
-    ByteReader(const unsigned char* data, std::size_t size, std::string file,
-               std::string what = "model file")
+    ByteReader(const unsigned char* data, std::size_t size, std::string file, std::string what)
         : m_data(data), m_size(size), m_file(std::move(file)), m_what(std::move(what))
     {
     }
@@ -111,8 +94,16 @@ public:
             fail("the data ends early");
     }
     std::size_t remaining() const { return m_size - m_pos; }
+    std::size_t size() const { return m_size; }
+    const std::string& file() const { return m_file; }
+    const std::string& what() const { return m_what; }
     bool atEnd() const { return m_pos == m_size; }
 
+    unsigned char u8()
+    {
+        need(1);
+        return m_data[m_pos++];
+    }
     std::uint32_t u32()
     {
         need(4);
@@ -143,10 +134,11 @@ public:
     }
     /// An element count, rejected when `count * minBytesEach` exceeds the bytes left (each
     /// element takes at least minBytesEach bytes, >= 1).
-    std::size_t count(std::size_t minBytesEach)
+    std::size_t count(std::size_t minBytesEach) { return bounded(u64(), minBytesEach); }
+    /// `n` (a count read some other way), checked as count() checks it.
+    std::size_t bounded(std::uint64_t n, std::size_t minBytesEach) const
     {
-        const std::uint64_t n = u64();
-        if (n > remaining() / minBytesEach)
+        if (n > remaining() / std::max<std::size_t>(minBytesEach, 1))
             fail("a count is larger than the file");
         return static_cast<std::size_t>(n);
     }
@@ -165,20 +157,6 @@ public:
         m_pos += n;
         return p;
     }
-    template <class M>
-    M matrix(bool asFloat)
-    {
-        const std::uint64_t rows = u64(), cols = u64();
-        const std::uint64_t width = asFloat ? 4 : 8;
-        if (rows > m_size || cols > m_size || (rows && cols && rows * cols > m_size / width))
-            fail("a matrix is larger than the file");
-        need(rows * cols * width);
-        M m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-        for (Eigen::Index i = 0; i < m.rows(); ++i)
-            for (Eigen::Index j = 0; j < m.cols(); ++j)
-                m(i, j) = asFloat ? typename M::Scalar(f32()) : typename M::Scalar(f64());
-        return m;
-    }
 
 private:
     const unsigned char* m_data;
@@ -187,53 +165,5 @@ private:
     std::string m_file;
     std::string m_what;
 };
-
-/// Checks the start of a file image: an 8-byte signature, then a u32 format version.
-/// header: the first headerBytes bytes of a file of fileSize bytes; minSize: the smallest
-/// valid file (header + trailer); what: "model file", "session file". Throws InputError
-/// naming the file for an unknown signature, a file shorter than minSize, or a version other
-/// than `version` (or outside [oldestVersion, version] when oldestVersion is given).
-/// Returns a reader over the header, positioned after the version; `found` receives the
-/// version the file has.
-inline ByteReader checkFileHeader(const unsigned char* header, std::size_t headerBytes,
-                                  std::uint64_t fileSize, const std::array<char, 8>& magic,
-                                  std::uint64_t minSize, std::uint32_t version,
-                                  const std::string& file, const std::string& what,
-                                  std::uint32_t oldestVersion = 0,
-                                  std::uint32_t* foundVersion = nullptr)
-{
-    if (oldestVersion == 0)
-        oldestVersion = version;
-    if (headerBytes < magic.size() || std::memcmp(header, magic.data(), magic.size()) != 0)
-        throw InputError(file + ": not a MusicAtlas " + what + " (unknown file signature)");
-    if (fileSize < minSize)
-        throw InputError(file + ": the " + what + " is truncated (" + std::to_string(fileSize) +
-                         " bytes)");
-    ByteReader r(header, headerBytes, file, what);
-    r.u64(); // magic, checked above
-    const std::uint32_t found = r.u32();
-    if (found < oldestVersion || found > version)
-        throw InputError(file + ": " + what + " format version " + std::to_string(found) +
-                         " is not supported (this version of MusicAtlas reads version " +
-                         (oldestVersion == version ? std::to_string(version)
-                                                   : std::to_string(oldestVersion) + " to " +
-                                                         std::to_string(version)) +
-                         ")");
-    if (foundVersion)
-        *foundVersion = found;
-    return r;
-}
-
-/// Throws InputError unless payloadSize (from the header) plus framing (header + trailer
-/// bytes) is the file's size.
-inline void checkPayloadSize(std::uint64_t payloadSize, std::uint64_t fileSize,
-                             std::uint64_t framing, const std::string& file,
-                             const std::string& what)
-{
-    if (payloadSize != fileSize - framing)
-        throw InputError(file + ": the " + what + " is truncated or damaged (expected " +
-                         std::to_string(payloadSize + framing) + " bytes, found " +
-                         std::to_string(fileSize) + ")");
-}
 
 } // namespace atlas::detail

@@ -16,6 +16,7 @@ namespace atlas {
 struct Issue {
     std::filesystem::path file;
     std::string reason;
+    bool operator==(const Issue&) const = default;
 };
 
 /// A value or the Issue explaining why there is none (std::expected-like; that is C++23).

@@ -76,6 +76,8 @@ struct Track {
 
     /// "Artist — Title" when tagged, else the title, else the file name (or the id).
     std::string displayName() const;
+
+    bool operator==(const Track&) const = default;
 };
 
 /// The tracks of a collection in a deterministic order (sorted by path).

@@ -18,6 +18,13 @@ struct FileIdentity {
     bool operator==(const FileIdentity&) const = default;
 };
 
+/// The stored fields of a FileIdentity (engine/core/archive.h).
+template <class A>
+void describe(A& a, FileIdentity& f)
+{
+    a(f.size, f.mtimeNs);
+}
+
 /// Size and mtime of `file`; std::nullopt when it cannot be stat'ed.
 std::optional<FileIdentity> fileIdentity(const std::filesystem::path& file);
 
@@ -30,11 +37,19 @@ struct CachedFeatures {
     std::string failure;
 };
 
+/// The stored fields of CachedFeatures (engine/core/archive.h).
+template <class A>
+void describe(A& a, CachedFeatures& c)
+{
+    a(c.values, c.failure);
+}
+
 /// A persistent per-file feature cache, keyed by absolute path + FileIdentity, for one set of
 /// analysis parameters. The parameters are summarised by `parameters` (a canonical string of
 /// every setting that changes the features, plus a format version); a cache file written with
-/// other parameters is ignored. The file is one binary blob with a checksum, loaded whole and
-/// replaced as a whole (AtomicFile); a damaged file is ignored, never fatal.
+/// other parameters is ignored. The file is one binary container (core/binary_container.h),
+/// loaded whole and replaced as a whole (AtomicFile); a missing, damaged or foreign file, or
+/// one made by another version, is ignored, never fatal.
 ///
 /// Thread rules: not thread-safe; look up before a parallel batch and store after it.
 /// Processes may share a cache: save() merges under a lock (<file>.lock), keeping what other
@@ -64,6 +79,12 @@ private:
     struct Entry {
         FileIdentity identity;
         CachedFeatures features;
+
+        template <class A>
+        friend void describe(A& a, Entry& e)
+        {
+            a(e.identity, e.features);
+        }
     };
     std::filesystem::path m_file;
     std::string m_parameters;

@@ -43,6 +43,8 @@ struct LyricsColumns {
     std::string key{};   ///< track id / file name column (CLI --lyrics-key-column)
     std::string label{}; ///< genre / tag column (CLI --lyrics-label-column)
     std::string text{};  ///< lyrics text column (CLI --lyrics-text-column)
+
+    bool operator==(const LyricsColumns&) const = default;
 };
 
 /// The usable rows of a lyrics CSV, in file order. keys/labels are filled (with "") even when

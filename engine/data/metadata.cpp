@@ -2,7 +2,8 @@
 #include "engine/data/metadata.h"
 
 #include "engine/core/atomic_file.h"
-#include "engine/core/binary_io.h"
+#include "engine/core/archive.h"
+#include "engine/core/binary_container.h"
 #include "engine/core/parallel.h"
 #include "engine/core/text.h"
 #include "engine/data/feature_cache.h"
@@ -603,22 +604,34 @@ std::optional<std::string> readSidecarLyrics(const fs::path& audioFile, Diagnost
     return std::nullopt;
 }
 
+template <class A>
+void describe(A& a, TagReadResult& r)
+{
+    a(r.tags, r.problems);
+}
+
 namespace {
 
-// The persistent tag cache: path -> (size, mtime, tags, problems). One binary file with a
-// header, a CRC-32 of the payload and an atomic replace; a damaged file is ignored.
+// The persistent tag cache: path -> (size, mtime, tags, problems). One binary container
+// (binary_container.h) replaced atomically; a damaged file is ignored.
 class TagCache {
 public:
     struct Entry {
         FileIdentity identity;
         TagReadResult result;
+
+        template <class A>
+        friend void describe(A& a, Entry& e)
+        {
+            a(e.identity, e.result);
+        }
     };
 
     explicit TagCache(fs::path directory)
     {
         if (directory.empty())
             return;
-        m_file = directory / ("tags-v" + std::to_string(Version) + ".cache");
+        m_file = directory / ("tags-v" + std::to_string(Format.version) + ".cache");
         load();
     }
 
@@ -658,27 +671,13 @@ public:
         for (auto& [path, entry] : onDisk.m_entries)
             if (!m_stored.count(path))
                 m_entries[path] = std::move(entry);
-        detail::ByteWriter payload;
-        payload.u64(m_entries.size());
-        for (const auto& [path, e] : m_entries) {
-            payload.str(path);
-            payload.u64(e.identity.size);
-            payload.u64(std::uint64_t(e.identity.mtimeNs));
-            detail::putTrackTags(payload, e.result.tags);
-            payload.u64(e.result.problems.size());
-            for (const std::string& p : e.result.problems)
-                payload.str(p);
-        }
-        detail::ByteWriter header;
-        header.raw(reinterpret_cast<const unsigned char*>(Magic.data()), Magic.size());
-        header.u32(Version);
-        header.u64(payload.bytes().size());
-        header.u32(detail::crc32(payload.bytes().data(), payload.bytes().size()));
+        detail::WriteArchive payload(Format.version, m_file.string(), Format.what);
+        payload(m_entries);
+        const std::vector<unsigned char> bytes = detail::containerBytes(Format, payload.bytes());
 
         try {
             AtomicFile out(m_file, "the tag cache");
-            out.write(header.bytes().data(), header.bytes().size());
-            out.write(payload.bytes().data(), payload.bytes().size());
+            out.write(bytes.data(), bytes.size());
             out.commit();
         } catch (const InputError& e) {
             error = e.what();
@@ -690,50 +689,23 @@ public:
     }
 
 private:
-    static constexpr std::array<char, 8> Magic = {'M', 'A', 'T', 'A', 'G', 'C', 'A', 'C'};
-    // The layout of track_tags_io.h and what readTags() reports; bump it when either changes
-    // so that tags read by older code are read again.
-    static constexpr std::uint32_t Version = 2;
-    static constexpr std::size_t HeaderBytes = 8 + 4 + 8 + 4;
-    static constexpr std::uintmax_t MaxCacheBytes = std::uintmax_t(2) << 30;
+    // The fields of TrackTags (track_tags_io.h) and what readTags() reports; bump the version
+    // when either changes so that tags read by older code are read again.
+    static constexpr detail::ContainerFormat Format{detail::TagCacheSignature, "tag cache", 3, 3,
+                                                    std::uint64_t(1) << 32};
 
     void load()
     {
-        // A missing, oversized or non-regular file (a FIFO or a link to a device would block
-        // or never end) is no cache: the tags are read again.
-        std::string data;
-        if (readUserFile(m_file, MaxCacheBytes, data))
-            return;
-        const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
         try {
-            detail::ByteReader h = detail::checkFileHeader(bytes, std::min(data.size(), HeaderBytes),
-                                                           data.size(), Magic, HeaderBytes,
-                                                           Version, m_file.string(), "tag cache");
-            const std::uint64_t size = h.u64();
-            const std::uint32_t crc = h.u32();
-            detail::checkPayloadSize(size, data.size(), HeaderBytes, m_file.string(), "tag cache");
-            if (detail::crc32(bytes + HeaderBytes, std::size_t(size)) != crc)
-                return;
-            detail::ByteReader r(bytes + HeaderBytes, std::size_t(size), m_file.string(),
-                                 "tag cache");
+            const detail::ContainerFile f = detail::readContainerFile(m_file, Format);
+            detail::ReadArchive a(f.container.payload, f.container.size, m_file.string(),
+                                  Format.what, f.container.version);
             std::unordered_map<std::string, Entry> entries;
-            const std::size_t count = r.count(16);
-            entries.reserve(count);
-            for (std::size_t i = 0; i < count; ++i) {
-                std::string path = r.str();
-                Entry e;
-                e.identity.size = r.u64();
-                e.identity.mtimeNs = std::int64_t(r.u64());
-                e.result.tags = detail::readTrackTags(r);
-                e.result.problems.resize(r.count(8));
-                for (std::string& p : e.result.problems)
-                    p = r.str();
-                entries.emplace(std::move(path), std::move(e));
-            }
-            if (r.atEnd())
+            a(entries);
+            if (a.atEnd())
                 m_entries = std::move(entries);
         } catch (const std::exception&) {
-            // A damaged or foreign cache is rebuilt, never fatal.
+            // A missing, damaged or foreign cache is rebuilt, never fatal.
         }
     }
 

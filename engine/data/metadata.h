@@ -58,6 +58,7 @@ struct MetadataConfig {
     std::filesystem::path cacheDir;
     bool useCache = true;
     int threads = 0;        ///< OpenMP threads, 0 = all cores
+    bool operator==(const MetadataConfig&) const = default;
 };
 
 /// Cache accounting of readCollectionMetadata().

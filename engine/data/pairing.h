@@ -27,6 +27,8 @@ struct Pairing {
     /// track_id" or "approximate: random sample of 1000 of 1200 rows (seed 42)".
     std::string description;
     bool approximate() const { return mode == PairingMode::Approximate; }
+
+    bool operator==(const Pairing&) const = default;
 };
 
 /// Pairs tracks with lyrics rows.

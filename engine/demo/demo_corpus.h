@@ -44,6 +44,8 @@ struct DemoCorpusConfig {
     /// Canonical one-line text of all fields; equal configs give equal strings. Used for the
     /// default folder name and the completion stamp.
     std::string canonical() const;
+
+    bool operator==(const DemoCorpusConfig&) const = default;
 };
 
 /// A demo corpus on disk, in the GTZAN Kaggle layout:

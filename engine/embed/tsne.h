@@ -64,6 +64,8 @@ struct TsneConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const TsneConfig&) const = default;
 };
 
 /// What a per-iteration callback sees. Valid only during the call.

@@ -68,6 +68,8 @@ struct UmapConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const UmapConfig&) const = default;
 };
 
 /// What a per-epoch callback sees. Valid only during the call.

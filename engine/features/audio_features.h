@@ -24,6 +24,8 @@ struct AudioFeatureConfig {
 
     /// Empty when valid; otherwise one message per problem (both sub-configs included).
     std::vector<std::string> validate() const;
+
+    bool operator==(const AudioFeatureConfig&) const = default;
 };
 
 /// Per-file audio features.

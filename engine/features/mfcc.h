@@ -33,6 +33,8 @@ struct MfccConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const MfccConfig&) const = default;
 };
 
 /// Computes librosa-identical MFCCs and their per-coefficient summary statistics.

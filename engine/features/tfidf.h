@@ -43,6 +43,8 @@ struct TfidfConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const TfidfConfig&) const = default;
 };
 
 /// Splits a document into TF-IDF tokens exactly as scikit-learn's default analyzer does

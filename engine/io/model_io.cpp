@@ -4,14 +4,13 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "engine/io/model_io.h"
 
+#include "engine/core/archive.h"
 #include "engine/core/atomic_file.h"
-#include "engine/core/binary_io.h"
+#include "engine/core/binary_container.h"
 #include "engine/core/error.h"
+#include "engine/io/stored_fields.h"
 
-#include <algorithm>
-#include <array>
-#include <fstream>
-#include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,143 +25,114 @@ struct ModelAccess {
     static LatentModel& model(Vae& m) { return m.m_model; }
 };
 
+// The stored parts of a network: its shape, then the layers the shape implies (weights in
+// float32 exactly as trained).
+template <class A>
+void describe(A& a, NetworkShape& s)
+{
+    a(s.inputs, s.classes, s.latent, s.variational);
+    a.template sequence<std::uint32_t>(s.hidden);
+}
+
+template <class A>
+void describe(A& a, Dense<float>& d)
+{
+    a(d.W, d.b);
+}
+
 } // namespace detail
 
 namespace {
 
-constexpr std::array<char, 8> Magic = {'M', 'A', 'T', 'L', 'M', 'O', 'D', 'L'};
-constexpr std::size_t HeaderSize = 8 + 4 + 4 + 8;
-constexpr std::size_t TrailerSize = 4;
-constexpr std::uint64_t MaxFileSize = std::uint64_t(1) << 32;
+// Sizes beyond these are damage, not models.
+constexpr std::uint32_t MaxHiddenLayers = 16;
+constexpr int MaxHiddenWidth = 65536;
 
-using detail::crc32;
-using Writer = detail::ByteWriter;
-using Reader = detail::ByteReader;
+const detail::ContainerFormat ModelFile{detail::ModelSignature, "model file", ModelFormatVersion,
+                                        ModelFormatVersion, std::uint64_t(1) << 32,
+                                        /*headerWords: the ModelKind*/ 1};
 
-// Header, payload and checksum: the bytes of a model file.
-std::vector<unsigned char> fileImage(ModelKind kind, const Writer& payload)
+// The trained state of a PCA (its config is stored before it).
+struct PcaState {
+    Matrix components;
+    RowVector mean;
+    Vector explainedVariance;
+    Vector explainedVarianceRatio;
+    Vector singularValues;
+};
+
+template <class A>
+void describe(A& a, PcaState& s)
 {
-    Writer out;
-    for (char c : Magic)
-        out.u8(static_cast<unsigned char>(c));
-    out.u32(ModelFormatVersion);
-    out.u32(static_cast<std::uint32_t>(kind));
-    out.u64(payload.bytes().size());
-    out.raw(payload.bytes().data(), payload.bytes().size());
-    out.u32(crc32(payload.bytes().data(), payload.bytes().size()));
-    return std::move(out.bytes());
+    a(s.components, s.mean, s.explainedVariance, s.explainedVarianceRatio, s.singularValues);
 }
 
-// Replaces the file as a whole: a failed or interrupted save keeps the previous model.
-void writeFile(const std::filesystem::path& file, const std::vector<unsigned char>& image)
-{
-    writeFileAtomically(file, image, "the model file");
-}
-
-void writeCodes(Writer& w, const Matrix* codes)
-{
-    w.u32(codes ? 1 : 0);
-    if (codes)
-        w.matrix(*codes, false);
-}
-
-template <class Config>
-void writeTrainingConfig(Writer& w, const Config& c)
-{
-    w.u32(std::uint32_t(c.hidden.size()));
-    for (int h : c.hidden)
-        w.i32(h);
-    w.i32(c.latent);
-    w.i32(c.epochs);
-    w.i32(c.batchSize);
-    w.f64(c.learningRate);
-    w.f64(c.beta1);
-    w.f64(c.beta2);
-    w.f64(c.epsilon);
-    w.u64(c.seed);
-}
-
-template <class Config>
-void readTrainingConfig(Reader& r, Config& c)
-{
-    const std::uint32_t layers = r.u32();
-    if (layers > 16)
-        r.fail("too many hidden layers");
-    c.hidden.resize(layers);
-    for (auto& h : c.hidden)
-        h = r.i32();
-    c.latent = r.i32();
-    c.epochs = r.i32();
-    c.batchSize = r.i32();
-    c.learningRate = r.f64();
-    c.beta1 = r.f64();
-    c.beta2 = r.f64();
-    c.epsilon = r.f64();
-    c.seed = r.u64();
-}
-
-void writeLatentModel(Writer& w, const detail::LatentModel& m)
-{
-    const auto& net = m.network();
-    const auto& shape = net.shape();
-    w.i32(shape.inputs);
-    w.i32(shape.classes);
-    w.i32(shape.latent);
-    w.u32(shape.variational ? 1 : 0);
-    w.u32(std::uint32_t(shape.hidden.size()));
-    for (int h : shape.hidden)
-        w.i32(h);
-    for (const auto& layer : net.layers()) {
-        w.matrix(layer.W, true);
-        w.matrix(layer.b, true);
-    }
-    w.u32(std::uint32_t(m.history().size()));
-    for (const auto& e : m.history()) {
-        w.i32(e.epoch);
-        w.i32(e.epochs);
-        w.f64(e.loss);
-        w.f64(e.reconstruction);
-        w.f64(e.kl);
-        w.f64(e.klWeight);
-    }
-    w.matrix(m.trainingCodes(), false);
-}
-
-void readLatentModel(Reader& r, detail::LatentModel& m, const std::string& name, bool variational)
-{
+// The trained state of an autoencoder or VAE: the network, the training history and the
+// training codes.
+struct NetworkState {
     detail::NetworkShape shape;
-    shape.inputs = r.i32();
-    shape.classes = r.i32();
-    shape.latent = r.i32();
-    shape.variational = r.flag();
-    const std::uint32_t layers = r.u32();
-    if (layers < 1 || layers > 16)
-        r.fail("the number of hidden layers is out of range");
-    shape.hidden.resize(layers);
-    for (auto& h : shape.hidden)
-        h = r.i32();
-    if (shape.variational != variational)
-        r.fail("the network type does not match the model kind");
+    std::vector<detail::Dense<float>> layers; ///< 2 * hidden + 2, implied by the shape
+    std::vector<EpochReport> history;
+    Matrix codes;
+};
+
+std::size_t layerCount(const detail::NetworkShape& shape) { return 2 * shape.hidden.size() + 2; }
+
+// Checked before the layers are allocated, so that a bad file cannot make us allocate a
+// network it does not contain.
+template <class A>
+void checkShape(A& a, const detail::NetworkShape& shape)
+{
+    if (shape.hidden.empty() || shape.hidden.size() > MaxHiddenLayers)
+        a.fail("the number of hidden layers is out of range");
     if (shape.inputs < 1 || shape.classes < 0 || shape.latent < 1 || shape.latent > 4096 ||
         shape.inputs > (1 << 24) || shape.classes > (1 << 20))
-        r.fail("the network shape is out of range");
+        a.fail("the network shape is out of range");
     for (int h : shape.hidden)
-        if (h < 1 || h > 65536)
-            r.fail("a hidden width is out of range");
+        if (h < 1 || h > MaxHiddenWidth)
+            a.fail("a hidden width is out of range");
+}
 
-    // Read the layers first and compare with the shape, so that a bad file cannot make us
-    // allocate a network it does not contain.
-    std::vector<detail::Dense<float>> stored;
-    const std::size_t count = 2 * shape.hidden.size() + 2;
-    for (std::size_t l = 0; l < count; ++l) {
-        detail::Dense<float> d;
-        d.W = r.matrix<detail::MatR<float>>(true);
-        const auto b = r.matrix<detail::MatR<float>>(true);
-        if (b.rows() != 1 || b.cols() != d.W.cols())
-            r.fail("a bias does not match its layer");
-        d.b = b.row(0);
-        stored.push_back(std::move(d));
+template <class A>
+void describe(A& a, NetworkState& s)
+{
+    a(s.shape);
+    if constexpr (A::Reading) {
+        checkShape(a, s.shape);
+        s.layers.resize(layerCount(s.shape));
     }
+    for (detail::Dense<float>& layer : s.layers)
+        a(layer);
+    a.template sequence<std::uint32_t>(s.history);
+    a(s.codes);
+}
+
+/// A model file's payload: the config, the trained state, then the optional latent codes.
+template <class Config, class State>
+struct ModelPayload {
+    Config config;
+    State state;
+    std::optional<Matrix> codes;
+};
+
+template <class A, class Config, class State>
+void describe(A& a, ModelPayload<Config, State>& p)
+{
+    a(p.config, p.state, p.codes);
+}
+
+NetworkState networkState(const detail::LatentModel& m)
+{
+    return {m.network().shape(), m.network().layers(), m.history(), m.trainingCodes()};
+}
+
+// Checks the layers against the shape and rebuilds the model.
+void restoreNetwork(detail::ReadArchive& a, detail::LatentModel& m, NetworkState state,
+                    const std::string& name, bool variational)
+{
+    const detail::NetworkShape& shape = state.shape;
+    if (shape.variational != variational)
+        a.fail("the network type does not match the model kind");
     std::vector<int> widths;
     widths.push_back(shape.inputs + shape.classes);
     for (int h : shape.hidden)
@@ -173,107 +143,131 @@ void readLatentModel(Reader& r, detail::LatentModel& m, const std::string& name,
         widths.push_back(*it);
     widths.push_back(shape.inputs);
     // Layer l maps widths[l] -> widths[l + 1], except that the decoder starts afresh.
-    for (std::size_t l = 0; l < count; ++l) {
+    for (std::size_t l = 0; l < state.layers.size(); ++l) {
         const std::size_t in = l <= shape.hidden.size() ? l : l + 1;
-        if (stored[l].W.rows() != widths[in] || stored[l].W.cols() != widths[in + 1])
-            r.fail("layer " + std::to_string(l + 1) + " does not match the network shape");
+        const detail::Dense<float>& d = state.layers[l];
+        if (d.W.rows() != widths[in] || d.W.cols() != widths[in + 1])
+            a.fail("layer " + std::to_string(l + 1) + " does not match the network shape");
+        if (d.b.cols() != d.W.cols())
+            a.fail("a bias does not match its layer");
     }
-
-    const std::uint32_t epochs = r.u32();
-    r.need(std::uint64_t(epochs) * 40);
-    std::vector<EpochReport> history(epochs);
-    for (auto& e : history) {
-        e.epoch = r.i32();
-        e.epochs = r.i32();
-        e.loss = r.f64();
-        e.reconstruction = r.f64();
-        e.kl = r.f64();
-        e.klWeight = r.f64();
-    }
-    Matrix codes = r.matrix<Matrix>(false);
-
     Rng unused(0);
     detail::Network<float> net;
     net.init(shape, unused);
-    for (std::size_t l = 0; l < count; ++l)
-        net.layers()[l] = std::move(stored[l]);
-    m.restore(name, std::move(net), std::move(history), std::move(codes));
+    for (std::size_t l = 0; l < state.layers.size(); ++l)
+        net.layers()[l] = std::move(state.layers[l]);
+    m.restore(name, std::move(net), std::move(state.history), std::move(state.codes));
 }
 
-std::vector<unsigned char> readAll(const std::filesystem::path& file)
+// Replaces the file as a whole: a failed or interrupted save keeps the previous model.
+void writeFile(const std::filesystem::path& file, const std::vector<unsigned char>& image)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
-        throw InputError(file.string() + ": no such model file");
-    const auto size = std::filesystem::file_size(file, ec);
-    if (ec)
-        throw InputError(file.string() + ": cannot read the model file (" + ec.message() + ")");
-    if (size > MaxFileSize)
-        throw InputError(file.string() + ": not a model file (larger than 4 GiB)");
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(file.string() + ": cannot open the model file");
-    std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
-    in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()));
-    if (in.gcount() != std::streamsize(bytes.size()))
-        throw InputError(file.string() + ": cannot read the model file");
-    return bytes;
+    writeFileAtomically(file, image, "the model file");
 }
 
-} // namespace
+template <class Config, class State>
+std::vector<unsigned char> fileImage(ModelKind kind, const ModelPayload<Config, State>& payload,
+                                     const std::string& name)
+{
+    detail::WriteArchive a(ModelFormatVersion, name, ModelFile.what);
+    a(payload);
+    return detail::containerBytes(ModelFile, a.bytes(), {std::uint32_t(kind)});
+}
 
-namespace {
+std::optional<Matrix> optionalCodes(const Matrix* codes)
+{
+    return codes ? std::optional<Matrix>(*codes) : std::nullopt;
+}
 
-Writer payloadOf(const Pca& model, const std::string& name)
+std::vector<unsigned char> imageOf(const Pca& model, const Matrix* codes, const std::string& name)
 {
     if (!model.isFitted())
         throw InputError(name + ": cannot save a PCA that has not been fitted");
-    Writer w;
-    w.i32(model.config().components);
-    w.matrix(model.components(), false);
-    w.matrix(model.mean(), false);
-    w.matrix(model.explainedVariance(), false);
-    w.matrix(model.explainedVarianceRatio(), false);
-    w.matrix(model.singularValues(), false);
-    return w;
+    ModelPayload<PcaConfig, PcaState> p{
+        model.config(),
+        {model.components(), model.mean(), model.explainedVariance(),
+         model.explainedVarianceRatio(), model.singularValues()},
+        optionalCodes(codes)};
+    return fileImage(ModelKind::Pca, p, name);
 }
 
-Writer payloadOf(const Autoencoder& model, const std::string& name)
+std::vector<unsigned char> imageOf(const Autoencoder& model, const Matrix* codes,
+                                   const std::string& name)
 {
     if (!model.isFitted())
         throw InputError(name + ": cannot save an autoencoder that has not been trained");
-    Writer w;
-    writeTrainingConfig(w, model.config());
-    writeLatentModel(w, detail::ModelAccess::model(model));
-    return w;
+    ModelPayload<AutoencoderConfig, NetworkState> p{
+        model.config(), networkState(detail::ModelAccess::model(model)), optionalCodes(codes)};
+    return fileImage(ModelKind::Autoencoder, p, name);
 }
 
-Writer payloadOf(const Vae& model, const std::string& name)
+std::vector<unsigned char> imageOf(const Vae& model, const Matrix* codes, const std::string& name)
 {
     if (!model.isFitted())
         throw InputError(name + ": cannot save a " + model.name() + " that has not been trained");
-    const VaeConfig& c = model.config();
-    Writer w;
-    writeTrainingConfig(w, c);
-    w.f64(c.beta);
-    w.u32(c.conditional ? 1 : 0);
-    w.i32(c.klWarmupEpochs);
-    w.f64(c.freeBits);
-    w.u32(c.sumOverFeatures ? 1 : 0);
-    writeLatentModel(w, detail::ModelAccess::model(model));
-    return w;
+    ModelPayload<VaeConfig, NetworkState> p{
+        model.config(), networkState(detail::ModelAccess::model(model)), optionalCodes(codes)};
+    return fileImage(ModelKind::Vae, p, name);
 }
 
-constexpr ModelKind kindOf(const Pca&) { return ModelKind::Pca; }
-constexpr ModelKind kindOf(const Autoencoder&) { return ModelKind::Autoencoder; }
-constexpr ModelKind kindOf(const Vae&) { return ModelKind::Vae; }
-
-template <class M>
-std::vector<unsigned char> imageOf(const M& model, const Matrix* codes, const std::string& name)
+LoadedModel readPayload(detail::ReadArchive& a, ModelKind kind)
 {
-    Writer w = payloadOf(model, name);
-    writeCodes(w, codes);
-    return fileImage(kindOf(model), w);
+    LoadedModel out;
+    out.kind = kind;
+    if (kind == ModelKind::Pca) {
+        ModelPayload<PcaConfig, PcaState> p;
+        a(p);
+        PcaState& s = p.state;
+        const Eigen::Index k = s.components.rows();
+        if (k < 1 || p.config.components != k || s.mean.cols() != s.components.cols() ||
+            s.explainedVariance.rows() != k || s.explainedVarianceRatio.rows() != k ||
+            s.singularValues.rows() != k)
+            a.fail("inconsistent PCA sizes");
+        Pca pca(p.config);
+        pca.restore(std::move(s.components), std::move(s.mean), std::move(s.explainedVariance),
+                    std::move(s.explainedVarianceRatio), std::move(s.singularValues));
+        out.model = std::move(pca);
+        out.codes = std::move(p.codes);
+    } else if (kind == ModelKind::Autoencoder) {
+        ModelPayload<AutoencoderConfig, NetworkState> p;
+        a(p);
+        if (const auto problems = p.config.validate(); !problems.empty())
+            a.fail("invalid stored configuration: " + problems.front());
+        Autoencoder ae(p.config);
+        restoreNetwork(a, detail::ModelAccess::model(ae), std::move(p.state), "Autoencoder",
+                       false);
+        out.model = std::move(ae);
+        out.codes = std::move(p.codes);
+    } else {
+        ModelPayload<VaeConfig, NetworkState> p;
+        a(p);
+        if (const auto problems = p.config.validate(); !problems.empty())
+            a.fail("invalid stored configuration: " + problems.front());
+        Vae vae(p.config);
+        restoreNetwork(a, detail::ModelAccess::model(vae), std::move(p.state), vae.name(), true);
+        if (p.config.conditional != (vae.classes() > 0))
+            a.fail("the condition classes do not match the configuration");
+        out.model = std::move(vae);
+        out.codes = std::move(p.codes);
+    }
+    if (!a.atEnd())
+        a.fail("unexpected data after the model");
+    return out;
+}
+
+LoadedModel parseContainer(const detail::Container& c, const std::string& name)
+{
+    const std::uint32_t kind = c.words[0];
+    if (kind < 1 || kind > 3)
+        throw InputError(name + ": unknown model kind " + std::to_string(kind));
+    detail::ReadArchive a(c.payload, c.size, name, ModelFile.what, c.version);
+    try {
+        return readPayload(a, static_cast<ModelKind>(kind));
+    } catch (const std::bad_alloc&) {
+        throw InputError(name + ": not a valid model file (sizes too large)");
+    } catch (const std::length_error&) {
+        throw InputError(name + ": not a valid model file (sizes too large)");
+    }
 }
 
 } // namespace
@@ -306,79 +300,13 @@ std::vector<unsigned char> modelFileBytes(const TrainedModel& model, const Matri
 
 LoadedModel loadModel(const std::filesystem::path& file)
 {
-    const std::vector<unsigned char> bytes = readAll(file);
-    return parseModelFile(bytes.data(), bytes.size(), file.string());
+    const detail::ContainerFile f = detail::readContainerFile(file, ModelFile);
+    return parseContainer(f.container, file.string());
 }
 
 LoadedModel parseModelFile(const unsigned char* data, std::size_t size, const std::string& name)
 {
-    Reader header = detail::checkFileHeader(data, std::min(size, HeaderSize), size, Magic,
-                                            HeaderSize + TrailerSize, ModelFormatVersion, name,
-                                            "model file");
-    const std::uint32_t kind = header.u32();
-    if (kind < 1 || kind > 3)
-        throw InputError(name + ": unknown model kind " + std::to_string(kind));
-    const std::uint64_t payloadSize = header.u64();
-    detail::checkPayloadSize(payloadSize, size, HeaderSize + TrailerSize, name, "model file");
-    const unsigned char* payload = data + HeaderSize;
-    Reader trailer(payload + payloadSize, TrailerSize, name);
-    if (trailer.u32() != crc32(payload, std::size_t(payloadSize)))
-        throw InputError(name + ": the model file is damaged (checksum mismatch)");
-
-    Reader r(payload, std::size_t(payloadSize), name);
-    LoadedModel out;
-    out.kind = static_cast<ModelKind>(kind);
-    try {
-        if (out.kind == ModelKind::Pca) {
-            PcaConfig cfg;
-            cfg.components = r.i32();
-            Matrix components = r.matrix<Matrix>(false);
-            Matrix mean = r.matrix<Matrix>(false);
-            Matrix ev = r.matrix<Matrix>(false);
-            Matrix evr = r.matrix<Matrix>(false);
-            Matrix sv = r.matrix<Matrix>(false);
-            if (mean.rows() != 1 || ev.cols() != 1 || evr.cols() != 1 || sv.cols() != 1 ||
-                cfg.components != components.rows() || mean.cols() != components.cols() ||
-                components.rows() < 1 || ev.rows() != components.rows() ||
-                evr.rows() != components.rows() || sv.rows() != components.rows())
-                r.fail("inconsistent PCA sizes");
-            Pca pca(cfg);
-            pca.restore(std::move(components), mean.row(0), ev.col(0), evr.col(0), sv.col(0));
-            out.model = std::move(pca);
-        } else if (out.kind == ModelKind::Autoencoder) {
-            AutoencoderConfig cfg;
-            readTrainingConfig(r, cfg);
-            if (!cfg.validate().empty())
-                r.fail("invalid stored configuration: " + cfg.validate().front());
-            Autoencoder ae(cfg);
-            readLatentModel(r, detail::ModelAccess::model(ae), "Autoencoder", false);
-            out.model = std::move(ae);
-        } else {
-            VaeConfig cfg;
-            readTrainingConfig(r, cfg);
-            cfg.beta = r.f64();
-            cfg.conditional = r.flag();
-            cfg.klWarmupEpochs = r.i32();
-            cfg.freeBits = r.f64();
-            cfg.sumOverFeatures = r.flag();
-            if (!cfg.validate().empty())
-                r.fail("invalid stored configuration: " + cfg.validate().front());
-            Vae vae(cfg);
-            readLatentModel(r, detail::ModelAccess::model(vae), vae.name(), true);
-            if (cfg.conditional != (vae.classes() > 0))
-                r.fail("the condition classes do not match the configuration");
-            out.model = std::move(vae);
-        }
-        if (r.flag())
-            out.codes = r.matrix<Matrix>(false);
-        if (!r.atEnd())
-            r.fail("unexpected data after the model");
-    } catch (const std::bad_alloc&) {
-        throw InputError(name + ": not a valid model file (sizes too large)");
-    } catch (const std::length_error&) {
-        throw InputError(name + ": not a valid model file (sizes too large)");
-    }
-    return out;
+    return parseContainer(detail::openContainer(data, size, ModelFile, name), name);
 }
 
 namespace {

@@ -19,6 +19,7 @@ struct ClusterScores {
     double purity = 0.0;            ///< purity vs truth, all points
     int nClusters = 0;              ///< distinct labels other than -1
     double noiseFraction = 0.0;     ///< fraction of points labelled -1, [0, 1]
+    bool operator==(const ClusterScores&) const = default;
 };
 
 /// Scores a clustering the way the reference pipeline does:

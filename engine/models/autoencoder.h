@@ -28,6 +28,8 @@ struct AutoencoderConfig {
 
     /// Empty when valid; otherwise one "AutoencoderConfig.<field>: ..." message per problem.
     std::vector<std::string> validate() const;
+
+    bool operator==(const AutoencoderConfig&) const = default;
 };
 
 /// Deterministic autoencoder trained on the mean squared reconstruction error.

@@ -15,6 +15,8 @@ struct PcaConfig {
 
     /// Empty when valid; otherwise one "PcaConfig.<field>: ..." message per problem.
     std::vector<std::string> validate() const;
+
+    bool operator==(const PcaConfig&) const = default;
 };
 
 /// Principal component analysis (Pearson, 1901; Hotelling, 1933) by the exact singular value

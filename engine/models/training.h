@@ -18,6 +18,8 @@ struct EpochReport {
     double reconstruction = 0.0; ///< reconstruction part (see each model's loss scale)
     double kl = 0.0;           ///< KL(q(z|x) || N(0, I)) summed over latent dims, nats; 0 for AE
     double klWeight = 0.0;     ///< KL weight in effect at the end of the epoch (warm-up); 0 for AE
+
+    bool operator==(const EpochReport&) const = default;
 };
 
 /// Called after every epoch on the thread that called fit(); return true to stop training

@@ -59,6 +59,8 @@ struct VaeConfig {
 
     /// Empty when valid; otherwise one "VaeConfig.<field>: ..." message per problem.
     std::vector<std::string> validate() const;
+
+    bool operator==(const VaeConfig&) const = default;
 };
 
 /// Variational autoencoder (VAE, beta-VAE or CVAE by configuration). The representation used

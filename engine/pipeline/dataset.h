@@ -78,6 +78,8 @@ struct DatasetConfig {
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
+
+    bool operator==(const DatasetConfig&) const = default;
 };
 
 /// Cache accounting of a run, for reports and tests.
@@ -85,6 +87,7 @@ struct CacheStats {
     int hits = 0;       ///< files whose features (or failure) came from the cache
     int decoded = 0;    ///< files analysed in this run
     std::filesystem::path file;
+    bool operator==(const CacheStats&) const = default;
 };
 
 /// The feature matrices of a collection, one row per usable track.

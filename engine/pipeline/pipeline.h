@@ -78,6 +78,8 @@ struct PipelineConfig {
     /// the demo corpus, whose size is known before the run, k must not exceed its tracks
     /// (clusterCountProblem()).
     std::vector<std::string> validate() const;
+
+    bool operator==(const PipelineConfig&) const = default;
 };
 
 /// Why KMeans and Agglomerative cannot make `clusters` (k) clusters of `tracks` tracks, in

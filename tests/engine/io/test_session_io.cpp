@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/core/archive.h"
+#include "engine/core/binary_container.h"
 #include "engine/core/binary_io.h"
 #include "engine/core/error.h"
 #include "engine/core/random.h"
 #include "engine/io/model_io.h"
 #include "engine/pipeline/pipeline.h"
 #include "engine/io/session_io.h"
+#include "engine/io/stored_fields.h"
 #include "tests/support/fixtures.h"
+
+#include <sys/stat.h>
 
 #include <QtTest>
 
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <iterator>
 
 namespace fs = std::filesystem;
@@ -65,200 +71,89 @@ std::string withPayload(const std::string& header, const std::string& payload)
     return out;
 }
 
-void compareConfig(const atlas::PipelineConfig& a, const atlas::PipelineConfig& b)
+// The model file of a trained model: every stored field of it, so equal bytes are equal models.
+std::vector<unsigned char> modelBytes(const std::shared_ptr<const atlas::TrainedModel>& model)
 {
-    const atlas::DatasetConfig& x = a.data;
-    const atlas::DatasetConfig& y = b.data;
-    QCOMPARE(x.demo, y.demo);
-    QCOMPARE(x.demoCorpus.tracksPerGenre, y.demoCorpus.tracksPerGenre);
-    QVERIFY(same(x.demoCorpus.durationSeconds, y.demoCorpus.durationSeconds));
-    QCOMPARE(x.demoCorpus.sampleRate, y.demoCorpus.sampleRate);
-    QCOMPARE(x.demoCorpus.seed, y.demoCorpus.seed);
-    QCOMPARE(x.dataDir, y.dataDir);
-    QCOMPARE(x.manifest, y.manifest);
-    QCOMPARE(x.lyricsCsv, y.lyricsCsv);
-    QCOMPARE(x.lyricsColumns.key, y.lyricsColumns.key);
-    QCOMPARE(x.lyricsColumns.label, y.lyricsColumns.label);
-    QCOMPARE(x.lyricsColumns.text, y.lyricsColumns.text);
-    QCOMPARE(x.useAudio, y.useAudio);
-    QCOMPARE(x.useLyrics, y.useLyrics);
-    QCOMPARE(x.audio.decode.sampleRate, y.audio.decode.sampleRate);
-    QCOMPARE(x.audio.decode.mono, y.audio.decode.mono);
-    QVERIFY(same(x.audio.decode.offset, y.audio.decode.offset));
-    QVERIFY(same(x.audio.decode.duration, y.audio.decode.duration));
-    QVERIFY(same(x.audio.decode.minDuration, y.audio.decode.minDuration));
-    QCOMPARE(x.audio.mfcc.sampleRate, y.audio.mfcc.sampleRate);
-    QCOMPARE(x.audio.mfcc.nMfcc, y.audio.mfcc.nMfcc);
-    QCOMPARE(x.audio.mfcc.nFft, y.audio.mfcc.nFft);
-    QCOMPARE(x.audio.mfcc.hopLength, y.audio.mfcc.hopLength);
-    QCOMPARE(x.audio.mfcc.nMels, y.audio.mfcc.nMels);
-    QVERIFY(same(x.audio.mfcc.fMin, y.audio.mfcc.fMin));
-    QVERIFY(same(x.audio.mfcc.fMax, y.audio.mfcc.fMax));
-    QVERIFY(same(x.audio.mfcc.amin, y.audio.mfcc.amin));
-    QVERIFY(same(x.audio.mfcc.topDb, y.audio.mfcc.topDb));
-    QCOMPARE(x.tfidf.maxFeatures, y.tfidf.maxFeatures);
-    QCOMPARE(x.tfidf.lowercase, y.tfidf.lowercase);
-    QCOMPARE(x.tfidf.smoothIdf, y.tfidf.smoothIdf);
-    QCOMPARE(x.tfidf.sublinearTf, y.tfidf.sublinearTf);
-    QCOMPARE(x.tfidf.l2Normalise, y.tfidf.l2Normalise);
-    QCOMPARE(x.seed, y.seed);
-    QCOMPARE(x.threads, y.threads);
-    QCOMPARE(x.cacheDir, y.cacheDir);
-    QCOMPARE(x.useCache, y.useCache);
-
-    QVERIFY(a.representations == b.representations);
-    QCOMPARE(a.latentDim, b.latentDim);
-    QCOMPARE(a.epochs, b.epochs);
-    QCOMPARE(a.batchSize, b.batchSize);
-    QVERIFY(a.hidden == b.hidden);
-    QVERIFY(same(a.learningRate, b.learningRate));
-    QVERIFY(same(a.vaeBeta, b.vaeBeta));
-    QVERIFY(same(a.betaVaeBeta, b.betaVaeBeta));
-    QCOMPARE(a.klWarmupEpochs, b.klWarmupEpochs);
-    QVERIFY(same(a.freeBits, b.freeBits));
-    QCOMPARE(a.clusters, b.clusters);
-    QVERIFY(same(a.dbscanEps, b.dbscanEps));
-    QCOMPARE(a.dbscanMinSamples, b.dbscanMinSamples);
-    QCOMPARE(a.maps, b.maps);
-    QCOMPARE(a.tsne.components, b.tsne.components);
-    QVERIFY(same(a.tsne.perplexity, b.tsne.perplexity));
-    QVERIFY(same(a.tsne.earlyExaggeration, b.tsne.earlyExaggeration));
-    QCOMPARE(a.tsne.exaggerationIterations, b.tsne.exaggerationIterations);
-    QVERIFY(same(a.tsne.learningRate, b.tsne.learningRate));
-    QCOMPARE(a.tsne.iterations, b.tsne.iterations);
-    QCOMPARE(a.tsne.iterationsWithoutProgress, b.tsne.iterationsWithoutProgress);
-    QVERIFY(same(a.tsne.minGradNorm, b.tsne.minGradNorm));
-    QVERIFY(same(a.tsne.angle, b.tsne.angle));
-    QVERIFY(same(a.tsne.initialMomentum, b.tsne.initialMomentum));
-    QVERIFY(same(a.tsne.finalMomentum, b.tsne.finalMomentum));
-    QVERIFY(same(a.tsne.minGain, b.tsne.minGain));
-    QCOMPARE(int(a.tsne.init), int(b.tsne.init));
-    QCOMPARE(a.tsne.seed, b.tsne.seed);
-    QCOMPARE(a.umap.components, b.umap.components);
-    QCOMPARE(a.umap.neighbours, b.umap.neighbours);
-    QVERIFY(same(a.umap.minDist, b.umap.minDist));
-    QVERIFY(same(a.umap.spread, b.umap.spread));
-    QVERIFY(same(a.umap.setOpMixRatio, b.umap.setOpMixRatio));
-    QVERIFY(same(a.umap.localConnectivity, b.umap.localConnectivity));
-    QVERIFY(same(a.umap.repulsionStrength, b.umap.repulsionStrength));
-    QCOMPARE(a.umap.negativeSampleRate, b.umap.negativeSampleRate);
-    QVERIFY(same(a.umap.learningRate, b.umap.learningRate));
-    QCOMPARE(a.umap.epochs, b.umap.epochs);
-    QCOMPARE(int(a.umap.init), int(b.umap.init));
-    QVERIFY(same(a.umap.a, b.umap.a));
-    QVERIFY(same(a.umap.b, b.umap.b));
-    QCOMPARE(a.umap.exactKnnMaxPoints, b.umap.exactKnnMaxPoints);
-    QCOMPARE(a.umap.seed, b.umap.seed);
-    QCOMPARE(a.seed, b.seed);
-    QCOMPARE(a.threads, b.threads);
+    return model ? atlas::modelFileBytes(*model) : std::vector<unsigned char>{};
 }
 
-void compareDataset(const atlas::Dataset& a, const atlas::Dataset& b)
-{
-    QCOMPARE(a.tracks.size(), b.tracks.size());
-    for (std::size_t i = 0; i < a.tracks.size(); ++i) {
-        QCOMPARE(a.tracks[i].id, b.tracks[i].id);
-        QCOMPARE(a.tracks[i].path, b.tracks[i].path);
-        QCOMPARE(a.tracks[i].label, b.tracks[i].label);
-        QCOMPARE(a.tracks[i].lyricsKey, b.tracks[i].lyricsKey);
-        QCOMPARE(a.tracks[i].lyrics, b.tracks[i].lyrics);
-        QCOMPARE(a.tracks[i].hasInlineLyrics, b.tracks[i].hasInlineLyrics);
-    }
-    QCOMPARE(int(a.layout), int(b.layout));
-    QCOMPARE(a.source, b.source);
-    QVERIFY(sameMatrix(a.audio, b.audio));
-    QVERIFY(a.audioNames == b.audioNames);
-    QVERIFY(sameMatrix(a.lyrics, b.lyrics));
-    QVERIFY(a.vocabulary == b.vocabulary);
-    QVERIFY(sameMatrix(a.hybrid, b.hybrid));
-    QVERIFY(sameLabels(a.labels, b.labels));
-    QVERIFY(a.labelNames == b.labelNames);
-    QVERIFY(a.pairing.lyricsRow == b.pairing.lyricsRow);
-    QCOMPARE(int(a.pairing.mode), int(b.pairing.mode));
-    QCOMPARE(a.pairing.matched, b.pairing.matched);
-    QCOMPARE(a.pairing.description, b.pairing.description);
-    QCOMPARE(a.lyricsUsed, b.lyricsUsed);
-    QCOMPARE(a.audioUsed, b.audioUsed);
-    QCOMPARE(a.cache.hits, b.cache.hits);
-    QCOMPARE(a.cache.decoded, b.cache.decoded);
-    QCOMPARE(a.cache.file, b.cache.file);
-}
-
-void compareScores(const atlas::ClusterScores& a, const atlas::ClusterScores& b)
-{
-    QVERIFY(same(a.silhouette, b.silhouette));
-    QVERIFY(same(a.calinskiHarabasz, b.calinskiHarabasz));
-    QVERIFY(same(a.daviesBouldin, b.daviesBouldin));
-    QVERIFY(same(a.ari, b.ari));
-    QVERIFY(same(a.nmi, b.nmi));
-    QVERIFY(same(a.ami, b.ami));
-    QVERIFY(same(a.vMeasure, b.vMeasure));
-    QVERIFY(same(a.purity, b.purity));
-    QCOMPARE(a.nClusters, b.nClusters);
-    QVERIFY(same(a.noiseFraction, b.noiseFraction));
-}
-
-void compareRepresentation(const atlas::RepresentationResult& a,
-                           const atlas::RepresentationResult& b)
-{
-    QCOMPARE(int(a.kind), int(b.kind));
-    QCOMPARE(a.method, b.method);
-    QCOMPARE(a.ok, b.ok);
-    QCOMPARE(a.error, b.error);
-    QVERIFY(sameMatrix(a.codes, b.codes));
-    QCOMPARE(a.history.size(), b.history.size());
-    for (std::size_t e = 0; e < a.history.size(); ++e) {
-        QCOMPARE(a.history[e].epoch, b.history[e].epoch);
-        QCOMPARE(a.history[e].epochs, b.history[e].epochs);
-        QVERIFY(same(a.history[e].loss, b.history[e].loss));
-        QVERIFY(same(a.history[e].reconstruction, b.history[e].reconstruction));
-        QVERIFY(same(a.history[e].kl, b.history[e].kl));
-        QVERIFY(same(a.history[e].klWeight, b.history[e].klWeight));
-    }
-    QCOMPARE(a.activeDimensions, b.activeDimensions);
-    QVERIFY(sameMatrix(a.explainedVarianceRatio, b.explainedVarianceRatio));
-    QCOMPARE(a.clusterings.size(), b.clusterings.size());
-    for (std::size_t c = 0; c < a.clusterings.size(); ++c) {
-        const atlas::ClusteringResult& x = a.clusterings[c];
-        const atlas::ClusteringResult& y = b.clusterings[c];
-        QCOMPARE(int(x.kind), int(y.kind));
-        QCOMPARE(x.ok, y.ok);
-        QCOMPARE(x.error, y.error);
-        QVERIFY(sameLabels(x.labels, y.labels));
-        compareScores(x.scores, y.scores);
-        QVERIFY(same(x.dbscanEps, y.dbscanEps));
-        QCOMPARE(x.dbscanMinSamples, y.dbscanMinSamples);
-        QVERIFY(same(x.seconds, y.seconds));
-    }
-    QCOMPARE(a.maps.size(), b.maps.size());
-    for (std::size_t m = 0; m < a.maps.size(); ++m) {
-        const atlas::MapResult& x = a.maps[m];
-        const atlas::MapResult& y = b.maps[m];
-        QCOMPARE(int(x.kind), int(y.kind));
-        QCOMPARE(x.ok, y.ok);
-        QCOMPARE(x.error, y.error);
-        QVERIFY(sameMatrix(x.xy, y.xy));
-        QVERIFY(x.notes == y.notes);
-        QVERIFY(same(x.seconds, y.seconds));
-    }
-    QVERIFY(same(a.trainSeconds, b.trainSeconds));
-    QCOMPARE(a.model != nullptr, b.model != nullptr);
-    if (a.model)
-        QCOMPARE(a.model->index(), b.model->index());
-}
-
+// Configs, tracks, pairing, issues and the result records without matrices compare whole
+// (operator==); matrices compare bit for bit.
 void compareRun(const atlas::RunResult& a, const atlas::RunResult& b)
 {
-    compareConfig(a.config, b.config);
-    compareDataset(a.dataset, b.dataset);
+    // The parts first, so that a failure says where.
+    QVERIFY(a.config.data.audio == b.config.data.audio);
+    QVERIFY(a.config.data == b.config.data);
+    QVERIFY(a.config.tsne == b.config.tsne);
+    QVERIFY(a.config.umap == b.config.umap);
+    QVERIFY(a.config == b.config);
+
+    const atlas::Dataset& x = a.dataset;
+    const atlas::Dataset& y = b.dataset;
+    QCOMPARE(x.tracks.size(), y.tracks.size());
+    for (std::size_t i = 0; i < x.tracks.size(); ++i)
+        QVERIFY2(x.tracks[i] == y.tracks[i], x.tracks[i].id.c_str());
+    QCOMPARE(int(x.layout), int(y.layout));
+    QCOMPARE(x.source, y.source);
+    QVERIFY(sameMatrix(x.audio, y.audio));
+    QVERIFY(x.audioNames == y.audioNames);
+    QVERIFY(sameMatrix(x.lyrics, y.lyrics));
+    QVERIFY(x.vocabulary == y.vocabulary);
+    QVERIFY(sameMatrix(x.hybrid, y.hybrid));
+    QVERIFY(sameLabels(x.labels, y.labels));
+    QVERIFY(x.labelNames == y.labelNames);
+    QVERIFY(x.pairing == y.pairing);
+    QCOMPARE(x.labelDescription, y.labelDescription);
+    QCOMPARE(int(x.labelSource), int(y.labelSource));
+    QVERIFY(same(x.audioScale, y.audioScale));
+    QVERIFY(same(x.lyricsScale, y.lyricsScale));
+    QCOMPARE(x.lyricsUsed, y.lyricsUsed);
+    QCOMPARE(x.audioUsed, y.audioUsed);
+    QVERIFY(x.cache == y.cache);
+    QCOMPARE(x.coverage.lyrics(), y.coverage.lyrics());
+    QCOMPARE(x.coverage.genre, y.coverage.genre);
+
     QCOMPARE(a.representations.size(), b.representations.size());
-    for (std::size_t r = 0; r < a.representations.size(); ++r)
-        compareRepresentation(a.representations[r], b.representations[r]);
-    QCOMPARE(a.issues.size(), b.issues.size());
-    for (std::size_t i = 0; i < a.issues.size(); ++i) {
-        QCOMPARE(a.issues[i].file, b.issues[i].file);
-        QCOMPARE(a.issues[i].reason, b.issues[i].reason);
+    for (std::size_t r = 0; r < a.representations.size(); ++r) {
+        const atlas::RepresentationResult& p = a.representations[r];
+        const atlas::RepresentationResult& q = b.representations[r];
+        QCOMPARE(int(p.kind), int(q.kind));
+        QCOMPARE(p.method, q.method);
+        QCOMPARE(p.ok, q.ok);
+        QCOMPARE(p.error, q.error);
+        QVERIFY(sameMatrix(p.codes, q.codes));
+        QVERIFY(p.history == q.history);
+        QCOMPARE(p.activeDimensions, q.activeDimensions);
+        QVERIFY(sameMatrix(p.explainedVarianceRatio, q.explainedVarianceRatio));
+        QCOMPARE(p.clusterings.size(), q.clusterings.size());
+        for (std::size_t c = 0; c < p.clusterings.size(); ++c) {
+            const atlas::ClusteringResult& u = p.clusterings[c];
+            const atlas::ClusteringResult& v = q.clusterings[c];
+            QCOMPARE(int(u.kind), int(v.kind));
+            QCOMPARE(u.ok, v.ok);
+            QCOMPARE(u.error, v.error);
+            QVERIFY(sameLabels(u.labels, v.labels));
+            QVERIFY(u.scores == v.scores);
+            QVERIFY(same(u.dbscanEps, v.dbscanEps));
+            QCOMPARE(u.dbscanMinSamples, v.dbscanMinSamples);
+            QVERIFY(same(u.seconds, v.seconds));
+        }
+        QCOMPARE(p.maps.size(), q.maps.size());
+        for (std::size_t m = 0; m < p.maps.size(); ++m) {
+            const atlas::MapResult& u = p.maps[m];
+            const atlas::MapResult& v = q.maps[m];
+            QCOMPARE(int(u.kind), int(v.kind));
+            QCOMPARE(u.ok, v.ok);
+            QCOMPARE(u.error, v.error);
+            QVERIFY(sameMatrix(u.xy, v.xy));
+            QVERIFY(u.notes == v.notes);
+            QVERIFY(same(u.seconds, v.seconds));
+        }
+        QVERIFY(same(p.trainSeconds, q.trainSeconds));
+        QCOMPARE(p.model != nullptr, q.model != nullptr);
+        QVERIFY(modelBytes(p.model) == modelBytes(q.model));
     }
+    QVERIFY(a.issues == b.issues);
     QVERIFY(a.stageSeconds == b.stageSeconds);
     QVERIFY(same(a.totalSeconds, b.totalSeconds));
 }
@@ -280,6 +175,9 @@ Matrix encodeWith(const atlas::TrainedModel& model, const atlas::Dataset& ds)
 void tweakConfig(atlas::PipelineConfig& c)
 {
     atlas::DatasetConfig& d = c.data;
+    d.demo = !d.demo;
+    d.demoCorpus.tracksPerGenre = 3;
+    d.demoCorpus.durationSeconds = 4.5;
     d.demoCorpus.sampleRate = 16000;
     d.demoCorpus.seed = 77;
     d.dataDir = "/music/Ünïcødé folder";
@@ -293,6 +191,8 @@ void tweakConfig(atlas::PipelineConfig& c)
     d.audio.decode.offset = 1.25;
     d.audio.decode.duration = 7.5;
     d.audio.decode.minDuration = 0.125;
+    d.audio.decode.excerpt = atlas::ExcerptPosition::Middle;
+    d.audio.decode.autoMiddleAbove = 90.0;
     d.audio.mfcc.sampleRate = 44100;
     d.audio.mfcc.nMfcc = 13;
     d.audio.mfcc.nFft = 1024;
@@ -311,6 +211,11 @@ void tweakConfig(atlas::PipelineConfig& c)
     d.threads = 3;
     d.cacheDir = "/var/cache/x";
     d.useCache = false;
+    d.readTags = !d.readTags;
+    d.labelFrom = atlas::LabelSource::Decade;
+    d.approximatePairing = !d.approximatePairing;
+    d.fusion = atlas::Fusion::Balanced;
+    d.audioWeight = 0.7;
     c.representations = {atlas::Representation::Cvae, atlas::Representation::Pca};
     c.latentDim = 5;
     c.epochs = 17;
@@ -582,6 +487,114 @@ private slots:
             atlas::test::writeBytes(file, withPayload(header, noise));
             expectLoadError(file);
         }
+    }
+
+    // Version 1 files (before tags, lyrics sources and the library settings) read with the
+    // settings version 1 used and the lyrics sources it implied.
+    void readsVersion1Sessions()
+    {
+        atlas::RunResult run = m_run;
+        run.dataset.tracks[3].hasInlineLyrics = true; // an inline text without a CSV row
+        run.dataset.pairing.lyricsRow[3] = -1;
+        atlas::detail::WriteArchive v1(1, "v1", "session file");
+        v1(run);
+        atlas::detail::ContainerFormat format{atlas::detail::SessionSignature, "session file", 1, 1,
+                                              std::uint64_t(1) << 34};
+        const std::vector<unsigned char> image = atlas::detail::containerBytes(format, v1.bytes());
+        const fs::path file = m_dir / "v1.atlassession";
+        atlas::test::writeBytes(file, std::string(image.begin(), image.end()));
+        // Smaller than version 2: the newer fields are not in it.
+        QVERIFY(image.size() < fs::file_size(m_file));
+
+        const atlas::RunResult back = atlas::loadSession(file);
+        QCOMPARE(back.config.data.audio.decode.excerpt, atlas::ExcerptPosition::Start);
+        QCOMPARE(back.config.data.labelFrom, atlas::LabelSource::Layout);
+        QCOMPARE(back.config.data.readTags, false);
+        QCOMPARE(back.config.data.approximatePairing, true);
+        QCOMPARE(back.config.tsne, run.config.tsne);
+        QCOMPARE(back.dataset.tracks.size(), run.dataset.tracks.size());
+        for (std::size_t i = 0; i < back.dataset.tracks.size(); ++i) {
+            const atlas::Track& t = back.dataset.tracks[i];
+            QCOMPARE(t.layoutLabel, t.label);
+            QVERIFY(t.tags == atlas::TrackTags{});
+            const atlas::LyricsSource expected = run.dataset.pairing.lyricsRow[i] >= 0
+                                                     ? atlas::LyricsSource::Csv
+                                                 : t.hasInlineLyrics ? atlas::LyricsSource::Manifest
+                                                                     : atlas::LyricsSource::None;
+            QCOMPARE(t.lyricsSource, expected);
+        }
+        QCOMPARE(back.dataset.tracks[3].lyricsSource, atlas::LyricsSource::Manifest);
+        QCOMPARE(back.dataset.tracks[0].lyricsSource, atlas::LyricsSource::Csv);
+        QVERIFY(sameMatrix(back.dataset.hybrid, run.dataset.hybrid));
+        QCOMPARE(back.representations.size(), run.representations.size());
+        QVERIFY(modelBytes(back.representations[2].model) ==
+                modelBytes(run.representations[2].model));
+
+        // Version 0 and a version after this one are refused, saying which.
+        std::string bytes(image.begin(), image.end());
+        bytes[8] = 0;
+        atlas::test::writeBytes(file, bytes);
+        expectLoadError(file, "version 0 is not supported: it was made by an older version");
+        bytes[8] = char(atlas::SessionFormatVersion + 1);
+        atlas::test::writeBytes(file, bytes);
+        expectLoadError(file, "made by a newer version of MusicAtlas (this version reads "
+                              "versions 1 to 2)");
+    }
+
+    // A header whose payload size is absurd: refused from the header alone, before anything
+    // is allocated, naming the file.
+    void absurdSizesAreRefusedBeforeAllocating()
+    {
+        std::string bytes = readBytes(m_file);
+        const fs::path file = m_dir / "absurd.atlassession";
+        const auto setSize = [&](std::uint64_t size) {
+            for (int i = 0; i < 8; ++i)
+                bytes[std::size_t(12 + i)] = char((size >> (8 * i)) & 0xFF);
+            atlas::test::writeBytes(file, bytes);
+        };
+        setSize(std::uint64_t(8) << 30); // 8 GiB, under the format's limit
+        expectLoadError(file, "truncated or damaged (expected 8589934616 bytes");
+        setSize(std::uint64_t(1) << 40); // 1 TiB
+        expectLoadError(file, "claims a payload of 1.0 TiB");
+        setSize(~std::uint64_t(0));
+        expectLoadError(file, "more than the 16.0 GiB");
+        setSize(0);
+        expectLoadError(file, "truncated or damaged");
+
+        // Inside a payload with a valid checksum: the first matrix (the audio features)
+        // claiming 2^32 x 2^32 values, whose product overflows 64 bits to 0.
+        atlas::RunResult light = m_run;
+        for (atlas::RepresentationResult& rep : light.representations)
+            rep.model.reset();
+        atlas::detail::WriteArchive a(atlas::SessionFormatVersion, "x", "session file");
+        a(light.config, light.dataset.tracks, light.dataset.layout, light.dataset.source);
+        const std::size_t at = a.bytes().size(); // the audio matrix's rows and cols
+        atlas::saveSession(file, light);
+        std::string image = readBytes(file);
+        const std::string payload = image.substr(HeaderSize, image.size() - HeaderSize - 4);
+        for (const auto& [rows, cols] : {std::pair<std::uint64_t, std::uint64_t>{1ull << 32, 1ull << 32},
+                                         {1ull << 63, 2}, {40, 1ull << 40}, {0, ~0ull}}) {
+            std::string p = payload;
+            for (int i = 0; i < 8; ++i) {
+                p[at + std::size_t(i)] = char((rows >> (8 * i)) & 0xFF);
+                p[at + 8 + std::size_t(i)] = char((cols >> (8 * i)) & 0xFF);
+            }
+            atlas::test::writeBytes(file, withPayload(image.substr(0, HeaderSize), p));
+            expectLoadError(file, "a matrix is larger than the file");
+        }
+    }
+
+    // Not regular files: refused at once with what they are, never read or waited on.
+    void specialFilesAreRefused()
+    {
+        const fs::path fifo = m_dir / "pipe.atlassession";
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        expectLoadError(fifo, "it is a named pipe (FIFO), not a regular file");
+        expectLoadError("/dev/zero", "it is a character device, not a regular file");
+        const fs::path link = m_dir / "zero.atlassession";
+        fs::create_symlink("/dev/zero", link);
+        expectLoadError(link, "character device");
+        expectLoadError(m_dir, "it is a folder, not a regular file");
     }
 
     void failedSaveLeavesThePreviousSessionIntact()
