@@ -15,15 +15,12 @@ namespace atlas {
 /// Version of the model file format written by this build; only this version is read.
 inline constexpr std::uint32_t ModelFormatVersion = 1;
 
-/// Model file layout (all integers and floats little-endian, IEEE 754):
-///   bytes 0-7    magic "MATLMODL"
-///   u32          format version (ModelFormatVersion)
-///   u32          ModelKind
-///   u64          payload size in bytes
-///   payload      the config, the trained state (weights as float32 exactly as trained, PCA
-///                in float64), the training history, then an optional latent-code matrix
-///   u32          CRC-32 (IEEE 802.3 / zlib polynomial) of the payload
-/// Matrices are stored as u64 rows, u64 cols, then the values row by row.
+/// Model files are MusicAtlas binary containers (engine/core/binary_container.h: signature
+/// "MATLMODL", format version, one header word: the ModelKind, u64 payload size, payload,
+/// CRC-32 of the payload). The payload: the config, the trained state (weights as float32
+/// exactly as trained, PCA in float64), the training history, then an optional latent-code
+/// matrix (engine/io/model_io.cpp and stored_fields.h describe the fields; encodings in
+/// engine/core/archive.h).
 
 /// Writes a trained model, optionally with latent codes (e.g. the collection's codes, so a
 /// map can be redrawn without re-encoding). Throws InputError when the model is not fitted or
@@ -49,9 +46,11 @@ struct LoadedModel {
 };
 
 /// Reads a model file. Throws InputError, with the file name and the reason in plain words,
-/// for a missing/unreadable file, a foreign file (wrong magic), another format version, an
-/// unknown model kind, a truncated or damaged file (size or checksum mismatch) and
-/// inconsistent contents. Never crashes on arbitrary bytes. encode() of the loaded model is
+/// for a missing/unreadable file, anything but a regular file (a FIFO or device is refused
+/// without reading or waiting), a foreign file (wrong signature), another format version, an
+/// unknown model kind, a payload size over 4 GiB or not the file's (checked before anything
+/// is allocated), a checksum mismatch and inconsistent contents. Never crashes on arbitrary
+/// bytes. encode() of the loaded model is
 /// bit-identical to the saved one's.
 LoadedModel loadModel(const std::filesystem::path& file);
 

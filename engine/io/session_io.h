@@ -8,34 +8,24 @@
 
 namespace atlas {
 
-/// Version of the session file format written by this build; only this version is read.
+/// Version of the session file format written by this build.
 inline constexpr std::uint32_t SessionFormatVersion = 2;
 /// The oldest session format still read (version 1 sessions lack tags, lyrics sources and
-/// the library settings, which read back as their defaults).
+/// the library settings, which read back as what version 1 did).
 inline constexpr std::uint32_t OldestSessionFormatVersion = 1;
 
 /// Conventional extension of session files.
 inline constexpr const char* SessionFileExtension = ".atlassession";
 
-/// Session file layout (all integers and floats little-endian, IEEE 754):
-///   bytes 0-7    magic "MATLSESS"
-///   u32          format version (SessionFormatVersion)
-///   u64          payload size in bytes
-///   payload      the run, in this order:
-///                - PipelineConfig, every field (the DatasetConfig with its paths, demo corpus,
-///                  lyrics columns, decoding, MFCC and TF-IDF parameters; the model, clustering,
-///                  t-SNE and UMAP parameters);
-///                - Dataset: tracks (id, path, label, lyrics key, inline lyrics and its flag),
-///                  layout, source, the audio, lyrics and hybrid matrices, feature names,
-///                  vocabulary, labels and label names, the pairing, the flags, cache counts;
-///                - every RepresentationResult: kind, method, ok/error, codes, training history,
-///                  active dimensions, explained variance, clusterings (labels, scores, DBSCAN
-///                  ε and min_samples, seconds), maps (xy, notes, seconds), training seconds,
-///                  and the trained model as a complete embedded model file (model_io.h);
-///                - issues, stage timings, total seconds;
-///   u32          CRC-32 (IEEE 802.3 / zlib polynomial) of the payload
-/// Matrices are u64 rows, u64 cols, then the values row by row (float64, raw); strings are
-/// u64 length then UTF-8 bytes; paths are stored as their native byte strings.
+/// Session files are MusicAtlas binary containers (engine/core/binary_container.h: signature
+/// "MATLSESS", format version, u64 payload size, payload, CRC-32 of the payload). The payload
+/// is the run, each struct's fields in the order engine/io/stored_fields.h describes them:
+/// the PipelineConfig (with the DatasetConfig), the Dataset (tracks with their tags, matrices,
+/// names, labels, pairing, cache counts), every RepresentationResult (codes, history,
+/// clusterings, maps, and the trained model as a complete embedded model file, model_io.h),
+/// the issues, stage timings and total seconds. Encodings: engine/core/archive.h (integers and
+/// floats little-endian, matrices row by row in float64, strings as u64 length + UTF-8 bytes,
+/// paths as their native byte strings).
 
 /// Writes everything needed to show a finished run again without recomputing it.
 ///
@@ -50,10 +40,12 @@ void saveSession(const std::filesystem::path& file, const RunResult& run);
 /// immutable), so loaded models encode the dataset to the stored codes.
 ///
 /// Throws InputError, naming the file and the reason in plain words, for a missing or
-/// unreadable file, an empty file, a foreign file (wrong signature; a model file is
-/// recognised as such), another format version, a truncated or damaged file (size or
-/// checksum mismatch) and inconsistent contents (sizes that do not agree, values out of
-/// range). Never crashes on arbitrary bytes.
+/// unreadable file, anything but a regular file (a folder, a FIFO, a device: refused without
+/// reading or waiting), an empty file, a foreign file (wrong signature; another MusicAtlas
+/// file is named as such), a format version made by an older or newer MusicAtlas, a payload
+/// size over the format's limit or not the file's (checked before anything is allocated), a
+/// checksum mismatch and inconsistent contents (counts and matrix sizes larger than the file,
+/// sizes that do not agree, values out of range). Never crashes on arbitrary bytes.
 RunResult loadSession(const std::filesystem::path& file);
 
 } // namespace atlas

@@ -545,7 +545,7 @@ private slots:
     // is allocated, naming the file.
     void absurdSizesAreRefusedBeforeAllocating()
     {
-        std::string bytes = readBytes(m_file);
+        std::string bytes = atlas::test::readFile(m_file);
         const fs::path file = m_dir / "absurd.atlassession";
         const auto setSize = [&](std::uint64_t size) {
             for (int i = 0; i < 8; ++i)
@@ -570,7 +570,7 @@ private slots:
         a(light.config, light.dataset.tracks, light.dataset.layout, light.dataset.source);
         const std::size_t at = a.bytes().size(); // the audio matrix's rows and cols
         atlas::saveSession(file, light);
-        std::string image = readBytes(file);
+        std::string image = atlas::test::readFile(file);
         const std::string payload = image.substr(HeaderSize, image.size() - HeaderSize - 4);
         for (const auto& [rows, cols] : {std::pair<std::uint64_t, std::uint64_t>{1ull << 32, 1ull << 32},
                                          {1ull << 63, 2}, {40, 1ull << 40}, {0, ~0ull}}) {
