@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: the feature cache's loader on arbitrary bytes, as given and sealed
-// (signature, payload length and FNV-1a checksum made consistent) so that mutations reach the
-// entries. Contract under test: a damaged or foreign cache file is ignored (never fatal);
+// (signature, payload size and CRC-32 made consistent) so that mutations reach the entries. Contract under test: a damaged or foreign cache file is ignored (never fatal);
 // never a crash, an exception, a huge allocation or a hang.
 #include "engine/core/hash.h"
 #include "engine/data/feature_cache.h"
@@ -26,17 +25,9 @@ void load(const void* data, std::size_t size)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     load(data, size);
-    // Cache file: magic[8], u32 version, u64 payload length, u64 FNV-1a 64 of the payload,
-    // payload.
-    constexpr std::size_t Header = 28;
-    if (size >= Header) {
-        std::vector<unsigned char> sealed(data, data + size);
-        std::memcpy(sealed.data(), "MAFCACHE", 8);
-        const std::string_view payload(reinterpret_cast<const char*>(sealed.data()) + Header,
-                                       size - Header);
-        atlas::fuzz::putLe(sealed.data() + 12, payload.size(), 8);
-        atlas::fuzz::putLe(sealed.data() + 20, atlas::fnv1a64(payload), 8);
+    // The binary container: signature[8], u32 version, u64 payload size, payload, CRC-32.
+    const auto sealed = atlas::fuzz::sealCrcImage(data, size, "MAFCACHE", 12, 20);
+    if (!sealed.empty())
         load(sealed.data(), sealed.size());
-    }
     return 0;
 }

@@ -31,7 +31,7 @@ declare -A max_len=([audio_decoder]=16384 [tags]=16384 [session]=131072 [model]=
 # library formats, sessions of a 40-track run, playback): at -O1 under ASan each takes minutes,
 # which the 30-minute CI budget cannot hold; they read no user files, and the session reader is
 # covered by fuzz_session and its seeds written by a real run.
-tests=${SANITIZE_TESTS:-"test_core test_decoder test_resampler test_csv test_lyrics test_metadata
+tests=${SANITIZE_TESTS:-"test_core test_binary_container test_decoder test_resampler test_csv test_lyrics test_metadata
   test_feature_cache test_standardize test_mfcc test_tfidf test_audio_features test_model_io
   test_playlist test_library test_pca test_network test_scores test_external_metrics
   test_cluster_summary test_point_index"}
