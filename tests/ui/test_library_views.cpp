@@ -19,7 +19,6 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
-#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -358,21 +357,18 @@ private slots:
         QVERIFY(panel.view()->classCount() >= 2);
     }
 
-    void classifyingAHundredThousandTracksIsQuick()
+    void classifyingAHundredThousandTracks()
     {
+        // 3,000 artists over 100,000 tracks: the 12 largest are classes, the rest "Other"
+        // (how fast: bench_app).
         Dataset big;
         big.tracks.resize(100'000);
         for (std::size_t i = 0; i < big.tracks.size(); ++i)
             big.tracks[i].tags.artist = "Artist " + std::to_string((i * 7919) % 3000);
-        QElapsedTimer clock;
-        clock.start();
         const TrackClasses classes = classifyTracks(big, TrackField::Artist, 12);
-        const qint64 ms = clock.elapsed();
-        qInfo("100,000 tracks, 3000 artists: classes in %lld ms", ms);
         QCOMPARE(classes.names.size(), 13);
         QCOMPARE(classes.otherValues.size(), 3000 - 12);
         QCOMPARE(classes.missing, 0);
-        QVERIFY2(ms < 2000, qPrintable(QString::number(ms)));
     }
 
     void clusterMembersAreNamedByArtistAndTitle()

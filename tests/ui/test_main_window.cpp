@@ -4,6 +4,7 @@
 // a saved session opens again with the same content.
 
 #include "tests/support/fixtures.h"
+#include "tests/support/stall_meter.h"
 #include "ui/main/data_panel.h"
 #include "ui/main/main_window.h"
 #include "ui/map/map_panel.h"
@@ -17,7 +18,6 @@
 #include <QComboBox>
 #include <QFile>
 #include <QListWidget>
-#include <QElapsedTimer>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -37,46 +37,7 @@ using namespace atlas;
 using namespace atlas::ui;
 namespace fs = std::filesystem;
 
-namespace {
-
-/// The longest gap between ticks of a 2-ms timer minus the interval: how long the GUI thread
-/// was unable to process events.
-class StallMeter : public QObject {
-public:
-    StallMeter()
-    {
-        m_timer.setInterval(2);
-        m_timer.setTimerType(Qt::PreciseTimer);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            if (m_clock.isValid()) {
-                const double stall = m_clock.nsecsElapsed() / 1e6 - 2.0;
-                if (stall > m_worst) {
-                    m_worst = stall;
-                    m_where = m_context ? m_context() : QString();
-                }
-            }
-            m_clock.start();
-            ++m_ticks;
-        });
-    }
-    void start() { m_timer.start(); }
-    void stop() { m_timer.stop(); }
-    double worstMs() const { return m_worst; }
-    /// What was going on when the longest stall ended (from the context function).
-    QString where() const { return m_where; }
-    void setContext(std::function<QString()> context) { m_context = std::move(context); }
-    int ticks() const { return m_ticks; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    double m_worst = 0.0;
-    int m_ticks = 0;
-    QString m_where;
-    std::function<QString()> m_context;
-};
-
-} // namespace
+using atlas::test::StallMeter;
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -192,14 +153,10 @@ private slots:
         meter.stop();
         qInfo("full demo run: %d timer ticks, longest event-loop stall %.1f ms (%s)", meter.ticks(),
               meter.worstMs(), qPrintable(meter.where()));
-        // The measurement itself is checked here; the 50 ms target is a timing, which a shared
-        // CI machine cannot promise: it is enforced only when ATLAS_STALL_LIMIT_MS is set (on
-        // an otherwise idle machine, as the benchmarks are run).
+        // The measurement is checked here; the 50 ms target is a timing, which a shared CI
+        // machine cannot promise: tests/bench/bench_app measures it against the target.
         QVERIFY(meter.ticks() > 100);
         QVERIFY(meter.worstMs() > 0.0 && std::isfinite(meter.worstMs()));
-        if (const QByteArray limit = qgetenv("ATLAS_STALL_LIMIT_MS"); !limit.isEmpty())
-            QVERIFY2(meter.worstMs() < limit.toDouble(),
-                     qPrintable(QStringLiteral("longest stall %1 ms").arg(meter.worstMs())));
 
         const auto result = w.model()->result();
         QVERIFY(result);

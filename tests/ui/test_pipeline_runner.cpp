@@ -7,7 +7,6 @@
 #include "ui/model/run_model.h"
 #include "ui/runner/pipeline_runner.h"
 
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QThread>
 #include <QtTest>
@@ -24,7 +23,7 @@ private slots:
         qputenv("XDG_DATA_HOME", QByteArray::fromStdString(test::makeTempDir("runner-data").string()));
     }
 
-    void cancelIsPromptInEveryStage_data()
+    void cancelStopsInEveryStage_data()
     {
         QTest::addColumn<QString>("stage");
         for (const char* s : {"demo corpus", "audio features", "PCA KMeans",
@@ -33,7 +32,7 @@ private slots:
             QTest::newRow(s) << QString::fromLatin1(s);
     }
 
-    void cancelIsPromptInEveryStage()
+    void cancelStopsInEveryStage()
     {
         QFETCH(QString, stage);
         PipelineRunner runner;
@@ -41,13 +40,13 @@ private slots:
         cfg.data.demoCorpus.seed = 7;   // generated once by this test, in the first row
         cfg.data.useCache = false;      // features are computed every time
         cfg.epochs = 20;
-        QElapsedTimer clock;
+        bool cancelSent = false;
         QStringList seen;
         connect(&runner, &PipelineRunner::progressed, this, [&](const RunProgress& p) {
             if (seen.isEmpty() || seen.last() != p.stage)
                 seen << p.stage;
-            if (!clock.isValid() && p.stage.compare(stage, Qt::CaseInsensitive) == 0) {
-                clock.start();
+            if (!cancelSent && p.stage.compare(stage, Qt::CaseInsensitive) == 0) {
+                cancelSent = true;
                 runner.cancel();
             }
         });
@@ -55,11 +54,10 @@ private slots:
         QSignalSpy finished(&runner, &PipelineRunner::finished);
         runner.start(cfg);
         QTRY_VERIFY_WITH_TIMEOUT(!cancelled.isEmpty() || !finished.isEmpty(), 300'000);
-        QVERIFY2(clock.isValid(), qPrintable(QStringLiteral("stage not seen; stages: ") + seen.join(QStringLiteral(", "))));
+        QVERIFY2(cancelSent, qPrintable(QStringLiteral("stage not seen; stages: ") + seen.join(QStringLiteral(", "))));
+        // Cancelled, not finished (how soon after the cancel: bench_app).
         QCOMPARE(cancelled.count(), 1);
-        const qint64 ms = clock.elapsed();
-        qInfo("cancel in %s took %lld ms", qPrintable(stage), ms);
-        QVERIFY2(ms < 250, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
+        QCOMPARE(finished.count(), 0);
     }
 
     void runReportsEverythingInOrder()
@@ -156,14 +154,12 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(model.history(Representation::Autoencoder).size() >= 5, 240'000);
         QVERIFY(model.representation(Representation::Pca));
 
-        QElapsedTimer clock;
-        clock.start();
+        // Cancelled mid-training: the 5,000 epochs would take minutes (how soon the cancel
+        // is honoured: bench_app).
         runner.cancel();
-        QVERIFY(cancelled.wait(5'000));
-        const qint64 ms = clock.elapsed();
-        qInfo("cancel took %lld ms", ms);
-        QVERIFY2(ms < 250, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
+        QVERIFY(cancelled.wait(30'000));
         QCOMPARE(finished.count(), 0);
+        QVERIFY(model.history(Representation::Autoencoder).size() < 5000);
         QVERIFY(!runner.isBusy());
 
         // What arrived before the cancel is intact.

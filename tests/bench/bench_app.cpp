@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The desktop app's timings, each against its target (the tests check what these do, not how
+// fast: a shared machine cannot promise a timing):
+//
+//     bench_app [--only figure,classes,cancel,stall] [--check]
+//
+//   figure   a 10,000-point scatter figure drawn at 1200 x 900 (median of 5); target 250 ms
+//   classes  100,000 tracks of 3,000 artists sorted into the 12 largest and "Other" (median
+//            of 5); target 100 ms
+//   cancel   from PipelineRunner::cancel() to the cancelled() signal, in each stage of a small
+//            demo run (25 tracks per genre, 20 epochs, no feature cache; a demo corpus of its
+//            own under a temporary XDG_DATA_HOME, so that its generation is cancelled too);
+//            target 250 ms
+//   stall    the longest time the window's event loop could not run (a 2-ms timer's longest
+//            gap) during a full demo run (1,000 tracks, the user's demo corpus and feature
+//            cache) in a 1400 x 900 window while the tabs are switched every 0.7 s, as in
+//            test_main_window; target 50 ms
+//
+// --check exits with status 1 when a measurement misses its target. Run it on an otherwise
+// idle machine: the load average is printed before and after.
+#include "tests/support/fixtures.h"
+#include "tests/support/stall_meter.h"
+#include "tests/ui/ui_fixtures.h"
+#include "ui/figures/scatter_figure.h"
+#include "ui/main/data_panel.h"
+#include "ui/main/main_window.h"
+#include "ui/model/track_classes.h"
+#include "ui/runner/pipeline_runner.h"
+
+#include "engine/core/random.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTabWidget>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace atlas;
+using namespace atlas::ui;
+
+namespace {
+
+struct Row {
+    std::string what;
+    double value = 0.0;   // milliseconds
+    double target = 0.0;  // milliseconds
+};
+
+std::vector<Row> g_rows;
+
+void report(const std::string& what, double ms, double target)
+{
+    g_rows.push_back({what, ms, target});
+    std::printf("%-44s %10.1f ms   target %6.0f ms   %s\n", what.c_str(), ms, target,
+                ms <= target ? "ok" : "OVER");
+    std::fflush(stdout);
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+std::string loadAverage()
+{
+    std::ifstream in("/proc/loadavg");
+    std::string a, b, c;
+    in >> a >> b >> c;
+    return a + " " + b + " " + c;
+}
+
+/// Runs the event loop until `done` or `timeoutMs`; false on time-out.
+bool waitFor(const std::function<bool()>& done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return true;
+}
+
+void benchFigure()
+{
+    Rng rng(11);
+    ScatterSpec spec;
+    spec.xy.resize(10000, 2);
+    spec.classes.resize(10000);
+    for (int i = 0; i < 10000; ++i) {
+        spec.xy(i, 0) = rng.normal();
+        spec.xy(i, 1) = rng.normal();
+        spec.classes[i] = i % 10;
+    }
+    std::vector<double> ms;
+    for (int r = 0; r < 5; ++r) {
+        QElapsedTimer clock;
+        clock.start();
+        const QImage image = scatterFigure(spec, QSize(1200, 900));
+        ms.push_back(clock.nsecsElapsed() / 1e6);
+        if (image.isNull())
+            std::fprintf(stderr, "the figure is empty\n");
+    }
+    report("figure: 10,000-point scatter, 1200x900", median(ms), 250);
+}
+
+void benchClasses()
+{
+    Dataset big;
+    big.tracks.resize(100'000);
+    for (std::size_t i = 0; i < big.tracks.size(); ++i)
+        big.tracks[i].tags.artist = "Artist " + std::to_string((i * 7919) % 3000);
+    std::vector<double> ms;
+    for (int r = 0; r < 5; ++r) {
+        QElapsedTimer clock;
+        clock.start();
+        const TrackClasses classes = classifyTracks(big, TrackField::Artist, 12);
+        ms.push_back(clock.nsecsElapsed() / 1e6);
+        if (classes.names.size() != 13)
+            std::fprintf(stderr, "unexpected classes: %zu\n", std::size_t(classes.names.size()));
+    }
+    report("classes: 100,000 tracks by artist", median(ms), 100);
+}
+
+void benchCancel()
+{
+    const QByteArray oldData = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_DATA_HOME", QByteArray::fromStdString(test::makeTempDir("bench-app-data").string()));
+    for (const char* stage : {"demo corpus", "audio features", "PCA KMeans",
+                              "PCA Agglomerative (Ward)", "PCA DBSCAN", "PCA t-SNE", "PCA UMAP",
+                              "Autoencoder training"}) {
+        PipelineRunner runner;
+        PipelineConfig cfg = test::smallDemoConfig(25, "bench-app-cancel");
+        cfg.data.demoCorpus.seed = 7;
+        cfg.data.useCache = false;
+        cfg.epochs = 20;
+        QElapsedTimer clock;
+        bool cancelled = false, finished = false;
+        QObject::connect(&runner, &PipelineRunner::progressed, &runner, [&](const RunProgress& p) {
+            if (!clock.isValid() && p.stage.compare(QLatin1String(stage), Qt::CaseInsensitive) == 0) {
+                clock.start();
+                runner.cancel();
+            }
+        });
+        QObject::connect(&runner, &PipelineRunner::cancelled, &runner, [&] { cancelled = true; });
+        QObject::connect(&runner, &PipelineRunner::finished, &runner, [&] { finished = true; });
+        runner.start(cfg);
+        if (!waitFor([&] { return cancelled || finished; }, 600'000) || !cancelled || !clock.isValid()) {
+            std::fprintf(stderr, "cancel in %s: the run was not cancelled in that stage\n", stage);
+            report(std::string("cancel: ") + stage, 1e9, 250);
+            continue;
+        }
+        report(std::string("cancel: ") + stage, clock.nsecsElapsed() / 1e6, 250);
+    }
+    if (oldData.isEmpty())
+        qunsetenv("XDG_DATA_HOME");
+    else
+        qputenv("XDG_DATA_HOME", oldData);
+}
+
+void benchStall()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    w.dataPanel()->setSource(SourceKind::Demo);
+    bool finished = false;
+    QObject::connect(w.runner(), &PipelineRunner::finished, &w, [&] { finished = true; });
+    QString stage;
+    QObject::connect(w.runner(), &PipelineRunner::progressed, &w,
+                     [&](const RunProgress& p) { stage = p.stage; });
+    test::StallMeter meter;
+    meter.setContext([&] {
+        return QStringLiteral("stage \"%1\", tab %2").arg(stage).arg(w.tabs()->currentIndex());
+    });
+    meter.start();
+    w.findChild<QAction*>(QStringLiteral("runAction"))->trigger();
+    QTimer tabs;
+    int tab = 0;
+    QObject::connect(&tabs, &QTimer::timeout, &w, [&] { w.tabs()->setCurrentIndex(tab++ % 5); });
+    tabs.start(700);
+    const bool done = waitFor([&] { return finished; }, 1'800'000);
+    tabs.stop();
+    meter.stop();
+    if (!done)
+        std::fprintf(stderr, "the demo run did not finish within 30 minutes\n");
+    std::printf("  (%d timer ticks; the longest stall ended in %s)\n", meter.ticks(),
+                qPrintable(meter.where()));
+    report("stall: full demo run in the window", done ? meter.worstMs() : 1e9, 50);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    std::vector<std::string> only;
+    bool check = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--check") == 0) {
+            check = true;
+        } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            std::string list = argv[++i];
+            for (std::size_t at = 0; at <= list.size();) {
+                const std::size_t comma = std::min(list.find(',', at), list.size());
+                only.push_back(list.substr(at, comma - at));
+                at = comma + 1;
+            }
+        } else {
+            std::fprintf(stderr, "usage: bench_app [--only figure,classes,cancel,stall] [--check]\n");
+            return 2;
+        }
+    }
+    const auto wanted = [&](const char* name) {
+        return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+    };
+    std::printf("load average before: %s\n", loadAverage().c_str());
+    if (wanted("figure"))
+        benchFigure();
+    if (wanted("classes"))
+        benchClasses();
+    if (wanted("cancel"))
+        benchCancel();
+    if (wanted("stall"))
+        benchStall();
+    std::printf("load average after: %s\n", loadAverage().c_str());
+    const bool missed = std::any_of(g_rows.begin(), g_rows.end(),
+                                    [](const Row& r) { return r.value > r.target; });
+    return check && missed ? 1 : 0;
+}
