@@ -32,6 +32,13 @@ std::uint64_t Rng::next()
 
 double Rng::uniform() { return double(next() >> 11) * 0x1.0p-53; }
 
+// This file is compiled with -ffp-contract=off (engine/CMakeLists.txt): a multiply followed by
+// an add is rounded twice, as the specification says, and not fused into one multiply-add
+// where the CPU has one (-march=native), so the numbers are the same on every machine.
+double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+
+double Rng::normal(double mean, double sd) { return mean + sd * normal(); }
+
 std::uint64_t Rng::below(std::uint64_t n)
 {
     // Lemire, "Fast random integer generation in an interval" (2019).

@@ -19,13 +19,15 @@ public:
     std::uint64_t next();
     /// Uniform double in [0, 1) with 53 random bits.
     double uniform();
-    /// Uniform double in [lo, hi).
-    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+    /// Uniform double in [lo, hi): lo + (hi - lo) * uniform(), rounded after the multiply
+    /// and after the add (never fused into one multiply-add, whatever the CPU).
+    double uniform(double lo, double hi);
     /// Uniform integer in [0, n), n > 0, without modulo bias (Lemire's method).
     std::uint64_t below(std::uint64_t n);
     /// Standard normal (Marsaglia polar method; caches the second value).
     double normal();
-    double normal(double mean, double sd) { return mean + sd * normal(); }
+    /// mean + sd * normal(), rounded as uniform(lo, hi) is.
+    double normal(double mean, double sd);
     /// A generator for an independent stream, e.g. one per restart or per track.
     Rng split();
     /// Fisher-Yates shuffle.
