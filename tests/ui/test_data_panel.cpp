@@ -7,6 +7,7 @@
 
 #include "engine/audio/writer.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/signals.h"
 #include "ui/main/data_panel.h"
 #include "ui/main/main_window.h"
 #include "ui/model/run_model.h"
@@ -41,12 +42,7 @@ namespace {
 // A 1.5-s tone at `hz` as a 22,050-Hz mono WAV file.
 void writeTone(const fs::path& file, double hz)
 {
-    fs::create_directories(file.parent_path());
-    std::vector<float> samples(std::size_t(22050 * 1.5));
-    for (std::size_t i = 0; i < samples.size(); ++i)
-        samples[i] = float(0.3 * std::sin(2.0 * std::numbers::pi * hz * double(i) / 22050.0) +
-                           0.05 * std::sin(2.0 * std::numbers::pi * 3.1 * hz * double(i) / 22050.0));
-    writeAudioFile(file, samples, 1, 22050);
+    test::writeSignal(file, test::sines(22050, 1.5, {{{hz, 0.3}, {3.1 * hz, 0.05}}}), 1, 22050);
 }
 
 QString comboKey(DataPanel& panel, const char* name)

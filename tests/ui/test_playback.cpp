@@ -10,6 +10,7 @@
 #include "engine/audio/writer.h"
 #include "engine/io/playlist.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/signals.h"
 #include "tests/ui/ui_fixtures.h"
 #include "ui/playback/audio_player.h"
 #include "ui/playback/listening.h"
@@ -52,15 +53,9 @@ QString qstr(const fs::path& p)
 // A stereo file of two tones, `seconds` long.
 fs::path writeTones(const fs::path& file, int rate, double seconds, double frequency = 440.0)
 {
-    const auto frames = std::size_t(std::llround(rate * seconds));
-    std::vector<float> s(frames * 2);
-    for (std::size_t t = 0; t < frames; ++t) {
-        const double x = double(t) / rate;
-        s[2 * t] = float(0.3 * std::sin(2 * std::numbers::pi * frequency * x));
-        s[2 * t + 1] = float(0.3 * std::sin(2 * std::numbers::pi * 1.5 * frequency * x));
-    }
-    atlas::writeAudioFile(file, s, 2, rate);
-    return file;
+    return atlas::test::writeSignal(
+        file, atlas::test::sines(rate, seconds, {{{frequency, 0.3}}, {{1.5 * frequency, 0.3}}}),
+        2, rate);
 }
 
 void writeText(const QString& file, const QByteArray& text)

@@ -7,6 +7,7 @@
 #include "engine/core/error.h"
 #include "engine/core/random.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/signals.h"
 
 #include <QtTest>
 
@@ -26,13 +27,10 @@ namespace {
 // Interleaved test tone: channel c is a sine at 220*(c+1) Hz, amplitude 0.25.
 std::vector<float> tone(double seconds, int rate, int channels)
 {
-    const std::size_t frames = std::size_t(std::llround(seconds * rate));
-    std::vector<float> x(frames * std::size_t(channels));
-    for (std::size_t t = 0; t < frames; ++t)
-        for (int c = 0; c < channels; ++c)
-            x[t * std::size_t(channels) + std::size_t(c)] = float(
-                0.25 * std::sin(2.0 * std::numbers::pi * 220.0 * (c + 1) * double(t) / rate));
-    return x;
+    std::vector<std::vector<atlas::test::Partial>> partials;
+    for (int c = 0; c < channels; ++c)
+        partials.push_back({{220.0 * (c + 1), 0.25}});
+    return atlas::test::sines(rate, seconds, partials);
 }
 
 // Writes with libsndfile directly, for encodings writeAudioFile() does not offer (MP3, Opus,

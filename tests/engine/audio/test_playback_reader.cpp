@@ -8,6 +8,7 @@
 #include "engine/audio/writer.h"
 #include "engine/core/error.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/signals.h"
 
 #include <QElapsedTimer>
 #include <QtTest>
@@ -23,14 +24,7 @@ namespace {
 // Two different tones, one per channel, at a level that PCM16 represents closely.
 std::vector<float> stereoTones(int rate, double seconds)
 {
-    const auto frames = std::size_t(std::llround(rate * seconds));
-    std::vector<float> s(frames * 2);
-    for (std::size_t t = 0; t < frames; ++t) {
-        const double x = double(t) / rate;
-        s[2 * t] = float(0.5 * std::sin(2 * std::numbers::pi * 440.0 * x));
-        s[2 * t + 1] = float(0.3 * std::sin(2 * std::numbers::pi * 660.0 * x));
-    }
-    return s;
+    return atlas::test::sines(rate, seconds, {{{440.0, 0.5}}, {{660.0, 0.3}}});
 }
 
 std::vector<float> asFloats(const std::vector<std::uint8_t>& bytes)

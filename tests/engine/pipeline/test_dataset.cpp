@@ -8,6 +8,7 @@
 #include "engine/data/feature_cache.h"
 #include "engine/data/pairing.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/signals.h"
 
 #include <QtTest>
 
@@ -25,13 +26,11 @@ namespace {
 void writeTone(const fs::path& file, double hz, int rate = 22050, int channels = 1,
                double seconds = 1.0)
 {
-    std::vector<float> s(std::size_t(rate * seconds) * std::size_t(channels));
-    atlas::Rng rng(std::uint64_t(hz * 1000));
-    for (std::size_t i = 0; i < s.size(); ++i)
-        s[i] = float(0.3 * std::sin(2 * M_PI * hz * double(i / std::size_t(channels)) / rate) +
-                     0.01 * rng.normal());
-    fs::create_directories(file.parent_path());
-    atlas::writeAudioFile(file, s, channels, rate);
+    auto s = atlas::test::sines(rate, seconds,
+                                std::vector<std::vector<atlas::test::Partial>>(
+                                    std::size_t(channels), {{hz, 0.3}}));
+    atlas::test::addNoise(s, 0.01, std::uint64_t(hz * 1000));
+    atlas::test::writeSignal(file, s, channels, rate);
 }
 
 void writeText(const fs::path& file, const std::string& text)
