@@ -77,4 +77,9 @@ double metricValue(const ClusterScores& s, Metric m)
     return std::numeric_limits<double>::quiet_NaN();
 }
 
+bool leavesOutNoise(const ClusterScores& s, Metric m)
+{
+    return !isExternalMetric(m) && s.noiseFraction > NoiseMarkFraction;
+}
+
 } // namespace atlas

@@ -35,4 +35,11 @@ bool isExternalMetric(Metric m);
 /// The score's value in `s`; NaN where it is not defined.
 double metricValue(const ClusterScores& s, Metric m);
 
+/// The internal scores (silhouette, Calinski-Harabasz, Davies-Bouldin) leave DBSCAN's noise
+/// out; above this share of noise they describe a minority of the tracks.
+inline constexpr double NoiseMarkFraction = 0.10;
+/// True when score `m` of `s` leaves out more than NoiseMarkFraction of the tracks as noise:
+/// it is shown with the noise share beside it and never ranked against the others.
+bool leavesOutNoise(const ClusterScores& s, Metric m);
+
 } // namespace atlas

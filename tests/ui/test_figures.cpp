@@ -335,6 +335,46 @@ private slots:
         }
     }
 
+    void barsOfMostlyNoiseAreMarkedNotCrowned()
+    {
+        // The VAE's DBSCAN has the tallest silhouette bar but left 48.6 % out as noise.
+        RunResult clean = syntheticRun();
+        for (auto& rep : clean.representations)
+            for (auto& cl : rep.clusterings)
+                cl.scores.noiseFraction = 0.0;
+        ClusteringResult& vaeDbscan = clean.representations[2].clusterings[2];
+        QCOMPARE(vaeDbscan.kind, Clustering::Dbscan);
+        vaeDbscan.scores.silhouette = 0.9;
+        RunResult noisy = clean;
+        noisy.representations[2].clusterings[2].scores.noiseFraction = 0.486;
+        const auto count = [](const QImage& image, QColor colour, int tolerance) {
+            int n = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    n += colourDistance(image.pixelColor(x, y), colour) <= tolerance;
+            return n;
+        };
+        const QImage plain = metricBarFigure(clean, Metric::Silhouette);
+        const QImage marked = metricBarFigure(noisy, Metric::Silhouette);
+        // The bar is hatched over a paler fill: most of its solid colour is gone.
+        const int solidPlain = count(plain, categoricalColor(2), 0);
+        const int solidMarked = count(marked, categoricalColor(2), 0);
+        QVERIFY2(solidPlain - solidMarked > 5000 && solidMarked < solidPlain / 2,
+                 qPrintable(QStringLiteral("%1 -> %2 px").arg(solidPlain).arg(solidMarked)));
+        // Its value ("0.900*") and the note are written in the noise colour.
+        const int notePlain = count(plain, ui::detail::NoiseMarkColor, 30);
+        const int noteMarked = count(marked, ui::detail::NoiseMarkColor, 30);
+        QVERIFY2(noteMarked > notePlain + 30,
+                 qPrintable(QStringLiteral("%1 -> %2 px").arg(notePlain).arg(noteMarked)));
+        // The other clusterings' bars are untouched.
+        QCOMPARE(count(marked, categoricalColor(0), 0), count(plain, categoricalColor(0), 0));
+        // Scores against the labels count every track: not marked.
+        QCOMPARE(metricBarFigure(noisy, Metric::Nmi), metricBarFigure(clean, Metric::Nmi));
+        QVERIFY(leavesOutNoise(noisy.representations[2].clusterings[2].scores, Metric::DaviesBouldin));
+        QVERIFY(!leavesOutNoise(noisy.representations[2].clusterings[2].scores, Metric::Ari));
+        QVERIFY(!leavesOutNoise(clean.representations[2].clusterings[2].scores, Metric::Silhouette));
+    }
+
     void nanMetricsAreMissingNotCrashing()
     {
         RunResult run = syntheticRun();

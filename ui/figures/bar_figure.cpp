@@ -55,7 +55,7 @@ QImage metricBarFigure(const std::vector<const RepresentationResult*>& shown,
     if (reps.empty())
         return {};
 
-    enum class Cell { Value, Undefined, Failed };
+    enum class Cell { Value, NoiseMarked, Undefined, Failed };
     const int nc = int(AllClusterings.size());
     const int nr = int(reps.size());
     std::vector<std::vector<double>> values(static_cast<std::size_t>(nc),
@@ -63,6 +63,7 @@ QImage metricBarFigure(const std::vector<const RepresentationResult*>& shown,
     std::vector<std::vector<Cell>> cells(static_cast<std::size_t>(nc),
                                          std::vector<Cell>(static_cast<std::size_t>(nr)));
     double lo = 0.0, hi = 0.0;
+    double noiseLo = 1.0, noiseHi = 0.0;
     bool anyUndefined = false, anyFailed = false;
     for (int j = 0; j < nc; ++j)
         for (int i = 0; i < nr; ++i) {
@@ -71,15 +72,22 @@ QImage metricBarFigure(const std::vector<const RepresentationResult*>& shown,
             Cell cell = Cell::Failed;
             if (cl && cl->ok) {
                 v = metricValue(cl->scores, metric);
-                cell = std::isfinite(v) ? Cell::Value : Cell::Undefined;
+                cell = !std::isfinite(v)                  ? Cell::Undefined
+                       : leavesOutNoise(cl->scores, metric) ? Cell::NoiseMarked
+                                                            : Cell::Value;
+                if (cell == Cell::NoiseMarked) {
+                    noiseLo = std::min(noiseLo, cl->scores.noiseFraction);
+                    noiseHi = std::max(noiseHi, cl->scores.noiseFraction);
+                }
             }
             anyUndefined |= cell == Cell::Undefined;
             anyFailed |= cell == Cell::Failed;
-            if (cell == Cell::Value) {
+            const bool drawn = cell == Cell::Value || cell == Cell::NoiseMarked;
+            if (drawn) {
                 lo = std::min(lo, v);
                 hi = std::max(hi, v);
             }
-            values[std::size_t(j)][std::size_t(i)] = cell == Cell::Value ? v : 0.0;
+            values[std::size_t(j)][std::size_t(i)] = drawn ? v : 0.0;
             cells[std::size_t(j)][std::size_t(i)] = cell;
         }
 
@@ -97,6 +105,16 @@ QImage metricBarFigure(const std::vector<const RepresentationResult*>& shown,
                             : QStringLiteral("– : not defined (fewer than 2 clusters)"));
     if (anyFailed)
         notes << QStringLiteral("× : clustering failed");
+    // Scores of a clustering that left many tracks out as noise are hatched and starred:
+    // they describe only the clustered tracks and are not comparable with the others.
+    if (noiseHi > 0.0) {
+        const auto percent = [](double f) { return QString::number(std::lround(100.0 * f)); };
+        notes << QStringLiteral("* hatched: DBSCAN left %1 % of the tracks out as noise; "
+                                "the score describes only the rest")
+                     .arg(std::lround(100.0 * noiseLo) == std::lround(100.0 * noiseHi)
+                              ? percent(noiseHi)
+                              : QStringLiteral("%1–%2").arg(percent(noiseLo), percent(noiseHi)));
+    }
     const int noteHeight = notes.isEmpty() ? 12 : 40;
     chart->setMargins(QMargins(24, 8, 32, noteHeight));
 
@@ -170,11 +188,22 @@ QImage metricBarFigure(const std::vector<const RepresentationResult*>& shown,
                                   (j - 0.5 * (nc - 1)) * slot;
                 const Cell cell = cells[std::size_t(j)][std::size_t(i)];
                 const double v = values[std::size_t(j)][std::size_t(i)];
-                QString text = cell == Cell::Value ? formatValue(v)
-                               : cell == Cell::Undefined ? QStringLiteral("–")
-                                                         : QStringLiteral("×");
-                painter.setPen(cell == Cell::Value ? TextColor : MutedTextColor);
-                painter.setFont(cell == Cell::Value ? valueFont : markFont);
+                const bool drawn = cell == Cell::Value || cell == Cell::NoiseMarked;
+                if (cell == Cell::NoiseMarked) {
+                    // Pale and hatched over the bar Qt Charts drew.
+                    const QRectF bar = QRectF(QPointF(cx - slot / 2, yOf(v)),
+                                              QPointF(cx + slot / 2, yOf(0.0))).normalized();
+                    painter.fillRect(bar, QColor(255, 255, 255, 150));
+                    painter.fillRect(bar, QBrush(categoricalColor(j), Qt::BDiagPattern));
+                }
+                QString text = cell == Cell::Value         ? formatValue(v)
+                               : cell == Cell::NoiseMarked ? formatValue(v) + QLatin1Char('*')
+                               : cell == Cell::Undefined   ? QStringLiteral("–")
+                                                           : QStringLiteral("×");
+                painter.setPen(cell == Cell::Value         ? TextColor
+                               : cell == Cell::NoiseMarked ? NoiseMarkColor
+                                                           : MutedTextColor);
+                painter.setFont(drawn ? valueFont : markFont);
                 const QFontMetricsF fm(painter.font());
                 const double y = yOf(v);
                 const QRectF box = v >= 0 ? QRectF(cx - slot, y - fm.height() - 2, 2 * slot, fm.height())

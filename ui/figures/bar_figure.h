@@ -18,7 +18,9 @@ namespace atlas::ui {
 /// Grouped bar chart of one metric: one group per successful representation, one bar per
 /// clustering (KMeans, Agglomerative, DBSCAN; colours of categoricalColor(0..2)), legend
 /// on top, the value printed on each bar. Undefined (NaN) values and failed clusterings
-/// are drawn as "–" with a note under the chart. Title "Davies-Bouldin (lower is better)",
+/// are drawn as "–" with a note under the chart. Scores that leave many tracks out as
+/// noise (leavesOutNoise(): DBSCAN's internal scores) are hatched, their value starred in
+/// the noise colour, with a note giving the noise share. Title "Davies-Bouldin (lower is better)",
 /// the others "... (higher is better)". Null QImage when no representation succeeded.
 QImage metricBarFigure(const RunResult& run, Metric metric, const FigureOptions& options = {});
 

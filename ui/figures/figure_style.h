@@ -45,6 +45,8 @@ inline const QColor TextColor(0x20, 0x20, 0x20);
 inline const QColor MutedTextColor(0x60, 0x60, 0x60);
 inline const QColor GridColor(0xec, 0xec, 0xec);
 inline const QColor AxisColor(0x80, 0x80, 0x80);
+// Scores that leave many tracks out as noise (leavesOutNoise()), in the chart and the table.
+inline const QColor NoiseMarkColor(0x8a, 0x5a, 0x00);
 
 // Fonts are sized in pixels so that a figure looks the same whatever DPI the platform
 // reports (the offscreen platform and X servers differ).

@@ -29,10 +29,6 @@ namespace atlas::ui {
 namespace {
 
 constexpr double Nan = std::numeric_limits<double>::quiet_NaN();
-// Internal scores (silhouette, Calinski-Harabasz, Davies-Bouldin) leave DBSCAN's noise out;
-// above this share of noise they describe a minority of the tracks, so they are shown with
-// the noise share beside them and never marked best.
-constexpr double NoiseMarkFraction = 0.10;
 
 // Keeps the header's titles whole: the score columns share the table's width while it has
 // room for every title, and take their contents' width (with a horizontal scroll bar)
@@ -207,12 +203,13 @@ double MetricsTableModel::value(const Row& row, int column) const
 
 bool MetricsTableModel::noiseMarked(const Row& row, int column) const
 {
+    // Shown with the noise share beside it and never marked best (leavesOutNoise()).
     Metric metric;
-    if (!metricOfColumn(column, &metric) || isExternalMetric(metric))
+    if (!metricOfColumn(column, &metric))
         return false;
     const ClusteringResult* c =
         row.representation->clustering(AllClusterings[std::size_t(row.clusteringIndex)]);
-    return c && c->ok && c->scores.noiseFraction > NoiseMarkFraction;
+    return c && c->ok && leavesOutNoise(c->scores, metric);
 }
 
 void MetricsTableModel::findBest()
