@@ -13,18 +13,25 @@
 #include "ui/views/clusters_view.h"
 #include "tests/ui/ui_fixtures.h"
 
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QListWidget>
+#include <QFrame>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTimer>
+#include <QTreeWidget>
 #include <QtTest>
 
 #include <cmath>
@@ -74,6 +81,145 @@ private slots:
         QVERIFY(why->text().contains(QStringLiteral("representation")));
         w.findChild<QCheckBox*>(QStringLiteral("rep_pca"))->setChecked(true);
         QVERIFY(run->isEnabled());
+    }
+
+    void viewMenuNamesThePanelWhole()
+    {
+        MainWindow w;
+        QMenu* view = nullptr;
+        for (QAction* a : w.menuBar()->actions())
+            if (a->text() == QStringLiteral("&View"))
+                view = a->menu();
+        QVERIFY(view);
+        // A menu shows "&&" as "&" and underlines the letter after a single '&'.
+        const auto shown = [](QString text) {
+            text.replace(QStringLiteral("&&"), QStringLiteral("\x01"));
+            text.remove(QLatin1Char('&'));
+            return text.replace(QStringLiteral("\x01"), QStringLiteral("&"));
+        };
+        QStringList entries;
+        for (QAction* a : view->actions())
+            if (!a->isSeparator())
+                entries << shown(a->text());
+        QCOMPARE(entries.first(), QStringLiteral("Data & Training"));
+        QVERIFY(entries.contains(QStringLiteral("Track Details")));
+    }
+
+    void settingsKeepTheirArrowsAt1280x720()
+    {
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.dataPanel()->setSource(SourceKind::Demo);
+        QCoreApplication::processEvents();
+        auto* scroll = w.dataPanel()->findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        QScrollBar* bar = scroll->verticalScrollBar();
+        QVERIFY(bar->isVisible());   // 720 pixels do not hold every setting
+        const QRect barRect(bar->mapTo(&w, QPoint(0, 0)), bar->size());
+        int checked = 0;
+        for (QWidget* field : scroll->widget()->findChildren<QWidget*>()) {
+            if (!qobject_cast<QAbstractSpinBox*>(field) && !qobject_cast<QComboBox*>(field))
+                continue;
+            const QRect r(field->mapTo(&w, QPoint(0, 0)), field->size());
+            QVERIFY2(r.right() < barRect.left(),
+                     qPrintable(QStringLiteral("%1 ends at x = %2, the scroll bar starts at %3")
+                                    .arg(field->objectName()).arg(r.right()).arg(barRect.left())));
+            ++checked;
+        }
+        QVERIFY(checked >= 10);
+    }
+
+    void aNewCollectionMarksThePreviousResults()
+    {
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const auto run = test::smallDemoRun();
+        w.dataPanel()->setConfig(run->config);
+        w.model()->reset(run->config);
+        w.model()->setResult(run);
+        auto* banner = w.findChild<QFrame*>(QStringLiteral("previousRunBanner"));
+        auto* text = w.findChild<QLabel*>(QStringLiteral("previousRunText"));
+        QVERIFY(banner && text);
+        QVERIFY(!w.showsPreviousCollection());
+        QVERIFY(banner->isHidden());
+        // Another settings change of the same collection is not another collection.
+        PipelineConfig epochs = run->config;
+        epochs.epochs += 1;
+        w.dataPanel()->setConfig(epochs);
+        QVERIFY(banner->isHidden());
+
+        const fs::path folder = test::makeTempDir("window-other-collection");
+        w.dataPanel()->setSource(SourceKind::Folder, folder);
+        QVERIFY(w.showsPreviousCollection());
+        QVERIFY(banner->isVisible());
+        QVERIFY2(text->text().contains(QStringLiteral("previous collection")) &&
+                     text->text().contains(QStringLiteral("the demo corpus (%1 tracks)")
+                                               .arg(run->dataset.size())) &&
+                     text->text().contains(QString::fromStdString(folder.filename().string())),
+                 qPrintable(text->text()));
+        // Back to the collection shown: no mark.
+        w.dataPanel()->setConfig(run->config);
+        QVERIFY(banner->isHidden());
+
+        // Clear forgets the old run: every view waits for the next one.
+        w.dataPanel()->setSource(SourceKind::Folder, folder);
+        auto* clear = banner->findChild<QPushButton*>(QStringLiteral("previousRunClearButton"));
+        QVERIFY(clear);
+        clear->click();
+        QVERIFY(banner->isHidden());
+        QVERIFY(!w.model()->result());
+        QVERIFY(!w.model()->dataset());
+        QCOMPARE(w.mapPanel()->view()->pointCount(), 0);
+        QVERIFY(!w.findChild<ClustersView*>()->hasSelection());
+        auto* legendTitle = w.mapPanel()->findChild<QLabel*>(QStringLiteral("mapLegendTitle"));
+        QVERIFY(legendTitle && legendTitle->text().isEmpty());
+    }
+
+    void clustersFitIn1280x720()
+    {
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto run = std::make_shared<RunResult>(*test::smallDemoRun());
+        // A DBSCAN with noise gives the longest caption; long labels the widest columns.
+        ClusteringResult& dbscan = run->representations[3].clusterings[2];
+        QCOMPARE(dbscan.kind, Clustering::Dbscan);
+        dbscan.ok = true;
+        dbscan.labels.setConstant(-1);
+        dbscan.labels.head(dbscan.labels.size() / 2).setZero();
+        dbscan.labels.segment(1, 3).setConstant(1);
+        dbscan.scores.noiseFraction = 0.5;
+        dbscan.scores.nClusters = 2;
+        for (std::string& name : run->dataset.labelNames)
+            name = "The Battle for Wesnoth Original Soundtrack, disc one: " + name;
+        w.model()->setResult(run);
+        w.tabs()->setCurrentIndex(MainWindow::ClustersTab);
+        auto* clusters = w.findChild<ClustersView*>();
+        for (Representation r : w.model()->representations())
+            for (Clustering c : AllClusterings) {
+                if (!clusters->setSelection(r, c))
+                    continue;
+                QCoreApplication::processEvents();
+                QVERIFY2(w.minimumSizeHint().width() <= 1280,
+                         qPrintable(QStringLiteral("%1 %2: the window needs %3 pixels")
+                                        .arg(int(r)).arg(int(c)).arg(w.minimumSizeHint().width())));
+                QCOMPARE(w.width(), 1280);
+            }
+        QVERIFY(clusters->setSelection(run->representations[3].kind, Clustering::Dbscan));
+        auto* caption = clusters->findChild<QLabel*>(QStringLiteral("clustersCaption"));
+        QVERIFY(caption->text().contains(QStringLiteral("as noise")));
+        QVERIFY(caption->isVisible() && caption->width() > 100);
+        // The track names keep most of the member list.
+        auto* members = clusters->findChild<QTreeWidget*>(QStringLiteral("memberList"));
+        QVERIFY(members && members->topLevelItemCount() > 0);
+        QVERIFY2(members->columnWidth(1) > members->columnWidth(2),
+                 qPrintable(QStringLiteral("track %1 px, label %2 px")
+                                .arg(members->columnWidth(1)).arg(members->columnWidth(2))));
     }
 
     void viewsFollowTheMapAndExportTheSelection()

@@ -27,6 +27,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
@@ -87,6 +88,32 @@ QWidget* dockTitleBar(QDockWidget* dock, const QString& title)
     row->addWidget(label, 1);
     row->addWidget(close);
     return bar;
+}
+
+// The collection a configuration reads: the same tracks and lyrics give the same dataset
+// whatever the other settings.
+QString collectionKey(const DatasetConfig& d)
+{
+    if (d.demo)
+        return QStringLiteral("demo:%1").arg(d.demoCorpus.tracksPerGenre);
+    return QStringLiteral("%1|%2|%3")
+        .arg(QString::fromStdString(d.dataDir.string()), QString::fromStdString(d.manifest.string()),
+             QString::fromStdString(d.lyricsCsv.string()));
+}
+
+// "the demo corpus", "folder testlib", "manifest tracks.csv", "lyrics lyrics.csv".
+QString collectionName(const DatasetConfig& d)
+{
+    const auto name = [](const fs::path& p) {
+        return QString::fromStdString((p.has_filename() ? p.filename() : p.parent_path().filename()).string());
+    };
+    if (d.demo)
+        return QObject::tr("the demo corpus");
+    if (!d.dataDir.empty())
+        return QObject::tr("folder %1").arg(name(d.dataDir));
+    if (!d.manifest.empty())
+        return QObject::tr("manifest %1").arg(name(d.manifest));
+    return QObject::tr("lyrics %1").arg(name(d.lyricsCsv));
 }
 
 } // namespace
@@ -169,10 +196,42 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_detailsAction = detailsDock->toggleViewAction();
     m_detailsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
 
+    // Results of another collection than the panel's are marked until the next run.
+    m_previousRun = new QFrame;
+    m_previousRun->setObjectName(QStringLiteral("previousRunBanner"));
+    m_previousRun->setStyleSheet(QStringLiteral(
+        "#previousRunBanner { background: #fff4ce; border-bottom: 1px solid #e0c870; }"));
+    m_previousRunText = new QLabel(m_previousRun);
+    m_previousRunText->setObjectName(QStringLiteral("previousRunText"));
+    m_previousRunText->setWordWrap(true);
+    auto* runNow = new QPushButton(tr("Run"), m_previousRun);
+    runNow->setObjectName(QStringLiteral("previousRunRunButton"));
+    auto* clear = new QPushButton(tr("Clear"), m_previousRun);
+    clear->setObjectName(QStringLiteral("previousRunClearButton"));
+    clear->setToolTip(tr("Forget the shown results; the views wait for the next run"));
+    auto* bannerRow = new QHBoxLayout(m_previousRun);
+    bannerRow->setContentsMargins(10, 6, 10, 6);
+    bannerRow->addWidget(m_previousRunText, 1);
+    bannerRow->addWidget(runNow);
+    bannerRow->addWidget(clear);
+    m_previousRun->hide();
+    connect(runNow, &QPushButton::clicked, this, &MainWindow::run);
+    connect(clear, &QPushButton::clicked, this, [this] {
+        if (m_running)
+            return;
+        m_listening->stop();
+        m_model->reset(m_panel->config());
+        m_sessionFile.clear();
+        updateTitle();
+        setRunning(false);
+        statusBar()->showMessage(tr("Ready: press Run (Ctrl+R) to map the collection."));
+    });
+
     auto* central = new QWidget;
     auto* column = new QVBoxLayout(central);
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(0);
+    column->addWidget(m_previousRun);
     column->addWidget(m_tabs, 1);
     column->addWidget(m_listening->transportBar());
     setCentralWidget(central);
@@ -234,6 +293,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_panel, &DataPanel::runRequested, this, &MainWindow::run);
     connect(m_panel, &DataPanel::configChanged, this, &MainWindow::updateRunAction);
     connect(m_panel, &DataPanel::configChanged, this, &MainWindow::updateTitle);
+    connect(m_panel, &DataPanel::configChanged, this, &MainWindow::updatePreviousRunBanner);
+    connect(m_model, &RunModel::cleared, this, &MainWindow::updatePreviousRunBanner);
+    connect(m_model, &RunModel::resultChanged, this, &MainWindow::updatePreviousRunBanner);
     connect(m_panel, &DataPanel::openFolderRequested, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Open music folder"),
                                                               lastFolder(QStringLiteral("source")));
@@ -487,6 +549,7 @@ void MainWindow::cancel()
 void MainWindow::setRunning(bool running)
 {
     m_running = running;
+    updatePreviousRunBanner();
     m_panel->setRunning(running);
     updateRunAction();
     m_cancelAction->setEnabled(running);
@@ -538,6 +601,29 @@ void MainWindow::updateRunAction()
 void MainWindow::updateIssuesTab(int count)
 {
     m_tabs->setTabText(IssuesTab, count > 0 ? tr("Issues (%1)").arg(count) : tr("Issues"));
+}
+
+bool MainWindow::showsPreviousCollection() const
+{
+    const bool shown = m_model->dataset() != nullptr || m_model->result() != nullptr;
+    return shown && !m_running &&
+           collectionKey(m_model->config().data) != collectionKey(m_panel->config().data);
+}
+
+void MainWindow::updatePreviousRunBanner()
+{
+    const bool previous = showsPreviousCollection();
+    if (previous) {
+        const auto data = m_model->dataset();
+        const QString shown = collectionName(m_model->config().data);
+        const QString what = !data ? shown
+                             : data->size() == 1 ? tr("%1 (1 track)").arg(shown)
+                                                 : tr("%1 (%2 tracks)").arg(shown).arg(data->size());
+        m_previousRunText->setText(
+            tr("<b>These results are of the previous collection</b>, %1. Press Run to map %2.")
+                .arg(what.toHtmlEscaped(), collectionName(m_panel->config().data).toHtmlEscaped()));
+    }
+    m_previousRun->setVisible(previous);
 }
 
 void MainWindow::updateTitle()

@@ -17,6 +17,7 @@ class QProgressBar;
 class QTabWidget;
 class QToolButton;
 class QElapsedTimer;
+class QFrame;
 
 namespace atlas::ui {
 
@@ -39,6 +40,9 @@ class TrainingView;
 /// progress at the bottom. Owns the runner, the run model and the player; every view
 /// observes the model.
 ///
+/// While the Data panel names another collection than the one whose results are shown, a
+/// bar above the tabs ("previousRunBanner") says so and offers Run and Clear.
+///
 /// A failed run is shown in a warning dialog ("errorBox") besides the status bar; a lyrics
 /// CSV that matches no track gets its own dialog ("lyricsMismatchBox") that offers to
 /// remove the CSV or choose another, and the Data panel marks the CSV.
@@ -53,6 +57,9 @@ public:
     DataPanel* dataPanel() const { return m_panel; }
     QTabWidget* tabs() const { return m_tabs; }
     MapPanel* mapPanel() const { return m_map; }
+    /// True while the results shown belong to another collection than the panel's (the
+    /// bar above the tabs says so).
+    bool showsPreviousCollection() const;
     TrackDetails* trackDetails() const { return m_details; }
 
     /// Index of a tab in tabs(): Map, Metrics, Training, Clusters, Issues.
@@ -97,6 +104,7 @@ private:
     void updateTitle();
     void updateRunAction();
     void updateIssuesTab(int count);
+    void updatePreviousRunBanner();
     void showProgress(const RunProgress& p);
     void showError(const QString& title, const QString& text);
     void showLyricsMismatch(const QString& message);
@@ -120,6 +128,8 @@ private:
     QProgressBar* m_stageBar = nullptr;
     QLabel* m_etaLabel = nullptr;
     QToolButton* m_cancelButton = nullptr;
+    QFrame* m_previousRun = nullptr;
+    QLabel* m_previousRunText = nullptr;
 
     QAction* m_runAction = nullptr;
     QAction* m_cancelAction = nullptr;

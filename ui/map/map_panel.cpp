@@ -315,6 +315,9 @@ MapPanel::MapPanel(RunModel* model, QWidget* parent) : QWidget(parent), m_model(
             m_fitPending = true;
             rebuildRepresentationCombo();
             refreshMap();
+            // Nor do the old collection's label words.
+            updateLabelItemText();
+            m_legendTitle->clear();
         });
         connect(m_model, &RunModel::datasetChanged, this, [this] {
             updateLabelItemText();

@@ -9,6 +9,7 @@
 #include "ui/views/view_support.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QFont>
 #include <QHeaderView>
@@ -21,11 +22,15 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace atlas::ui {
 
 namespace {
+
+// The member list's label column at most this wide; the track names take the rest.
+constexpr int MaxLabelColumnWidth = 170;
 
 QIcon swatch(const QColor& color)
 {
@@ -98,13 +103,14 @@ ClustersView::ClustersView(RunModel* model, QWidget* parent) : QWidget(parent), 
     clusteringLabel->setBuddy(m_clusteringBox);
     m_caption = new QLabel(content);
     m_caption->setObjectName(QStringLiteral("clustersCaption"));
+    // A long caption (DBSCAN's noise, the scores) wraps instead of widening the window.
+    m_caption->setWordWrap(true);
     bar->addWidget(repLabel);
     bar->addWidget(m_repBox);
     bar->addSpacing(12);
     bar->addWidget(clusteringLabel);
     bar->addWidget(m_clusteringBox);
-    bar->addSpacing(16);
-    bar->addWidget(m_caption, 1);
+    bar->addStretch(1);
 
     m_clusters = makeList(QStringLiteral("clusterList"),
                           {QStringLiteral("Cluster"), QStringLiteral("Tracks"),
@@ -122,9 +128,10 @@ ClustersView::ClustersView(RunModel* model, QWidget* parent) : QWidget(parent), 
                          memberPanel);
     m_members->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_members->header()->setSectionResizeMode(1, QHeaderView::Stretch);
-    m_members->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_members->header()->setSectionResizeMode(2, QHeaderView::Interactive);
     m_members->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
     m_members->header()->setStretchLastSection(false);
+    m_members->viewport()->installEventFilter(this);
     m_members->headerItem()->setToolTip(
         3, QStringLiteral("Euclidean distance to the cluster's centroid in the latent space"));
     m_play = new QPushButton(QStringLiteral("Play cluster"), memberPanel);
@@ -145,8 +152,16 @@ ClustersView::ClustersView(RunModel* model, QWidget* parent) : QWidget(parent), 
 
     m_heatmap = new ContingencyHeatmap(content);
 
+    // The clustering's caption heads the cluster list, as the cluster's heads its members.
+    auto* clusterPanel = new QWidget(content);
+    auto* clusterLayout = new QVBoxLayout(clusterPanel);
+    clusterLayout->setContentsMargins(0, 0, 0, 0);
+    clusterLayout->addWidget(m_caption);
+    clusterLayout->addWidget(m_clusters, 1);
+    m_clusters->setParent(clusterPanel);
+
     auto* top = new QSplitter(Qt::Horizontal, content);
-    top->addWidget(m_clusters);
+    top->addWidget(clusterPanel);
     top->addWidget(memberPanel);
     top->setStretchFactor(0, 1);
     top->setStretchFactor(1, 1);
@@ -436,7 +451,26 @@ void ClustersView::showCluster()
         items.append(item);
     }
     m_members->addTopLevelItems(items);
+    fitLabelColumn();
     updatePlayingRow();
+}
+
+void ClustersView::fitLabelColumn()
+{
+    // Long labels (album names) are elided rather than squeezing the track names: the
+    // label column takes at most a third of the list.
+    const QAbstractItemView* cells = m_members;   // sizeHintForColumn() is public there
+    const int wanted = std::max(cells->sizeHintForColumn(2),
+                                m_members->header()->sectionSizeHint(2));
+    const int most = std::min(MaxLabelColumnWidth, m_members->viewport()->width() / 3);
+    m_members->setColumnWidth(2, std::max(40, std::min(wanted, most)));
+}
+
+bool ClustersView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_members->viewport() && event->type() == QEvent::Resize)
+        fitLabelColumn();
+    return QWidget::eventFilter(watched, event);
 }
 
 void ClustersView::setPlayingTrack(int track)

@@ -70,7 +70,11 @@ signals:
     /// A member was clicked: show its details.
     void trackChosen(int track);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    void fitLabelColumn();
     void refreshChoices();
     void showSelection();
     void showCluster();

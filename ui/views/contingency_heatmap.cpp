@@ -20,6 +20,9 @@ constexpr double Gap = 6.0;
 constexpr double MinCellHeight = 20.0, MaxCellHeight = 34.0;
 constexpr double MinCellWidth = 34.0, MaxCellWidth = 110.0;
 constexpr double ScaleBarHeight = 10.0;
+// Slanted column labels are elided beyond this length (the cell's tooltip names the label
+// whole), so that long names (album titles) leave room for the rows.
+constexpr double MaxColumnLabelWidth = 150.0;
 
 const QColor TextColor(0x20, 0x20, 0x20);
 const QColor MutedTextColor(0x60, 0x60, 0x60);
@@ -50,6 +53,7 @@ void ContingencyHeatmap::setTable(const Eigen::MatrixXi& counts, const QStringLi
     double labelWidth = 0.0;
     for (const QString& name : m_columnNames)
         labelWidth = std::max(labelWidth, fm.horizontalAdvance(name));
+    labelWidth = std::min(labelWidth, MaxColumnLabelWidth);
     const double height = 2 * Margin + labelWidth * std::sqrt(0.5) + fm.height() + Gap +
                           std::max<Eigen::Index>(counts.rows(), 1) * MaxCellHeight +
                           ScaleBarHeight + fm.height() + 2 * Gap;
@@ -110,7 +114,16 @@ ContingencyHeatmap::Layout ContingencyHeatmap::layout() const
     const double availableWidth = width() - 2 * Margin - rowLabelWidth - totalWidth;
     l.cellWidth = std::clamp(availableWidth / std::max(1, cols), MinCellWidth, MaxCellWidth);
     l.rotated = columnLabelWidth + Gap > l.cellWidth;
-    l.headerHeight = l.rotated ? columnLabelWidth * std::sqrt(0.5) + fm.height() + Gap
+    if (l.rotated) {
+        // The last slanted label reaches past the grid's right edge: keep it in the widget.
+        const double overhang = std::min(columnLabelWidth, MaxColumnLabelWidth) * std::sqrt(0.5) -
+                                l.cellWidth / 2 - totalWidth;
+        if (overhang > 0)
+            l.cellWidth = std::clamp((availableWidth - overhang) / std::max(1, cols), MinCellWidth,
+                                     MaxCellWidth);
+    }
+    l.headerHeight = l.rotated ? std::min(columnLabelWidth, MaxColumnLabelWidth) * std::sqrt(0.5) +
+                                     fm.height() + Gap
                                : fm.height() + Gap;
     const double availableHeight = height() - 2 * Margin - l.headerHeight - scaleHeight;
     l.cellHeight = std::clamp(availableHeight / std::max(1, rows), MinCellHeight, MaxCellHeight);
@@ -193,7 +206,8 @@ void ContingencyHeatmap::paintEvent(QPaintEvent*)
             painter.save();
             painter.translate(cx, l.grid.top() - Gap / 2);
             painter.rotate(-45);
-            painter.drawText(QPointF(0, -fm.descent()), m_columnNames[j]);
+            painter.drawText(QPointF(0, -fm.descent()),
+                             fm.elidedText(m_columnNames[j], Qt::ElideRight, MaxColumnLabelWidth));
             painter.restore();
         }
     }
