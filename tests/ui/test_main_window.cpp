@@ -179,7 +179,7 @@ private slots:
         QVERIFY(legendTitle && legendTitle->text().isEmpty());
     }
 
-    void clustersFitIn1280x720()
+    void everyTabFitsIn1280x720()
     {
         MainWindow w;
         w.resize(1280, 720);
@@ -197,7 +197,22 @@ private slots:
         dbscan.scores.nClusters = 2;
         for (std::string& name : run->dataset.labelNames)
             name = "The Battle for Wesnoth Original Soundtrack, disc one: " + name;
+        for (int i = 0; i < 8; ++i)
+            run->issues.push_back({"/work/testlib/Broken Files/Bad Album/01 - Missing moov atom "
+                                   "(interrupted download).m4a",
+                                   "incomplete MP4/M4A file: its index (moov atom) is missing, as "
+                                   "after an interrupted download or copy"});
         w.model()->setResult(run);
+        // Every tab, shown and filled, leaves the window its width.
+        for (int t = 0; t < w.tabs()->count(); ++t) {
+            w.tabs()->setCurrentIndex(t);
+            QCoreApplication::processEvents();
+            QVERIFY2(w.minimumSizeHint().width() <= 1280,
+                     qPrintable(QStringLiteral("tab %1 needs %2 pixels: %3")
+                                    .arg(w.tabs()->tabText(t))
+                                    .arg(w.tabs()->widget(t)->minimumSizeHint().width())
+                                    .arg(w.minimumSizeHint().width())));
+        }
         w.tabs()->setCurrentIndex(MainWindow::ClustersTab);
         auto* clusters = w.findChild<ClustersView*>();
         for (Representation r : w.model()->representations())

@@ -204,7 +204,8 @@ void TrainingView::makePanel(Panel& p)
     p.view->setMinimumSize(260, 220);   // two side by side fit beside the Data panel at 1024 px
     p.status = new QLabel(p.box);
     p.status->setObjectName(QStringLiteral("trainingStatus_%1").arg(representationKey(p.kind)));
-    p.status->setWordWrap(false);
+    // Wraps in a narrow window rather than widening it (the status runs to ~70 characters).
+    p.status->setWordWrap(true);
     p.status->setMinimumHeight(2 * p.status->fontMetrics().lineSpacing() + 2);
     p.status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* layout = new QVBoxLayout(p.box);
