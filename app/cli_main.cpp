@@ -122,6 +122,7 @@ int runFeatures(const atlas::cli::Options& options)
     const fs::path out = options.path("out");
     if (out.empty())
         throw atlas::cli::UsageError("features: --out FILE.csv is required");
+    cfg.buildHybrid = false;   // the table holds the raw features only
     atlas::requireValid(cfg.validate());
 
     atlas::Diagnostics diagnostics;

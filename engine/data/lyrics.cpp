@@ -108,8 +108,11 @@ LyricsColumnIndex detectLyricsColumns(const CsvTable& table, const LyricsColumns
     return idx;
 }
 
-LyricsTable lyricsFromCsv(const CsvTable& table, Diagnostics& diagnostics,
-                          const LyricsColumns& columns)
+namespace {
+
+// lyricsFromCsv(); the texts are moved out of `rows` (table.rows itself) when it is given.
+LyricsTable lyricsFromTable(const CsvTable& table, std::vector<std::vector<std::string>>* rows,
+                            Diagnostics& diagnostics, const LyricsColumns& columns)
 {
     const LyricsColumnIndex idx = detectLyricsColumns(table, columns);
     LyricsTable out;
@@ -164,7 +167,10 @@ LyricsTable lyricsFromCsv(const CsvTable& table, Diagnostics& diagnostics,
         }
         out.keys.push_back(std::move(key));
         out.labels.push_back(out.hasLabels ? trimmed(row[std::size_t(idx.label)]) : std::string());
-        out.texts.push_back(row[std::size_t(idx.text)]);
+        if (rows)
+            out.texts.push_back(std::move((*rows)[r][std::size_t(idx.text)]));
+        else
+            out.texts.push_back(row[std::size_t(idx.text)]);
         out.lines.push_back(line);
     }
     const auto summary = [&](std::size_t count, const std::string& what) {
@@ -188,13 +194,25 @@ LyricsTable lyricsFromCsv(const CsvTable& table, Diagnostics& diagnostics,
     return out;
 }
 
+} // namespace
+
+LyricsTable lyricsFromCsv(const CsvTable& table, Diagnostics& diagnostics,
+                          const LyricsColumns& columns)
+{
+    return lyricsFromTable(table, nullptr, diagnostics, columns);
+}
+
+LyricsTable lyricsFromCsv(CsvTable&& table, Diagnostics& diagnostics, const LyricsColumns& columns)
+{
+    return lyricsFromTable(table, &table.rows, diagnostics, columns);
+}
+
 LyricsTable loadLyrics(const std::filesystem::path& path, Diagnostics& diagnostics,
                        const LyricsColumns& columns, const CsvOptions& options)
 {
     CsvOptions csvOptions = options;
     csvOptions.reportShortRows = false;   // reported above, naming the missing lyrics field
-    const CsvTable table = readCsv(path, diagnostics, csvOptions);
-    return lyricsFromCsv(table, diagnostics, columns);
+    return lyricsFromCsv(readCsv(path, diagnostics, csvOptions), diagnostics, columns);
 }
 
 } // namespace atlas

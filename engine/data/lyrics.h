@@ -84,5 +84,8 @@ LyricsTable loadLyrics(const std::filesystem::path& path, Diagnostics& diagnosti
 /// The same from an already parsed table (table.source names the file in messages).
 LyricsTable lyricsFromCsv(const CsvTable& table, Diagnostics& diagnostics,
                           const LyricsColumns& columns = {});
+/// The same, moving the texts out of `table` instead of copying them.
+LyricsTable lyricsFromCsv(CsvTable&& table, Diagnostics& diagnostics,
+                          const LyricsColumns& columns = {});
 
 } // namespace atlas

@@ -51,10 +51,22 @@ void StandardScaler::fit(const Matrix& X)
 
 Matrix StandardScaler::transform(const Matrix& X) const
 {
+    Matrix out(X.rows(), X.cols());
+    transform(X, out);
+    return out;
+}
+
+void StandardScaler::transform(const Matrix& X, Eigen::Ref<Matrix> out) const
+{
     if (X.cols() != m_mean.size())
         throw ConfigError("StandardScaler.transform: column count " + std::to_string(X.cols()) +
                           " differs from the fitted " + std::to_string(m_mean.size()));
-    return (X.rowwise() - m_mean).array().rowwise() / m_scale.array();
+    if (out.rows() != X.rows() || out.cols() != X.cols())
+        throw ConfigError("StandardScaler.transform: the output is " +
+                          std::to_string(out.rows()) + " x " + std::to_string(out.cols()) +
+                          ", the input " + std::to_string(X.rows()) + " x " +
+                          std::to_string(X.cols()));
+    out = (X.rowwise() - m_mean).array().rowwise() / m_scale.array();
 }
 
 Matrix concatColumns(std::initializer_list<const Matrix*> blocks)

@@ -18,6 +18,8 @@ public:
     void fit(const Matrix& X);
     /// (X - mean) / scale, column by column. Requires fit() with the same column count.
     Matrix transform(const Matrix& X) const;
+    /// The same into `out` (X's size; e.g. a block of a larger matrix), without a temporary.
+    void transform(const Matrix& X, Eigen::Ref<Matrix> out) const;
     Matrix fitTransform(const Matrix& X)
     {
         fit(X);

@@ -197,6 +197,27 @@ std::vector<std::size_t> numpyArgsort(const std::vector<long long>& v)
     return order;
 }
 
+std::vector<std::string_view> views(const std::vector<std::string>& documents)
+{
+    return {documents.begin(), documents.end()};
+}
+
+// Sorts a document's term ids (or columns) and appends them to a bag array as (id, count)
+// pairs, closing the document's bag.
+void closeBag(std::vector<std::pair<int, int>>& entries, std::vector<std::size_t>& start,
+              std::vector<int>& ids)
+{
+    std::sort(ids.begin(), ids.end());
+    for (std::size_t k = 0; k < ids.size();) {
+        std::size_t e = k;
+        while (e < ids.size() && ids[e] == ids[k])
+            ++e;
+        entries.emplace_back(ids[k], int(e - k));
+        k = e;
+    }
+    start.push_back(entries.size());
+}
+
 } // namespace
 
 namespace detail {
@@ -238,33 +259,36 @@ int TfidfVectorizer::column(std::string_view term) const
 
 void TfidfVectorizer::fit(const std::vector<std::string>& documents)
 {
-    fitTransform(documents);
+    fitTransformSparse(views(documents));
 }
 
 Matrix TfidfVectorizer::fitTransform(const std::vector<std::string>& documents)
 {
+    return fitTransformSparse(views(documents)).toDense();
+}
+
+Matrix TfidfVectorizer::transform(const std::vector<std::string>& documents) const
+{
+    return transformSparse(views(documents)).toDense();
+}
+
+SparseRows TfidfVectorizer::fitTransformSparse(std::span<const std::string_view> documents)
+{
     // Pass 1: ids in order of first appearance, one bag of (id, count) per document.
     std::unordered_map<std::string, int> idOf;
     std::vector<const std::string*> termOfId;
-    std::vector<Bag> bags(documents.size());
+    Bags bags;
+    bags.start.reserve(documents.size() + 1);
     std::vector<int> ids;
-    for (std::size_t d = 0; d < documents.size(); ++d) {
+    for (const std::string_view document : documents) {
         ids.clear();
-        forEachToken(documents[d], m_cfg.lowercase, [&](const std::string& token) {
+        forEachToken(document, m_cfg.lowercase, [&](const std::string& token) {
             auto [it, inserted] = idOf.try_emplace(token, int(termOfId.size()));
             if (inserted)
                 termOfId.push_back(&it->first);   // node-based map: the key does not move
             ids.push_back(it->second);
         });
-        std::sort(ids.begin(), ids.end());
-        Bag& bag = bags[d];
-        for (std::size_t k = 0; k < ids.size();) {
-            std::size_t e = k;
-            while (e < ids.size() && ids[e] == ids[k])
-                ++e;
-            bag.emplace_back(ids[k], int(e - k));
-            k = e;
-        }
+        closeBag(bags.entries, bags.start, ids);
     }
     const std::size_t terms = termOfId.size();
     if (terms == 0)
@@ -274,11 +298,10 @@ Matrix TfidfVectorizer::fitTransform(const std::vector<std::string>& documents)
 
     std::vector<long long> count(terms, 0);
     std::vector<int> df(terms, 0);
-    for (const Bag& bag : bags)
-        for (const auto& [id, c] : bag) {
-            count[std::size_t(id)] += c;
-            ++df[std::size_t(id)];
-        }
+    for (const auto& [id, c] : bags.entries) {
+        count[std::size_t(id)] += c;
+        ++df[std::size_t(id)];
+    }
 
     // Terms in code point order, as sklearn's _sort_features; then its _limit_features:
     // argsort(-count)[:max_features] with numpy's unstable quicksort.
@@ -324,64 +347,79 @@ Matrix TfidfVectorizer::fitTransform(const std::vector<std::string>& documents)
         m_columnOf.emplace(m_vocabulary[c], int(c));
     m_fullVocabularySize = terms;
     m_fitted = true;
+    idOf = {};   // the full vocabulary is no longer needed
+    termOfId = {};
 
-    for (Bag& bag : bags) {
-        Bag mapped;
-        mapped.reserve(bag.size());
-        for (const auto& [id, c] : bag)
-            if (const int col = columnOfId[std::size_t(id)]; col >= 0)
-                mapped.emplace_back(col, c);
-        std::sort(mapped.begin(), mapped.end());
-        bag = std::move(mapped);
+    // Term ids to columns in place, dropping the terms cut by maxFeatures.
+    std::size_t kept = 0, from = 0;
+    for (std::size_t d = 0; d + 1 < bags.start.size(); ++d) {
+        const std::size_t end = bags.start[d + 1], first = kept;
+        for (std::size_t k = from; k < end; ++k)
+            if (const int col = columnOfId[std::size_t(bags.entries[k].first)]; col >= 0)
+                bags.entries[kept++] = {col, bags.entries[k].second};
+        std::sort(bags.entries.begin() + std::ptrdiff_t(first),
+                  bags.entries.begin() + std::ptrdiff_t(kept));
+        from = end;
+        bags.start[d + 1] = kept;
     }
-    return weigh(bags);
+    bags.entries.resize(kept);
+    return weigh(std::move(bags));
 }
 
-Matrix TfidfVectorizer::transform(const std::vector<std::string>& documents) const
+SparseRows TfidfVectorizer::transformSparse(std::span<const std::string_view> documents) const
 {
     if (!m_fitted)
         throw std::logic_error("TfidfVectorizer::transform() called before fit()");
-    std::vector<Bag> bags(documents.size());
+    Bags bags;
+    bags.start.reserve(documents.size() + 1);
     std::vector<int> cols;
-    for (std::size_t d = 0; d < documents.size(); ++d) {
+    for (const std::string_view document : documents) {
         cols.clear();
-        forEachToken(documents[d], m_cfg.lowercase, [&](const std::string& token) {
+        forEachToken(document, m_cfg.lowercase, [&](const std::string& token) {
             if (const auto it = m_columnOf.find(token); it != m_columnOf.end())
                 cols.push_back(it->second);
         });
-        std::sort(cols.begin(), cols.end());
-        for (std::size_t k = 0; k < cols.size();) {
-            std::size_t e = k;
-            while (e < cols.size() && cols[e] == cols[k])
-                ++e;
-            bags[d].emplace_back(cols[k], int(e - k));
-            k = e;
-        }
+        closeBag(bags.entries, bags.start, cols);
     }
-    return weigh(bags);
+    return weigh(std::move(bags));
 }
 
-Matrix TfidfVectorizer::weigh(const std::vector<Bag>& bags) const
+SparseRows TfidfVectorizer::weigh(Bags bags) const
 {
-    Matrix X = Matrix::Zero(Eigen::Index(bags.size()), Eigen::Index(m_vocabulary.size()));
-    for (std::size_t d = 0; d < bags.size(); ++d) {
-        const Eigen::Index r = Eigen::Index(d);
+    SparseRows X;
+    X.cols = Eigen::Index(m_vocabulary.size());
+    X.columns.resize(bags.entries.size());
+    X.values.resize(bags.entries.size());
+    for (std::size_t d = 0; d + 1 < bags.start.size(); ++d) {
+        const std::size_t begin = bags.start[d], end = bags.start[d + 1];
         double sumSquares = 0.0;
-        for (const auto& [col, c] : bags[d]) {
+        for (std::size_t k = begin; k < end; ++k) {
+            const auto [col, c] = bags.entries[k];
             // sklearn: log(tf) + 1 in place for sublinear_tf, then X @ diag(idf).
             const double tf = m_cfg.sublinearTf ? std::log(double(c)) + 1.0 : double(c);
             const double v = tf * m_idf[col];
-            X(r, col) = v;
+            X.columns[k] = col;
+            X.values[k] = v;
             sumSquares += v * v;
         }
         if (m_cfg.l2Normalise && sumSquares > 0.0) {
             // Divide rather than multiply by the reciprocal, as sklearn's
             // inplace_csr_row_normalize_l2 does, to stay within an ulp of it.
             const double norm = std::sqrt(sumSquares);
-            for (const auto& [col, c] : bags[d])
-                X(r, col) /= norm;
+            for (std::size_t k = begin; k < end; ++k)
+                X.values[k] /= norm;
         }
     }
+    X.rowStart = std::move(bags.start);
+    return X;
+}
+
+Matrix SparseRows::toDense() const
+{
+    Matrix X = Matrix::Zero(rows(), cols);
+    for (Eigen::Index r = 0; r < rows(); ++r)
+        for (std::size_t k = rowStart[std::size_t(r)]; k < rowStart[std::size_t(r) + 1]; ++k)
+            X(r, columns[k]) = values[k];
     return X;
 }
 

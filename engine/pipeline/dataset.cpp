@@ -213,11 +213,11 @@ std::string noAudioAnalysed(const std::set<fs::path>& failed, const Diagnostics&
 
 // Why no lyrics features could be made, in words that point at the source: the vectoriser's
 // reason, where the texts came from, how many tracks had any text, and what to change.
-std::string lyricsFailure(const std::string& reason, const std::vector<std::string>& texts,
+std::string lyricsFailure(const std::string& reason, std::span<const std::string_view> texts,
                           const fs::path& lyricsCsv, const std::string& textColumn,
                           const std::string& pairing)
 {
-    const auto withText = std::count_if(texts.begin(), texts.end(), [](const std::string& t) {
+    const auto withText = std::count_if(texts.begin(), texts.end(), [](std::string_view t) {
         return t.find_first_not_of(" \t\r\n") != std::string::npos;
     });
     std::string source;
@@ -338,11 +338,12 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
         for (std::size_t r = 0; r < lyricsTable->texts.size(); ++r) {
             Track t;
             t.id = lyricsTable->hasKeys && !lyricsTable->keys[r].empty()
-                       ? lyricsTable->keys[r]
+                       ? std::move(lyricsTable->keys[r])
                        : "row" + std::to_string(r + 1);
             if (lyricsTable->hasLabels)
-                t.layoutLabel = lyricsTable->labels[r];
-            t.lyrics = lyricsTable->texts[r];
+                t.layoutLabel = std::move(lyricsTable->labels[r]);
+            // The table's rows become the tracks: the text moves rather than being copied.
+            t.lyrics = std::move(lyricsTable->texts[r]);
             t.hasInlineLyrics = true;
             t.lyricsSource = LyricsSource::Manifest;
             t.label = t.layoutLabel;
@@ -390,12 +391,9 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
     if (cfg.useLyrics) {
         // A lyrics CSV wins where it has a row for the track; elsewhere the collection's own
         // lyrics (manifest column, embedded tags, sidecar files) are used.
-        std::vector<std::string> texts(tracks.size());
         bool anyInline = false;
-        for (std::size_t i = 0; i < tracks.size(); ++i) {
-            anyInline = anyInline || tracks[i].lyricsSource != LyricsSource::None;
-            texts[i] = tracks[i].lyrics;
-        }
+        for (const Track& t : tracks)
+            anyInline = anyInline || t.lyricsSource != LyricsSource::None;
         if (lyricsTable && haveAudioSource) {
             Collection kept;
             kept.tracks = tracks;
@@ -412,8 +410,7 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
                     ++ownKept;
                     continue;
                 }
-                texts[i] = lyricsTable->texts[std::size_t(r)];
-                tracks[i].lyrics = texts[i];   // what the run used, for the views
+                tracks[i].lyrics = lyricsTable->texts[std::size_t(r)];   // what the run used
                 tracks[i].lyricsSource = LyricsSource::Csv;
             }
             if (ownKept > 0) {
@@ -473,9 +470,16 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
                                            "(has_lyrics = 0 in embeddings.csv)");
         }
         if (anyInline || lyricsTable) {
+            // The texts are the tracks' own (the CSV's rows were copied into them above):
+            // TF-IDF reads them in place.
+            lyricsTable.reset();
+            std::vector<std::string_view> texts;
+            texts.reserve(tracks.size());
+            for (const Track& t : tracks)
+                texts.emplace_back(t.lyrics);
             try {
                 TfidfVectorizer vectorizer(cfg.tfidf);
-                ds.lyrics = vectorizer.fitTransform(texts);
+                ds.lyrics = vectorizer.fitTransformSparse(texts).toDense();
                 ds.vocabulary = vectorizer.vocabulary();
                 ds.lyricsUsed = ds.lyrics.cols() > 0;
             } catch (const InputError& e) {
@@ -496,10 +500,12 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
         ds.audio = Matrix(Eigen::Index(tracks.size()), 0);
 
     // 5. Per-modality standardisation, then concatenation (seed section 4.2).
-    StandardScaler audioScaler, lyricsScaler;
-    Matrix audioZ = ds.audioUsed ? audioScaler.fitTransform(ds.audio) : ds.audio;
-    Matrix lyricsZ = ds.lyricsUsed ? lyricsScaler.fitTransform(ds.lyrics) : ds.lyrics;
-    if (cfg.fusion == Fusion::Balanced && ds.audioUsed && ds.lyricsUsed) {
+    if (!cfg.buildHybrid) {
+        // Left empty (DatasetConfig::buildHybrid).
+    } else if (cfg.fusion == Fusion::Balanced && ds.audioUsed && ds.lyricsUsed) {
+        StandardScaler audioScaler, lyricsScaler;
+        Matrix audioZ = audioScaler.fitTransform(ds.audio);
+        Matrix lyricsZ = lyricsScaler.fitTransform(ds.lyrics);
         // Each block's total variance after standardisation is its count of non-constant
         // columns; scale both so that the audio block carries audioWeight of the total.
         auto totalVariance = [](const Matrix& z) {
@@ -514,8 +520,22 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
             audioZ *= ds.audioScale;
             lyricsZ *= ds.lyricsScale;
         }
+        ds.hybrid = concatColumns({&audioZ, &lyricsZ});
+    } else {
+        // Each block standardised straight into its columns: a 300,000 x 500 lyrics block
+        // is 1.2 GB, and a standardised copy to concatenate afterwards would be another.
+        ds.hybrid.resize(ds.audio.rows(), ds.audio.cols() + ds.lyrics.cols());
+        if (ds.audioUsed) {
+            StandardScaler scaler;
+            scaler.fit(ds.audio);
+            scaler.transform(ds.audio, ds.hybrid.leftCols(ds.audio.cols()));
+        }
+        if (ds.lyricsUsed) {
+            StandardScaler scaler;
+            scaler.fit(ds.lyrics);
+            scaler.transform(ds.lyrics, ds.hybrid.rightCols(ds.lyrics.cols()));
+        }
     }
-    ds.hybrid = concatColumns({&audioZ, &lyricsZ});
 
     ds.tracks = std::move(tracks);
     // The labels were chosen on every track found; describe them on the tracks kept.

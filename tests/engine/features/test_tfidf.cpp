@@ -156,6 +156,59 @@ private slots:
         QVERIFY(atlas::test::worstExcess(X, ref, 1e-12, 0.0) <= 0.0);
     }
 
+    // The sparse rows hold exactly sklearn's nonzero entries, and toDense() is the dense
+    // result bit for bit.
+    void sparseRowsMatchTheReference()
+    {
+        const auto docs = corpus("lyrics1000");
+        const std::vector<std::string_view> views(docs.begin(), docs.end());
+        atlas::TfidfVectorizer tfidf(atlas::TfidfConfig{.maxFeatures = 500});
+        const atlas::SparseRows S = tfidf.fitTransformSparse(views);
+        QCOMPARE(S.rows(), Eigen::Index(1000));
+        QCOMPARE(S.cols, Eigen::Index(500));
+        QCOMPARE(S.rowStart.front(), std::size_t(0));
+        QCOMPARE(S.rowStart.back(), S.nonZeros());
+        QCOMPARE(S.columns.size(), S.nonZeros());
+        for (Eigen::Index r = 0; r < S.rows(); ++r)
+            for (std::size_t k = S.rowStart[std::size_t(r)] + 1;
+                 k < S.rowStart[std::size_t(r) + 1]; ++k)
+                QVERIFY(S.columns[k - 1] < S.columns[k]);
+
+        std::ifstream in(atlas::test::fixture("tfidf/tfidf_lyrics1000_mf500_matrix_coo.csv"));
+        std::string line;
+        std::size_t entries = 0;
+        while (std::getline(in, line)) {
+            if (line.empty() || line[0] == '#' || line[0] == 'r')
+                continue;   // comment and "row,col,value" header
+            std::istringstream s(line);
+            std::string r, c, v;
+            std::getline(s, r, ',');
+            std::getline(s, c, ',');
+            std::getline(s, v);
+            const std::size_t row = std::size_t(std::stoi(r));
+            const int col = std::stoi(c);
+            const auto first = S.columns.begin() + std::ptrdiff_t(S.rowStart[row]);
+            const auto last = S.columns.begin() + std::ptrdiff_t(S.rowStart[row + 1]);
+            const auto at = std::lower_bound(first, last, col);
+            QVERIFY(at != last && *at == col);
+            QVERIFY(std::abs(S.values[std::size_t(at - S.columns.begin())] - std::stod(v)) <=
+                    1e-12);
+            ++entries;
+        }
+        QCOMPARE(S.nonZeros(), entries);
+
+        atlas::TfidfVectorizer dense(atlas::TfidfConfig{.maxFeatures = 500});
+        QVERIFY(atlas::test::worstExcess(S.toDense(), dense.fitTransform(docs), 0.0, 0.0) <= 0.0);
+        QVERIFY(tfidf.transformSparse(views) == S);
+
+        // Documents without known terms are empty rows.
+        const std::vector<std::string_view> unseen = {"", "zzzz qqqq", "!!"};
+        const atlas::SparseRows none = tfidf.transformSparse(unseen);
+        QCOMPARE(none.rows(), Eigen::Index(3));
+        QCOMPARE(none.nonZeros(), std::size_t(0));
+        QCOMPARE(none.toDense(), Matrix(Matrix::Zero(3, 500)));
+    }
+
     void generatedCases_data()
     {
         QTest::addColumn<int>("index");

@@ -7,6 +7,7 @@
 #include "engine/demo/demo_corpus.h"
 #include "engine/data/feature_cache.h"
 #include "engine/data/pairing.h"
+#include "engine/data/standardize.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/signals.h"
 
@@ -213,6 +214,11 @@ private slots:
         QCOMPARE(ds.hybrid.cols(), ds.audio.cols() + ds.lyrics.cols());
         // Standardised per modality: every column has mean 0 (population variance 1 or 0).
         QVERIFY(ds.hybrid.colwise().mean().cwiseAbs().maxCoeff() < 1e-12);
+        // Each block is exactly its scaler's output (it is standardised in place).
+        atlas::StandardScaler audioScaler, lyricsScaler;
+        QCOMPARE(atlas::Matrix(ds.hybrid.leftCols(40)), audioScaler.fitTransform(ds.audio));
+        QCOMPARE(atlas::Matrix(ds.hybrid.rightCols(ds.lyrics.cols())),
+                 lyricsScaler.fitTransform(ds.lyrics));
         QCOMPARE(ds.labelNames, (std::vector<std::string>{"jazz", "rock"}));
         QCOMPARE(ds.cache.decoded, 4);
         QCOMPARE(ds.pairing.matched, 3);
@@ -250,6 +256,21 @@ private slots:
         QCOMPARE(ds.audio.cols(), Eigen::Index(0));
         QVERIFY(ds.lyrics.cols() >= 3);
         QCOMPARE(ds.labels(1), 1);
+        // The table's rows become the tracks, texts and all.
+        QCOMPARE(ds.tracks[1].id, std::string("2"));
+        QCOMPARE(ds.tracks[1].lyrics, std::string("goodbye world"));
+        QCOMPARE(ds.tracks[2].label, std::string("a"));
+        atlas::StandardScaler scaler;
+        QCOMPARE(ds.hybrid, scaler.fitTransform(ds.lyrics));
+
+        // Without the hybrid matrix: the same features and tracks, nothing standardised.
+        atlas::DatasetConfig tableOnly = cfg;
+        tableOnly.buildHybrid = false;
+        const atlas::Dataset t = atlas::buildDataset(tableOnly, d);
+        QCOMPARE(t.hybrid.size(), Eigen::Index(0));
+        QCOMPARE(t.lyrics, ds.lyrics);
+        QCOMPARE(t.vocabulary, ds.vocabulary);
+        QVERIFY(t.tracks == ds.tracks);
 
         writeTone(root / "flat/a.wav", 300);
         writeTone(root / "flat/b.wav", 600);
