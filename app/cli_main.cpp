@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // musicatlas-cli: the headless front end. Parses arguments, builds configs, runs the engine.
 #include "app/cli_options.h"
+#include "app/cli_similarity.h"
 #include "app/figures.h"
 #include "app/terminal_progress.h"
 
@@ -41,6 +42,8 @@ constexpr const char* Usage =
     "             DBSCAN, metrics, t-SNE and UMAP maps, tables and figures\n"
     "  features   compute the feature table of a collection (40 MFCC statistics + TF-IDF)\n"
     "  scan       what a folder or manifest holds: tracks, formats, tags, lyrics, labels\n"
+    "  similar    the tracks nearest to one track in a saved session, as CSV:\n"
+    "             rank,track_id,path,artist,title,distance (the track itself not listed)\n"
     "\n"
     "sources (one of):\n"
     "  --demo                 the built-in demo corpus (generated on first use)\n"
@@ -83,7 +86,18 @@ constexpr const char* Usage =
     "  --save-models DIR           save every trained model with its codes to\n"
     "                              DIR/<key>.atlasmodel, key = pca, ae, vae, betavae, cvae\n"
     "  --no-figures                tables only\n"
-    "  --quiet                     no progress bar\n";
+    "  --quiet                     no progress bar\n"
+    "\n"
+    "similar options:\n"
+    "  --session FILE              a session saved by run --save-session or the app\n"
+    "  --track ID_OR_PATH          the track: its id (the tables' track_id), its file's\n"
+    "                              path, or the end of it (\"Album/03 - Song.flac\")\n"
+    "  --representation KEY        pca|ae|vae|betavae|cvae: whose latent space (default:\n"
+    "                              the first the session trained)\n"
+    "  --space S                   latent (default: the representation's codes), audio\n"
+    "                              (the 40 standardised MFCC statistics) or lyrics (TF-IDF,\n"
+    "                              cosine distance)\n"
+    "  -k N                        how many tracks (default 20)\n";
 
 void printCoverage(const atlas::LibraryCoverage& coverage, const std::string& labels)
 {
@@ -343,6 +357,8 @@ int main(int argc, char** argv)
             return runExperiment(options);
         if (options.command == "scan")
             return runScan(options);
+        if (options.command == "similar")
+            return atlas::cli::runSimilar(options);
         throw atlas::cli::UsageError("unknown command \"" + options.command + "\"");
     } catch (const atlas::cli::UsageError& e) {
         std::cerr << "musicatlas-cli: " << e.what() << " (try --help)\n";

@@ -13,7 +13,8 @@ const std::set<std::string> WithValue = {
     "data-dir", "manifest", "lyrics-csv", "offset", "duration", "threads", "out",
     "demo-tracks", "epochs", "latent-dim", "clusters", "beta", "seed", "batch-size",
     "lyrics-column", "label-column", "key-column", "dbscan-eps", "dbscan-min-samples",
-    "save-session", "save-models", "label-from", "excerpt", "fusion", "audio-weight"};
+    "save-session", "save-models", "label-from", "excerpt", "fusion", "audio-weight",
+    "session", "track", "representation", "space", "k"};
 const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
                                         "help", "no-figures", "approximate-pairing", "no-tags"};
 
@@ -64,6 +65,8 @@ Options parse(int argc, char** argv)
         std::string arg = argv[i];
         if (arg == "-h")
             arg = "--help";
+        else if (arg == "-k")
+            arg = "--k";
         if (arg.rfind("--", 0) != 0)
             throw UsageError("unexpected argument \"" + arg + "\"");
         std::string name = arg.substr(2), value;

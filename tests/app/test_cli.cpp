@@ -6,6 +6,8 @@
 #include "engine/io/model_io.h"
 #include "engine/io/session_io.h"
 #include "engine/pipeline/dataset.h"
+#include "engine/similarity/neighbours.h"
+#include "engine/similarity/track_lookup.h"
 #include "tests/support/fixtures.h"
 
 #include <QProcess>
@@ -330,6 +332,66 @@ private slots:
         QVERIFY(o.err.contains("--offset counts from the start"));
         o = cli({"run", "--data-dir", dir, "--fusion", "concat", "--audio-weight", "0.3"}, m_home);
         QCOMPARE(o.exitCode, 2);
+    }
+
+    void similarListsTheNearestTracksOfASavedSession()
+    {
+        // The session of libraryRunUsesTagsAndFileLyrics: 11 tagged tracks.
+        const fs::path session = m_home / "library.atlassession";
+        QVERIFY(fs::is_regular_file(session));
+        const atlas::RunResult run = atlas::loadSession(session);
+        const std::string id = "Stone Riders/Highway/01 - Fire Road";
+        const int query = atlas::findTrack(run.dataset, id);
+        const auto readRows = [](const QString& text) {
+            std::vector<std::vector<std::string>> rows;
+            for (const QString& line : text.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+                std::vector<std::string> cells;
+                for (const QString& cell : line.split(QLatin1Char(',')))
+                    cells.push_back(cell.toStdString());
+                rows.push_back(cells);
+            }
+            return rows;
+        };
+
+        // Default: the first representation's latent space, 5 tracks.
+        Outcome o = cli({"similar", "--session", str(session), "--track", QString::fromStdString(id), "-k", "5"}, m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        auto rows = readRows(o.out);
+        QCOMPARE(rows.front(), (std::vector<std::string>{"rank", "track_id", "path", "artist", "title", "distance"}));
+        QCOMPARE(int(rows.size()), 1 + 5);
+        const auto want = atlas::nearestRows(run.representations.front().codes, query, 5);
+        for (int r = 1; r <= 5; ++r) {
+            const atlas::Track& t = run.dataset.tracks[std::size_t(want[std::size_t(r - 1)].track)];
+            QCOMPARE(rows[std::size_t(r)][0], std::to_string(r));
+            QCOMPARE(rows[std::size_t(r)][1], t.id);
+            QVERIFY(rows[std::size_t(r)][1] != id);
+            QCOMPARE(rows[std::size_t(r)][3], t.tags.artist);
+            QCOMPARE(rows[std::size_t(r)][4], t.tags.title);
+            QCOMPARE(std::stod(rows[std::size_t(r)][5]), want[std::size_t(r - 1)].distance);
+        }
+
+        // Lyrics only, by the end of the file's path; -k above the tracks there are.
+        const fs::path file = run.dataset.tracks[std::size_t(query)].path;
+        const QString tail = str(file.parent_path().filename() / file.filename());
+        o = cli({"similar", "--session", str(session), "--track", tail, "--space", "lyrics",
+                 "--representation", "vae", "-k", "100"}, m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        rows = readRows(o.out);
+        QCOMPARE(int(rows.size()), 1 + 10);
+        QVERIFY(o.err.contains("TF-IDF"));
+        const auto lyrics = atlas::nearestRows(run.dataset.lyrics, query, 100, atlas::Distance::Cosine);
+        QCOMPARE(rows[1][1], run.dataset.tracks[std::size_t(lyrics.front().track)].id);
+
+        // Mistakes: an unknown track (1), a wrong space or a missing session (2).
+        o = cli({"similar", "--session", str(session), "--track", "No Such Song"}, m_home);
+        QCOMPARE(o.exitCode, 1);
+        QVERIFY2(o.err.contains("no track has the id or path \"No Such Song\""), qPrintable(o.err));
+        o = cli({"similar", "--session", str(session), "--track", QString::fromStdString(id), "--space", "sound"}, m_home);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY(o.err.contains("--space must be latent, audio or lyrics"));
+        o = cli({"similar", "--track", QString::fromStdString(id)}, m_home);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY(o.err.contains("--session"));
     }
 };
 

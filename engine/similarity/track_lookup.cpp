@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/similarity/track_lookup.h"
+
+#include "engine/core/error.h"
+
+#include <filesystem>
+#include <vector>
+
+namespace atlas {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string normalised(const std::string& path)
+{
+    std::error_code ec;
+    const fs::path p = fs::absolute(fs::path(path), ec);
+    return ec ? path : p.lexically_normal().string();
+}
+
+} // namespace
+
+int findTrack(const Dataset& dataset, const std::string& what)
+{
+    const auto& tracks = dataset.tracks;
+    if (what.empty())
+        throw InputError("no track given");
+    for (std::size_t i = 0; i < tracks.size(); ++i)
+        if (tracks[i].id == what)
+            return int(i);
+    // Lyrics-only tracks have no file: only their id names them.
+    for (std::size_t i = 0; i < tracks.size(); ++i)
+        if (!tracks[i].path.empty() && tracks[i].path.string() == what)
+            return int(i);
+    const std::string wanted = normalised(what);
+    for (std::size_t i = 0; i < tracks.size(); ++i)
+        if (!tracks[i].path.empty() && normalised(tracks[i].path.string()) == wanted)
+            return int(i);
+    // The end of an id or of a path, at a folder boundary.
+    const std::string tail = fs::path(what).lexically_normal().string();
+    const auto endsWith = [&](const std::string& p) {
+        return p.size() > tail.size() && p.compare(p.size() - tail.size(), tail.size(), tail) == 0 &&
+               (p[p.size() - tail.size() - 1] == '/' || tail.front() == '/');
+    };
+    std::vector<int> ends;
+    for (std::size_t i = 0; i < tracks.size(); ++i)
+        if (endsWith(tracks[i].id) ||
+            (!tracks[i].path.empty() && endsWith(tracks[i].path.lexically_normal().string())))
+            ends.push_back(int(i));
+    if (ends.size() == 1)
+        return ends.front();
+    if (ends.size() > 1) {
+        std::string names;
+        for (std::size_t j = 0; j < ends.size() && j < 3; ++j)
+            names += (j ? ", " : "") + tracks[std::size_t(ends[j])].path.string();
+        throw InputError("\"" + what + "\" matches " + std::to_string(ends.size()) +
+                         " tracks (" + names + (ends.size() > 3 ? ", ..." : "") +
+                         "); give more of the path or the track id");
+    }
+    throw InputError("no track has the id or path \"" + what + "\" (the session has " +
+                     std::to_string(tracks.size()) + " tracks; `musicatlas-cli similar` takes a "
+                     "track id from the run's tables or a file's path)");
+}
+
+bool parseRepresentationKey(const std::string& key, Representation& representation)
+{
+    for (Representation r : AllRepresentations)
+        if (key == representationKey(r)) {
+            representation = r;
+            return true;
+        }
+    return false;
+}
+
+} // namespace atlas
