@@ -136,7 +136,7 @@ int runFeatures(const atlas::cli::Options& options)
     const fs::path out = options.path("out");
     if (out.empty())
         throw atlas::cli::UsageError("features: --out FILE.csv is required");
-    cfg.buildHybrid = false;   // the table holds the raw features only
+    cfg.featureTableOnly = true;   // no hybrid matrix, the TF-IDF kept sparse
     atlas::requireValid(cfg.validate());
 
     atlas::Diagnostics diagnostics;
@@ -164,7 +164,7 @@ int runFeatures(const atlas::cli::Options& options)
     atlas::writeIssuesCsv(diagnostics.issues(), issues);
 
     std::cout << "wrote " << out.string() << " (" << ds.size() << " tracks, "
-              << ds.audio.cols() << " audio + " << ds.lyrics.cols() << " lyrics columns)\n";
+              << ds.audio.cols() << " audio + " << ds.lyricsColumns() << " lyrics columns)\n";
     if (ds.audioUsed)
         std::cout << "audio: " << ds.cache.decoded << " analysed, " << ds.cache.hits
                   << " from the cache\n";

@@ -23,7 +23,10 @@ void writeFeatureCsv(const Dataset& ds, const fs::path& file)
         for (const char* name : {"title", "artist", "album", "year", "genre", "has_lyrics"})
             header.push_back(name);
         csv.row(header);
-        std::vector<double> values(std::size_t(ds.audio.cols() + ds.lyrics.cols()));
+        // The TF-IDF is dense in ds.lyrics or sparse in ds.lyricsRows.
+        const bool sparse = ds.lyricsRows.rows() > 0;
+        const Eigen::Index lyricsCols = sparse ? ds.lyricsRows.cols : ds.lyrics.cols();
+        std::vector<double> values(std::size_t(ds.audio.cols() + lyricsCols));
         // The matrices are column-major: a block of rows is transposed at a time so that each
         // row is read from contiguous memory (element by element, a 300,000-row table missed
         // the cache on every value).
@@ -40,8 +43,16 @@ void writeFeatureCsv(const Dataset& ds, const fs::path& file)
             std::size_t k = 0;
             for (Eigen::Index j = 0; j < ds.audio.cols(); ++j)
                 values[k++] = audioRows(j, inBlock);
-            for (Eigen::Index j = 0; j < ds.lyrics.cols(); ++j)
-                values[k++] = lyricsRows(j, inBlock);
+            if (sparse) {
+                std::fill(values.begin() + std::ptrdiff_t(k), values.end(), 0.0);
+                const SparseRows& rows = ds.lyricsRows;
+                for (std::size_t e = rows.rowStart[std::size_t(i)];
+                     e < rows.rowStart[std::size_t(i) + 1]; ++e)
+                    values[k + std::size_t(rows.columns[e])] = rows.values[e];
+            } else {
+                for (Eigen::Index j = 0; j < ds.lyrics.cols(); ++j)
+                    values[k++] = lyricsRows(j, inBlock);
+            }
             const std::string year = t.tags.year > 0 ? std::to_string(t.tags.year) : "";
             csv.numbers(values, {t.id, t.path.string(), t.label},
                         {t.tags.title, t.tags.artist, t.tags.album, year, t.tags.genre(),

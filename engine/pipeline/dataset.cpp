@@ -479,9 +479,13 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
                 texts.emplace_back(t.lyrics);
             try {
                 TfidfVectorizer vectorizer(cfg.tfidf);
-                ds.lyrics = vectorizer.fitTransformSparse(texts).toDense();
+                SparseRows rows = vectorizer.fitTransformSparse(texts);
+                if (cfg.featureTableOnly)
+                    ds.lyricsRows = std::move(rows);
+                else
+                    ds.lyrics = rows.toDense();
                 ds.vocabulary = vectorizer.vocabulary();
-                ds.lyricsUsed = ds.lyrics.cols() > 0;
+                ds.lyricsUsed = !ds.vocabulary.empty();
             } catch (const InputError& e) {
                 const fs::path where = lyricsCsv.empty() ? ds.source : lyricsCsv;
                 const std::string why =
@@ -494,14 +498,14 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
     }
     if (!ds.audioUsed && !ds.lyricsUsed)
         throw InputError(ds.source.string() + ": no usable features");
-    if (!ds.lyricsUsed)
+    if (!ds.lyricsUsed || cfg.featureTableOnly)
         ds.lyrics = Matrix(Eigen::Index(tracks.size()), 0);
     if (!ds.audioUsed)
         ds.audio = Matrix(Eigen::Index(tracks.size()), 0);
 
     // 5. Per-modality standardisation, then concatenation (seed section 4.2).
-    if (!cfg.buildHybrid) {
-        // Left empty (DatasetConfig::buildHybrid).
+    if (cfg.featureTableOnly) {
+        // No hybrid matrix (DatasetConfig::featureTableOnly).
     } else if (cfg.fusion == Fusion::Balanced && ds.audioUsed && ds.lyricsUsed) {
         StandardScaler audioScaler, lyricsScaler;
         Matrix audioZ = audioScaler.fitTransform(ds.audio);

@@ -75,10 +75,10 @@ struct DatasetConfig {
     Fusion fusion = Fusion::Concat;   ///< how the modalities are joined
     /// Balanced fusion: the audio block's share of the total variance, in [0, 1].
     double audioWeight = 0.5;
-    /// Compute Dataset::hybrid, the standardised matrix the models train on. The feature
-    /// table alone does not need it: false leaves it empty (0 x 0), which saves a copy of
-    /// every feature (1.2 GB for 300,000 lyrics of 500 terms).
-    bool buildHybrid = true;
+    /// Build only what the feature table (writeFeatureCsv) needs: the TF-IDF stays sparse in
+    /// Dataset::lyricsRows (Dataset::lyrics is n x 0) and no hybrid matrix is made. For
+    /// 300,000 lyrics of 500 terms this leaves out two dense matrices of 1.2 GB each.
+    bool featureTableOnly = false;
 
     /// Empty when valid; otherwise one message per problem, naming the field.
     std::vector<std::string> validate() const;
@@ -101,9 +101,13 @@ struct Dataset {
     std::filesystem::path source;           ///< folder, manifest or lyrics CSV
     Matrix audio;                           ///< n x 40 raw MFCC statistics (0 cols if unused)
     std::vector<std::string> audioNames;    ///< mfcc_mean_00 ... mfcc_std_19
-    Matrix lyrics;                          ///< n x V TF-IDF (0 cols if unused)
+    Matrix lyrics;                          ///< n x V TF-IDF (0 cols if unused or sparse)
+    /// The TF-IDF as sparse rows instead of `lyrics` when DatasetConfig::featureTableOnly is
+    /// set (0 rows otherwise).
+    SparseRows lyricsRows;
     std::vector<std::string> vocabulary;    ///< V terms, column order
     /// Standardised per modality (population std), then concatenated: audio | lyrics.
+    /// Empty (0 x 0) when DatasetConfig::featureTableOnly is set.
     Matrix hybrid;
     Labels labels;                          ///< index into labelNames, -1 = unlabelled
     std::vector<std::string> labelNames;    ///< sorted distinct labels
@@ -122,6 +126,8 @@ struct Dataset {
     CacheStats cache;
 
     int size() const { return int(tracks.size()); }
+    /// Number of lyrics feature columns (V), whichever of lyrics and lyricsRows holds them.
+    int lyricsColumns() const { return int(vocabulary.size()); }
     /// True when track i has lyrics (an all-zero TF-IDF row otherwise).
     bool hasLyrics(int i) const
     {

@@ -126,6 +126,17 @@ private slots:
         QCOMPARE(std::vector<std::string>(row.end() - 6, row.end()),
                  (std::vector<std::string>{"Fire Road", "Stone Riders", "Highway", "2001", "Rock",
                                            "1"}));
+
+        // Built for the table alone (sparse TF-IDF, no hybrid matrix): the same bytes.
+        atlas::DatasetConfig tableOnly = config();
+        tableOnly.featureTableOnly = true;
+        atlas::Diagnostics d2;
+        const atlas::Dataset sparse = atlas::buildDataset(tableOnly, d2);
+        QCOMPARE(sparse.lyrics.cols(), Eigen::Index(0));
+        QVERIFY(sparse.lyricsRows.nonZeros() > 0);
+        const fs::path sparseTable = m_dir / "features-sparse.csv";
+        atlas::writeFeatureCsv(sparse, sparseTable);
+        QCOMPARE(atlas::test::readFile(sparseTable), atlas::test::readFile(table));
     }
 
     void csvWinsWhereItHasARow()

@@ -263,12 +263,20 @@ private slots:
         atlas::StandardScaler scaler;
         QCOMPARE(ds.hybrid, scaler.fitTransform(ds.lyrics));
 
-        // Without the hybrid matrix: the same features and tracks, nothing standardised.
+        QCOMPARE(ds.lyricsRows.rows(), Eigen::Index(0));
+        QCOMPARE(ds.lyricsColumns(), int(ds.lyrics.cols()));
+
+        // For the feature table alone: the same features as sparse rows, the same tracks,
+        // no dense lyrics and no hybrid matrix.
         atlas::DatasetConfig tableOnly = cfg;
-        tableOnly.buildHybrid = false;
+        tableOnly.featureTableOnly = true;
         const atlas::Dataset t = atlas::buildDataset(tableOnly, d);
         QCOMPARE(t.hybrid.size(), Eigen::Index(0));
-        QCOMPARE(t.lyrics, ds.lyrics);
+        QCOMPARE(t.lyrics.rows(), Eigen::Index(3));
+        QCOMPARE(t.lyrics.cols(), Eigen::Index(0));
+        QVERIFY(t.lyricsUsed);
+        QCOMPARE(t.lyricsRows.toDense(), ds.lyrics);
+        QCOMPARE(t.lyricsColumns(), int(ds.lyrics.cols()));
         QCOMPARE(t.vocabulary, ds.vocabulary);
         QVERIFY(t.tracks == ds.tracks);
 
