@@ -44,6 +44,8 @@ constexpr const char* Usage =
     "  scan       what a folder or manifest holds: tracks, formats, tags, lyrics, labels\n"
     "  similar    the tracks nearest to one track in a saved session, as CSV:\n"
     "             rank,track_id,path,artist,title,distance (the track itself not listed)\n"
+    "  radio      a playlist from one track, each next track the nearest not yet played\n"
+    "  path       a playlist from one track to another along the latent space's kNN graph\n"
     "\n"
     "sources (one of):\n"
     "  --demo                 the built-in demo corpus (generated on first use)\n"
@@ -97,7 +99,17 @@ constexpr const char* Usage =
     "  --space S                   latent (default: the representation's codes), audio\n"
     "                              (the 40 standardised MFCC statistics) or lyrics (TF-IDF,\n"
     "                              cosine distance)\n"
-    "  -k N                        how many tracks (default 20)\n";
+    "  -k N                        how many tracks (default 20)\n"
+    "\n"
+    "radio and path options (and --session, --representation):\n"
+    "  --track ID_OR_PATH          radio: the first track\n"
+    "  -n N                        radio: tracks in the playlist (30); path: resample the\n"
+    "                              path to N tracks (12; 0 = the graph's path as it is)\n"
+    "  --no-repeat-artist M        radio: no artist twice within M tracks\n"
+    "  --no-repeat-album           radio: no album twice\n"
+    "  --from ID_OR_PATH, --to ID_OR_PATH   path: its ends\n"
+    "  --m3u FILE                  also write the playlist as M3U (UTF-8, e.g. list.m3u8)\n"
+    "  Both print CSV: position,track_id,path,artist,title,distance (from the track before).\n";
 
 void printCoverage(const atlas::LibraryCoverage& coverage, const std::string& labels)
 {
@@ -359,6 +371,10 @@ int main(int argc, char** argv)
             return runScan(options);
         if (options.command == "similar")
             return atlas::cli::runSimilar(options);
+        if (options.command == "radio")
+            return atlas::cli::runRadio(options);
+        if (options.command == "path")
+            return atlas::cli::runPath(options);
         throw atlas::cli::UsageError("unknown command \"" + options.command + "\"");
     } catch (const atlas::cli::UsageError& e) {
         std::cerr << "musicatlas-cli: " << e.what() << " (try --help)\n";

@@ -14,9 +14,11 @@ const std::set<std::string> WithValue = {
     "demo-tracks", "epochs", "latent-dim", "clusters", "beta", "seed", "batch-size",
     "lyrics-column", "label-column", "key-column", "dbscan-eps", "dbscan-min-samples",
     "save-session", "save-models", "label-from", "excerpt", "fusion", "audio-weight",
-    "session", "track", "representation", "space", "k"};
+    "session", "track", "representation", "space", "k", "n", "no-repeat-artist", "from", "to",
+    "m3u"};
 const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
-                                        "help", "no-figures", "approximate-pairing", "no-tags"};
+                                        "help", "no-figures", "approximate-pairing", "no-tags",
+                                        "no-repeat-album"};
 
 } // namespace
 
@@ -65,8 +67,8 @@ Options parse(int argc, char** argv)
         std::string arg = argv[i];
         if (arg == "-h")
             arg = "--help";
-        else if (arg == "-k")
-            arg = "--k";
+        else if (arg == "-k" || arg == "-n")
+            arg = "--" + arg.substr(1);
         if (arg.rfind("--", 0) != 0)
             throw UsageError("unexpected argument \"" + arg + "\"");
         std::string name = arg.substr(2), value;

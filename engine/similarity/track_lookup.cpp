@@ -2,6 +2,8 @@
 #include "engine/similarity/track_lookup.h"
 
 #include "engine/core/error.h"
+#include "engine/core/text.h"
+#include "engine/core/unicode.h"
 
 #include <filesystem>
 #include <vector>
@@ -11,6 +13,11 @@ namespace atlas {
 namespace fs = std::filesystem;
 
 namespace {
+
+std::string fold(const std::string& text)
+{
+    return encodeUtf8(pythonLower(decodeUtf8(trimmed(text))));
+}
 
 std::string normalised(const std::string& path)
 {
@@ -50,17 +57,31 @@ int findTrack(const Dataset& dataset, const std::string& what)
             ends.push_back(int(i));
     if (ends.size() == 1)
         return ends.front();
+    if (ends.empty()) {
+        // A title, or "Artist - Title", without regard to case.
+        const std::string folded = fold(what);
+        for (std::size_t i = 0; i < tracks.size(); ++i) {
+            const TrackTags& tags = tracks[i].tags;
+            if (!tags.title.empty() &&
+                (fold(tags.title) == folded || fold(tags.artist + " - " + tags.title) == folded))
+                ends.push_back(int(i));
+        }
+        if (ends.size() == 1)
+            return ends.front();
+    }
     if (ends.size() > 1) {
         std::string names;
-        for (std::size_t j = 0; j < ends.size() && j < 3; ++j)
-            names += (j ? ", " : "") + tracks[std::size_t(ends[j])].path.string();
+        for (std::size_t j = 0; j < ends.size() && j < 3; ++j) {
+            const Track& t = tracks[std::size_t(ends[j])];
+            names += (j ? ", " : "") + (t.path.empty() ? t.id : t.path.string());
+        }
         throw InputError("\"" + what + "\" matches " + std::to_string(ends.size()) +
                          " tracks (" + names + (ends.size() > 3 ? ", ..." : "") +
                          "); give more of the path or the track id");
     }
-    throw InputError("no track has the id or path \"" + what + "\" (the session has " +
-                     std::to_string(tracks.size()) + " tracks; `musicatlas-cli similar` takes a "
-                     "track id from the run's tables or a file's path)");
+    throw InputError("no track has the id, path or title \"" + what + "\" (the session has " +
+                     std::to_string(tracks.size()) + " tracks; give a track id from the run's "
+                     "tables, a file's path or its end, a title or \"Artist - Title\")");
 }
 
 bool parseRepresentationKey(const std::string& key, Representation& representation)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Finding a track of a run by what a user types: its id, its file's path, or the end of it.
+// Finding a track of a run by what a user types: its id, its file's path or the end of it,
+// its title.
 
 #include "engine/pipeline/dataset.h"
 #include "engine/pipeline/pipeline.h"
@@ -12,7 +13,8 @@ namespace atlas {
 /// The row of the track `what` names in `dataset`: the track whose id is `what`; else whose
 /// path is `what` (as written, or the same file once both are made absolute and normalised);
 /// else the one track whose id or path ends with `what` at a folder boundary ("blues.00003",
-/// "Album/03 - Song.flac").
+/// "Album/03 - Song.flac"); else the one track whose title, or "Artist - Title", is `what`
+/// without regard to case.
 /// Throws InputError saying why when none matches, or when several paths end that way (the
 /// first few named).
 int findTrack(const Dataset& dataset, const std::string& what);

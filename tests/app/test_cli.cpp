@@ -7,6 +7,7 @@
 #include "engine/io/session_io.h"
 #include "engine/pipeline/dataset.h"
 #include "engine/similarity/neighbours.h"
+#include "engine/similarity/playlists.h"
 #include "engine/similarity/track_lookup.h"
 #include "tests/support/fixtures.h"
 
@@ -385,13 +386,53 @@ private slots:
         // Mistakes: an unknown track (1), a wrong space or a missing session (2).
         o = cli({"similar", "--session", str(session), "--track", "No Such Song"}, m_home);
         QCOMPARE(o.exitCode, 1);
-        QVERIFY2(o.err.contains("no track has the id or path \"No Such Song\""), qPrintable(o.err));
+        QVERIFY2(o.err.contains("no track has the id, path or title \"No Such Song\""), qPrintable(o.err));
         o = cli({"similar", "--session", str(session), "--track", QString::fromStdString(id), "--space", "sound"}, m_home);
         QCOMPARE(o.exitCode, 2);
         QVERIFY(o.err.contains("--space must be latent, audio or lyrics"));
         o = cli({"similar", "--track", QString::fromStdString(id)}, m_home);
         QCOMPARE(o.exitCode, 2);
         QVERIFY(o.err.contains("--session"));
+
+        // Radio: five tracks from the first, none twice, the same walk as the engine's, and
+        // an M3U of them.
+        const fs::path m3u = m_home / "radio.m3u8";
+        o = cli({"radio", "--session", str(session), "--track", QString::fromStdString(id), "-n", "5",
+                 "--no-repeat-artist", "1", "--m3u", str(m3u)}, m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        rows = readRows(o.out);
+        QCOMPARE(rows.front(), (std::vector<std::string>{"position", "track_id", "path", "artist", "title", "distance"}));
+        QCOMPARE(int(rows.size()), 1 + 5);
+        QCOMPARE(rows[1][1], id);
+        std::vector<std::string> artists, albums;
+        atlas::radioKeys(run.dataset, artists, albums);
+        atlas::RadioOptions radioOptions;
+        radioOptions.length = 5;
+        radioOptions.noRepeatArtist = 1;
+        const auto walk = atlas::radio(run.representations.front().codes, query, radioOptions, artists, albums);
+        for (std::size_t r = 0; r < 5; ++r)
+            QCOMPARE(rows[r + 1][1], run.dataset.tracks[std::size_t(walk.tracks[r].track)].id);
+        const std::string playlist = atlas::test::readFile(m3u);
+        QCOMPARE(std::count(playlist.begin(), playlist.end(), '\n') - 1, std::ptrdiff_t(2 * 5));
+        QVERIFY(playlist.rfind("#EXTM3U\n", 0) == 0);
+
+        // Path: from the first track to the farthest, resampled to four.
+        const auto far = atlas::nearestRows(run.representations.front().codes, query, 100);
+        const atlas::Track& last = run.dataset.tracks[std::size_t(far.back().track)];
+        o = cli({"path", "--session", str(session), "--from", QString::fromStdString(id), "--to",
+                 QString::fromStdString(last.id), "-n", "4"}, m_home);
+        if (o.exitCode == 1) {
+            QVERIFY2(o.err.contains("not connected"), qPrintable(o.err));
+        } else {
+            QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+            rows = readRows(o.out);
+            QCOMPARE(int(rows.size()), 1 + 4);
+            QCOMPARE(rows[1][1], id);
+            QCOMPARE(rows[4][1], last.id);
+        }
+        o = cli({"path", "--session", str(session), "--from", QString::fromStdString(id)}, m_home);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY(o.err.contains("--to"));
     }
 };
 

@@ -22,6 +22,11 @@ Dataset library()
     add("Artist/Other Album/01 - Song", "/music/Artist/Other Album/01 - Song.flac");
     add("Band/Live/02 - Encore", "/music/Band/Live/02 - Encore.mp3");
     add("lyrics-only-7", "");   // a row of a lyrics table, no file
+    const std::pair<const char*, const char*> tags[] = {{"Song", "Artist"}, {"Song", "Other Artist"}, {"Encore", "Band"}};
+    for (std::size_t i = 0; i < 3; ++i) {
+        ds.tracks[i].tags.title = tags[i].first;
+        ds.tracks[i].tags.artist = tags[i].second;
+    }
     return ds;
 }
 
@@ -50,6 +55,9 @@ private slots:
         QCOMPARE(findTrack(ds, "02 - Encore"), 2);
         QCOMPARE(findTrack(ds, "Other Album/01 - Song"), 1);
         QCOMPARE(findTrack(ds, "lyrics-only-7"), 3);
+        // Titles, and "Artist - Title", without regard to case.
+        QCOMPARE(findTrack(ds, "encore"), 2);
+        QCOMPARE(findTrack(ds, "other artist - SONG"), 1);
     }
 
     void saysWhyNoneOrSeveralMatch()
@@ -59,8 +67,10 @@ private slots:
         QVERIFY2(several.find("matches 2 tracks") != std::string::npos, several.c_str());
         QVERIFY(several.find("/music/Artist/Album/01 - Song.flac") != std::string::npos);
         // Only whole names match: "ncore" is not the end of a name.
-        QVERIFY(reason(ds, "ncore").find("no track has the id or path \"ncore\"") != std::string::npos);
+        QVERIFY(reason(ds, "ncore").find("no track has the id, path or title \"ncore\"") != std::string::npos);
         QVERIFY(reason(ds, "").find("no track given") != std::string::npos);
+        const std::string twoSongs = reason(ds, "song");
+        QVERIFY2(twoSongs.find("matches 2 tracks") != std::string::npos, twoSongs.c_str());
         // The current folder is not the empty path of a lyrics-only track.
         QVERIFY(!reason(ds, ".").empty());
     }
