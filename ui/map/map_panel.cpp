@@ -433,8 +433,10 @@ void MapPanel::updateLabelItemText()
     const int index = m_colour->findData(int(TrackField::Label));
     if (index < 0)
         return;
+    // The demo corpus lists its tracks in a manifest, but its labels are its genres.
+    const bool demo = m_model && m_model->config().data.demo;
     m_colour->setItemText(index, data && data->hasLabels()
-                                     ? tr("Label (%1)").arg(labelSourceWords(*data))
+                                     ? tr("Label (%1)").arg(demo ? tr("genre") : labelSourceWords(*data))
                                      : trackFieldName(TrackField::Label));
     if (data && !data->labelDescription.empty())
         m_colour->setItemData(index, tr("The labels of the run: %1")
@@ -646,7 +648,9 @@ void MapPanel::refreshClasses()
             classes = m_fieldClasses.classOf;
             names = m_fieldClasses.names;
             colours = m_fieldClasses.colours;
-            QString title = field == TrackField::Label && !data->labelDescription.empty()
+            QString title = field == TrackField::Label && m_model->config().data.demo
+                                ? tr("Label: the demo corpus's genres")
+                            : field == TrackField::Label && !data->labelDescription.empty()
                                 ? tr("Label: %1").arg(QString::fromStdString(data->labelDescription))
                                 : trackFieldName(field);
             if (m_fieldClasses.otherClass >= 0)
