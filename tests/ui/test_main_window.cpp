@@ -146,6 +146,10 @@ private slots:
         QVERIFY(banner && text);
         QVERIFY(!w.showsPreviousCollection());
         QVERIFY(banner->isHidden());
+        // The demo corpus's labels are its genres, whatever file lists them.
+        auto* colours = w.mapPanel()->findChild<QComboBox*>(QStringLiteral("colourCombo"));
+        QVERIFY(colours);
+        QVERIFY(colours->findText(QStringLiteral("Label (genre)")) >= 0);
         // Another settings change of the same collection is not another collection.
         PipelineConfig epochs = run->config;
         epochs.epochs += 1;
