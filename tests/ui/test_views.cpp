@@ -196,10 +196,40 @@ private slots:
         for (int i = MetricsTableModel::FirstMetricColumn; i < header->count(); ++i)
             QVERIFY2(header->sectionSize(i) >= header->sectionSizeHint(i),
                      qPrintable(table->model()->headerData(i, Qt::Horizontal).toString()));
-        // Wide enough: the columns share the width again, without a scroll bar.
+        // Wide enough: the columns fill the width without a scroll bar, each at least as
+        // wide as its cells (a score with its noise share is not elided).
         view.resize(2400, 800);
         QCoreApplication::processEvents();
-        QCOMPARE(header->sectionResizeMode(MetricsTableModel::FirstMetricColumn), QHeaderView::Stretch);
+        int total = 0;
+        const QAbstractItemView* cells = table;
+        for (int i = 0; i < header->count(); ++i) {
+            total += header->sectionSize(i);
+            if (i >= MetricsTableModel::FirstMetricColumn)
+                QVERIFY2(header->sectionSize(i) >= cells->sizeHintForColumn(i),
+                         qPrintable(table->model()->headerData(i, Qt::Horizontal).toString()));
+        }
+        QCOMPARE(total, table->viewport()->width());
+
+        // At every width, a score with its noise share ("0.999 (48.6 % noise)") is whole.
+        auto noisy = std::make_shared<RunResult>(*m_run);
+        for (ClusteringResult& c : noisy->representations[0].clusterings)
+            if (c.kind == Clustering::Dbscan && c.ok) {
+                c.scores.silhouette = 0.999;
+                c.scores.calinskiHarabasz = 123.456;
+                c.scores.noiseFraction = 0.486;
+            }
+        model.setResult(noisy);
+        for (int width = 700; width <= 2000; width += 50) {
+            view.resize(width, 600);
+            QCoreApplication::processEvents();
+            for (int i = MetricsTableModel::FirstMetricColumn; i < header->count(); ++i)
+                QVERIFY2(header->sectionSize(i) >= cells->sizeHintForColumn(i),
+                         qPrintable(QStringLiteral("%1 px: %2 is %3 px, its cells need %4")
+                                        .arg(width)
+                                        .arg(table->model()->headerData(i, Qt::Horizontal).toString())
+                                        .arg(header->sectionSize(i))
+                                        .arg(cells->sizeHintForColumn(i))));
+        }
     }
 
     void metricsSortNumerically()

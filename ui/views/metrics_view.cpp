@@ -23,6 +23,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace atlas::ui {
 
@@ -30,9 +31,9 @@ namespace {
 
 constexpr double Nan = std::numeric_limits<double>::quiet_NaN();
 
-// Keeps the header's titles whole: the score columns share the table's width while it has
-// room for every title, and take their contents' width (with a horizontal scroll bar)
-// when it does not.
+// Keeps the header's titles and the cells whole: while the table has room for them, each
+// score column takes its width and an equal share of the rest; when it does not, the
+// columns take their contents' width (with a horizontal scroll bar).
 class HeaderFitter : public QObject {
 public:
     HeaderFitter(QTableView* view, int firstStretched)
@@ -60,15 +61,34 @@ public:
         const int arrow = header->fontMetrics().height() + 8;
         const QAbstractItemView* cells = m_view;   // sizeHintForColumn() is public there
         int needed = 0;
-        for (int i = 0; i < header->count(); ++i)
-            needed += i < m_first ? header->sectionSize(i)
-                                  : std::max(header->sectionSizeHint(i) + arrow,
-                                             cells->sizeHintForColumn(i));
-        const auto mode = m_view->viewport()->width() >= needed ? QHeaderView::Stretch
-                                                                : QHeaderView::ResizeToContents;
-        for (int i = m_first; i < header->count(); ++i)
-            if (header->sectionResizeMode(i) != mode)
-                header->setSectionResizeMode(i, mode);
+        std::vector<int> want(std::size_t(header->count()), 0);
+        for (int i = 0; i < header->count(); ++i) {
+            want[std::size_t(i)] = i < m_first ? header->sectionSize(i)
+                                               : std::max(header->sectionSizeHint(i) + arrow,
+                                                          cells->sizeHintForColumn(i));
+            needed += want[std::size_t(i)];
+        }
+        const int room = m_view->viewport()->width();
+        if (room < needed) {
+            for (int i = m_first; i < header->count(); ++i)
+                if (header->sectionResizeMode(i) != QHeaderView::ResizeToContents)
+                    header->setSectionResizeMode(i, QHeaderView::ResizeToContents);
+            return;
+        }
+        // Each score column gets what it needs (a score with its noise share is wider than
+        // the others) and an equal share of the rest, so none is elided.
+        const int columns = header->count() - m_first;
+        const int extra = columns > 0 ? (room - needed) / columns : 0;
+        int last = room;
+        for (int i = 0; i < m_first; ++i)
+            last -= header->sectionSize(i);
+        for (int i = m_first; i < header->count(); ++i) {
+            if (header->sectionResizeMode(i) != QHeaderView::Interactive)
+                header->setSectionResizeMode(i, QHeaderView::Interactive);
+            const int width = i + 1 < header->count() ? want[std::size_t(i)] + extra : last;
+            header->resizeSection(i, width);
+            last -= width;
+        }
     }
 
 private:
