@@ -42,6 +42,8 @@ constexpr const char* Usage =
     "             DBSCAN, metrics, t-SNE and UMAP maps, tables and figures\n"
     "  features   compute the feature table of a collection (40 MFCC statistics + TF-IDF)\n"
     "  scan       what a folder or manifest holds: tracks, formats, tags, lyrics, labels\n"
+    "  export     a saved session's tables and figures, as run --out writes them\n"
+    "             (--session FILE --out DIR [--no-figures])\n"
     "  similar    the tracks nearest to one track in a saved session, as CSV:\n"
     "             rank,track_id,path,artist,title,distance (the track itself not listed)\n"
     "  radio      a playlist from one track, each next track the nearest not yet played\n"
@@ -351,6 +353,30 @@ int runExperiment(const atlas::cli::Options& options)
     return 0;
 }
 
+// `export --session FILE --out DIR`: a saved session's tables and figures, as `run --out`
+// writes them.
+int runExport(const atlas::cli::Options& options)
+{
+    if (!options.has("session"))
+        throw atlas::cli::UsageError("export needs --session FILE (a session saved by run "
+                                     "--save-session or the app)");
+    if (!options.has("out"))
+        throw atlas::cli::UsageError("export needs --out DIR");
+    const fs::path out = options.path("out");
+    const atlas::RunResult run = atlas::loadSession(options.path("session"));
+    const atlas::Progress writing({}, &g_cancel);
+    const auto tables = atlas::writeRunTables(run, out, writing);
+    std::size_t figures = 0;
+    if (!options.has("no-figures"))
+        figures = atlas::cli::writeFigures(run, out, writing);
+    else
+        atlas::removeStaleFigures(out, {});
+    writing.throwIfCancelled();
+    std::printf("wrote %zu tables and %zu figures of %zu tracks to %s\n", tables.size(), figures,
+                run.dataset.tracks.size(), out.string().c_str());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -369,6 +395,8 @@ int main(int argc, char** argv)
             return runExperiment(options);
         if (options.command == "scan")
             return runScan(options);
+        if (options.command == "export")
+            return runExport(options);
         if (options.command == "similar")
             return atlas::cli::runSimilar(options);
         if (options.command == "radio")

@@ -9,9 +9,10 @@
 namespace atlas {
 
 /// Version of the session file format written by this build.
-inline constexpr std::uint32_t SessionFormatVersion = 2;
+inline constexpr std::uint32_t SessionFormatVersion = 3;
 /// The oldest session format still read (version 1 sessions lack tags, lyrics sources and
-/// the library settings, which read back as what version 1 did).
+/// the library settings, which read back as what version 1 did; versions 1 and 2 lack the
+/// count of tags read and taken from the tag cache, which read back as 0).
 inline constexpr std::uint32_t OldestSessionFormatVersion = 1;
 
 /// Conventional extension of session files.

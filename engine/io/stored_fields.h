@@ -174,8 +174,8 @@ void describe(A& a, CacheStats& c)
     a(c.hits, c.decoded, c.file);
 }
 
-/// The dataset without `coverage` (recomputed from the tracks) and `metadata` (the tag
-/// cache accounting of the run that made it).
+/// The dataset without `coverage` (recomputed from the tracks) and the tag cache's file; from
+/// version 3, with the counts of tags read and taken from the cache (run.json reports them).
 template <class A>
 void describe(A& a, Dataset& ds)
 {
@@ -193,6 +193,8 @@ void describe(A& a, Dataset& ds)
                     ds.tracks[i].lyricsSource = LyricsSource::Manifest;
             }
     }
+    if (a.version() >= 3)
+        a(ds.metadata.fromCache, ds.metadata.read);
     if constexpr (A::Reading)
         ds.coverage = libraryCoverage(ds.tracks);
 }

@@ -131,6 +131,30 @@ private slots:
         }
     }
 
+    void exportWritesWhatRunWrote()
+    {
+        // The session and tables of runWritesEveryFileAndSavesSessionAndModels.
+        const fs::path session = m_home / "run.atlassession";
+        const fs::path out = m_home / "exported";
+        QVERIFY(fs::is_regular_file(session));
+        const Outcome o = cli({"export", "--session", str(session), "--out", str(out), "--no-figures"}, m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY2(o.out.contains("of 30 tracks"), qPrintable(o.out));
+        for (const char* f : {"clustering_metrics.csv", "latent.csv", "embeddings.csv",
+                              "training_history.csv", "issues.csv", "run.json"}) {
+            const std::string exported = atlas::test::readFile(out / f);
+            QVERIFY2(!exported.empty(), f);
+            QVERIFY2(exported == atlas::test::readFile(m_home / "out" / f), f);
+        }
+        const Outcome missing = cli({"export", "--out", str(out)}, m_home);
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains("--session"));
+        const Outcome broken = cli({"export", "--session", str(m_home / "no-such.atlassession"),
+                                    "--out", str(out)}, m_home);
+        QCOMPARE(broken.exitCode, 1);
+        QVERIFY2(broken.err.contains("no-such.atlassession"), qPrintable(broken.err));
+    }
+
     void twoFirstRunsAtOnceBothSucceed()
     {
         // Two runs at once on a machine without the demo corpus yet, sharing the caches: one

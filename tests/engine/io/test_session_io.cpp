@@ -337,10 +337,14 @@ private slots:
         tweaked.dataset.tracks[0].hasInlineLyrics = true;
         tweaked.dataset.labels(0) = -1;
         tweaked.stageSeconds["extra stage"] = 1.5;
+        tweaked.dataset.metadata.read = 7;
+        tweaked.dataset.metadata.fromCache = 23;
         const fs::path file = m_dir / "tweaked.atlassession";
         atlas::saveSession(file, tweaked);
         const atlas::RunResult back = atlas::loadSession(file);
         compareRun(tweaked, back);
+        QCOMPARE(back.dataset.metadata.read, 7);
+        QCOMPARE(back.dataset.metadata.fromCache, 23);
         QVERIFY(back.representations[1].model == nullptr);
     }
 
@@ -529,6 +533,9 @@ private slots:
         QCOMPARE(back.representations.size(), run.representations.size());
         QVERIFY(modelBytes(back.representations[2].model) ==
                 modelBytes(run.representations[2].model));
+        // The tag counts are from version 3 on.
+        QCOMPARE(back.dataset.metadata.read, 0);
+        QCOMPARE(back.dataset.metadata.fromCache, 0);
 
         // Version 0 and a version after this one are refused, saying which.
         std::string bytes(image.begin(), image.end());
@@ -537,8 +544,9 @@ private slots:
         expectLoadError(file, "version 0 is not supported: it was made by an older version");
         bytes[8] = char(atlas::SessionFormatVersion + 1);
         atlas::test::writeBytes(file, bytes);
-        expectLoadError(file, "made by a newer version of MusicAtlas (this version reads "
-                              "versions 1 to 2)");
+        expectLoadError(file, QStringLiteral("made by a newer version of MusicAtlas (this version "
+                                             "reads versions 1 to %1)")
+                                  .arg(atlas::SessionFormatVersion));
     }
 
     // A header whose payload size is absurd: refused from the header alone, before anything
