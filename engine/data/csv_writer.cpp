@@ -3,7 +3,9 @@
 
 #include "engine/core/atomic_file.h"
 
+#include <bit>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <stdexcept>
 
@@ -33,6 +35,11 @@ void appendEscaped(std::string& out, std::string_view field, char delimiter)
 
 void appendNumber(std::string& out, double value)
 {
+    // Most of a TF-IDF table is exact zeros; to_chars would write the same "0".
+    if (std::bit_cast<std::uint64_t>(value) == 0) {
+        out.push_back('0');
+        return;
+    }
     if (std::isnan(value)) {
         out.append("nan");
         return;

@@ -2,6 +2,7 @@
 #include "engine/features/tfidf.h"
 
 #include "engine/core/error.h"
+#include "engine/core/hash.h"
 #include "engine/core/unicode.h"
 
 #include <algorithm>
@@ -197,6 +198,59 @@ std::vector<std::size_t> numpyArgsort(const std::vector<long long>& v)
     return order;
 }
 
+// Term ids in order of first appearance, by text: open addressing with linear probing, the
+// terms' bytes in one buffer. (A node-based map allocated a node per term and missed the
+// cache on most of a corpus's tens of millions of lookups.)
+class TermIds {
+public:
+    // The id of `text`, the next free one when it is new.
+    int intern(std::string_view text)
+    {
+        std::uint64_t h = fnv1a64(text);
+        h ^= h >> 29;   // FNV-1a's low bits alone probe poorly
+        const std::size_t mask = m_slots.size() - 1;
+        std::size_t i = std::size_t(h) & mask;
+        for (; m_slots[i] >= 0; i = (i + 1) & mask) {
+            const int id = m_slots[i];
+            if (m_hash[std::size_t(id)] == h && term(id) == text)
+                return id;
+        }
+        const int id = int(m_hash.size());
+        m_slots[i] = id;
+        m_hash.push_back(h);
+        m_bytes.append(text);
+        m_end.push_back(m_bytes.size());
+        if (2 * m_hash.size() > m_slots.size())
+            grow();
+        return id;
+    }
+    std::string_view term(int id) const
+    {
+        const std::size_t begin = id > 0 ? m_end[std::size_t(id) - 1] : 0;
+        return {m_bytes.data() + begin, m_end[std::size_t(id)] - begin};
+    }
+    std::size_t size() const noexcept { return m_hash.size(); }
+
+private:
+    void grow()
+    {
+        std::vector<int> slots(2 * m_slots.size(), -1);
+        const std::size_t mask = slots.size() - 1;
+        for (std::size_t id = 0; id < m_hash.size(); ++id) {
+            std::size_t i = std::size_t(m_hash[id]) & mask;
+            while (slots[i] >= 0)
+                i = (i + 1) & mask;
+            slots[i] = int(id);
+        }
+        m_slots = std::move(slots);
+    }
+
+    std::vector<int> m_slots = std::vector<int>(1024, -1);   // id, or -1 for a free slot
+    std::vector<std::uint64_t> m_hash;                       // hash of each id's term
+    std::vector<std::size_t> m_end;                          // end of each id's term in m_bytes
+    std::string m_bytes;
+};
+
 std::vector<std::string_view> views(const std::vector<std::string>& documents)
 {
     return {documents.begin(), documents.end()};
@@ -275,22 +329,17 @@ Matrix TfidfVectorizer::transform(const std::vector<std::string>& documents) con
 SparseRows TfidfVectorizer::fitTransformSparse(std::span<const std::string_view> documents)
 {
     // Pass 1: ids in order of first appearance, one bag of (id, count) per document.
-    std::unordered_map<std::string, int> idOf;
-    std::vector<const std::string*> termOfId;
+    TermIds termIds;
     Bags bags;
     bags.start.reserve(documents.size() + 1);
     std::vector<int> ids;
     for (const std::string_view document : documents) {
         ids.clear();
-        forEachToken(document, m_cfg.lowercase, [&](const std::string& token) {
-            auto [it, inserted] = idOf.try_emplace(token, int(termOfId.size()));
-            if (inserted)
-                termOfId.push_back(&it->first);   // node-based map: the key does not move
-            ids.push_back(it->second);
-        });
+        forEachToken(document, m_cfg.lowercase,
+                     [&](const std::string& token) { ids.push_back(termIds.intern(token)); });
         closeBag(bags.entries, bags.start, ids);
     }
-    const std::size_t terms = termOfId.size();
+    const std::size_t terms = termIds.size();
     if (terms == 0)
         throw InputError("TF-IDF: empty vocabulary: none of the " +
                          std::to_string(documents.size()) +
@@ -308,7 +357,7 @@ SparseRows TfidfVectorizer::fitTransformSparse(std::span<const std::string_view>
     std::vector<int> order(terms);
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](int a, int b) {
-        return *termOfId[std::size_t(a)] < *termOfId[std::size_t(b)];
+        return termIds.term(a) < termIds.term(b);
     });
     std::size_t keep = terms;
     if (m_cfg.maxFeatures > 0 && terms > std::size_t(m_cfg.maxFeatures)) {
@@ -334,7 +383,7 @@ SparseRows TfidfVectorizer::fitTransformSparse(std::span<const std::string_view>
     for (std::size_t c = 0; c < keep; ++c) {
         const std::size_t id = std::size_t(order[c]);
         columnOfId[id] = int(c);
-        m_vocabulary[c] = *termOfId[id];
+        m_vocabulary[c] = termIds.term(int(id));
         m_documentFrequency[c] = df[id];
         m_termCount[c] = count[id];
         // sklearn: idf = log(n_samples / df) + 1 with both incremented by smooth_idf.
@@ -347,8 +396,7 @@ SparseRows TfidfVectorizer::fitTransformSparse(std::span<const std::string_view>
         m_columnOf.emplace(m_vocabulary[c], int(c));
     m_fullVocabularySize = terms;
     m_fitted = true;
-    idOf = {};   // the full vocabulary is no longer needed
-    termOfId = {};
+    termIds = {};   // the full vocabulary is no longer needed
 
     // Term ids to columns in place, dropping the terms cut by maxFeatures.
     std::size_t kept = 0, from = 0;

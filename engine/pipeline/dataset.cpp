@@ -335,6 +335,7 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
     if (!haveAudioSource) {
         collection.root = lyricsCsv;
         collection.layout = CollectionLayout::LyricsOnly;
+        collection.tracks.reserve(lyricsTable->texts.size());
         for (std::size_t r = 0; r < lyricsTable->texts.size(); ++r) {
             Track t;
             t.id = lyricsTable->hasKeys && !lyricsTable->keys[r].empty()
