@@ -486,6 +486,12 @@ private slots:
         details.findChild<QToolButton*>(QStringLiteral("detailsPlayButton"))->click();
         QCOMPARE(play.count(), 1);
         QCOMPARE(play.first().at(0).toInt(), 3);
+        // "More like this" asks for the tracks like it in the representation shown.
+        QSignalSpy similar(&details, &TrackDetails::similarRequested);
+        details.findChild<QToolButton*>(QStringLiteral("detailsSimilarButton"))->click();
+        QCOMPARE(similar.count(), 1);
+        QCOMPARE(similar.first().at(0).toInt(), 3);
+        QCOMPARE(similar.first().at(1).value<Representation>(), Representation::Pca);
 
         // A new run clears it.
         model.reset(m_run->config);

@@ -3,6 +3,7 @@
 // responsive (longest stall measured); results fill the tabs; export writes the CLI's files;
 // a saved session opens again with the same content.
 
+#include "engine/similarity/neighbours.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/stall_meter.h"
 #include "ui/main/data_panel.h"
@@ -32,6 +33,8 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QToolButton>
+#include <QStatusBar>
 #include <QtTest>
 
 #include <cmath>
@@ -282,6 +285,25 @@ private slots:
         // The Shortcuts list names the map's keys.
         auto* exportMap = w.findChild<QAction*>(QStringLiteral("exportMapAction"));
         QVERIFY(exportMap && !exportMap->shortcut().isEmpty());
+
+        // "More like this" in the details: the track and its 20 nearest tracks in the map's
+        // representation are selected and listed, from any tab.
+        w.tabs()->setCurrentIndex(1);
+        map->trackChosen(7);
+        auto* similar = w.findChild<QToolButton*>(QStringLiteral("detailsSimilarButton"));
+        QVERIFY(similar && similar->isEnabled());
+        similar->click();
+        QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget*>(map));
+        const auto nearest = nearestRows(run->representations[2].codes, 7, 20);
+        QList<int> expected = {7};
+        for (const Neighbour& n : nearest)
+            expected << n.track;
+        QList<int> selected = map->view()->selection();
+        std::sort(selected.begin(), selected.end());
+        std::sort(expected.begin(), expected.end());
+        QCOMPARE(selected, expected);
+        QCOMPARE(list->count(), 21);
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("20 tracks most like it")));
     }
 
     void fullDemoRunStaysResponsive()

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main/main_window.h"
+#include "ui/model/track_text.h"
+
+#include "engine/similarity/neighbours.h"
 
 #include "engine/io/results_io.h"
 #include "engine/io/session_io.h"
@@ -131,6 +134,30 @@ void MainWindow::showTrackDetails(int track)
     // panel; a closed details dock stays closed.
     if (m_detailsDock->isVisible())
         m_detailsDock->raise();
+}
+
+void MainWindow::selectSimilar(int track, Representation r)
+{
+    const auto rep = m_model->representation(r);
+    const auto data = m_model->dataset();
+    if (!rep || !rep->ok || !data || track < 0 || track >= rep->codes.rows())
+        return;
+    constexpr int Count = 20;
+    const auto nearest = nearestRows(rep->codes, track, Count);
+    QList<int> tracks = {track};
+    for (const Neighbour& n : nearest)
+        tracks << n.track;
+    if (m_map->currentRepresentation() != r)
+        m_map->showMap(r, m_map->currentMap());
+    m_map->view()->setSelection(tracks);
+    m_tabs->setCurrentWidget(m_map);
+    statusBar()->showMessage(
+        tr("Selected %1 and the %2 tracks most like it in %3's latent space: play them or save "
+           "them as a playlist under Selection")
+            .arg(trackDisplayName(data->tracks[std::size_t(track)]))
+            .arg(nearest.size())
+            .arg(QString::fromUtf8(representationName(r))),
+        10'000);
 }
 
 void MainWindow::showLyricsMismatch(const QString& message)
@@ -265,6 +292,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(m_map, &MapPanel::representationChanged, m_details, &TrackDetails::setRepresentation);
     connect(m_details, &TrackDetails::playRequested, m_listening, &Listening::playTrack);
+    connect(m_details, &TrackDetails::similarRequested, this, &MainWindow::selectSimilar);
     connect(m_listening, &Listening::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     const auto exportList = [this](const QList<int>& tracks) {

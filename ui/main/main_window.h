@@ -109,6 +109,9 @@ private:
     void showError(const QString& title, const QString& text);
     void showLyricsMismatch(const QString& message);
     void showTrackDetails(int track);
+    /// Selects `track` and the 20 tracks nearest to it in representation `r`'s latent space
+    /// on the map (engine/similarity), and shows the map.
+    void selectSimilar(int track, atlas::Representation r);
 
     RunModel* m_model = nullptr;
     PipelineRunner* m_runner = nullptr;

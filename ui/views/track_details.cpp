@@ -74,8 +74,16 @@ TrackDetails::TrackDetails(RunModel* model, QWidget* parent) : QWidget(parent), 
     m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     m_play->setToolTip(tr("Play this track"));
     m_play->setAutoRaise(true);
+    m_similar = new QToolButton(content);
+    m_similar->setObjectName(QStringLiteral("detailsSimilarButton"));
+    m_similar->setText(tr("More like this"));
+    m_similar->setToolTip(tr("Select the 20 tracks nearest to this one in the latent space of "
+                             "the map's representation: they are listed under Selection, to "
+                             "play or save as a playlist"));
+    m_similar->setAutoRaise(true);
     headingRow->addWidget(m_heading, 1);
     headingRow->addWidget(m_play, 0, Qt::AlignTop);
+    headingRow->addWidget(m_similar, 0, Qt::AlignTop);
     column->addLayout(headingRow);
 
     m_form = new QFormLayout;
@@ -152,6 +160,10 @@ TrackDetails::TrackDetails(RunModel* model, QWidget* parent) : QWidget(parent), 
     connect(m_play, &QToolButton::clicked, this, [this] {
         if (m_track >= 0)
             emit playRequested(m_track);
+    });
+    connect(m_similar, &QToolButton::clicked, this, [this] {
+        if (m_track >= 0)
+            emit similarRequested(m_track, m_rep);
     });
     if (m_model) {
         connect(m_model, &RunModel::cleared, this, [this] { setTrack(-1); });
@@ -276,6 +288,7 @@ void TrackDetails::refreshClusters()
     const QString repName = QString::fromUtf8(representationName(m_rep));
     m_clustersCaption->setText(tr("Clusters in %1").arg(repName));
     const auto rep = m_model ? m_model->representation(m_rep) : nullptr;
+    m_similar->setEnabled(rep && rep->ok);
     if (!rep) {
         m_clusters->setText(tr("<i>They appear when %1 is finished.</i>").arg(repName.toHtmlEscaped()));
         return;

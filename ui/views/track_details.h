@@ -27,7 +27,9 @@ class RunModel;
 /// detailsPath, detailsLyricsSource, detailsClusters); rows without a value are hidden.
 ///
 /// Follows the RunModel: a new run or dataset clears it, a finished representation fills in
-/// its clusters. "Play" asks to play the track. GUI thread only.
+/// its clusters. "Play" asks to play the track; "More like this" ("detailsSimilarButton",
+/// enabled once the map's representation is trained) asks for the tracks nearest to it in
+/// that representation's latent space. GUI thread only.
 class TrackDetails : public QWidget {
     Q_OBJECT
 public:
@@ -48,6 +50,8 @@ public slots:
 signals:
     /// "Play" was pressed.
     void playRequested(int track);
+    /// "More like this" was pressed: the tracks like `track` in representation `r`.
+    void similarRequested(int track, atlas::Representation r);
 
 private:
     void refresh();
@@ -78,6 +82,7 @@ private:
     QLabel* m_clustersCaption = nullptr;
     QLabel* m_clusters = nullptr;
     QToolButton* m_play = nullptr;
+    QToolButton* m_similar = nullptr;
 };
 
 } // namespace atlas::ui
