@@ -30,12 +30,13 @@ Representation chosenRepresentation(const Options& options, const RunResult& run
     return run.representations.empty() ? Representation::Pca : run.representations.front().kind;
 }
 
-const RunResult loadRequiredSession(const Options& options, const char* command)
+// --session's file; a usage error naming `command` without it.
+std::filesystem::path sessionPath(const Options& options, const char* command)
 {
     if (!options.has("session"))
         throw UsageError(std::string(command) + " needs --session FILE (a session saved by run "
                          "--save-session or the app)");
-    return loadSession(options.path("session"));
+    return options.path("session");
 }
 
 // The latent space radio and path walk in: --representation's, or the first trained.
@@ -44,41 +45,50 @@ SearchSpace latentSpace(const Options& options, const RunResult& run)
     return searchSpace(run, SimilaritySpace::Latent, chosenRepresentation(options, run));
 }
 
-// Prints a playlist as CSV (position,track_id,path,artist,title,distance: the distance from
-// the track before) and, with --m3u FILE, writes it as an M3U playlist.
+// Prints tracks as CSV on standard output: `first` (rank or position), track_id, path,
+// artist, title, distance.
+int printTracks(const RunResult& run, const char* first,
+                const std::vector<std::pair<int, double>>& rows)
+{
+    CsvWriter csv(std::cout);
+    csv.row({first, "track_id", "path", "artist", "title", "distance"});
+    int number = 0;
+    for (const auto& [track, distance] : rows) {
+        const Track& t = run.dataset.tracks[std::size_t(track)];
+        csv.row({std::to_string(++number), t.id, t.path.string(), t.tags.artist, t.tags.title,
+                 csvNumber(distance)});
+    }
+    std::cout.flush();
+    return std::cout ? 0 : 1;
+}
+
+// Prints a playlist (position,...,distance from the track before) and, with --m3u FILE,
+// writes it as an M3U playlist.
 int printPlaylist(const Options& options, const RunResult& run,
                   const std::vector<PlaylistStep>& steps)
 {
-    const auto& tracks = run.dataset.tracks;
-    CsvWriter csv(std::cout);
-    csv.row({"position", "track_id", "path", "artist", "title", "distance"});
-    int position = 0;
+    std::vector<std::pair<int, double>> rows;
+    std::vector<Track> files;
     for (const PlaylistStep& s : steps) {
-        const Track& t = tracks[std::size_t(s.track)];
-        csv.row({std::to_string(++position), t.id, t.path.string(), t.tags.artist, t.tags.title,
-                 csvNumber(s.step)});
+        rows.emplace_back(s.track, s.step);
+        if (!run.dataset.tracks[std::size_t(s.track)].path.empty())
+            files.push_back(run.dataset.tracks[std::size_t(s.track)]);
     }
-    std::cout.flush();
+    const int status = printTracks(run, "position", rows);
     if (options.has("m3u")) {
-        std::vector<Track> chosen;
-        for (const PlaylistStep& s : steps)
-            if (!tracks[std::size_t(s.track)].path.empty())
-                chosen.push_back(tracks[std::size_t(s.track)]);
-        const auto entries = playlistEntries(chosen, true);
+        const auto entries = playlistEntries(files, true);
         writePlaylist(options.path("m3u"), entries);
         std::cerr << "musicatlas-cli: playlist of " << entries.size() << " tracks written to "
                   << options.path("m3u").string() << "\n";
     }
-    return std::cout ? 0 : 1;
+    return status;
 }
 
 } // namespace
 
 int runSimilar(const Options& options)
 {
-    if (!options.has("session"))
-        throw UsageError("similar needs --session FILE (a session saved by run --save-session "
-                         "or the app)");
+    const std::filesystem::path session = sessionPath(options, "similar");
     if (!options.has("track"))
         throw UsageError("similar needs --track ID_OR_PATH");
     SimilaritySpace space = SimilaritySpace::Latent;
@@ -88,30 +98,19 @@ int runSimilar(const Options& options)
     if (k < 1)
         throw UsageError("-k must be at least 1");
 
-    const RunResult run = loadSession(options.path("session"));
+    const RunResult run = loadSession(session);
     const Representation representation = chosenRepresentation(options, run);
     const int query = findTrack(run.dataset, options.text("track"));
     const SearchSpace searched = searchSpace(run, space, representation);
     const auto neighbours = nearestRows(*searched.points, query, k, searched.distance);
 
-    const auto& tracks = run.dataset.tracks;
     std::cerr << "musicatlas-cli: " << neighbours.size() << " tracks nearest to "
-              << tracks[std::size_t(query)].displayName() << " in " << searched.description << "\n";
-    CsvWriter csv(std::cout);
-    csv.row({"rank", "track_id", "path", "artist", "title", "distance"});
-    int rank = 0;
-    for (const Neighbour& n : neighbours) {
-        const Track& t = tracks[std::size_t(n.track)];
-        csv.row({std::to_string(++rank), t.id, t.path.string(), t.tags.artist, t.tags.title,
-                 csvNumber(n.distance)});
-    }
-    std::cout.flush();
-    return std::cout ? 0 : 1;
+              << run.dataset.tracks[std::size_t(query)].displayName() << " in " << searched.description << "\n";
+    std::vector<std::pair<int, double>> rows;
+    for (const Neighbour& n : neighbours)
+        rows.emplace_back(n.track, n.distance);
+    return printTracks(run, "rank", rows);
 }
-
-} // namespace atlas::cli
-
-namespace atlas::cli {
 
 int runRadio(const Options& options)
 {
@@ -125,7 +124,7 @@ int runRadio(const Options& options)
         throw UsageError("-n must be at least 1");
     if (radioOptions.noRepeatArtist < 0)
         throw UsageError("--no-repeat-artist must be 0 or more");
-    const RunResult run = loadRequiredSession(options, "radio");
+    const RunResult run = loadSession(sessionPath(options, "radio"));
     const int seed = findTrack(run.dataset, options.text("track"));
     const SearchSpace space = latentSpace(options, run);
     std::vector<std::string> artists, albums;
@@ -148,7 +147,7 @@ int runPath(const Options& options)
     pathOptions.steps = options.integer("n", 12);
     if (pathOptions.steps < 0)
         throw UsageError("-n must be 0 (the graph's path as it is) or more");
-    const RunResult run = loadRequiredSession(options, "path");
+    const RunResult run = loadSession(sessionPath(options, "path"));
     const int from = findTrack(run.dataset, options.text("from"));
     const int to = findTrack(run.dataset, options.text("to"));
     const SearchSpace space = latentSpace(options, run);

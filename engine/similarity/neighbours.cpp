@@ -68,11 +68,10 @@ std::vector<Neighbour> nearestRows(const Matrix& points, const Eigen::Ref<const 
         return {};
     const Eigen::Index n = points.rows();
     Best best(k);
-    Vector query2 = query;
-    double queryNorm = 0.0;
-    if (distance == Distance::Cosine)
-        queryNorm = query.norm();
-    Eigen::VectorXd d(BlockRows);
+    const double queryNorm = distance == Distance::Cosine ? query.norm() : 0.0;
+    // One block's distances, and for the cosine its dot products and squared row norms:
+    // allocated once, reused by every block.
+    Eigen::VectorXd d(BlockRows), dot(BlockRows), norm2(BlockRows);
     for (Eigen::Index from = 0; from < n; from += BlockRows) {
         const Eigen::Index m = std::min(BlockRows, n - from);
         const auto block = points.middleRows(from, m);
@@ -81,18 +80,20 @@ std::vector<Neighbour> nearestRows(const Matrix& points, const Eigen::Ref<const 
             // Σ (x − q)², coordinate by coordinate: exact to rounding, never negative.
             dm.setZero();
             for (Eigen::Index c = 0; c < points.cols(); ++c)
-                dm += (block.col(c).array() - query2(c)).square().matrix();
+                dm += (block.col(c).array() - query(c)).square().matrix();
         } else {
             // 1 − x·q / (|x| |q|); zero rows (or a zero query) are at distance 1, as
             // scikit-learn's cosine_distances gives for rows normalize() leaves at zero.
-            Eigen::VectorXd dot = Eigen::VectorXd::Zero(m), norm2 = Eigen::VectorXd::Zero(m);
+            auto dots = dot.head(m), norms2 = norm2.head(m);
+            dots.setZero();
+            norms2.setZero();
             for (Eigen::Index c = 0; c < points.cols(); ++c) {
-                dot += block.col(c) * query2(c);
-                norm2 += block.col(c).cwiseAbs2();
+                dots += block.col(c) * query(c);
+                norms2 += block.col(c).cwiseAbs2();
             }
             for (Eigen::Index i = 0; i < m; ++i) {
-                const double den = std::sqrt(norm2(i)) * queryNorm;
-                dm(i) = den > 0.0 ? std::clamp(1.0 - dot(i) / den, 0.0, 2.0) : 1.0;
+                const double den = std::sqrt(norms2(i)) * queryNorm;
+                dm(i) = den > 0.0 ? std::clamp(1.0 - dots(i) / den, 0.0, 2.0) : 1.0;
             }
         }
         double worst = best.worst();

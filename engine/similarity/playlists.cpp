@@ -2,8 +2,7 @@
 #include "engine/similarity/playlists.h"
 
 #include "engine/core/error.h"
-#include "engine/core/text.h"
-#include "engine/core/unicode.h"
+#include "engine/data/track_search.h"
 #include "engine/embed/knn.h"
 #include "engine/similarity/neighbours.h"
 
@@ -17,12 +16,6 @@
 namespace atlas {
 
 namespace {
-
-// Case-folded, trimmed key ("" stays "").
-std::string key(const std::string& text)
-{
-    return encodeUtf8(pythonLower(decodeUtf8(trimmed(text))));
-}
 
 void checkRow(const Matrix& points, int row, const char* what)
 {
@@ -60,9 +53,9 @@ Radio radio(const Matrix& points, int seed, const RadioOptions& options,
     std::vector<std::string> artistKey(n), albumKey(n);
     for (std::size_t i = 0; i < n; ++i) {
         if (!artists.empty())
-            artistKey[i] = key(artists[i]);
+            artistKey[i] = foldForSearch(artists[i]);
         if (!albums.empty())
-            albumKey[i] = key(albums[i]);
+            albumKey[i] = foldForSearch(albums[i]);
     }
     const std::size_t length = std::min(n, std::size_t(std::max(1, options.length)));
     const std::size_t artistWindow = std::size_t(std::max(0, options.noRepeatArtist));

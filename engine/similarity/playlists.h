@@ -32,8 +32,8 @@ struct Radio {
 };
 
 /// Radio from `seed`: each next track is the nearest (Euclidean in `points`) not yet played
-/// that keeps the rules; `artists` and `albums` give each row's keys (compared without regard
-/// to case; an empty key matches nothing, so untagged tracks never block each other). When no
+/// that keeps the rules; `artists` and `albums` give each row's keys (compared folded as the
+/// track search folds them: case and Latin accents ignored; an empty key matches nothing, so untagged tracks never block each other). When no
 /// unplayed track keeps the rules, the nearest unplayed one is taken and the step is listed in
 /// Radio::relaxed. Stops early when every track is played. Deterministic: ties go to the
 /// lower row.

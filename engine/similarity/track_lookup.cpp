@@ -2,8 +2,7 @@
 #include "engine/similarity/track_lookup.h"
 
 #include "engine/core/error.h"
-#include "engine/core/text.h"
-#include "engine/core/unicode.h"
+#include "engine/data/track_search.h"
 
 #include <filesystem>
 #include <vector>
@@ -13,11 +12,6 @@ namespace atlas {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string fold(const std::string& text)
-{
-    return encodeUtf8(pythonLower(decodeUtf8(trimmed(text))));
-}
 
 std::string normalised(const std::string& path)
 {
@@ -59,11 +53,11 @@ int findTrack(const Dataset& dataset, const std::string& what)
         return ends.front();
     if (ends.empty()) {
         // A title, or "Artist - Title", without regard to case.
-        const std::string folded = fold(what);
+        const std::string folded = foldForSearch(what);
         for (std::size_t i = 0; i < tracks.size(); ++i) {
             const TrackTags& tags = tracks[i].tags;
             if (!tags.title.empty() &&
-                (fold(tags.title) == folded || fold(tags.artist + " - " + tags.title) == folded))
+                (foldForSearch(tags.title) == folded || foldForSearch(tags.artist + " - " + tags.title) == folded))
                 ends.push_back(int(i));
         }
         if (ends.size() == 1)

@@ -14,7 +14,7 @@ namespace atlas {
 /// path is `what` (as written, or the same file once both are made absolute and normalised);
 /// else the one track whose id or path ends with `what` at a folder boundary ("blues.00003",
 /// "Album/03 - Song.flac"); else the one track whose title, or "Artist - Title", is `what`
-/// without regard to case.
+/// folded as the track search folds text (foldForSearch: case and Latin accents ignored).
 /// Throws InputError saying why when none matches, or when several paths end that way (the
 /// first few named).
 int findTrack(const Dataset& dataset, const std::string& what);

@@ -147,8 +147,6 @@ void MainWindow::selectSimilar(int track, Representation r)
     QList<int> tracks = {track};
     for (const Neighbour& n : nearest)
         tracks << n.track;
-    if (m_map->currentRepresentation() != r)
-        m_map->showMap(r, m_map->currentMap());
     m_map->view()->setSelection(tracks);
     m_tabs->setCurrentWidget(m_map);
     statusBar()->showMessage(

@@ -110,7 +110,7 @@ private:
     void showLyricsMismatch(const QString& message);
     void showTrackDetails(int track);
     /// Selects `track` and the 20 tracks nearest to it in representation `r`'s latent space
-    /// on the map (engine/similarity), and shows the map.
+    /// (the map's: Track Details follows it) on the map (engine/similarity), and shows the map.
     void selectSimilar(int track, atlas::Representation r);
 
     RunModel* m_model = nullptr;
