@@ -12,6 +12,8 @@
 #include "ui/map/map_view.h"
 #include "ui/model/run_model.h"
 #include "ui/views/clusters_view.h"
+#include "ui/playback/listening.h"
+#include "ui/views/similar_panel.h"
 #include "tests/ui/ui_fixtures.h"
 
 #include <QAbstractSpinBox>
@@ -304,6 +306,23 @@ private slots:
         QCOMPARE(selected, expected);
         QCOMPARE(list->count(), 21);
         QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("20 tracks most like it")));
+        // They are listed in the Similar panel, which comes to the front.
+        SimilarPanel* panel = w.similarPanel();
+        QVERIFY(panel->isVisible());
+        QCOMPARE(panel->track(), 7);
+        QList<int> listed;
+        for (const Neighbour& n : nearest)
+            listed << n.track;
+        QCOMPARE(panel->tracks(), listed);
+        // A click on another track while the panel shows lists and selects its neighbours.
+        map->trackActivated(11);
+        QCOMPARE(panel->track(), 11);
+        QCOMPARE(map->view()->selection().size(), 21);
+        QVERIFY(map->view()->selection().contains(nearestRows(run->representations[2].codes, 11, 1)[0].track));
+        w.listening()->stop();
+        // Hover preview is off by default, in the Playback menu.
+        auto* hover = w.findChild<QAction*>(QStringLiteral("hoverPreviewAction"));
+        QVERIFY(hover && hover->isCheckable() && !hover->isChecked());
     }
 
     void fullDemoRunStaysResponsive()

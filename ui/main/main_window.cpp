@@ -2,8 +2,6 @@
 #include "ui/main/main_window.h"
 #include "ui/model/track_text.h"
 
-#include "engine/similarity/neighbours.h"
-
 #include "engine/io/results_io.h"
 #include "engine/io/session_io.h"
 #include "engine/io/track_list.h"
@@ -15,11 +13,13 @@
 #include "ui/map/map_panel.h"
 #include "ui/map/map_view.h"
 #include "ui/model/run_model.h"
+#include "ui/playback/hover_preview.h"
 #include "ui/playback/listening.h"
 #include "ui/playback/transport_bar.h"
 #include "ui/views/clusters_view.h"
 #include "ui/views/issues_view.h"
 #include "ui/views/metrics_view.h"
+#include "ui/views/similar_panel.h"
 #include "ui/views/track_details.h"
 #include "ui/views/training_view.h"
 
@@ -130,32 +130,16 @@ void MainWindow::showTrackDetails(int track)
 {
     m_details->setTrack(track);
     m_map->setMarkedTrack(track);   // ringed on the map
+    m_similar->followTrack(track);
     // A click brings the details to the front when they share a dock area with the Data
     // panel; a closed details dock stays closed.
     if (m_detailsDock->isVisible())
         m_detailsDock->raise();
 }
 
-void MainWindow::selectSimilar(int track, Representation r)
+void MainWindow::selectSimilar(int track)
 {
-    const auto rep = m_model->representation(r);
-    const auto data = m_model->dataset();
-    if (!rep || !rep->ok || !data || track < 0 || track >= rep->codes.rows())
-        return;
-    constexpr int Count = 20;
-    const auto nearest = nearestRows(rep->codes, track, Count);
-    QList<int> tracks = {track};
-    for (const Neighbour& n : nearest)
-        tracks << n.track;
-    m_map->view()->setSelection(tracks);
-    m_tabs->setCurrentWidget(m_map);
-    statusBar()->showMessage(
-        tr("Selected %1 and the %2 tracks most like it in %3's latent space: play them or save "
-           "them as a playlist under Selection")
-            .arg(trackDisplayName(data->tracks[std::size_t(track)]))
-            .arg(nearest.size())
-            .arg(QString::fromUtf8(representationName(r))),
-        10'000);
+    m_similar->showSimilar(track);
 }
 
 void MainWindow::showLyricsMismatch(const QString& message)
@@ -220,6 +204,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     addDockWidget(Qt::RightDockWidgetArea, detailsDock);
     m_detailsAction = detailsDock->toggleViewAction();
     m_detailsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+
+    // Similar tracks, a radio, a path: a tab beside the details.
+    m_similar = new SimilarPanel(m_model, m_map);
+    m_similarDock = new QDockWidget(tr("Similar"), this);
+    m_similarDock->setObjectName(QStringLiteral("similarDock"));
+    m_similarDock->setWidget(m_similar);
+    m_similarDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    m_similarDock->setMinimumWidth(240);
+    addDockWidget(Qt::RightDockWidgetArea, m_similarDock);
+    tabifyDockWidget(m_detailsDock, m_similarDock);
+    m_detailsDock->raise();
+    m_hoverPreview = new HoverPreview(m_listening, this);
+    connect(m_map->view(), &MapView::hovered, m_hoverPreview, &HoverPreview::hover);
 
     // Results of another collection than the panel's are marked until the next run.
     m_previousRun = new QFrame;
@@ -290,7 +287,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(m_map, &MapPanel::representationChanged, m_details, &TrackDetails::setRepresentation);
     connect(m_details, &TrackDetails::playRequested, m_listening, &Listening::playTrack);
-    connect(m_details, &TrackDetails::similarRequested, this, &MainWindow::selectSimilar);
+    connect(m_details, &TrackDetails::similarRequested, this, [this](int track) { selectSimilar(track); });
+    connect(m_similar, &SimilarPanel::playRequested, m_listening, &Listening::playTracks);
+    connect(m_similar, &SimilarPanel::trackChosen, this, [this](int track) {
+        m_details->setTrack(track);
+        m_map->setMarkedTrack(track);
+    });
+    connect(m_similar, &SimilarPanel::raiseRequested, this, [this] {
+        m_similarDock->show();
+        m_similarDock->raise();
+        m_tabs->setCurrentWidget(m_map);
+    });
+    connect(m_similar, &SimilarPanel::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10'000); });
     connect(m_listening, &Listening::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     const auto exportList = [this](const QList<int>& tracks) {
@@ -305,6 +314,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     };
     connect(m_map, &MapPanel::playlistExportRequested, this, exportList);
     connect(m_clusters, &ClustersView::playlistExportRequested, this, exportList);
+    connect(m_similar, &SimilarPanel::playlistExportRequested, this, exportList);
     connect(m_model, &RunModel::datasetChanged, this, [this] {
         m_listening->setDataset(m_model->dataset());
         // k is checked against the tracks this collection really has.
@@ -445,6 +455,7 @@ void MainWindow::buildMenus()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_panelAction);
     view->addAction(m_detailsAction);
+    view->addAction(m_similarDock->toggleViewAction());
     view->addSeparator();
     const QString names[] = {tr("&Map"), tr("M&etrics"), tr("&Training"), tr("&Clusters"), tr("&Issues")};
     for (int i = 0; i < 5; ++i) {
@@ -454,6 +465,8 @@ void MainWindow::buildMenus()
     QMenu* play = menuBar()->addMenu(tr("&Playback"));
     for (QAction* a : m_listening->actions())
         play->addAction(a);
+    play->addSeparator();
+    play->addAction(m_hoverPreview->action());
     addActions(m_listening->actions());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -822,19 +835,27 @@ void MainWindow::restoreSettings()
     QSettings s;
     m_panel->restore(s);
     m_listening->restore(s);
+    m_hoverPreview->restore(s);
     if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) {
         // 1440 x 900, or the whole screen when it is smaller.
         const QScreen* screen = this->screen();
         const QRect available = screen ? screen->availableGeometry() : QRect(0, 0, 1440, 900);
         resize(std::min(1440, available.width()), std::min(900, available.height()));
     }
-    if (!restoreState(s.value(QStringLiteral("window/state")).toByteArray())) {
+    if (restoreState(s.value(QStringLiteral("window/state")).toByteArray())) {
+        // A layout saved before the Similar panel existed: the panel joins the details.
+        if (!s.value(QStringLiteral("window/similarDock")).toBool()) {
+            tabifyDockWidget(m_detailsDock, m_similarDock);
+            m_detailsDock->raise();
+        }
+    } else {
         // First start: the details beside the map when the window is wide enough for both
         // docks and a roomy map, else behind the Data panel (a click on a track shows them).
         const QScreen* screen = this->screen();
         const int available = screen ? screen->availableGeometry().width() : 1440;
         if (std::min(available, width()) < 1800) {
             tabifyDockWidget(m_dataDock, m_detailsDock);
+            tabifyDockWidget(m_dataDock, m_similarDock);
             m_dataDock->raise();
         } else {
             resizeDocks({m_dataDock, m_detailsDock}, {380, 290}, Qt::Horizontal);
@@ -850,8 +871,10 @@ void MainWindow::saveSettings() const
     QSettings s;
     m_panel->save(s);
     m_listening->save(s);
+    m_hoverPreview->save(s);
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/similarDock"), true);
     s.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
 }
 

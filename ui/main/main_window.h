@@ -23,6 +23,7 @@ namespace atlas::ui {
 
 class ClustersView;
 class DataPanel;
+class HoverPreview;
 class IssuesView;
 class Listening;
 class MapPanel;
@@ -30,14 +31,17 @@ class MetricsView;
 class RecentFiles;
 class ResultsExport;
 class RunModel;
+class SimilarPanel;
 class TrackDetails;
 class TrainingView;
 
 /// The MusicAtlas window: the Data & Training panel on the left, the Map, Metrics,
 /// Training, Clusters and Issues tabs in the middle, the track details (the track last
 /// clicked, or playing; View ▸ Track Details, Ctrl+I) on the right, or behind the Data panel
-/// in a window narrower than 1800 pixels at first start, the transport bar and the run's
-/// progress at the bottom. Owns the runner, the run model and the player; every view
+/// in a window narrower than 1800 pixels at first start, with the Similar panel (tracks like
+/// the one clicked, radio, paths; View ▸ Similar) as a tab beside them, the transport bar and
+/// the run's progress at the bottom. Playback ▸ Preview Tracks on Hover (off by default)
+/// plays a few seconds of the track the mouse rests on. Owns the runner, the run model and the player; every view
 /// observes the model.
 ///
 /// While the Data panel names another collection than the one whose results are shown, a
@@ -61,6 +65,9 @@ public:
     /// bar above the tabs says so).
     bool showsPreviousCollection() const;
     TrackDetails* trackDetails() const { return m_details; }
+    SimilarPanel* similarPanel() const { return m_similar; }
+    HoverPreview* hoverPreview() const { return m_hoverPreview; }
+    Listening* listening() const { return m_listening; }
 
     /// Index of a tab in tabs(): Map, Metrics, Training, Clusters, Issues.
     enum Tab { MapTab, MetricsTab, TrainingTab, ClustersTab, IssuesTab };
@@ -109,9 +116,9 @@ private:
     void showError(const QString& title, const QString& text);
     void showLyricsMismatch(const QString& message);
     void showTrackDetails(int track);
-    /// Selects `track` and the 20 tracks nearest to it in representation `r`'s latent space
-    /// (the map's: Track Details follows it) on the map (engine/similarity), and shows the map.
-    void selectSimilar(int track, atlas::Representation r);
+    /// "More like this": the Similar panel lists the tracks nearest to `track` in the map's
+    /// representation (Track Details follows it) and selects them on the map, shown.
+    void selectSimilar(int track);
 
     RunModel* m_model = nullptr;
     PipelineRunner* m_runner = nullptr;
@@ -125,6 +132,8 @@ private:
     ClustersView* m_clusters = nullptr;
     IssuesView* m_issues = nullptr;
     TrackDetails* m_details = nullptr;
+    SimilarPanel* m_similar = nullptr;
+    HoverPreview* m_hoverPreview = nullptr;
 
     QLabel* m_stageLabel = nullptr;
     QProgressBar* m_overallBar = nullptr;
@@ -142,6 +151,7 @@ private:
     QAction* m_detailsAction = nullptr;
     QDockWidget* m_dataDock = nullptr;
     QDockWidget* m_detailsDock = nullptr;
+    QDockWidget* m_similarDock = nullptr;
     RecentFiles* m_recent = nullptr;
 
     QPointer<ResultsExport> m_export;

@@ -5,6 +5,7 @@
 #include "ui/map/point_renderer.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QDir>
 #include <QSaveFile>
 #include <QSvgGenerator>
@@ -30,6 +31,7 @@ const QColor NeutralPoint(0x4c, 0x6e, 0xa8);
 const QColor MarkRing(0x1b, 0x1f, 0x24);
 const QColor PlayingRing(0xe8, 0x59, 0x0c);
 const QColor LassoColour(0x1f, 0x77, 0xb4);
+const QColor PathColour(0x1b, 0x1f, 0x24);
 const QColor CaptionText(0x50, 0x55, 0x5c);
 const QColor HintText(0x9a, 0x9f, 0xa6);
 
@@ -73,6 +75,7 @@ void MapView::setPoints(std::shared_ptr<const Matrix> xy)
         m_playing = -1;
         m_marked = -1;
         m_undo.clear();
+        m_path.clear();
         m_hover = -1;
         m_hoverText.clear();
         // Fixed pseudo-random draw order: a multiplicative step coprime to n visits every
@@ -238,6 +241,57 @@ void MapView::setMarkedTrack(int track)
         return;
     m_marked = track;
     update();
+}
+
+void MapView::setPath(const QList<int>& tracks)
+{
+    QList<int> path;
+    for (int t : tracks)
+        if (t >= 0 && t < pointCount())
+            path << t;
+    if (path == m_path)
+        return;
+    m_path = path;
+    update();
+}
+
+QPolygonF MapView::pathPoints() const
+{
+    QPolygonF out;
+    for (int t : m_path) {
+        const double x = (*m_xy)(t, 0), y = (*m_xy)(t, 1);
+        if (std::isfinite(x) && std::isfinite(y))
+            out << QPointF(x, y);
+    }
+    return out;
+}
+
+void MapView::drawPath(QPainter& p) const
+{
+    QPolygonF line;
+    for (const QPointF& m : pathPoints())
+        line << toWidget(m);
+    if (line.size() < 2)
+        return;
+    // A white casing under a dark line reads on every class colour; small dots mark each
+    // step, rings the two ends.
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(QColor(255, 255, 255, 220), 5.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.drawPolyline(line);
+    p.setPen(QPen(PathColour, 2.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.drawPolyline(line);
+    p.setBrush(PathColour);
+    p.setPen(QPen(Qt::white, 1.0));
+    for (const QPointF& c : line)
+        p.drawEllipse(c, 3.0, 3.0);
+    const double r = pointRadius();
+    p.setBrush(Qt::NoBrush);
+    for (const QPointF& c : {line.front(), line.back()}) {
+        p.setPen(QPen(QColor(255, 255, 255, 235), 4.0));
+        p.drawEllipse(c, r + 6.0, r + 6.0);
+        p.setPen(QPen(PathColour, 2.0));
+        p.drawEllipse(c, r + 6.0, r + 6.0);
+    }
 }
 
 void MapView::setUnclassifiedSmall(bool small)
@@ -470,6 +524,7 @@ void MapView::drawOverlay(QPainter& p, bool interactive)
 {
     p.setRenderHint(QPainter::Antialiasing);
     const double r = pointRadius();
+    drawPath(p);
 
     // The track in the details panel, then the playing one on top (often the same track:
     // both rings then show, the playing one inside the other).
@@ -757,6 +812,13 @@ void MapView::leaveEvent(QEvent* event)
     if (m_drag == Drag::None)
         setHover(-1, {});
     QWidget::leaveEvent(event);
+}
+
+void MapView::contextMenuEvent(QContextMenuEvent* event)
+{
+    const int point = event->reason() == QContextMenuEvent::Mouse ? pointAt(event->pos()) : m_hover;
+    emit contextMenuRequested(point, event->globalPos());
+    event->accept();
 }
 
 void MapView::resizeEvent(QResizeEvent* event)

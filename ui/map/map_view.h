@@ -92,6 +92,13 @@ public:
     /// The point shown in the track details (-1 = none): drawn with a dark ring.
     void setMarkedTrack(int track);
     int markedTrack() const { return m_marked; }
+    /// A playlist drawn over the map as a line through its tracks' points, in order, with
+    /// its first and last track ringed (empty = none; invalid rows are dropped). Kept when
+    /// the map changes; cleared by setPoints() with a layout of another size.
+    void setPath(const QList<int>& tracks);
+    QList<int> path() const { return m_path; }
+    /// Where the path's tracks are drawn, in map coordinates (non-finite points left out).
+    QPolygonF pathPoints() const;
     /// Draws the points of class -1 (DBSCAN noise) small and grey, behind the classes.
     void setUnclassifiedSmall(bool small);
     bool unclassifiedSmall() const { return m_smallUnclassified; }
@@ -161,6 +168,9 @@ signals:
     void selectionChanged(const QList<int>& tracks);
     /// The user zoomed or panned (the view is no longer the automatic fit).
     void viewChangedByUser();
+    /// A right click (or the context-menu key) over the map: the point under it (-1 = none)
+    /// and where to show a menu, in global coordinates.
+    void contextMenuRequested(int track, QPoint globalPos);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -171,6 +181,7 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     enum class Drag { None, Pending, Pan, Lasso };
@@ -181,6 +192,7 @@ private:
     void renderLayer();
     void drawOverlay(QPainter& p, bool interactive);
     void drawRing(QPainter& p, int point, QColor colour) const;
+    void drawPath(QPainter& p) const;
     void drawCaption(QPainter& p, bool hint);
     void drawEmptyState(QPainter& p);
     void setHover(int point, QPoint globalPos);
@@ -206,6 +218,7 @@ private:
     int m_marked = -1;
     int m_hover = -1;
     std::vector<QList<int>> m_undo;   // earlier selections, oldest first
+    QList<int> m_path;                // the playlist drawn as a line
     QString m_hoverText;
 
     // View: widget = centre + scale * (map - mapCentre), y flipped (map y up).
