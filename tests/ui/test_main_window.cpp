@@ -318,6 +318,7 @@ private slots:
         map->trackActivated(11);
         QCOMPARE(panel->track(), 11);
         QCOMPARE(map->view()->selection().size(), 21);
+        QVERIFY(panel->isVisible());   // the details stay behind it
         QVERIFY(map->view()->selection().contains(nearestRows(run->representations[2].codes, 11, 1)[0].track));
         w.listening()->stop();
         // Hover preview is off by default, in the Playback menu.

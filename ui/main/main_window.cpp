@@ -132,8 +132,9 @@ void MainWindow::showTrackDetails(int track)
     m_map->setMarkedTrack(track);   // ringed on the map
     m_similar->followTrack(track);
     // A click brings the details to the front when they share a dock area with the Data
-    // panel; a closed details dock stays closed.
-    if (m_detailsDock->isVisible())
+    // panel, unless the Similar panel is in front (it lists the click's neighbours); a closed
+    // details dock stays closed.
+    if (m_detailsDock->isVisible() && !m_similar->isVisible())
         m_detailsDock->raise();
 }
 

@@ -452,7 +452,7 @@ void SimilarPanel::computeSimilar()
     }
     m_listed = true;
     m_description = s.description;
-    m_status = tr("%n nearest in %1", nullptr, int(m_rows.size())).arg(s.description);
+    m_status = tr("%1 nearest in %2").arg(m_rows.size()).arg(s.description);
 }
 
 void SimilarPanel::computeRadio()
@@ -477,10 +477,10 @@ void SimilarPanel::computeRadio()
         m_distances.push_back(step.step);
     }
     m_listed = true;
-    m_status = tr("Radio of %n track(s) in %1", nullptr, int(m_rows.size())).arg(s.description);
+    m_status = tr("Radio of %1 tracks in %2").arg(m_rows.size()).arg(s.description);
     if (!r.relaxed.empty())
-        m_status += tr("; at %n step(s) no track kept the artist and album rules, so the "
-                       "nearest was taken", nullptr, int(r.relaxed.size()));
+        m_status += tr("; at %1 of the steps no track kept the artist and album rules, so the "
+                       "nearest was taken").arg(r.relaxed.size());
 }
 
 void SimilarPanel::refresh()
@@ -608,10 +608,11 @@ void SimilarPanel::showSimilar(int track)
     applyToMap();
     emit raiseRequested();
     if (m_listed)
-        emit message(tr("Selected %1 and the %n tracks most like it in %2: play them or save "
-                        "them as a playlist under Similar",
-                        nullptr, int(m_rows.size()))
-                         .arg(trackName(track), m_description));
+        emit message(tr("Selected %1 and the %2 tracks most like it in %3: play them or save "
+                        "them as a playlist under Similar")
+                         .arg(trackName(track))
+                         .arg(m_rows.size())
+                         .arg(m_description));
 }
 
 void SimilarPanel::startRadio(int seed)
@@ -680,12 +681,20 @@ void SimilarPanel::startPath(int from, int to)
                     p->m_distances.push_back(step.step);
                 }
                 p->m_listed = true;
-                p->m_status = tr("%n track(s) along the shortest path (%1 tracks) on the "
-                                 "%2-nearest-neighbour graph of %3",
-                                 nullptr, int(p->m_rows.size()))
-                                  .arg(path.graphPath.size())
-                                  .arg(options.neighbours)
-                                  .arg(description);
+                // The graph's own path, or evenly spaced tracks along it.
+                p->m_status =
+                    options.steps > 1
+                        ? tr("%1 tracks along the shortest path (%2 tracks) on the "
+                             "%3-nearest-neighbour graph of %4")
+                              .arg(p->m_rows.size())
+                              .arg(path.graphPath.size())
+                              .arg(options.neighbours)
+                              .arg(description)
+                        : tr("The shortest path (%1 tracks) on the %2-nearest-neighbour graph "
+                             "of %3")
+                              .arg(path.graphPath.size())
+                              .arg(options.neighbours)
+                              .arg(description);
                 if (path.approximateGraph)
                     p->m_status += tr(" (graph found approximately)");
                 p->showList();
