@@ -3,8 +3,10 @@
 // space, a radio with its options, a path between two tracks (drawn on the map); a right
 // click on the map offers them; hover preview is off until turned on.
 
+#include "engine/io/playlist.h"
 #include "engine/similarity/neighbours.h"
 #include "engine/similarity/playlists.h"
+#include "tests/support/fixtures.h"
 #include "tests/ui/ui_fixtures.h"
 #include "ui/map/map_panel.h"
 #include "ui/map/map_view.h"
@@ -30,6 +32,7 @@
 
 using namespace atlas;
 using namespace atlas::ui;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -222,6 +225,23 @@ private slots:
         QCOMPARE(f.panel->tracks(), rowsOf(expected.tracks));
         QCOMPARE(f.panel->playlist(), rowsOf(expected.tracks));
         QCOMPARE(f.panel->distances()[5], expected.tracks[5].step);
+        // Save as M3U: the radio, in order, as the playlist writer writes it.
+        QSignalSpy save(f.panel, &SimilarPanel::playlistExportRequested);
+        f.panel->findChild<QPushButton*>(QStringLiteral("similarSaveButton"))->click();
+        QCOMPARE(save.count(), 1);
+        QCOMPARE(save.first().first().value<QList<int>>(), rowsOf(expected.tracks));
+        QCOMPARE(f.panel->playlistFileName(), QStringLiteral("musicatlas-radio.m3u8"));
+        Listening listening;
+        listening.setDataset(std::make_shared<const Dataset>(f.run->dataset));
+        const fs::path m3u = test::makeTempDir("similar-m3u") / "radio.m3u8";
+        QString error;
+        QVERIFY2(listening.exportPlaylist(f.panel->playlist(), QString::fromStdString(m3u.string()), &error),
+                 qPrintable(error));
+        const auto entries = readPlaylist(m3u);
+        QCOMPARE(entries.size(), expected.tracks.size());
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            QCOMPARE(entries[i].path,
+                     fs::absolute(f.run->dataset.tracks[std::size_t(expected.tracks[i].track)].path).lexically_normal());
         // Without the rules the radio differs.
         options.noRepeatArtist = 0;
         options.noRepeatAlbum = false;

@@ -315,7 +315,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     };
     connect(m_map, &MapPanel::playlistExportRequested, this, exportList);
     connect(m_clusters, &ClustersView::playlistExportRequested, this, exportList);
-    connect(m_similar, &SimilarPanel::playlistExportRequested, this, exportList);
+    connect(m_similar, &SimilarPanel::playlistExportRequested, this, [this](const QList<int>& tracks) {
+        const QString file = askSaveFile(this, tr("Save playlist"), tr("Playlists (*.m3u8 *.m3u)"),
+                                         QStringLiteral("m3u8"), QStringLiteral("playlist"),
+                                         m_similar->playlistFileName());
+        if (!file.isEmpty())
+            exportPlaylist(tracks, file);
+    });
     connect(m_model, &RunModel::datasetChanged, this, [this] {
         m_listening->setDataset(m_model->dataset());
         // k is checked against the tracks this collection really has.

@@ -268,6 +268,15 @@ QList<int> SimilarPanel::playlist() const
     return out;
 }
 
+QString SimilarPanel::playlistFileName() const
+{
+    switch (m_mode) {
+    case Mode::Radio: return QStringLiteral("musicatlas-radio.m3u8");
+    case Mode::Path: return QStringLiteral("musicatlas-path.m3u8");
+    default: return QStringLiteral("musicatlas-similar.m3u8");
+    }
+}
+
 QString SimilarPanel::statusText() const
 {
     return m_listed ? m_status : m_hint->text();
@@ -769,8 +778,11 @@ QMenu* SimilarPanel::trackMenu(int track, QWidget* parent)
 
 void SimilarPanel::onRepresentationChanged()
 {
-    // Another latent space: a radio or path of the old one no longer applies.
+    // Another latent space: a radio or path of the old one no longer applies, nor does a
+    // path still being found in it.
     m_map->view()->setPath({});
+    if (isBusy())
+        m_pathDone = ++m_pathJob;
     updateSpaces();
     if (m_mode != Mode::Similar && m_track >= 0)
         m_mode = Mode::Similar;

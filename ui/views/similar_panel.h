@@ -68,6 +68,8 @@ public:
     /// What Play all plays and Save as M3U writes: the query track and its neighbours, or the
     /// radio or the path as listed.
     QList<int> playlist() const;
+    /// The name Save as M3U suggests: "musicatlas-similar.m3u8", "-radio" or "-path".
+    QString playlistFileName() const;
     /// A message when nothing is listed (no run, no track, an unavailable space, a failed
     /// path); else what the list is, e.g. "20 nearest in VAE's latent space (16 dimensions)".
     QString statusText() const;
