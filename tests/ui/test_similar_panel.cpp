@@ -263,11 +263,14 @@ private slots:
         Fixture f;
         auto* button = f.panel->findChild<QToolButton*>(QStringLiteral("similarPathButton"));
         f.map->view()->setSelection({3});
-        QVERIFY(!button->isEnabled());
+        QSignalSpy said(f.panel, &SimilarPanel::message);
+        button->click();   // says what it needs
+        QCOMPARE(said.count(), 1);
+        QVERIFY(said.first().first().toString().contains(QStringLiteral("Select two tracks")));
+        QCOMPARE(f.panel->mode(), SimilarPanel::Mode::Similar);
         std::unique_ptr<QMenu> menu(f.panel->trackMenu(-1));
         QVERIFY(!menu);   // nothing to offer off the tracks with one selected
         f.map->view()->setSelection({3, 41});
-        QVERIFY(button->isEnabled());
         menu.reset(f.panel->trackMenu(-1));
         QVERIFY(menu && menu->findChild<QAction*>(QStringLiteral("menuPathBetweenAction")));
 
@@ -303,10 +306,18 @@ private slots:
         auto* to = menu->findChild<QAction*>(QStringLiteral("menuPathToAction"));
         QVERIFY(to);
         done.clear();
+        // The graph's own path (no resampling) on a 15-nearest-neighbour graph.
+        f.panel->setPathSteps(0);
+        f.panel->setPathNeighbours(15);
         to->trigger();
         QVERIFY(done.wait(30'000));
-        QCOMPARE(f.panel->tracks(), rowsOf(songPath(f.shownRep().codes, 10, 20, options).tracks));
-        QCOMPARE(f.map->view()->path().size(), 12);
+        PathOptions graph;
+        graph.neighbours = 15;
+        const SongPath direct = songPath(f.shownRep().codes, 10, 20, graph);
+        QCOMPARE(f.panel->tracks(), rowsOf(direct.tracks));
+        QCOMPARE(f.panel->tracks(), rowsOf(direct.graphPath));
+        QCOMPARE(f.map->view()->path(), rowsOf(direct.graphPath));
+        QVERIFY(f.panel->statusText().contains(QStringLiteral("15-nearest-neighbour")));
         auto* reps = f.map->findChild<QComboBox*>(QStringLiteral("representationCombo"));
         reps->setCurrentIndex(reps->currentIndex() == 0 ? 1 : 0);
         QVERIFY(f.map->view()->path().isEmpty());

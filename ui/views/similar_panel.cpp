@@ -156,7 +156,15 @@ SimilarPanel::SimilarPanel(RunModel* model, MapPanel* map, QWidget* parent)
     m_pathStepsSpin->setSpecialValueText(tr("as found"));
     m_pathStepsSpin->setToolTip(tr("Tracks in the playlist; \"as found\": every track of the "
                                    "shortest path"));
+    m_pathNeighbours = new QSpinBox(pathForm);
+    m_pathNeighbours->setObjectName(QStringLiteral("similarPathNeighbours"));
+    m_pathNeighbours->setRange(2, 200);
+    m_pathNeighbours->setValue(PathOptions{}.neighbours);
+    m_pathNeighbours->setToolTip(tr("The path goes from track to track among each track's "
+                                    "nearest: more neighbours join groups of tracks that "
+                                    "fewer leave apart"));
     pathLayout->addRow(tr("Tracks:"), m_pathStepsSpin);
+    pathLayout->addRow(tr("Neighbours per track:"), m_pathNeighbours);
     optionsMenu(m_path, pathForm);
 
     auto* spaceRow = new QHBoxLayout;
@@ -326,6 +334,16 @@ int SimilarPanel::pathSteps() const
 void SimilarPanel::setPathSteps(int steps)
 {
     m_pathStepsSpin->setValue(steps);
+}
+
+int SimilarPanel::pathNeighbours() const
+{
+    return m_pathNeighbours->value();
+}
+
+void SimilarPanel::setPathNeighbours(int k)
+{
+    m_pathNeighbours->setValue(k);
 }
 
 SimilarPanel::Space SimilarPanel::spaceFor(SimilaritySpace s) const
@@ -576,12 +594,12 @@ void SimilarPanel::updateButtons()
     m_save->setEnabled(haveList);
     const bool latent = spaceFor(SimilaritySpace::Latent).points != nullptr;
     m_radio->setEnabled(latent && m_track >= 0);
-    const bool two = m_map->view()->selection().size() == 2;
-    m_path->setEnabled(latent && two && !isBusy());
-    m_path->setToolTip(two ? tr("A playlist that morphs from one selected track into the other "
-                                "(the arrow holds the number of tracks)")
-                           : tr("Select two tracks on the map (Ctrl+click) for a path between "
-                                "them"));
+    // Enabled without two selected tracks too: its arrow holds the options of the map's
+    // "Path From … to Here".
+    m_path->setEnabled(latent && !isBusy());
+    m_path->setToolTip(tr("A playlist that morphs from one of the two tracks selected on the "
+                          "map (Ctrl+click) into the other; the arrow holds the number of "
+                          "tracks"));
 }
 
 void SimilarPanel::applyToMap()
@@ -659,6 +677,7 @@ void SimilarPanel::startPath(int from, int to)
     const int job = ++m_pathJob;
     PathOptions options;
     options.steps = pathSteps();
+    options.neighbours = pathNeighbours();
     QPointer<SimilarPanel> self(this);
     QThread* thread = QThread::create([self, job, from, to, options, points = s.points,
                                        description = s.description] {
@@ -677,7 +696,8 @@ void SimilarPanel::startPath(int from, int to)
                 SimilarPanel* p = self.data();
                 p->m_pathDone = job;
                 if (!error.isEmpty()) {
-                    p->setEmpty(tr("No path: %1").arg(error));
+                    p->setEmpty(tr("No path: %1.\n\nMore neighbours per track (under the arrow "
+                                   "of Path Between) may join them.").arg(error));
                     p->showList();
                     emit p->message(tr("No path: %1").arg(error));
                     emit p->pathFinished(false);
@@ -724,8 +744,11 @@ void SimilarPanel::startPath(int from, int to)
 void SimilarPanel::pathBetweenSelected()
 {
     const QList<int> selected = m_map->view()->selection();
-    if (selected.size() != 2)
+    if (selected.size() != 2) {
+        emit message(tr("Select two tracks on the map (Ctrl+click) for a path between them, or "
+                        "right-click a track for a path from the listed track to it"));
         return;
+    }
     int from = selected[0], to = selected[1];
     if (to == m_track)
         std::swap(from, to);

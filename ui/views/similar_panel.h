@@ -42,7 +42,8 @@ class RunModel;
 ///   Activating a row (double-click, Enter) moves on from that track.
 /// - Radio ("similarRadioButton", its menu holds the length, "no same artist within M
 ///   tracks" and "no second track of an album"): the engine's radio() in the latent space.
-/// - Path between ("similarPathButton", its menu holds the number of steps, default 12): the
+/// - Path between ("similarPathButton", its menu holds the number of steps, default 12, and
+///   the graph's k, default 10): the
 ///   engine's songPath() between the two tracks selected on the map, found on a worker
 ///   thread; the map draws it as a line (MapView::setPath()).
 ///
@@ -87,6 +88,10 @@ public:
     /// Steps of a path playlist (0: the graph's path as it is).
     int pathSteps() const;
     void setPathSteps(int steps);
+    /// k of the kNN graph a path is found on (default 10; a larger k joins groups of tracks
+    /// that a path cannot cross).
+    int pathNeighbours() const;
+    void setPathNeighbours(int k);
 
     /// The map's context menu for `track` (-1: the map's background), or null when it would
     /// be empty. The caller owns it.
@@ -182,6 +187,7 @@ private:
     QSpinBox* m_radioArtist = nullptr;
     QCheckBox* m_radioAlbum = nullptr;
     QSpinBox* m_pathStepsSpin = nullptr;
+    QSpinBox* m_pathNeighbours = nullptr;
 };
 
 } // namespace atlas::ui
