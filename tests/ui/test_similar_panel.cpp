@@ -364,6 +364,12 @@ private slots:
         preview.hover(6);
         preview.hover(-1);
         QVERIFY(!timer->isActive());
+        // A track the user plays while the preview waits is not replaced by it.
+        preview.hover(8);
+        QVERIFY(timer->isActive());
+        listening.playTrack(9);
+        QVERIFY(!timer->isActive());
+        QCOMPARE(started.count(), 1);
         // Kept in the settings.
         QSettings s;
         preview.save(s);

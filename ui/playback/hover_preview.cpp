@@ -36,9 +36,10 @@ HoverPreview::HoverPreview(Listening* listening, QObject* parent)
         }
     });
     // A track the user plays (a click on the previewed point, Play) is no longer a preview:
-    // moving off leaves it playing.
+    // moving off leaves it playing, and a preview still waiting does not replace it.
     connect(listening, &Listening::currentTrackChanged, this, [this](int track) {
         if (track >= 0) {
+            m_timer->stop();
             m_previewing = -1;
             m_previewPath.clear();
         }
