@@ -128,7 +128,7 @@ SimilarPanel::SimilarPanel(RunModel* model, MapPanel* map, QWidget* parent)
     radioLayout->setContentsMargins(10, 6, 10, 6);
     m_radioLength = new QSpinBox(radioForm);
     m_radioLength->setObjectName(QStringLiteral("similarRadioLength"));
-    m_radioLength->setRange(2, 1000);
+    m_radioLength->setRange(2, 200);   // one exact search per track, on this thread
     m_radioLength->setValue(30);
     m_radioArtist = new QSpinBox(radioForm);
     m_radioArtist->setObjectName(QStringLiteral("similarRadioArtist"));
