@@ -17,6 +17,8 @@
 #include "ui/views/similar_panel.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QContextMenuEvent>
 #include <QComboBox>
 #include <QMenu>
 #include <QPushButton>
@@ -323,6 +325,59 @@ private slots:
         QVERIFY(f.map->view()->path().isEmpty());
         QCOMPARE(f.panel->mode(), SimilarPanel::Mode::Similar);
         QCOMPARE(f.panel->tracks(), rowsOf(nearestRows(f.shownRep().codes, 10, 20)));
+    }
+
+    void pathAcrossSeparateGroupsSaysWhy()
+    {
+        // Two groups of tracks far apart in every latent space: no 10-nearest-neighbour
+        // graph joins them.
+        auto apart = std::make_shared<RunResult>(*test::smallDemoRun());
+        for (RepresentationResult& rep : apart->representations)
+            if (rep.ok)
+                rep.codes.topRows(30).array() += 1000.0;
+        Fixture f(apart);
+        QSignalSpy done(f.panel, &SimilarPanel::pathFinished);
+        QSignalSpy said(f.panel, &SimilarPanel::message);
+        f.panel->startPath(0, 59);
+        QVERIFY(done.wait(30'000));
+        QCOMPARE(done.first().first().toBool(), false);
+        QVERIFY(f.panel->tracks().isEmpty());
+        QVERIFY2(f.panel->statusText().contains(QStringLiteral("not connected")),
+                 qPrintable(f.panel->statusText()));
+        QVERIFY(f.map->view()->path().isEmpty());
+        QCOMPARE(said.count(), 1);
+        // Inside one group there is a path.
+        done.clear();
+        f.panel->startPath(0, 29);
+        QVERIFY(done.wait(30'000));
+        QCOMPARE(done.first().first().toBool(), true);
+        QCOMPARE(f.panel->tracks().first(), 0);
+        QCOMPARE(f.panel->tracks().last(), 29);
+    }
+
+    void rightClickOnTheMapOffersTheTrackMenu()
+    {
+        Fixture f;
+        MapView* view = f.map->view();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+        view->fitAll();
+        QSignalSpy asked(view, &MapView::contextMenuRequested);
+        const QPoint at = view->pointPosition(12).toPoint();
+        const int under = view->pointAt(at);
+        QVERIFY(under >= 0);
+        QContextMenuEvent event(QContextMenuEvent::Mouse, at, view->mapToGlobal(at));
+        QApplication::sendEvent(view, &event);
+        QCOMPARE(asked.count(), 1);
+        QCOMPARE(asked.first().first().toInt(), under);
+        // The menu it opens names the track and starts from it.
+        auto* menu = f.panel->findChild<QMenu*>(QStringLiteral("mapTrackMenu"));
+        QVERIFY(menu);
+        QCOMPARE(menu->actions().first()->text(),
+                 QString::fromStdString(f.run->dataset.tracks[std::size_t(under)].displayName()));
+        menu->findChild<QAction*>(QStringLiteral("menuSimilarAction"))->trigger();
+        menu->close();
+        QCOMPARE(f.panel->track(), under);
+        QCOMPARE(f.panel->tracks(), rowsOf(nearestRows(f.shownRep().codes, under, 20)));
     }
 
     void hoverPreviewIsOffUntilTurnedOn()
