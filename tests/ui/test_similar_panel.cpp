@@ -258,6 +258,12 @@ private slots:
         QCOMPARE(f.panel->track(), 9);
         QCOMPARE(f.panel->tracks(),
                  rowsOf(radio(f.shownRep().codes, 9, f.panel->radioOptions(), artists, albums).tracks));
+        // Choosing the space again goes back to the tracks like the seed.
+        auto* combo = f.panel->findChild<QComboBox*>(QStringLiteral("similarSpaceCombo"));
+        QVERIFY(combo->isEnabled());
+        emit combo->activated(combo->currentIndex());
+        QCOMPARE(f.panel->mode(), SimilarPanel::Mode::Similar);
+        QCOMPARE(f.panel->tracks(), rowsOf(nearestRows(f.shownRep().codes, 9, 20)));
     }
 
     void pathIsListedAndDrawn()

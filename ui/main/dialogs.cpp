@@ -77,11 +77,13 @@ void showKeyboardShortcuts(QWidget* parent)
         {tr("Map: Ctrl+Shift+drag"), tr("Lasso-select more tracks (adds to the selection)")},
         {tr("Map: click"), tr("Play the track")},
         {tr("Map: Ctrl+click"), tr("Add the track to the selection, or take it out")},
+        {tr("Map: right-click"), tr("More like this, a radio from the track, a path to it")},
         {tr("Map: + / −"), tr("Zoom in / out")},
         {tr("Map: F or Home"), tr("Fit all points")},
         {tr("Map: Esc"), tr("Clear the selection (or stop drawing a lasso)")},
         {tr("Map: Ctrl+Z"), tr("Undo the last change of the selection")},
         {tr("Search: Enter"), tr("Select the tracks found and fit them in view")},
+        {tr("Similar: double-click or Enter"), tr("Move on from that track: what is like it")},
         {tr("F1"), tr("This list")},
     };
     QDialog dialog(parent);

@@ -36,7 +36,9 @@ struct PointScene;
 /// point emits pointClicked(); Ctrl+click adds or removes that point from the selection;
 /// wheel zooms around the cursor; a left drag pans; Shift+drag (or any drag in lasso mode)
 /// draws a lasso that replaces the selection (Ctrl+Shift adds to it); F or Home fits all;
-/// + and - zoom; Esc clears the selection; Ctrl+Z undoes the last change of the selection. Hidden classes are drawn as faint ghosts and cannot be picked or
+/// + and - zoom; Esc clears the selection; Ctrl+Z undoes the last change of the selection; a
+/// right click asks for a menu (contextMenuRequested()). A path (setPath()) is drawn as a line
+/// over the points, in the view and in saved images. Hidden classes are drawn as faint ghosts and cannot be picked or
 /// lassoed.
 ///
 /// Indices are row indices of the layout (= track indices); selection and highlight survive

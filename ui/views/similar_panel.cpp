@@ -198,9 +198,20 @@ SimilarPanel::SimilarPanel(RunModel* model, MapPanel* map, QWidget* parent)
         showList();
         applyToMap();
     });
-    connect(m_count, &QSpinBox::valueChanged, this, [this] {
-        if (m_mode != Mode::Similar || m_track < 0)
+    // Choosing a space again, or another k, goes back from a radio or a path to the tracks
+    // like its first track.
+    connect(m_spaceCombo, &QComboBox::activated, this, [this] {
+        if (m_mode == Mode::Similar || m_track < 0)
             return;
+        m_mode = Mode::Similar;
+        computeSimilar();
+        showList();
+        applyToMap();
+    });
+    connect(m_count, &QSpinBox::valueChanged, this, [this] {
+        if (m_track < 0)
+            return;
+        m_mode = Mode::Similar;
         computeSimilar();
         showList();
         applyToMap();
@@ -538,8 +549,6 @@ void SimilarPanel::showList()
         m_heading->setText(tr("Path from %1 to %2").arg(trackName(m_track), trackName(m_pathTo)));
         break;
     }
-    m_spaceCombo->setEnabled(m_mode == Mode::Similar || m_track < 0);
-    m_count->setEnabled(m_mode == Mode::Similar);
 
     // The clusters of the clustering the map is coloured by.
     const Labels* labels = nullptr;

@@ -77,9 +77,9 @@ TrackDetails::TrackDetails(RunModel* model, QWidget* parent) : QWidget(parent), 
     m_similar = new QToolButton(content);
     m_similar->setObjectName(QStringLiteral("detailsSimilarButton"));
     m_similar->setText(tr("More like this"));
-    m_similar->setToolTip(tr("Select the 20 tracks nearest to this one in the latent space of "
-                             "the map's representation: they are listed under Selection, to "
-                             "play or save as a playlist"));
+    m_similar->setToolTip(tr("The 20 tracks nearest to this one in the latent space of the "
+                             "map's representation, listed in the Similar panel and selected on "
+                             "the map, to play or save as a playlist"));
     m_similar->setAutoRaise(true);
     headingRow->addWidget(m_heading, 1);
     headingRow->addWidget(m_play, 0, Qt::AlignTop);
