@@ -7,7 +7,9 @@
 
 #include "engine/core/error.h"
 #include "engine/core/issue.h"
+#include "engine/data/csv.h"
 #include "engine/pipeline/dataset.h"
+#include "engine/pipeline/extend.h"
 #include "engine/io/export.h"
 #include "engine/io/model_io.h"
 #include "engine/pipeline/pipeline.h"
@@ -16,11 +18,14 @@
 #include "engine/metrics/metric_names.h"
 
 #include <atomic>
+#include <cstdlib>
+#include <fstream>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -48,6 +53,8 @@ constexpr const char* Usage =
     "             rank,track_id,path,artist,title,distance (the track itself not listed)\n"
     "  radio      a playlist from one track, each next track the nearest not yet played\n"
     "  path       a playlist from one track to another along the latent space's kNN graph\n"
+    "  add        place new tracks on a saved session without retraining (--session FILE\n"
+    "             (--data-dir DIR | --manifest CSV | FILES...) --out NEW.atlassession)\n"
     "\n"
     "sources (one of):\n"
     "  --demo                 the built-in demo corpus (generated on first use)\n"
@@ -111,7 +118,18 @@ constexpr const char* Usage =
     "  --no-repeat-album           radio: no album twice\n"
     "  --from ID_OR_PATH, --to ID_OR_PATH   path: its ends\n"
     "  --m3u FILE                  also write the playlist as M3U (UTF-8, e.g. list.m3u8)\n"
-    "  Both print CSV: position,track_id,path,artist,title,distance (from the track before).\n";
+    "  Both print CSV: position,track_id,path,artist,title,distance (from the track before).\n"
+    "\n"
+    "add options (and --lyrics-csv, --no-cache, --quiet):\n"
+    "  --session FILE              the session to add to (it is not changed)\n"
+    "  --data-dir DIR, --manifest CSV, or FILES...   the tracks; ones already in the\n"
+    "                              session are kept as they are unless their audio or\n"
+    "                              lyrics changed, which are analysed and placed again\n"
+    "  --update                    also remove the session's tracks the folder or manifest\n"
+    "                              no longer has (update from a folder)\n"
+    "  --out FILE                  the new session: the fitted tracks unchanged, the new\n"
+    "                              ones placed with the session's scalers, vocabulary,\n"
+    "                              encoders, clusters and maps\n";
 
 void printCoverage(const atlas::LibraryCoverage& coverage, const std::string& labels)
 {
@@ -377,6 +395,92 @@ int runExport(const atlas::cli::Options& options)
     return 0;
 }
 
+// A manifest of FILES (path column only) in a private temporary folder, removed with it.
+class FileListManifest {
+public:
+    explicit FileListManifest(const std::vector<std::string>& files)
+    {
+        std::string dir = (fs::temp_directory_path() / "musicatlas-add-XXXXXX").string();
+        if (!mkdtemp(dir.data()))
+            throw atlas::InputError("cannot create a temporary folder for the list of files");
+        m_dir = dir;
+        m_file = m_dir / "files.csv";
+        std::ofstream out(m_file, std::ios::binary);
+        atlas::CsvWriter csv(out);
+        csv.row({"path"});
+        for (const std::string& f : files)
+            csv.row({fs::absolute(fs::u8path(f)).lexically_normal().string()});
+        if (!out.flush())
+            throw atlas::InputError(m_file.string() + ": cannot write the list of files");
+    }
+    ~FileListManifest()
+    {
+        std::error_code ec;
+        fs::remove_all(m_dir, ec);
+    }
+    FileListManifest(const FileListManifest&) = delete;
+    FileListManifest& operator=(const FileListManifest&) = delete;
+    const fs::path& file() const { return m_file; }
+
+private:
+    fs::path m_dir, m_file;
+};
+
+// `add --session FILE (--data-dir DIR | --manifest CSV | FILES...) --out NEW.atlassession`:
+// new tracks placed on a saved session without retraining.
+int runAdd(const atlas::cli::Options& options)
+{
+    if (!options.has("session"))
+        throw atlas::cli::UsageError("add needs --session FILE (a session saved by run "
+                                     "--save-session or the app)");
+    if (!options.has("out") || !options.path("out").has_filename())
+        throw atlas::cli::UsageError("add needs --out FILE, the new session");
+    const int sources = int(options.has("data-dir")) + int(options.has("manifest")) +
+                        int(!options.arguments.empty());
+    if (sources != 1)
+        throw atlas::cli::UsageError("add needs one of --data-dir DIR, --manifest CSV or a list "
+                                     "of audio files");
+    const atlas::RunResult run = atlas::loadSession(options.path("session"));
+    std::optional<FileListManifest> list;
+    atlas::DatasetConfig source;
+    source.dataDir = options.path("data-dir");
+    source.manifest = options.path("manifest");
+    if (!options.arguments.empty()) {
+        list.emplace(options.arguments);
+        source.manifest = list->file();
+    }
+    source.lyricsCsv = options.path("lyrics-csv");
+    source.useCache = !options.has("no-cache");
+    const atlas::ExtendMode mode =
+        options.has("update") ? atlas::ExtendMode::Update : atlas::ExtendMode::Add;
+
+    atlas::Diagnostics diagnostics;
+    atlas::cli::TerminalProgress bar(!options.has("quiet"));
+    atlas::ExtendReport report;
+    const fs::path out = options.path("out");
+    atlas::RunResult extended;
+    try {
+        extended = atlas::extendRun(run, source, mode, diagnostics, bar.progress(&g_cancel),
+                                    &report);
+    } catch (const atlas::InputError&) {
+        bar.finish();
+        writeIssuesAfterFailure(diagnostics, out.parent_path());
+        throw;
+    }
+    bar.finish();
+    saveSessionFile(extended, out, atlas::Progress({}, &g_cancel));
+    std::printf("added %d tracks, placed %d changed ones again", report.added, report.changed);
+    if (mode == atlas::ExtendMode::Update)
+        std::printf(", removed %d", report.removed);
+    std::printf("; %d already there unchanged\n", report.unchanged);
+    std::printf("tracks: %d (%d fitted, %d added without retraining); issues: %zu\n",
+                report.total, report.fitted, report.total - report.fitted,
+                diagnostics.issues().size());
+    for (const atlas::Issue& issue : diagnostics.issues())
+        std::cerr << "  " << issue.file.string() << ": " << issue.reason << "\n";
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -389,6 +493,9 @@ int main(int argc, char** argv)
             std::cout << Usage;
             return options.command.empty() && !options.has("help") ? 2 : 0;
         }
+        if (!options.arguments.empty() && options.command != "add")
+            throw atlas::cli::UsageError("unexpected argument \"" + options.arguments.front() +
+                                         "\"");
         if (options.command == "features")
             return runFeatures(options);
         if (options.command == "run")
@@ -403,6 +510,8 @@ int main(int argc, char** argv)
             return atlas::cli::runRadio(options);
         if (options.command == "path")
             return atlas::cli::runPath(options);
+        if (options.command == "add")
+            return runAdd(options);
         throw atlas::cli::UsageError("unknown command \"" + options.command + "\"");
     } catch (const atlas::cli::UsageError& e) {
         std::cerr << "musicatlas-cli: " << e.what() << " (try --help)\n";

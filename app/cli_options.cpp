@@ -18,7 +18,7 @@ const std::set<std::string> WithValue = {
     "m3u"};
 const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
                                         "help", "no-figures", "approximate-pairing", "no-tags",
-                                        "no-repeat-album"};
+                                        "no-repeat-album", "update"};
 
 } // namespace
 
@@ -69,8 +69,10 @@ Options parse(int argc, char** argv)
             arg = "--help";
         else if (arg == "-k" || arg == "-n")
             arg = "--" + arg.substr(1);
-        if (arg.rfind("--", 0) != 0)
-            throw UsageError("unexpected argument \"" + arg + "\"");
+        if (arg.rfind("--", 0) != 0) {
+            o.arguments.push_back(arg);
+            continue;
+        }
         std::string name = arg.substr(2), value;
         if (const auto eq = name.find('='); eq != std::string::npos) {
             value = name.substr(eq + 1);

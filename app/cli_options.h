@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace atlas::cli {
 
@@ -20,6 +21,7 @@ public:
 struct Options {
     std::string command;
     std::map<std::string, std::string> values;   ///< option -> value ("" for switches)
+    std::vector<std::string> arguments;          ///< words that are not options (add's FILES)
 
     bool has(const std::string& name) const { return values.count(name) > 0; }
     std::string text(const std::string& name, const std::string& fallback = {}) const;

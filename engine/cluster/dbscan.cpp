@@ -216,12 +216,14 @@ int substantialClusters(const DbscanResult& r)
 
 } // namespace
 
-Matrix dbscanSpace(const Matrix& X, int components)
+DbscanProjection dbscanProjection(const Matrix& X, int components)
 {
     requireUsable(X, "DBSCAN space");
+    DbscanProjection p;
     if (components < 0 || components >= X.cols())
-        return X;
-    const Matrix centred = X.rowwise() - X.colwise().mean();
+        return p;
+    const RowVector mean = X.colwise().mean();
+    const Matrix centred = X.rowwise() - mean;
     const double dof = double(std::max<Eigen::Index>(1, X.rows() - 1));
     const Matrix cov = centred.transpose() * centred / dof;
     const Eigen::SelfAdjointEigenSolver<Matrix> eig(cov);
@@ -234,8 +236,23 @@ Matrix dbscanSpace(const Matrix& X, int components)
         positive += values[j] > 1e-12 * top ? 1 : 0;
     const int k = components == 0 ? automaticComponents(X.rows(), positive, X.cols()) : components;
     if (k >= X.cols())
-        return X;
-    return centred * eig.eigenvectors().rightCols(k).rowwise().reverse();
+        return p;
+    p.mean = mean;
+    p.axes = eig.eigenvectors().rightCols(k).rowwise().reverse();
+    return p;
+}
+
+Matrix DbscanProjection::apply(const Matrix& rows) const
+{
+    if (identity())
+        return rows;
+    const Matrix centred = rows.rowwise() - mean;
+    return centred * axes;
+}
+
+Matrix dbscanSpace(const Matrix& X, int components)
+{
+    return dbscanProjection(X, components).apply(X);
 }
 
 double estimateDbscanEps(const Matrix& X, int minSamples, Vector* sortedKDistances,

@@ -104,4 +104,17 @@ double estimateDbscanEps(const Matrix& X, int minSamples, Vector* sortedKDistanc
 /// eigendecomposition fails.
 Matrix dbscanSpace(const Matrix& X, int components);
 
+/// The map from X's space into dbscanSpace(X, components): a row x goes to
+/// (x - mean) * axes, or stays x when `axes` is empty (X itself is the space). Applied to
+/// X's own rows it gives dbscanSpace(X, components) bit for bit; applied to new rows it puts
+/// them in the same space, so that they can be assigned to the clusters found in it.
+struct DbscanProjection {
+    RowVector mean;   ///< X's column means (empty when the space is X itself)
+    Matrix axes;      ///< X.cols() x k, the leading principal axes (0 x 0 when X itself)
+    bool identity() const { return axes.size() == 0; }
+    Matrix apply(const Matrix& rows) const;
+    bool operator==(const DbscanProjection&) const = default;
+};
+DbscanProjection dbscanProjection(const Matrix& X, int components);
+
 } // namespace atlas

@@ -56,6 +56,15 @@ Matrix StandardScaler::transform(const Matrix& X) const
     return out;
 }
 
+void StandardScaler::restore(RowVector mean, RowVector scale)
+{
+    if (mean.size() != scale.size() || !(scale.array() > 0.0).all() || !mean.allFinite())
+        throw ConfigError("StandardScaler.restore: the mean and scale must have the same size, "
+                          "finite values and scales > 0");
+    m_mean = std::move(mean);
+    m_scale = std::move(scale);
+}
+
 void StandardScaler::transform(const Matrix& X, Eigen::Ref<Matrix> out) const
 {
     if (X.cols() != m_mean.size())

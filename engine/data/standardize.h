@@ -25,6 +25,10 @@ public:
         fit(X);
         return transform(X);
     }
+    /// Sets the statistics of an earlier fit (mean and scale of the same size, scale > 0).
+    void restore(RowVector mean, RowVector scale);
+    /// True once fit() or restore() has run.
+    bool fitted() const { return m_mean.size() > 0; }
     /// Column means (sklearn mean_).
     const RowVector& mean() const { return m_mean; }
     /// Column scales (sklearn scale_): population std, 1 where the variance is zero.

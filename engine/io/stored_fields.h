@@ -14,6 +14,7 @@
 #include "engine/core/archive.h"
 #include "engine/data/track_tags_io.h"
 #include "engine/io/model_io.h"
+#include "engine/pipeline/extend.h"
 #include "engine/pipeline/pipeline.h"
 
 #include <memory>
@@ -261,11 +262,78 @@ void describe(A& a, Issue& issue)
     a(issue.file, issue.reason);
 }
 
+// The fit that added tracks were placed against (version 4).
+
+template <class A>
+void describe(A& a, FittedFeatures& f)
+{
+    a(f.audio, f.lyrics, f.audioMean, f.audioScale, f.lyricsMean, f.lyricsScale, f.audioFactor,
+      f.lyricsFactor, f.tfidf.maxFeatures, f.tfidf.lowercase, f.tfidf.smoothIdf,
+      f.tfidf.sublinearTf, f.tfidf.l2Normalise, f.vocabulary, f.idf);
+    if constexpr (A::Reading) {
+        const bool sizes = f.audioMean.size() == f.audioScale.size() &&
+                           f.lyricsMean.size() == f.lyricsScale.size() &&
+                           f.lyricsMean.size() == Eigen::Index(f.vocabulary.size()) &&
+                           f.idf.size() == Eigen::Index(f.vocabulary.size());
+        if (!sizes || !(f.audioScale.array() > 0.0).all() || !(f.lyricsScale.array() > 0.0).all())
+            a.fail("the fit's feature scaling is inconsistent");
+    }
+}
+
+template <class A>
+void describe(A& a, FittedClustering& c)
+{
+    a(c.kind, c.ok, c.centres, c.projection.mean, c.projection.axes, c.core, c.coreLabels, c.eps);
+    if constexpr (A::Reading)
+        if (c.core.rows() != c.coreLabels.size())
+            a.fail("a fitted DBSCAN's core points and labels differ in number");
+}
+
+template <class A>
+void describe(A& a, FittedMap& m)
+{
+    a(m.kind, m.xy);
+}
+
+template <class A>
+void describe(A& a, FittedRepresentation& r)
+{
+    a(r.kind, r.codes, r.clusterings, r.maps);
+    if constexpr (A::Reading)
+        for (const FittedMap& m : r.maps)
+            if (m.xy.size() > 0 && m.xy.rows() != r.codes.rows())
+                a.fail("a fitted map has another number of tracks than its codes");
+}
+
+template <class A>
+void describe(A& a, FitReference& r)
+{
+    a(r.fittedTracks, r.features, r.labelNames, r.representations);
+}
+
+/// From version 4, which tracks were added after the fit and the fit they were placed
+/// against.
 template <class A>
 void describe(A& a, RunResult& run)
 {
     a(run.config, run.dataset, run.representations, run.issues, run.stageSeconds,
       run.totalSeconds);
+    if (a.version() >= 4) {
+        a(run.added);
+        bool hasReference = run.reference != nullptr;
+        a(hasReference);
+        if constexpr (A::Reading) {
+            if (hasReference) {
+                auto reference = std::make_shared<FitReference>();
+                a(*reference);
+                run.reference = std::move(reference);
+            }
+            if (!run.added.empty() && run.added.size() != run.dataset.tracks.size())
+                a.fail("the added-track marks do not match the tracks");
+        } else if (hasReference) {
+            a(const_cast<FitReference&>(*run.reference));
+        }
+    }
 }
 
 } // namespace atlas

@@ -8,6 +8,7 @@
 #include "engine/models/pca.h"
 #include "engine/models/vae.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -74,6 +75,11 @@ const MapResult* RepresentationResult::map(MapKind m) const
         if (r.kind == m)
             return &r;
     return nullptr;
+}
+
+int RunResult::addedCount() const
+{
+    return int(std::count(added.begin(), added.end(), static_cast<unsigned char>(1)));
 }
 
 const RepresentationResult* RunResult::representation(Representation r) const

@@ -133,6 +133,8 @@ struct RepresentationResult {
     const MapResult* map(MapKind m) const;
 };
 
+struct FitReference;   // engine/pipeline/extend.h
+
 /// The result of runPipeline(): shared read-only with the GUI after the run.
 struct RunResult {
     PipelineConfig config;
@@ -141,8 +143,18 @@ struct RunResult {
     std::vector<Issue> issues;          ///< every Issue of the run, in arrival order
     std::map<std::string, double> stageSeconds;   ///< wall time per stage
     double totalSeconds = 0.0;
+    /// 1 for each track placed after the fit by extendRun() (no retraining), 0 for a fitted
+    /// track; empty when every track was fitted. The metrics are those of the fit.
+    std::vector<unsigned char> added;
+    /// The fit that added tracks were placed against (extend.h); null when every track
+    /// was fitted.
+    std::shared_ptr<const FitReference> reference;
 
     const RepresentationResult* representation(Representation r) const;
+    /// True when track i was added after the fit.
+    bool isAdded(int i) const { return i >= 0 && std::size_t(i) < added.size() && added[std::size_t(i)]; }
+    /// Number of tracks added after the fit.
+    int addedCount() const;
 };
 
 /// The CVAE's condition of every track: its label index, and labelNames.size() (one extra

@@ -34,7 +34,7 @@ declare -A max_len=([audio_decoder]=16384 [tags]=16384 [session]=131072 [model]=
 tests=${SANITIZE_TESTS:-"test_core test_binary_container test_decoder test_resampler test_csv test_lyrics test_metadata
   test_feature_cache test_standardize test_mfcc test_tfidf test_audio_features test_model_io
   test_playlist test_library test_pca test_network test_scores test_external_metrics
-  test_cluster_summary test_point_index"}
+  test_cluster_summary test_point_index test_transform"}
 
 # -O1 with line tables only: sanitizer stacks name files and lines, with less debug
 # information to build than -g. Warnings are the GCC build's job (ATLAS_WERROR there);
