@@ -6,6 +6,7 @@
 #include "engine/io/session_io.h"
 #include "engine/io/track_list.h"
 #include "ui/figures/figure_renderer.h"
+#include "ui/main/add_tracks.h"
 #include "ui/main/data_panel.h"
 #include "ui/main/dialogs.h"
 #include "ui/main/recent_files.h"
@@ -245,6 +246,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         m_listening->stop();
         m_model->reset(m_panel->config());
         m_sessionFile.clear();
+        setWindowModified(false);
         updateTitle();
         setRunning(false);
         statusBar()->showMessage(tr("Ready: press Run (Ctrl+R) to map the collection."));
@@ -333,6 +335,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         updateIssuesTab(0);
     });
     connect(m_issues, &IssuesView::countChanged, this, &MainWindow::updateIssuesTab);
+    connect(m_model, &RunModel::cleared, this, &MainWindow::updateAddActions);
+    connect(m_model, &RunModel::resultChanged, this, &MainWindow::updateAddActions);
     connect(m_panel, &DataPanel::runRequested, this, &MainWindow::run);
     connect(m_panel, &DataPanel::configChanged, this, &MainWindow::updateRunAction);
     connect(m_panel, &DataPanel::configChanged, this, &MainWindow::updateTitle);
@@ -410,6 +414,33 @@ void MainWindow::buildActions()
         rememberFolder(QStringLiteral("export"), dir + QStringLiteral("/."));
         exportResults(dir);
     });
+
+    // Tracks placed on the shown map without retraining (ui/main/add_tracks.h).
+    m_addTracksAction = new QAction(tr("&Add Tracks…"), this);
+    m_addTracksAction->setObjectName(QStringLiteral("addTracksAction"));
+    connect(m_addTracksAction, &QAction::triggered, this, [this] {
+        const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Add tracks to the map"), lastFolder(QStringLiteral("add")),
+            tr("Audio files (*.wav *.flac *.mp3 *.ogg *.oga *.opus *.m4a *.aac *.aif *.aiff "
+               "*.au *.wma);;All files (*)"));
+        if (files.isEmpty())
+            return;
+        rememberFolder(QStringLiteral("add"), files.first());
+        addTracks(files);
+    });
+    m_addFolderAction = new QAction(tr("Add F&older…"), this);
+    m_addFolderAction->setObjectName(QStringLiteral("addFolderAction"));
+    connect(m_addFolderAction, &QAction::triggered, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Add the tracks of a folder"),
+                                                              lastFolder(QStringLiteral("add")));
+        if (dir.isEmpty())
+            return;
+        rememberFolder(QStringLiteral("add"), dir + QStringLiteral("/."));
+        addFolder(dir);
+    });
+    m_updateFolderAction = new QAction(tr("&Update from Folder"), this);
+    m_updateFolderAction->setObjectName(QStringLiteral("updateFolderAction"));
+    connect(m_updateFolderAction, &QAction::triggered, this, &MainWindow::updateFromFolder);
 }
 
 void MainWindow::buildMenus()
@@ -451,6 +482,11 @@ void MainWindow::buildMenus()
             statusBar()->showMessage(tr("Saved the map view to %1.").arg(file), 8000);
     });
     exportMap->setObjectName(QStringLiteral("exportMapAction"));
+    file->addSeparator();
+    file->addAction(m_addTracksAction);
+    file->addAction(m_addFolderAction);
+    file->addAction(m_updateFolderAction);
+    file->setToolTipsVisible(true);   // why Update from Folder is disabled
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
@@ -574,6 +610,7 @@ void MainWindow::run()
     m_listening->stop();
     m_model->reset(cfg);
     m_sessionFile.clear();
+    setWindowModified(false);
     updateTitle();
     setRunning(true);
     statusBar()->clearMessage();
@@ -588,7 +625,10 @@ void MainWindow::cancel()
 {
     if (!m_running)
         return;
-    m_runner->cancel();
+    if (m_adder)
+        m_adder->cancel();
+    else
+        m_runner->cancel();
     m_stageLabel->setText(tr("Cancelling…"));
 }
 
@@ -607,6 +647,7 @@ void MainWindow::setRunning(bool running)
     const bool haveRun = m_model->result() != nullptr || !m_model->representations().isEmpty();
     m_saveSessionAction->setEnabled(!running && haveRun);
     m_exportAction->setEnabled(!running && m_model->result() != nullptr && !m_export);
+    updateAddActions();
     if (running) {
         m_overallBar->setValue(0);
         m_stageBar->setValue(0);
@@ -683,7 +724,8 @@ void MainWindow::updateTitle()
         case SourceKind::LyricsOnly: what = tr("Lyrics"); break;
         default: what = QString::fromStdString(m_panel->sourcePath().filename().string()); break;
         }
-    setWindowTitle(tr("%1 — MusicAtlas").arg(what));
+    // "[*]": an asterisk while the shown run has changes no session holds (added tracks).
+    setWindowTitle(tr("%1[*] — MusicAtlas").arg(what));
 }
 
 bool MainWindow::openSession(const QString& file)
@@ -701,6 +743,7 @@ bool MainWindow::openSession(const QString& file)
         m_model->setResult(run);
         m_panel->setConfig(run->config);
         m_sessionFile = file;
+        setWindowModified(false);
         rememberFolder(QStringLiteral("session"), file);
         m_recent->add(QStringLiteral("session"), file);
         updateTitle();
@@ -732,6 +775,7 @@ bool MainWindow::saveSession(const QString& file)
         atlas::saveSession(toPath(file), *run);
         QApplication::restoreOverrideCursor();
         m_sessionFile = file;
+        setWindowModified(false);
         rememberFolder(QStringLiteral("session"), file);
         m_recent->add(QStringLiteral("session"), file);
         updateTitle();
@@ -779,6 +823,119 @@ bool MainWindow::exportResults(const QString& dir)
     m_export->start();
     m_exportAction->setEnabled(false);
     statusBar()->showMessage(tr("Exporting the results to %1…").arg(dir));
+    return true;
+}
+
+void MainWindow::updateAddActions()
+{
+    QString why;
+    const bool can = canAddTracks(m_model->result().get(), &why);
+    const bool idle = !m_running;
+    m_addTracksAction->setEnabled(idle && can);
+    m_addFolderAction->setEnabled(idle && can);
+    m_addTracksAction->setToolTip(can ? tr("Place audio files on this map without retraining")
+                                      : why);
+    m_addFolderAction->setToolTip(can ? tr("Place the tracks of a folder on this map without "
+                                           "retraining")
+                                      : why);
+    const auto run = m_model->result();
+    const fs::path folder = run ? runSourceFolder(*run) : fs::path();
+    m_updateFolderAction->setEnabled(idle && can && !folder.empty());
+    if (!can)
+        m_updateFolderAction->setToolTip(why);
+    else if (folder.empty())
+        m_updateFolderAction->setToolTip(
+            tr("This map was not made from a folder (but from %1): there is no folder to scan "
+               "again. Use Add Tracks… or Add Folder… instead.")
+                .arg(collectionName(run->config.data)));
+    else
+        m_updateFolderAction->setToolTip(
+            tr("Scan %1 again: new files are added and changed ones placed again without "
+               "retraining; deleted ones are dropped")
+                .arg(QString::fromStdString(folder.string())));
+}
+
+bool MainWindow::addTracks(const QStringList& files)
+{
+    if (files.isEmpty() || m_running || !canAddTracks(m_model->result().get()))
+        return false;
+    return startAdding(new TrackAdder(m_model->result(), files, this));
+}
+
+bool MainWindow::addFolder(const QString& folder)
+{
+    if (folder.isEmpty() || m_running || !canAddTracks(m_model->result().get()))
+        return false;
+    return startAdding(new TrackAdder(m_model->result(), toPath(folder), ExtendMode::Add, this));
+}
+
+bool MainWindow::updateFromFolder()
+{
+    const auto run = m_model->result();
+    if (m_running || !canAddTracks(run.get()))
+        return false;
+    const fs::path folder = runSourceFolder(*run);
+    if (folder.empty()) {
+        statusBar()->showMessage(m_updateFolderAction->toolTip(), 10'000);
+        return false;
+    }
+    return startAdding(new TrackAdder(run, folder, ExtendMode::Update, this));
+}
+
+bool MainWindow::startAdding(TrackAdder* adder)
+{
+    m_adder = adder;
+    const ExtendMode mode = adder->mode();
+    const int issuesBefore = int(m_model->result()->issues.size());
+    connect(adder, &TrackAdder::progressed, this, &MainWindow::showProgress);
+    connect(adder, &TrackAdder::finished, this,
+            [this, mode, issuesBefore](std::shared_ptr<const RunResult> run,
+                                       const ExtendReport& report) {
+                m_adder.clear();
+                // Rows may have been removed or reordered: what plays refers to the old ones.
+                m_listening->stop();
+                m_model->reset(run->config);
+                m_model->setResult(run);
+                const bool changed = report.added + report.changed + report.removed > 0;
+                if (changed)
+                    setWindowModified(true);   // Save Session keeps it
+                updateTitle();
+                setRunning(false);
+                QString text = addSummary(report, mode);
+                const int issues = int(run->issues.size()) - issuesBefore;
+                if (issues > 0)
+                    text += issues == 1 ? tr("; 1 issue, see the Issues tab")
+                                        : tr("; %1 issues, see the Issues tab").arg(issues);
+                statusBar()->showMessage(text);
+                emit addFinished(true);
+            });
+    connect(adder, &TrackAdder::failed, this,
+            [this, mode](const QString& message, const std::vector<Issue>& issues) {
+                m_adder.clear();
+                setRunning(false);
+                // The files that could not be used say why nothing was added.
+                for (const Issue& issue : issues)
+                    m_model->addIssue(issue);
+                const QString what = mode == ExtendMode::Update ? tr("Cannot update from the folder")
+                                                                : tr("Cannot add the tracks");
+                statusBar()->showMessage(tr("%1: %2").arg(what, message));
+                showError(what, issues.empty() ? message
+                                               : tr("%1\n\nThe Issues tab lists the files that "
+                                                    "could not be used.")
+                                                     .arg(message));
+                emit addFinished(false);
+            });
+    connect(adder, &TrackAdder::cancelled, this, [this] {
+        m_adder.clear();
+        setRunning(false);
+        statusBar()->showMessage(tr("Cancelled: no track was added; the map is as it was."));
+        emit addFinished(false);
+    });
+    setRunning(true);
+    m_stageLabel->setText(mode == ExtendMode::Update ? tr("Scanning the folder…")
+                                                     : tr("Adding tracks…"));
+    statusBar()->clearMessage();
+    adder->start();
     return true;
 }
 

@@ -32,6 +32,7 @@ class RecentFiles;
 class ResultsExport;
 class RunModel;
 class SimilarPanel;
+class TrackAdder;
 class TrackDetails;
 class TrainingView;
 
@@ -90,11 +91,25 @@ public slots:
     /// Writes `tracks` as a CSV table (writeTrackListCsv()), with the map's clusters when
     /// it is coloured by a clustering; false (after an error dialog) on failure.
     bool exportTrackTable(const QList<int>& tracks, const QString& file);
+    /// File ▸ Add Tracks…: places `files` on the shown run without retraining, on a worker
+    /// thread with the status bar's progress and Cancel (see TrackAdder); addFinished()
+    /// tells the outcome. The extended run is shown as unsaved. False when tracks cannot be
+    /// added now (no trained run shown, or a run or addition in progress).
+    bool addTracks(const QStringList& files);
+    /// File ▸ Add Folder…: the same with the audio files of `folder`.
+    bool addFolder(const QString& folder);
+    /// File ▸ Update from Folder: scans the folder the shown run was made from again (new
+    /// files added, changed ones placed again, deleted ones dropped). False when the run
+    /// was not made from a folder.
+    bool updateFromFolder();
 
 signals:
     /// An export started by exportResults() ended: written whole (true), or failed or
     /// cancelled (false).
     void exportFinished(bool ok);
+    /// An addition started by addTracks(), addFolder() or updateFromFolder() ended: the
+    /// extended run is shown (true), or it failed or was cancelled (false).
+    void addFinished(bool ok);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -110,6 +125,8 @@ private:
     void openRecent(const QString& kind, const QString& path);
     void updateTitle();
     void updateRunAction();
+    void updateAddActions();
+    bool startAdding(TrackAdder* adder);
     void updateIssuesTab(int count);
     void updatePreviousRunBanner();
     void showProgress(const RunProgress& p);
@@ -147,6 +164,9 @@ private:
     QAction* m_cancelAction = nullptr;
     QAction* m_saveSessionAction = nullptr;
     QAction* m_exportAction = nullptr;
+    QAction* m_addTracksAction = nullptr;
+    QAction* m_addFolderAction = nullptr;
+    QAction* m_updateFolderAction = nullptr;
     QAction* m_panelAction = nullptr;
     QAction* m_detailsAction = nullptr;
     QDockWidget* m_dataDock = nullptr;
@@ -155,6 +175,7 @@ private:
     RecentFiles* m_recent = nullptr;
 
     QPointer<ResultsExport> m_export;
+    QPointer<TrackAdder> m_adder;
     QString m_sessionFile;
     bool m_running = false;
 };

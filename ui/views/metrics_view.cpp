@@ -2,6 +2,7 @@
 #include "ui/views/metrics_view.h"
 
 #include "engine/io/results_io.h"
+#include "engine/pipeline/extend.h"
 #include "ui/figures/palette.h"
 #include "ui/model/run_model.h"
 #include "ui/views/view_support.h"
@@ -21,6 +22,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -135,6 +137,30 @@ QIcon swatch(const QColor& color)
     QPixmap pixmap(12, 12);
     pixmap.fill(color);
     return QIcon(pixmap);
+}
+
+// "Scores are of the 450 tracks the models were fitted on; 50 tracks were added later
+// without retraining and are placed, not scored."; empty when every track was fitted.
+QString addedTracksNote(const RunResult* run)
+{
+    if (!run || !run->reference)
+        return {};
+    const int added = run->addedCount();
+    const int present = run->dataset.size() - added;          // fitted tracks still there
+    const int fitted = std::max(run->reference->fittedTracks, present);
+    QString text = QStringLiteral("Scores are of the %1 tracks the models were fitted on").arg(fitted);
+    if (fitted > present)
+        text += QStringLiteral(" (%1 of them since removed)").arg(fitted - present);
+    if (added == 1)
+        text += QStringLiteral("; 1 track was added later without retraining and is placed, not "
+                               "scored.");
+    else if (added > 1)
+        text += QStringLiteral("; %1 tracks were added later without retraining and are placed, "
+                               "not scored.")
+                    .arg(added);
+    else
+        text += QStringLiteral(".");
+    return text;
 }
 
 } // namespace
@@ -444,9 +470,17 @@ MetricsView::MetricsView(RunModel* model, QWidget* parent)
     splitter->setStretchFactor(1, 4);
     splitter->setChildrenCollapsible(false);
 
+    // Added tracks were placed with the fitted models, not scored: the table says so.
+    m_addedNote = new QLabel(content);
+    m_addedNote->setObjectName(QStringLiteral("addedTracksNote"));
+    m_addedNote->setWordWrap(true);
+    m_addedNote->setTextFormat(Qt::PlainText);
+    m_addedNote->hide();
+
     auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
+    layout->addWidget(m_addedNote);
     layout->addWidget(splitter, 1);
     m_pages->addWidget(content);
 
@@ -494,6 +528,8 @@ void MetricsView::rebuild()
     m_pngButton->setEnabled(any);
     m_csvButton->setEnabled(any);
     m_chart->invalidate();
+    m_addedNote->setText(addedTracksNote(m_model->result().get()));
+    m_addedNote->setVisible(!m_addedNote->text().isEmpty());
 }
 
 void MetricsView::setCurrentMetric(Metric metric)

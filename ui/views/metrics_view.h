@@ -10,6 +10,7 @@
 #include <vector>
 
 class QComboBox;
+class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
 class QStackedWidget;
@@ -86,7 +87,9 @@ private:
 /// agree) above a sortable table of every score (objectName "metricsTable"). A selector
 /// ("metricSelector") or a click on a score's column header picks the chart's metric.
 /// Follows the RunModel: rows appear as representations finish and are replaced when the
-/// final result arrives. objectName "metricsView".
+/// final result arrives. When tracks were added to the run after the fit (extendRun), a line
+/// above the chart ("addedTracksNote") says that the scores are of the fitted tracks only.
+/// objectName "metricsView".
 class MetricsView : public QWidget {
     Q_OBJECT
 public:
@@ -124,6 +127,7 @@ private:
     QTableView* m_view;
     QPushButton* m_pngButton;
     QPushButton* m_csvButton;
+    QLabel* m_addedNote;
     Metric m_metric = Metric::Silhouette;
 };
 

@@ -100,6 +100,7 @@ TrackDetails::TrackDetails(RunModel* model, QWidget* parent) : QWidget(parent), 
     m_duration = addRow(tr("Duration"), QStringLiteral("detailsDuration"));
     m_format = addRow(tr("Format"), QStringLiteral("detailsFormat"));
     m_label = addRow(tr("Label"), QStringLiteral("detailsLabel"));
+    m_added = addRow(tr("Fit"), QStringLiteral("detailsAdded"));
 
     // The path, with a button that copies it exactly.
     auto* pathRow = new QWidget(content);
@@ -247,6 +248,10 @@ void TrackDetails::refresh()
     setRow(m_duration, formatDuration(tags.duration));
     setRow(m_format, formatDescription(t));
     setRow(m_label, str(t.label));
+    const auto run = m_model->result();
+    setRow(m_added, run && run->isAdded(m_track)
+                        ? tr("Added after the fit (placed without retraining)")
+                        : QString());
 
     // Under the collection's folder the relative path says it all; elsewhere the full path.
     const QString path = str(t.path.empty() ? std::string() : t.path.string());

@@ -24,7 +24,9 @@ class RunModel;
 /// and its cluster under each clustering of the representation the map shows. Value labels
 /// are named "details<Field>" (detailsTitle, detailsArtist, detailsAlbumArtist,
 /// detailsAlbum, detailsYear, detailsGenres, detailsDuration, detailsFormat, detailsLabel,
-/// detailsPath, detailsLyricsSource, detailsClusters); rows without a value are hidden.
+/// detailsPath, detailsLyricsSource, detailsClusters); rows without a value are hidden. A
+/// track added to the run after the fit says so ("detailsAdded": "Added after the fit
+/// (placed without retraining)").
 ///
 /// Follows the RunModel: a new run or dataset clears it, a finished representation fills in
 /// its clusters. "Play" asks to play the track; "More like this" ("detailsSimilarButton",
@@ -75,6 +77,7 @@ private:
     QLabel* m_duration = nullptr;
     QLabel* m_format = nullptr;
     QLabel* m_label = nullptr;
+    QLabel* m_added = nullptr;
     QLabel* m_path = nullptr;
     QToolButton* m_copyPath = nullptr;
     QLabel* m_lyricsSource = nullptr;

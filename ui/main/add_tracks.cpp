@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/main/add_tracks.h"
+
+#include "engine/core/error.h"
+#include "engine/data/csv.h"
+#include "engine/demo/demo_corpus.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QMetaObject>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <algorithm>
+
+namespace fs = std::filesystem;
+
+namespace atlas::ui {
+
+namespace {
+
+QString qstr(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+// The lyrics CSV the run's tracks were paired with: the configured one, or the demo
+// corpus's own; empty when the run used none.
+fs::path runLyricsCsv(const RunResult& run)
+{
+    if (!run.dataset.lyricsUsed)
+        return {};
+    fs::path csv = run.config.data.lyricsCsv;
+    if (csv.empty() && run.config.data.demo) {
+        try {
+            csv = defaultDemoCorpusRoot(run.config.data.demoCorpus) / "lyrics.csv";
+        } catch (const std::exception&) {
+            return {};
+        }
+    }
+    std::error_code ec;
+    return !csv.empty() && fs::is_regular_file(csv, ec) ? csv : fs::path();
+}
+
+// The parts of the source every addition shares: the run's lyrics and feature cache.
+DatasetConfig baseSource(const RunResult& run)
+{
+    DatasetConfig source;
+    source.lyricsCsv = runLyricsCsv(run);
+    source.lyricsColumns = run.config.data.lyricsColumns;
+    source.cacheDir = run.config.data.cacheDir;
+    source.useCache = run.config.data.useCache;
+    return source;
+}
+
+} // namespace
+
+fs::path runSourceFolder(const RunResult& run)
+{
+    const Dataset& ds = run.dataset;
+    if (ds.layout == CollectionLayout::Manifest || ds.layout == CollectionLayout::LyricsOnly ||
+        run.config.data.demo || ds.source.empty())
+        return {};
+    std::error_code ec;
+    return fs::is_directory(ds.source, ec) ? ds.source : fs::path();
+}
+
+bool canAddTracks(const RunResult* run, QString* why)
+{
+    const auto fail = [why](const QString& text) {
+        if (why)
+            *why = text;
+        return false;
+    };
+    if (!run)
+        return fail(QObject::tr("Run the experiment or open a session first."));
+    if (!run->dataset.audioUsed)
+        return fail(QObject::tr("Tracks can be added only to a map made from audio; this one "
+                                "was made from lyrics alone."));
+    const bool trained = std::any_of(run->representations.begin(), run->representations.end(),
+                                     [](const RepresentationResult& r) { return r.ok && r.model; });
+    if (!trained)
+        return fail(QObject::tr("No representation of this run was trained, so there is no "
+                                "model to place new tracks with."));
+    if (why)
+        why->clear();
+    return true;
+}
+
+QString addSummary(const ExtendReport& report, ExtendMode mode)
+{
+    if (report.added == 0 && report.changed == 0 && report.removed == 0)
+        return mode == ExtendMode::Update
+                   ? QObject::tr("Nothing to update: no new, changed or deleted files; %1 fitted "
+                                 "+ %2 added")
+                         .arg(report.fitted)
+                         .arg(report.total - report.fitted)
+                   : QObject::tr("Nothing added: every track is already on the map; %1 fitted "
+                                 "+ %2 added")
+                         .arg(report.fitted)
+                         .arg(report.total - report.fitted);
+    QStringList also;
+    if (report.changed > 0)
+        also << QObject::tr("%1 changed").arg(report.changed);
+    if (report.removed > 0)
+        also << QObject::tr("%1 removed").arg(report.removed);
+    QString text = report.added == 1
+                       ? QObject::tr("Added 1 track without retraining")
+                       : QObject::tr("Added %1 tracks without retraining").arg(report.added);
+    if (!also.isEmpty())
+        text += QStringLiteral(" (%1)").arg(also.join(QStringLiteral(", ")));
+    return text + QObject::tr("; %1 fitted + %2 added")
+                      .arg(report.fitted)
+                      .arg(report.total - report.fitted);
+}
+
+TrackAdder::TrackAdder(std::shared_ptr<const RunResult> run, const QStringList& files,
+                       QObject* parent)
+    : QObject(parent), m_run(std::move(run)), m_mode(ExtendMode::Add)
+{
+    m_source = baseSource(*m_run);
+    // The engine reads a list of files as a manifest with a path column.
+    m_listDir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
+                                                QStringLiteral("/musicatlas-add-XXXXXX"));
+    if (!m_listDir->isValid()) {
+        m_listError = tr("Cannot create a temporary folder for the list of files: %1")
+                          .arg(m_listDir->errorString());
+        return;
+    }
+    const fs::path manifest = fs::path(m_listDir->path().toStdString()) / "files.csv";
+    std::vector<std::vector<std::string>> rows;
+    for (const QString& f : files)
+        rows.push_back({fs::absolute(fs::u8path(f.toStdString())).lexically_normal().string()});
+    try {
+        writeCsvFile(manifest, {"path"}, rows);
+        m_source.manifest = manifest;
+    } catch (const std::exception& e) {
+        m_listError = QString::fromUtf8(e.what());
+    }
+}
+
+TrackAdder::TrackAdder(std::shared_ptr<const RunResult> run, fs::path folder, ExtendMode mode,
+                       QObject* parent)
+    : QObject(parent), m_run(std::move(run)), m_mode(mode)
+{
+    m_source = baseSource(*m_run);
+    m_source.dataDir = std::move(folder);
+}
+
+TrackAdder::~TrackAdder()
+{
+    if (m_thread) {
+        m_cancel.store(true);
+        m_thread->wait();
+        delete m_thread;
+    }
+}
+
+void TrackAdder::start()
+{
+    if (m_thread)
+        return;
+    if (!m_listError.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                emit failed(m_listError, {});
+                deleteLater();
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    m_thread = QThread::create([this] { work(); });
+    m_thread->setObjectName(QStringLiteral("add tracks"));
+    m_thread->start(QThread::LowPriority);
+}
+
+void TrackAdder::cancel()
+{
+    m_cancel.store(true);
+}
+
+void TrackAdder::work()
+{
+    // Progress as the run's status bar shows it, at most about 20 updates a second.
+    QElapsedTimer clock;
+    clock.start();
+    QElapsedTimer sinceLast;
+    double lastOverall = 0.0;
+    QString lastStage;
+    const auto sink = [&](std::string_view stage, double overall, double stageFraction,
+                          std::string_view message) {
+        overall = std::clamp(std::max(overall, lastOverall), 0.0, 1.0);
+        lastOverall = overall;
+        const QString name = qstr(stage);
+        if (name == lastStage && sinceLast.isValid() && overall < 1.0 && sinceLast.elapsed() < 50)
+            return;
+        sinceLast.start();
+        lastStage = name;
+        RunProgress p;
+        p.stage = name;
+        p.message = qstr(message);
+        p.overall = overall;
+        p.stage01 = std::clamp(stageFraction, 0.0, 1.0);
+        p.elapsed = double(clock.elapsed()) / 1000.0;
+        if (p.elapsed > 2.0 && overall > 0.05)
+            p.eta = p.elapsed * (1.0 - overall) / overall;
+        QMetaObject::invokeMethod(this, [this, p] { emit progressed(p); }, Qt::QueuedConnection);
+    };
+    const Progress progress = Progress::withStageSink(sink, &m_cancel);
+
+    // The list of files is a manifest only for the engine: messages name the files, not it.
+    const std::string listPrefix = m_listDir ? m_source.manifest.string() + ": " : std::string();
+    const auto tidy = [&](std::vector<Issue>& issues, std::size_t from, bool lyricsDropped) {
+        for (std::size_t i = from; i < issues.size(); ++i)
+            if (m_listDir && issues[i].file == m_source.manifest)
+                issues[i].file.clear();
+        // Without the CSV the added tracks have no lyrics; the run itself still has them.
+        if (lyricsDropped)
+            issues.erase(std::remove_if(issues.begin() + std::ptrdiff_t(from), issues.end(),
+                                        [](const Issue& i) {
+                                            return i.reason.starts_with("no lyrics CSV was given");
+                                        }),
+                         issues.end());
+    };
+    const auto extend = [&](const DatasetConfig& source, Diagnostics& diagnostics,
+                            ExtendReport& report) {
+        RunResult out = extendRun(*m_run, source, m_mode, diagnostics, progress, &report);
+        tidy(out.issues, m_run->issues.size(), source.lyricsCsv != m_source.lyricsCsv);
+        return std::make_shared<const RunResult>(std::move(out));
+    };
+    Diagnostics diagnostics, again;
+    Diagnostics* used = &diagnostics;   // the issues of the attempt that counts
+    ExtendReport report;
+    std::shared_ptr<const RunResult> result;
+    QString error;
+    bool stopped = false;
+    try {
+        try {
+            result = extend(m_source, diagnostics, report);
+        } catch (const InputError& e) {
+            // A lyrics CSV with no row for any of the added tracks (other music than the
+            // run's): they are placed with their own lyrics (tags, sidecar files) or none.
+            const std::string what = e.what();
+            if (m_mode != ExtendMode::Add || m_source.lyricsCsv.empty() ||
+                what.find("does not seem to belong to this collection") == std::string::npos)
+                throw;
+            DatasetConfig source = m_source;
+            source.lyricsCsv.clear();
+            used = &again;
+            again.add(m_source.lyricsCsv,
+                      "has no lyrics for the added tracks: they were placed with the lyrics of "
+                      "their tags or sidecar files, or without lyrics");
+            report = {};
+            result = extend(source, again, report);
+        }
+    } catch (const Cancelled&) {
+        stopped = true;
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        if (!listPrefix.empty() && what.starts_with(listPrefix))
+            what.erase(0, listPrefix.size());
+        error = QString::fromStdString(what);
+    }
+    std::vector<Issue> issues = used->issues();
+    tidy(issues, 0, used == &again);
+    QMetaObject::invokeMethod(
+        this,
+        [this, result, report, error, stopped, issues] {
+            if (stopped)
+                emit cancelled();
+            else if (!result)
+                emit failed(error, issues);
+            else
+                emit finished(result, report);
+            deleteLater();
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace atlas::ui
