@@ -469,7 +469,8 @@ int runAdd(const atlas::cli::Options& options)
     }
     bar.finish();
     saveSessionFile(extended, out, atlas::Progress({}, &g_cancel));
-    std::printf("added %d tracks, placed %d changed ones again", report.added, report.changed);
+    const auto tracks = [](int n) { return std::to_string(n) + (n == 1 ? " track" : " tracks"); };
+    std::printf("added %s, placed %d changed again", tracks(report.added).c_str(), report.changed);
     if (mode == atlas::ExtendMode::Update)
         std::printf(", removed %d", report.removed);
     std::printf("; %d already there unchanged\n", report.unchanged);
@@ -487,6 +488,7 @@ int main(int argc, char** argv)
 {
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
+    const atlas::cli::FigureScope figures;   // the figures' Qt application ends before main()
     try {
         const atlas::cli::Options options = atlas::cli::parse(argc, argv);
         if (options.command.empty() || options.command == "help" || options.has("help")) {

@@ -25,4 +25,15 @@ std::size_t writeFigures(const RunResult& run, const std::filesystem::path& dir,
 #endif
 }
 
+#ifdef ATLAS_HAVE_FIGURES
+struct FigureScope::Impl {
+    atlas::ui::ApplicationScope application;
+};
+#else
+struct FigureScope::Impl {};
+#endif
+
+FigureScope::FigureScope() : m_impl(std::make_unique<Impl>()) {}
+FigureScope::~FigureScope() = default;
+
 } // namespace atlas::cli

@@ -4,6 +4,7 @@
 #include "engine/pipeline/pipeline.h"
 
 #include <filesystem>
+#include <memory>
 
 namespace atlas::cli {
 
@@ -13,5 +14,20 @@ namespace atlas::cli {
 /// renderer). Throws Cancelled between figures once `progress` is cancelled.
 std::size_t writeFigures(const RunResult& run, const std::filesystem::path& dir,
                          const Progress& progress = {});
+
+/// Declared at the top of main(): the Qt application that writeFigures() makes on first use
+/// is destroyed when the scope ends, before main() returns (a QApplication left to static
+/// destruction crashes the process on exit).
+class FigureScope {
+public:
+    FigureScope();
+    ~FigureScope();
+    FigureScope(const FigureScope&) = delete;
+    FigureScope& operator=(const FigureScope&) = delete;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 } // namespace atlas::cli

@@ -246,6 +246,9 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir,
         out << "    \"threads\": " << c.threads << "\n  },\n";
         out << "  \"dataset\": {\n";
         out << "    \"tracks\": " << ds.size() << ",\n";
+        // Tracks placed after the fit by `add` (no retraining): the metrics are of the others.
+        out << "    \"tracks_fitted\": " << ds.size() - run.addedCount() << ",\n";
+        out << "    \"tracks_added\": " << run.addedCount() << ",\n";
         out << "    \"audio_columns\": " << ds.audio.cols() << ",\n";
         out << "    \"lyrics_columns\": " << ds.lyrics.cols() << ",\n";
         out << "    \"labels\": [";

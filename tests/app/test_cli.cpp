@@ -10,6 +10,7 @@
 #include "engine/similarity/playlists.h"
 #include "engine/similarity/track_lookup.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/signals.h"
 
 #include <QProcess>
 #include <QtTest>
@@ -153,6 +154,76 @@ private slots:
                                     "--out", str(out)}, m_home);
         QCOMPARE(broken.exitCode, 1);
         QVERIFY2(broken.err.contains("no-such.atlassession"), qPrintable(broken.err));
+    }
+
+    void figuresAreDrawnAndTheProgramEndsCleanly()
+    {
+        // The figures' Qt application used to be left to static destruction, which crashed
+        // the process on exit (status 139) after every file was written.
+        const fs::path session = m_home / "run.atlassession";
+        const fs::path out = m_home / "with-figures";
+        const Outcome o = cli({"export", "--session", str(session), "--out", str(out)}, m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY(fs::is_regular_file(out / "latent_visualization" / "pca_kmeans_tsne.png"));
+        QVERIFY(fs::is_regular_file(out / "analysis_plots" / "silhouette.png"));
+    }
+
+    void addPlacesNewFilesOnASavedSession()
+    {
+        // Two files the session does not have, named on the command line.
+        const fs::path session = m_home / "run.atlassession";
+        const fs::path dir = m_home / "new music";
+        std::vector<QString> files;
+        for (int i = 0; i < 2; ++i) {
+            std::vector<float> x = atlas::test::sines(22050, 3.0, {{{220.0 * (i + 1), 0.3}, {555.0, 0.1}}});
+            atlas::test::addNoise(x, 0.02, atlas::Seed(i + 1));
+            files.push_back(str(atlas::test::writeSignal(dir / ("song " + std::to_string(i) + ".wav"),
+                                                          x, 1, 22050)));
+        }
+        const fs::path added = m_home / "added.atlassession";
+        const Outcome o = cli({"add", "--session", str(session), files[0], files[1], "--out",
+                               str(added), "--quiet"}, m_home);
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY2(o.out.contains("added 2 tracks"), qPrintable(o.out));
+        QVERIFY2(o.out.contains("tracks: 32 (30 fitted, 2 added without retraining)"),
+                 qPrintable(o.out));
+        const atlas::RunResult run = atlas::loadSession(added);
+        QCOMPARE(run.dataset.size(), 32);
+        QCOMPARE(run.addedCount(), 2);
+        QVERIFY(run.isAdded(30) && run.isAdded(31) && !run.isAdded(0));
+        for (const atlas::RepresentationResult& rep : run.representations) {
+            QCOMPARE(rep.codes.rows(), 32);
+            for (const atlas::MapResult& m : rep.maps)
+                QVERIFY(m.xy.allFinite());
+        }
+        // The session it was made from is unchanged, and adding the same files to the new
+        // one finds them there.
+        QCOMPARE(atlas::loadSession(session).dataset.size(), 30);
+        const Outcome again = cli({"add", "--session", str(added), files[0], "--out",
+                                   str(m_home / "again.atlassession"), "--quiet"}, m_home);
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        QVERIFY2(again.out.contains("1 already there unchanged"), qPrintable(again.out));
+        // What the tables say: run.json counts the fitted and added tracks.
+        const Outcome exported = cli({"export", "--session", str(added), "--out",
+                                      str(m_home / "added-out"), "--no-figures"}, m_home);
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+        const std::string json = atlas::test::readFile(m_home / "added-out" / "run.json");
+        QVERIFY(json.find("\"tracks_added\": 2") != std::string::npos);
+        QVERIFY(json.find("\"tracks_fitted\": 30") != std::string::npos);
+
+        // Usage: one source, an output, and FILES only for add.
+        QCOMPARE(cli({"add", "--session", str(session), files[0]}, m_home).exitCode, 2);
+        QCOMPARE(cli({"add", "--session", str(session), "--data-dir", str(dir), files[0],
+                      "--out", str(added)}, m_home).exitCode, 2);
+        QCOMPARE(cli({"similar", "--session", str(session), files[0]}, m_home).exitCode, 2);
+        // A file that cannot be decoded is an issue naming it; the others are added.
+        atlas::test::writeBytes(dir / "broken.wav", "RIFF....WAVEfmt nothing");
+        const Outcome broken = cli({"add", "--session", str(session), files[1],
+                                    str(dir / "broken.wav"), "--out",
+                                    str(m_home / "broken.atlassession"), "--quiet"}, m_home);
+        QVERIFY2(broken.exitCode == 0, qPrintable(broken.err));
+        QVERIFY2(broken.out.contains("added 1 track,"), qPrintable(broken.out));
+        QVERIFY2(broken.err.contains("broken.wav"), qPrintable(broken.err));
     }
 
     void twoFirstRunsAtOnceBothSucceed()

@@ -22,7 +22,25 @@ struct OwnedApplication {
     OwnedApplication() : app(std::make_unique<QApplication>(argc, argv)) {}
 };
 
+// The application of the current ApplicationScope (null without one, or before the first
+// ensureApplication() in it).
+bool g_scoped = false;
+std::unique_ptr<OwnedApplication> g_scopedApplication;
+
 } // namespace
+
+ApplicationScope::ApplicationScope()
+{
+    if (g_scoped)
+        throw std::logic_error("only one ApplicationScope may exist at a time");
+    g_scoped = true;
+}
+
+ApplicationScope::~ApplicationScope()
+{
+    g_scopedApplication.reset();
+    g_scoped = false;
+}
 
 void ensureApplication(bool forceOffscreen)
 {
@@ -35,6 +53,10 @@ void ensureApplication(bool forceOffscreen)
                            qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && (forceOffscreen || noDisplay))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (g_scoped) {
+        g_scopedApplication = std::make_unique<OwnedApplication>();
+        return;
+    }
     static OwnedApplication owned;
 }
 
