@@ -181,7 +181,14 @@ private slots:
 
         const QString status = w.statusBar()->currentMessage();
         QCOMPARE(status, QStringLiteral("Added 10 tracks without retraining; 60 fitted + 10 "
-                                        "added; 1 issue, see the Issues tab"));
+                                        "added; selected on the map; 1 issue, see the Issues tab"));
+        // The new tracks are selected on the map, and their tooltips say they were added.
+        QList<int> last10;
+        for (int i = n0; i < n0 + 10; ++i)
+            last10 << i;
+        QCOMPARE(w.mapPanel()->selection(), last10);
+        QVERIFY(w.mapPanel()->tooltipFor(n0).contains(QStringLiteral("Added after the fit")));
+        QVERIFY(!w.mapPanel()->tooltipFor(0).contains(QStringLiteral("Added after the fit")));
         QCOMPARE(noteText(w),
                  QStringLiteral("Scores are of the 60 tracks the models were fitted on; 10 tracks "
                                 "were added later without retraining and are placed, not scored."));
@@ -323,12 +330,32 @@ private slots:
         QCOMPARE(run->dataset.tracks[19].path, added);
         QCOMPARE(w.mapPanel()->view()->pointCount(), 20);
         QCOMPARE(w.statusBar()->currentMessage(),
-                 QStringLiteral("Added 1 track without retraining (1 removed); 19 fitted + 1 added"));
+                 QStringLiteral("Added 1 track without retraining (1 removed); 19 fitted + 1 "
+                                "added; selected on the map"));
+        QCOMPARE(w.mapPanel()->selection(), QList<int>{19});
         QCOMPARE(noteText(w),
                  QStringLiteral("Scores are of the 20 tracks the models were fitted on (1 of them "
                                 "since removed); 1 track was added later without retraining and "
                                 "is placed, not scored."));
         QVERIFY(w.isWindowModified());
+
+        // Without the lyrics CSV the map was made with, every track would look changed: the
+        // update is refused with a message that names the CSV, and the map stays.
+        auto lost = std::make_shared<RunResult>(*run);
+        lost->config.data.lyricsCsv = root / "moved-away.csv";
+        lost->dataset.lyricsUsed = true;
+        show(w, lost);
+        done.clear();
+        QVERIFY(w.updateFromFolder());
+        QVERIFY(done.wait(60'000));
+        QCOMPARE(done.first().first().toBool(), false);
+        QCOMPARE(w.model()->result(), std::shared_ptr<const RunResult>(lost));
+        auto* box = w.findChild<QMessageBox*>(QStringLiteral("errorBox"));
+        QVERIFY(box);
+        QCOMPARE(box->windowTitle(), QStringLiteral("Cannot update from the folder"));
+        QVERIFY2(box->text().startsWith(QString::fromStdString((root / "moved-away.csv").string()) +
+                                        QStringLiteral(": the lyrics CSV of this map cannot be found")),
+                 qPrintable(box->text()));
     }
 };
 

@@ -24,34 +24,30 @@ QString qstr(std::string_view s)
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-// The lyrics CSV the run's tracks were paired with: the configured one, or the demo
-// corpus's own; empty when the run used none.
+// The lyrics CSV the run's tracks were paired with, as configured (the demo corpus's own
+// for a demo run); empty when the run used none.
 fs::path runLyricsCsv(const RunResult& run)
 {
     if (!run.dataset.lyricsUsed)
         return {};
-    fs::path csv = run.config.data.lyricsCsv;
-    if (csv.empty() && run.config.data.demo) {
-        try {
-            csv = defaultDemoCorpusRoot(run.config.data.demoCorpus) / "lyrics.csv";
-        } catch (const std::exception&) {
-            return {};
-        }
+    if (!run.config.data.lyricsCsv.empty() || !run.config.data.demo)
+        return run.config.data.lyricsCsv;
+    try {
+        return defaultDemoCorpusRoot(run.config.data.demoCorpus) / "lyrics.csv";
+    } catch (const std::exception&) {
+        return {};
     }
-    std::error_code ec;
-    return !csv.empty() && fs::is_regular_file(csv, ec) ? csv : fs::path();
 }
 
-// The parts of the source every addition shares: the run's lyrics and feature cache.
-DatasetConfig baseSource(const RunResult& run)
+bool isFile(const fs::path& p)
 {
-    DatasetConfig source;
-    source.lyricsCsv = runLyricsCsv(run);
-    source.lyricsColumns = run.config.data.lyricsColumns;
-    source.cacheDir = run.config.data.cacheDir;
-    source.useCache = run.config.data.useCache;
-    return source;
+    std::error_code ec;
+    return !p.empty() && fs::is_regular_file(p, ec);
 }
+
+// The engine's word for a collection without lyrics, which an addition reports about the
+// added tracks alone.
+constexpr std::string_view NoLyricsReason = "no lyrics CSV was given";
 
 } // namespace
 
@@ -115,16 +111,16 @@ QString addSummary(const ExtendReport& report, ExtendMode mode)
 }
 
 TrackAdder::TrackAdder(std::shared_ptr<const RunResult> run, const QStringList& files,
-                       QObject* parent)
+                       const fs::path& sessionFile, QObject* parent)
     : QObject(parent), m_run(std::move(run)), m_mode(ExtendMode::Add)
 {
-    m_source = baseSource(*m_run);
+    useRunLyrics(sessionFile);
     // The engine reads a list of files as a manifest with a path column.
     m_listDir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
                                                 QStringLiteral("/musicatlas-add-XXXXXX"));
     if (!m_listDir->isValid()) {
-        m_listError = tr("Cannot create a temporary folder for the list of files: %1")
-                          .arg(m_listDir->errorString());
+        m_setupError = tr("Cannot create a temporary folder for the list of files: %1")
+                           .arg(m_listDir->errorString());
         return;
     }
     const fs::path manifest = fs::path(m_listDir->path().toStdString()) / "files.csv";
@@ -135,16 +131,84 @@ TrackAdder::TrackAdder(std::shared_ptr<const RunResult> run, const QStringList& 
         writeCsvFile(manifest, {"path"}, rows);
         m_source.manifest = manifest;
     } catch (const std::exception& e) {
-        m_listError = QString::fromUtf8(e.what());
+        m_setupError = QString::fromUtf8(e.what());
     }
 }
 
 TrackAdder::TrackAdder(std::shared_ptr<const RunResult> run, fs::path folder, ExtendMode mode,
-                       QObject* parent)
+                       const fs::path& sessionFile, QObject* parent)
     : QObject(parent), m_run(std::move(run)), m_mode(mode)
 {
-    m_source = baseSource(*m_run);
+    useRunLyrics(sessionFile);
     m_source.dataDir = std::move(folder);
+}
+
+void TrackAdder::useRunLyrics(const fs::path& sessionFile)
+{
+    const DatasetConfig& data = m_run->config.data;
+    m_source.lyricsColumns = data.lyricsColumns;
+    m_source.cacheDir = data.cacheDir;
+    m_source.useCache = data.useCache;
+    const fs::path csv = runLyricsCsv(*m_run);
+    if (csv.empty())
+        return;
+    // A relative path (a session saved by the CLI) is relative to where that ran: most
+    // likely beside the session or the collection.
+    std::vector<fs::path> candidates{csv};
+    if (csv.is_relative()) {
+        if (!sessionFile.empty())
+            candidates.push_back(sessionFile.parent_path() / csv);
+        const fs::path& source = m_run->dataset.source;
+        if (!source.empty())
+            candidates.push_back(source.parent_path() / csv);
+    }
+    for (const fs::path& c : candidates)
+        if (isFile(c)) {
+            m_source.lyricsCsv = c;
+            return;
+        }
+    // Without it the tracks already on the map would all look changed to an update.
+    if (m_mode == ExtendMode::Update) {
+        m_setupError = tr("%1: the lyrics CSV of this map cannot be found. Update from Folder "
+                          "needs it to tell changed tracks from unchanged ones: put it back "
+                          "where it was, or use Add Tracks… or Add Folder… for the new files.")
+                           .arg(QString::fromStdString(csv.string()));
+        return;
+    }
+    m_setupIssues.push_back({csv, "the lyrics CSV of this map cannot be found: the added "
+                                  "tracks were placed with the lyrics of their tags or sidecar "
+                                  "files, or without lyrics"});
+}
+
+void TrackAdder::tidy(std::vector<Issue>& issues, std::size_t from) const
+{
+    // The list of files is a manifest only for the engine: issues name the files, not it.
+    for (std::size_t i = from; i < issues.size(); ++i)
+        if (m_listDir && issues[i].file == m_source.manifest)
+            issues[i].file.clear();
+    if (!m_run->dataset.lyricsUsed)
+        return;
+    // The engine's "the run uses audio features only" is about the added tracks alone: the
+    // run keeps its lyrics. Said once, and not at all when an issue names the lyrics CSV.
+    const fs::path csv = runLyricsCsv(*m_run);
+    bool said = std::any_of(issues.begin() + std::ptrdiff_t(from), issues.end(),
+                            [&](const Issue& i) {
+                                return !csv.empty() && i.file.filename() == csv.filename();
+                            });
+    for (std::size_t i = from; i < issues.size();) {
+        if (!issues[i].reason.starts_with(NoLyricsReason)) {
+            ++i;
+            continue;
+        }
+        if (said) {
+            issues.erase(issues.begin() + std::ptrdiff_t(i));
+            continue;
+        }
+        issues[i].reason = "the added tracks carry no lyrics (no lyrics tags, .lrc or .txt "
+                           "files): their lyrics features are zero";
+        said = true;
+        ++i;
+    }
 }
 
 TrackAdder::~TrackAdder()
@@ -160,11 +224,11 @@ void TrackAdder::start()
 {
     if (m_thread)
         return;
-    if (!m_listError.isEmpty()) {
+    if (!m_setupError.isEmpty()) {
         QMetaObject::invokeMethod(
             this,
             [this] {
-                emit failed(m_listError, {});
+                emit failed(m_setupError, m_setupIssues);
                 deleteLater();
             },
             Qt::QueuedConnection);
@@ -211,22 +275,12 @@ void TrackAdder::work()
 
     // The list of files is a manifest only for the engine: messages name the files, not it.
     const std::string listPrefix = m_listDir ? m_source.manifest.string() + ": " : std::string();
-    const auto tidy = [&](std::vector<Issue>& issues, std::size_t from, bool lyricsDropped) {
-        for (std::size_t i = from; i < issues.size(); ++i)
-            if (m_listDir && issues[i].file == m_source.manifest)
-                issues[i].file.clear();
-        // Without the CSV the added tracks have no lyrics; the run itself still has them.
-        if (lyricsDropped)
-            issues.erase(std::remove_if(issues.begin() + std::ptrdiff_t(from), issues.end(),
-                                        [](const Issue& i) {
-                                            return i.reason.starts_with("no lyrics CSV was given");
-                                        }),
-                         issues.end());
-    };
     const auto extend = [&](const DatasetConfig& source, Diagnostics& diagnostics,
                             ExtendReport& report) {
+        for (const Issue& issue : m_setupIssues)
+            diagnostics.add(issue);
         RunResult out = extendRun(*m_run, source, m_mode, diagnostics, progress, &report);
-        tidy(out.issues, m_run->issues.size(), source.lyricsCsv != m_source.lyricsCsv);
+        tidy(out.issues, m_run->issues.size());
         return std::make_shared<const RunResult>(std::move(out));
     };
     Diagnostics diagnostics, again;
@@ -263,7 +317,7 @@ void TrackAdder::work()
         error = QString::fromStdString(what);
     }
     std::vector<Issue> issues = used->issues();
-    tidy(issues, 0, used == &again);
+    tidy(issues, 0);
     QMetaObject::invokeMethod(
         this,
         [this, result, report, error, stopped, issues] {

@@ -35,20 +35,24 @@ QString addSummary(const ExtendReport& report, ExtendMode mode);
 /// The new tracks are a list of audio files (given to the engine as a manifest in a
 /// temporary folder that lives as long as this object), or a folder. The run's own lyrics
 /// CSV (the demo corpus's for a demo run) goes with them, so that tracks already in the run
-/// keep their lyrics; when it has no row for any added track it is left out and an Issue
-/// says so. Progress arrives as RunProgress (about 20 a second); cancel() stops the engine
+/// keep their lyrics; when it has no row for any added track, or cannot be found (Add),
+/// it is left out and an Issue says so. Progress arrives as RunProgress (about 20 a second); cancel() stops the engine
 /// at its next safe point. Emits exactly one of finished(), failed() or cancelled(), then
 /// deletes itself; the destructor cancels and waits for the thread.
 class TrackAdder : public QObject {
     Q_OBJECT
 public:
-    /// Adds `files` (audio files) to `run`.
+    /// Adds `files` (audio files) to `run`. `sessionFile` (may be empty) is where the run
+    /// was saved: a relative lyrics CSV path is looked for beside it too.
     TrackAdder(std::shared_ptr<const RunResult> run, const QStringList& files,
-               QObject* parent = nullptr);
+               const std::filesystem::path& sessionFile = {}, QObject* parent = nullptr);
     /// Adds the tracks of `folder` (Add), or scans it again (Update: new files added,
-    /// changed ones placed again, deleted ones dropped).
+    /// changed ones placed again, deleted ones dropped). Update needs the run's lyrics CSV,
+    /// if it had one, to tell changed tracks from unchanged ones: when it cannot be found
+    /// the update fails with a message naming it.
     TrackAdder(std::shared_ptr<const RunResult> run, std::filesystem::path folder,
-               ExtendMode mode, QObject* parent = nullptr);
+               ExtendMode mode, const std::filesystem::path& sessionFile = {},
+               QObject* parent = nullptr);
     ~TrackAdder() override;
 
     ExtendMode mode() const { return m_mode; }
@@ -67,13 +71,16 @@ signals:
     void cancelled();
 
 private:
+    void useRunLyrics(const std::filesystem::path& sessionFile);
+    void tidy(std::vector<Issue>& issues, std::size_t from) const;
     void work();
 
     std::shared_ptr<const RunResult> m_run;
     DatasetConfig m_source;
     ExtendMode m_mode = ExtendMode::Add;
     std::unique_ptr<QTemporaryDir> m_listDir;   // the manifest of a list of files
-    QString m_listError;                        // it could not be written
+    QString m_setupError;                       // failed before the engine started
+    std::vector<Issue> m_setupIssues;           // issues found before it started
     std::atomic<bool> m_cancel{false};
     QThread* m_thread = nullptr;
 };

@@ -859,14 +859,15 @@ bool MainWindow::addTracks(const QStringList& files)
 {
     if (files.isEmpty() || m_running || !canAddTracks(m_model->result().get()))
         return false;
-    return startAdding(new TrackAdder(m_model->result(), files, this));
+    return startAdding(new TrackAdder(m_model->result(), files, toPath(m_sessionFile), this));
 }
 
 bool MainWindow::addFolder(const QString& folder)
 {
     if (folder.isEmpty() || m_running || !canAddTracks(m_model->result().get()))
         return false;
-    return startAdding(new TrackAdder(m_model->result(), toPath(folder), ExtendMode::Add, this));
+    return startAdding(new TrackAdder(m_model->result(), toPath(folder), ExtendMode::Add,
+                                       toPath(m_sessionFile), this));
 }
 
 bool MainWindow::updateFromFolder()
@@ -879,7 +880,8 @@ bool MainWindow::updateFromFolder()
         statusBar()->showMessage(m_updateFolderAction->toolTip(), 10'000);
         return false;
     }
-    return startAdding(new TrackAdder(run, folder, ExtendMode::Update, this));
+    return startAdding(
+        new TrackAdder(run, folder, ExtendMode::Update, toPath(m_sessionFile), this));
 }
 
 bool MainWindow::startAdding(TrackAdder* adder)
@@ -902,6 +904,15 @@ bool MainWindow::startAdding(TrackAdder* adder)
                 updateTitle();
                 setRunning(false);
                 QString text = addSummary(report, mode);
+                // Where the new tracks landed: selected, to see, play or keep as a playlist.
+                const int placed = report.added + report.changed;
+                if (placed > 0) {
+                    QList<int> rows;
+                    for (int i = run->dataset.size() - placed; i < run->dataset.size(); ++i)
+                        rows << i;
+                    m_map->view()->setSelection(rows);
+                    text += tr("; selected on the map");
+                }
                 const int issues = int(run->issues.size()) - issuesBefore;
                 if (issues > 0)
                     text += issues == 1 ? tr("; 1 issue, see the Issues tab")

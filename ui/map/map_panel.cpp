@@ -811,6 +811,8 @@ QString MapPanel::tooltipFor(int track) const
         const QString file = QString::fromStdString(t.path.empty() ? t.id : t.path.filename().string());
         if (!file.isEmpty() && file != trackTitle(track))
             text += grey.arg(file.toHtmlEscaped());
+        if (const auto run = m_model->result(); run && run->isAdded(track))
+            text += grey.arg(tr("Added after the fit (placed without retraining)"));
     }
     // The colouring's clustering, else KMeans.
     const ClusteringResult* c = shownClustering();
