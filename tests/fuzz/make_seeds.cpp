@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Writes the engine-made seeds of the fuzz corpora: small model files (PCA, autoencoder, VAE,
-// CVAE, with and without codes), a small session of a run on a tiny demo corpus, and a feature
-// cache. Run after a format change and commit the output:
+// CVAE, with and without codes), a small session of a run on a tiny demo corpus (and of the same
+// run with tracks added), and a feature cache. Run after a format change and commit the output:
 //     build/tests/fuzz/fuzz_make_seeds tests/fuzz/corpus
 // (the other seeds are made by tests/fuzz/make_corpus.py).
 #include "engine/data/feature_cache.h"
 #include "engine/io/model_io.h"
 #include "engine/io/session_io.h"
+#include "engine/pipeline/extend.h"
 #include "engine/pipeline/pipeline.h"
 
 #include <cmath>
@@ -85,6 +86,21 @@ void session(const fs::path& out, const fs::path& scratch)
     atlas::RunResult run = atlas::runPipeline(cfg, diagnostics);
     run.issues.push_back({"/music/Beyoncé/ünïcode.mp3", "not an audio file (text)"});
     atlas::saveSession(out / "demo.atlassession", run);
+    // Tracks added after the fit (format 4): the added marks and the fit they were placed
+    // against, with its scalers, vocabulary, centres, DBSCAN core points and maps.
+    {
+        atlas::DemoCorpusConfig more = cfg.data.demoCorpus;
+        more.tracksPerGenre = 1;
+        more.seed = cfg.data.demoCorpus.seed + 1;
+        const atlas::DemoCorpus extra = atlas::ensureDemoCorpus(more, scratch / "more");
+        atlas::DatasetConfig source;
+        source.manifest = extra.manifestCsv;
+        source.lyricsCsv = extra.lyricsCsv;
+        source.cacheDir = scratch / "cache";
+        const atlas::RunResult added =
+            atlas::extendRun(run, source, atlas::ExtendMode::Add, diagnostics);
+        atlas::saveSession(out / "added.atlassession", added);
+    }
     // Without maps and models: a different layout of the same sections.
     cfg.maps = false;
     cfg.representations = {atlas::Representation::Pca};
