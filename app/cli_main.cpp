@@ -8,6 +8,7 @@
 #include "engine/core/error.h"
 #include "engine/core/issue.h"
 #include "engine/data/csv.h"
+#include "engine/demo/demo_corpus.h"
 #include "engine/pipeline/dataset.h"
 #include "engine/pipeline/extend.h"
 #include "engine/io/export.h"
@@ -120,7 +121,7 @@ constexpr const char* Usage =
     "  --m3u FILE                  also write the playlist as M3U (UTF-8, e.g. list.m3u8)\n"
     "  Both print CSV: position,track_id,path,artist,title,distance (from the track before).\n"
     "\n"
-    "add options (and --lyrics-csv, --no-cache, --quiet):\n"
+    "add options (and --no-cache, --quiet):\n"
     "  --session FILE              the session to add to (it is not changed)\n"
     "  --data-dir DIR, --manifest CSV, or FILES...   the tracks; ones already in the\n"
     "                              session are kept as they are unless their audio or\n"
@@ -129,7 +130,9 @@ constexpr const char* Usage =
     "                              no longer has (update from a folder)\n"
     "  --out FILE                  the new session: the fitted tracks unchanged, the new\n"
     "                              ones placed with the session's scalers, vocabulary,\n"
-    "                              encoders, clusters and maps\n";
+    "                              encoders, clusters and maps\n"
+    "  --lyrics-csv CSV            lyrics of the new tracks (default: the session's own\n"
+    "                              lyrics table, when it is still there)\n";
 
 void printCoverage(const atlas::LibraryCoverage& coverage, const std::string& labels)
 {
@@ -450,6 +453,17 @@ int runAdd(const atlas::cli::Options& options)
         source.manifest = list->file();
     }
     source.lyricsCsv = options.path("lyrics-csv");
+    if (!options.has("lyrics-csv") && run.dataset.lyricsUsed) {
+        // The session's own lyrics table (the demo corpus's for a demo run), when it is
+        // still there: new tracks listed in it get their lyrics from it, as the fitted did.
+        fs::path own = run.config.data.lyricsCsv;
+        if (own.empty() && run.config.data.demo)
+            own = atlas::defaultDemoCorpusRoot(run.config.data.demoCorpus) / "lyrics.csv";
+        std::error_code ec;
+        if (!own.empty() && fs::is_regular_file(own, ec))
+            source.lyricsCsv = own;
+    }
+    source.lyricsColumns = run.config.data.lyricsColumns;
     source.useCache = !options.has("no-cache");
     const atlas::ExtendMode mode =
         options.has("update") ? atlas::ExtendMode::Update : atlas::ExtendMode::Add;

@@ -444,8 +444,9 @@ RunResult extendRun(const RunResult& run, const DatasetConfig& source, ExtendMod
     cfg.lyricsColumns = source.lyricsColumns;
     cfg.useLyrics = reference->features.lyrics;
     cfg.featureTableOnly = true;
-    if (!source.cacheDir.empty())
-        cfg.cacheDir = source.cacheDir;
+    // The cache of this machine (the source's; empty: the user's), not the one the session
+    // was made with, which may be another machine's folder.
+    cfg.cacheDir = source.cacheDir;
     cfg.useCache = source.useCache;
     cfg.threads = run.config.threads;
     cfg.labelFrom = run.dataset.labelSource;   // as the fit resolved it

@@ -113,7 +113,8 @@ struct ExtendReport {
 };
 
 /// Places the tracks of `source` (a folder or manifest, with the run's feature parameters;
-/// its dataDir, manifest and lyricsCsv are used) on the run without retraining and returns
+/// its dataDir, manifest, lyricsCsv, lyricsColumns, cacheDir (empty: the user's cache folder)
+/// and useCache are used) on the run without retraining and returns
 /// the extended run: the kept tracks in their order, then the new ones (sorted by path);
 /// codes, cluster labels and map places of the kept tracks unchanged; the metrics those of
 /// the fit (RunResult::added marks the added tracks). Files that cannot be used become
