@@ -450,7 +450,29 @@ RunResult extendRun(const RunResult& run, const DatasetConfig& source, ExtendMod
     cfg.useCache = source.useCache;
     cfg.threads = run.config.threads;
     cfg.labelFrom = run.dataset.labelSource;   // as the fit resolved it
-    Dataset found = buildDataset(cfg, diagnostics, progress.sub(0.1, 0.6, "features"));
+    Dataset found;
+    {
+        Diagnostics first;
+        try {
+            found = buildDataset(cfg, first, progress.sub(0.1, 0.6, "features"));
+            for (const Issue& issue : first.issues())
+                diagnostics.add(issue.file, issue.reason);
+        } catch (const InputError& e) {
+            // A lyrics table without a row for any of the new tracks (the session's own table
+            // and other music): they take the lyrics of their tags or sidecar files, or none.
+            if (cfg.lyricsCsv.empty() ||
+                std::string_view(e.what()).find("does not seem to belong to this collection") ==
+                    std::string_view::npos) {
+                for (const Issue& issue : first.issues())   // why the files could not be used
+                    diagnostics.add(issue.file, issue.reason);
+                throw;
+            }
+            diagnostics.add(cfg.lyricsCsv, "has no lyrics for the added tracks: they take the "
+                                           "lyrics of their tags or sidecar files, or none");
+            cfg.lyricsCsv.clear();
+            found = buildDataset(cfg, diagnostics, progress.sub(0.1, 0.6, "features"));
+        }
+    }
 
     // 2. Which tracks are new, changed, unchanged or gone.
     const Dataset& ds = run.dataset;
