@@ -170,9 +170,22 @@ private slots:
                                                .arg(run->dataset.size())) &&
                      text->text().contains(QString::fromStdString(folder.filename().string())),
                  qPrintable(text->text()));
+        // The bar's Run is the window's: blocked while the Data panel reports a problem.
+        auto* runNow = banner->findChild<QPushButton*>(QStringLiteral("previousRunRunButton"));
+        QVERIFY(runNow);
+        QCOMPARE(runNow->isEnabled(), w.dataPanel()->canRun());
+        PipelineConfig tooMany = run->config;   // more clusters than a 10-track corpus has
+        tooMany.data.demoCorpus.tracksPerGenre = 1;
+        tooMany.clusters = 20;
+        w.dataPanel()->setConfig(tooMany);
+        QVERIFY(w.showsPreviousCollection());
+        QVERIFY(!w.dataPanel()->canRun());
+        QVERIFY(!runNow->isEnabled());
+        w.dataPanel()->setSource(SourceKind::Folder, folder);
         // Back to the collection shown: no mark.
         w.dataPanel()->setConfig(run->config);
         QVERIFY(banner->isHidden());
+        QVERIFY(runNow->isEnabled());
 
         // Clear forgets the old run: every view waits for the next one.
         w.dataPanel()->setSource(SourceKind::Folder, folder);

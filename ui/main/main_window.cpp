@@ -683,6 +683,10 @@ void MainWindow::showProgress(const RunProgress& p)
 void MainWindow::updateRunAction()
 {
     m_runAction->setEnabled(!m_running && m_panel->canRun());
+    // The previous collection's bar offers the same Run, so it is blocked the same way (the
+    // Data panel says why).
+    if (auto* runNow = m_previousRun->findChild<QPushButton*>(QStringLiteral("previousRunRunButton")))
+        runNow->setEnabled(m_runAction->isEnabled());
 }
 
 void MainWindow::updateIssuesTab(int count)
