@@ -147,7 +147,10 @@ void TrackAdder::useRunLyrics(const fs::path& sessionFile)
 {
     const DatasetConfig& data = m_run->config.data;
     m_source.lyricsColumns = data.lyricsColumns;
-    m_source.cacheDir = data.cacheDir;
+    // The run's feature cache when it is on this machine, else the user's.
+    std::error_code ec;
+    if (fs::is_directory(data.cacheDir, ec))
+        m_source.cacheDir = data.cacheDir;
     m_source.useCache = data.useCache;
     const fs::path csv = runLyricsCsv(*m_run);
     if (csv.empty())
@@ -275,39 +278,17 @@ void TrackAdder::work()
 
     // The list of files is a manifest only for the engine: messages name the files, not it.
     const std::string listPrefix = m_listDir ? m_source.manifest.string() + ": " : std::string();
-    const auto extend = [&](const DatasetConfig& source, Diagnostics& diagnostics,
-                            ExtendReport& report) {
-        for (const Issue& issue : m_setupIssues)
-            diagnostics.add(issue);
-        RunResult out = extendRun(*m_run, source, m_mode, diagnostics, progress, &report);
-        tidy(out.issues, m_run->issues.size());
-        return std::make_shared<const RunResult>(std::move(out));
-    };
-    Diagnostics diagnostics, again;
-    Diagnostics* used = &diagnostics;   // the issues of the attempt that counts
+    Diagnostics diagnostics;
+    for (const Issue& issue : m_setupIssues)
+        diagnostics.add(issue);
     ExtendReport report;
     std::shared_ptr<const RunResult> result;
     QString error;
     bool stopped = false;
     try {
-        try {
-            result = extend(m_source, diagnostics, report);
-        } catch (const InputError& e) {
-            // A lyrics CSV with no row for any of the added tracks (other music than the
-            // run's): they are placed with their own lyrics (tags, sidecar files) or none.
-            const std::string what = e.what();
-            if (m_mode != ExtendMode::Add || m_source.lyricsCsv.empty() ||
-                what.find("does not seem to belong to this collection") == std::string::npos)
-                throw;
-            DatasetConfig source = m_source;
-            source.lyricsCsv.clear();
-            used = &again;
-            again.add(m_source.lyricsCsv,
-                      "has no lyrics for the added tracks: they were placed with the lyrics of "
-                      "their tags or sidecar files, or without lyrics");
-            report = {};
-            result = extend(source, again, report);
-        }
+        RunResult out = extendRun(*m_run, m_source, m_mode, diagnostics, progress, &report);
+        tidy(out.issues, m_run->issues.size());
+        result = std::make_shared<const RunResult>(std::move(out));
     } catch (const Cancelled&) {
         stopped = true;
     } catch (const std::exception& e) {
@@ -316,7 +297,7 @@ void TrackAdder::work()
             what.erase(0, listPrefix.size());
         error = QString::fromStdString(what);
     }
-    std::vector<Issue> issues = used->issues();
+    std::vector<Issue> issues = diagnostics.issues();
     tidy(issues, 0);
     QMetaObject::invokeMethod(
         this,

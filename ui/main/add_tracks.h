@@ -35,8 +35,8 @@ QString addSummary(const ExtendReport& report, ExtendMode mode);
 /// The new tracks are a list of audio files (given to the engine as a manifest in a
 /// temporary folder that lives as long as this object), or a folder. The run's own lyrics
 /// CSV (the demo corpus's for a demo run) goes with them, so that tracks already in the run
-/// keep their lyrics; when it has no row for any added track, or cannot be found (Add),
-/// it is left out and an Issue says so. Progress arrives as RunProgress (about 20 a second); cancel() stops the engine
+/// keep their lyrics (a relative path is also looked for beside the session and the
+/// collection); when it cannot be found an Issue says so (Add), or the update fails (Update). Progress arrives as RunProgress (about 20 a second); cancel() stops the engine
 /// at its next safe point. Emits exactly one of finished(), failed() or cancelled(), then
 /// deletes itself; the destructor cancels and waits for the thread.
 class TrackAdder : public QObject {
