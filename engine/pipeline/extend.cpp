@@ -508,9 +508,12 @@ RunResult extendRun(const RunResult& run, const DatasetConfig& source, ExtendMod
         ++rep.changed;
     }
     if (mode == ExtendMode::Update) {
+        std::error_code ec;
+        const fs::path folder =
+            source.dataDir.empty() ? fs::path() : fs::absolute(source.dataDir, ec);
         for (int i = 0; i < ds.size(); ++i) {
             const Track& t = ds.tracks[std::size_t(i)];
-            const bool inSource = source.dataDir.empty() ? true : underFolder(t.path, source.dataDir);
+            const bool inSource = folder.empty() || underFolder(t.path, folder);
             if (keep[std::size_t(i)] && inSource && !seen.count(trackKey(t))) {
                 keep[std::size_t(i)] = 0;
                 ++rep.removed;
