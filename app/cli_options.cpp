@@ -95,9 +95,17 @@ DatasetConfig datasetConfig(const Options& o)
 {
     DatasetConfig cfg;
     cfg.demo = o.has("demo");
-    cfg.dataDir = o.path("data-dir");
-    cfg.manifest = o.path("manifest");
-    cfg.lyricsCsv = o.path("lyrics-csv");
+    // Absolute, so that a session saved from this run still finds its collection when it is
+    // opened from another folder (the app's Update from Folder, the Data panel).
+    const auto absolute = [&](const char* name) {
+        const std::filesystem::path p = o.path(name);
+        std::error_code ec;
+        const std::filesystem::path a = p.empty() ? p : std::filesystem::absolute(p, ec);
+        return ec ? p : a.lexically_normal();
+    };
+    cfg.dataDir = absolute("data-dir");
+    cfg.manifest = absolute("manifest");
+    cfg.lyricsCsv = absolute("lyrics-csv");
     cfg.lyricsColumns.text = o.text("lyrics-column");
     cfg.lyricsColumns.label = o.text("label-column");
     cfg.lyricsColumns.key = o.text("key-column");

@@ -607,6 +607,12 @@ RunResult extendRun(const RunResult& run, const DatasetConfig& source, ExtendMod
     lyricsRow.resize(nd.tracks.size(), -1);
     nd.pairing.lyricsRow = std::move(lyricsRow);
     nd.coverage = libraryCoverage(nd.tracks);
+    // Where the labels come from, counted over every track now (on a copy: the tracks keep
+    // the labels they were given).
+    if (!nd.tracks.empty()) {
+        std::vector<Track> relabelled = nd.tracks;
+        nd.labelDescription = applyLabels(relabelled, ds.labelSource);
+    }
 
     out.added.clear();
     for (Eigen::Index i : kept)

@@ -199,6 +199,11 @@ private slots:
         QCOMPARE(report.fitted, 450);
         QCOMPARE(all.addedCount(), 50);
         QVERIFY(all.reference);
+        // The labels' description counts every track, not only the fitted ones.
+        QVERIFY2(run.dataset.labelDescription.find("450") != std::string::npos,
+                 run.dataset.labelDescription.c_str());
+        QVERIFY2(all.dataset.labelDescription.find("500") != std::string::npos,
+                 all.dataset.labelDescription.c_str());
 
         // One at a time, in reverse order, each on the result of the one before: every
         // added track's code, clusters and places are the same bit for bit.
