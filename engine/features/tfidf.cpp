@@ -414,6 +414,24 @@ SparseRows TfidfVectorizer::fitTransformSparse(std::span<const std::string_view>
     return weigh(std::move(bags));
 }
 
+void TfidfVectorizer::restore(std::vector<std::string> vocabulary, Vector idf)
+{
+    if (Eigen::Index(vocabulary.size()) != idf.size() || !idf.allFinite())
+        throw std::invalid_argument("TfidfVectorizer.restore: one finite idf per term needed");
+    std::unordered_map<std::string, int> columnOf;
+    for (std::size_t c = 0; c < vocabulary.size(); ++c)
+        if (!columnOf.emplace(vocabulary[c], int(c)).second)
+            throw std::invalid_argument("TfidfVectorizer.restore: the term \"" + vocabulary[c] +
+                                        "\" repeats");
+    m_vocabulary = std::move(vocabulary);
+    m_idf = std::move(idf);
+    m_columnOf = std::move(columnOf);
+    m_documentFrequency.clear();
+    m_termCount.clear();
+    m_fullVocabularySize = 0;
+    m_fitted = true;
+}
+
 SparseRows TfidfVectorizer::transformSparse(std::span<const std::string_view> documents) const
 {
     if (!m_fitted)

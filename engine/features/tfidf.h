@@ -105,6 +105,12 @@ public:
     SparseRows transformSparse(std::span<const std::string_view> documents) const;
     SparseRows fitTransformSparse(std::span<const std::string_view> documents);
 
+    /// Takes the vocabulary (column order) and idf of an earlier fit instead of fitting, so
+    /// that new documents are weighed as that fit weighs them. documentFrequency(),
+    /// termCount() and fullVocabularySize() stay empty. Throws std::invalid_argument when the
+    /// sizes differ, a term repeats or an idf is not finite.
+    void restore(std::vector<std::string> vocabulary, Vector idf);
+
     /// True once fit() has succeeded.
     bool isFitted() const noexcept { return m_fitted; }
     /// The configuration in use.

@@ -204,35 +204,11 @@ Matrix fittedHybrid(const FittedFeatures& f, const Matrix& audio,
     }
     Matrix words(n, vl);
     if (f.lyrics) {
-        // A vectoriser with the fit's vocabulary and idf: fitted on a corpus that yields them
-        // would not do (the counts decide the vocabulary), so each document is weighed here
-        // as TfidfVectorizer::transform does.
-        std::map<std::string, int, std::less<>> column;
-        for (std::size_t j = 0; j < f.vocabulary.size(); ++j)
-            column.emplace(f.vocabulary[j], int(j));
-        for (Eigen::Index i = 0; i < n; ++i) {
-            std::map<int, int> counts;
-            for (const std::string& token :
-                 tfidfTokens(lyrics[std::size_t(i)], f.tfidf.lowercase)) {
-                const auto it = column.find(token);
-                if (it != column.end())
-                    ++counts[it->second];
-            }
-            RowVector row = RowVector::Zero(vl);
-            double norm = 0.0;
-            for (const auto& [j, count] : counts) {
-                const double tf = f.tfidf.sublinearTf ? 1.0 + std::log(double(count)) : double(count);
-                row(j) = tf * f.idf(j);
-            }
-            for (const auto& [j, count] : counts)
-                norm += row(j) * row(j);
-            if (f.tfidf.l2Normalise && norm > 0.0) {
-                norm = std::sqrt(norm);
-                for (const auto& [j, count] : counts)
-                    row(j) /= norm;
-            }
-            words.row(i) = row;
-        }
+        // The fit's vocabulary and idf; each document is weighed on its own.
+        TfidfVectorizer vectorizer(f.tfidf);
+        vectorizer.restore(f.vocabulary, f.idf);
+        std::vector<std::string_view> texts(lyrics.begin(), lyrics.end());
+        words = vectorizer.transformSparse(texts).toDense();
         StandardScaler s;
         s.restore(f.lyricsMean, f.lyricsScale);
         s.transform(words, hybrid.rightCols(vl));

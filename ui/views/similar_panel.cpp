@@ -190,32 +190,14 @@ SimilarPanel::SimilarPanel(RunModel* model, MapPanel* map, QWidget* parent)
     column->addLayout(playRow);
     column->addLayout(walkRow);
 
-    connect(m_spaceCombo, &QComboBox::currentIndexChanged, this, [this] {
-        if (m_track < 0)
-            return;
-        m_mode = Mode::Similar;
-        computeSimilar();
-        showList();
-        applyToMap();
-    });
-    // Choosing a space again, or another k, goes back from a radio or a path to the tracks
-    // like its first track.
+    // Another space or k lists the track's neighbours again; choosing the same space again
+    // also goes back to them from a radio or a path.
+    connect(m_spaceCombo, &QComboBox::currentIndexChanged, this, &SimilarPanel::listSimilar);
     connect(m_spaceCombo, &QComboBox::activated, this, [this] {
-        if (m_mode == Mode::Similar || m_track < 0)
-            return;
-        m_mode = Mode::Similar;
-        computeSimilar();
-        showList();
-        applyToMap();
+        if (m_mode != Mode::Similar)
+            listSimilar();
     });
-    connect(m_count, &QSpinBox::valueChanged, this, [this] {
-        if (m_track < 0)
-            return;
-        m_mode = Mode::Similar;
-        computeSimilar();
-        showList();
-        applyToMap();
-    });
+    connect(m_count, &QSpinBox::valueChanged, this, &SimilarPanel::listSimilar);
     connect(m_list, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
         emit trackChosen(item->data(TrackColumn, Qt::UserRole).toInt());
     });
@@ -466,6 +448,16 @@ void SimilarPanel::reset()
                                 : tr("Run the experiment, then click a track on the map to "
                                      "see what sounds like it."));
     showList();
+}
+
+void SimilarPanel::listSimilar()
+{
+    if (m_track < 0)
+        return;
+    m_mode = Mode::Similar;
+    computeSimilar();
+    showList();
+    applyToMap();
 }
 
 void SimilarPanel::computeSimilar()

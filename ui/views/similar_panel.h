@@ -136,6 +136,8 @@ private:
     };
     Space spaceFor(SimilaritySpace s) const;
     void refresh();                  // recompute the list for the mode, keeping the map
+    /// The neighbours of the current track in the chosen space, listed and shown on the map.
+    void listSimilar();
     void computeSimilar();
     void computeRadio();
     void showList();
