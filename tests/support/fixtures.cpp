@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -76,8 +77,35 @@ std::string readFile(const std::filesystem::path& path)
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+namespace {
+
+// The folders makeTempDir() made, removed when the test program ends (kept with
+// MUSICATLAS_KEEP_TEST_FILES set, to look at what a failing test wrote).
+struct TempDirs {
+    std::mutex mutex;
+    std::vector<std::filesystem::path> dirs;
+    ~TempDirs()
+    {
+        if (std::getenv("MUSICATLAS_KEEP_TEST_FILES"))
+            return;
+        for (const auto& dir : dirs) {
+            std::error_code ec;
+            std::filesystem::remove_all(dir, ec);
+        }
+    }
+};
+
+TempDirs& tempDirs()
+{
+    static TempDirs made;
+    return made;
+}
+
+} // namespace
+
 std::filesystem::path makeTempDir(const std::string& tag)
 {
+    TempDirs& made = tempDirs();
     static std::atomic<int> counter{0};
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
     std::filesystem::path dir = std::filesystem::temp_directory_path() /
@@ -85,6 +113,8 @@ std::filesystem::path makeTempDir(const std::string& tag)
          std::to_string(counter++));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
+    const std::lock_guard<std::mutex> lock(made.mutex);
+    made.dirs.push_back(dir);
     return dir;
 }
 

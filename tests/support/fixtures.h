@@ -20,7 +20,8 @@ Matrix readNumericCsv(const std::filesystem::path& path, bool skipHeader = false
 /// Reads a CSV with a header into rows of string cells (simple: no quoted commas).
 std::vector<std::vector<std::string>> readSimpleCsv(const std::filesystem::path& path);
 
-/// A fresh, empty temporary directory for one test, removed by the caller if wanted.
+/// A fresh, empty temporary directory for one test, removed when the test program ends
+/// (kept when MUSICATLAS_KEEP_TEST_FILES is set).
 std::filesystem::path makeTempDir(const std::string& tag);
 
 /// Temporary files of a write left under `dir` (recursively): hidden "*.tmp" files (the
