@@ -8,6 +8,8 @@
 #include "engine/core/error.h"
 #include "engine/core/issue.h"
 #include "engine/data/csv.h"
+#include "engine/data/feature_table.h"
+#include "engine/data/feature_table.h"
 #include "engine/demo/demo_corpus.h"
 #include "engine/pipeline/dataset.h"
 #include "engine/pipeline/extend.h"
@@ -63,6 +65,10 @@ constexpr const char* Usage =
     "                         mix of MP3, M4A, FLAC, Ogg, Opus, WAV, ...), GTZAN, labelled\n"
     "                         sub-folders, or flat; tags and lyrics are read from the files\n"
     "  --manifest CSV         a CSV with path,label[,lyrics|lyrics_id]\n"
+    "  --features FILE        a feature table instead of audio: what features writes (CSV,\n"
+    "                         or .npy with its .rows.csv and .columns.txt), or any table\n"
+    "                         of numbers (own embeddings): the audio block is its mfcc_*\n"
+    "                         columns, else every numeric column not named tfidf:*\n"
     "  --lyrics-csv CSV       lyrics table, paired by key; it wins over the files' lyrics\n"
     "  --approximate-pairing  when no key of the lyrics CSV matches a track, attach rows at\n"
     "                         random as the research pipeline did (default: an error)\n"
@@ -85,6 +91,9 @@ constexpr const char* Usage =
     "  --threads N                 worker threads (default: all cores)\n"
     "  --no-cache                  neither read nor write the feature cache\n"
     "  --out FILE.csv              output table; issues.csv is written beside it\n"
+    "  --format F                  csv (default) or npy: FILE.npy, the feature columns as a\n"
+    "                              float64 matrix for numpy.load(), with FILE.rows.csv (the\n"
+    "                              tracks) and FILE.columns.txt (the column names) beside it\n"
     "\n"
     "run options (and the features options above):\n"
     "  --out DIR                   output folder (default: results)\n"
@@ -168,9 +177,21 @@ void writeIssuesAfterFailure(const atlas::Diagnostics& diagnostics, const fs::pa
 int runFeatures(const atlas::cli::Options& options)
 {
     atlas::DatasetConfig cfg = atlas::cli::datasetConfig(options);
-    const fs::path out = options.path("out");
+    fs::path out = options.path("out");
     if (out.empty())
-        throw atlas::cli::UsageError("features: --out FILE.csv is required");
+        throw atlas::cli::UsageError("features: --out FILE.csv (or FILE.npy) is required");
+    atlas::FeatureTableFormat format = atlas::featureTableFormatOf(out);
+    if (options.has("format")) {
+        const auto asked = atlas::parseFeatureTableFormat(options.text("format"));
+        if (!asked)
+            throw atlas::cli::UsageError("--format must be csv or npy (got \"" +
+                                         options.text("format") + "\")");
+        format = *asked;
+        // --format npy --out features.csv: the matrix is features.npy beside its rows.
+        if (format == atlas::FeatureTableFormat::Npy &&
+            atlas::featureTableFormatOf(out) != atlas::FeatureTableFormat::Npy)
+            out.replace_extension(".npy");
+    }
     cfg.featureTableOnly = true;   // no hybrid matrix, the TF-IDF kept sparse
     atlas::requireValid(cfg.validate());
 
@@ -193,12 +214,20 @@ int runFeatures(const atlas::cli::Options& options)
     // Ctrl-C stops between the files; each file is whole.
     const atlas::Progress writing({}, &g_cancel);
     writing.throwIfCancelled();
-    atlas::writeFeatureCsv(ds, out);
+    if (format == atlas::FeatureTableFormat::Npy)
+        atlas::writeFeatureNpy(ds, out, writing);
+    else
+        atlas::writeFeatureCsv(ds, out);
     const fs::path issues = out.parent_path() / "issues.csv";
     writing.throwIfCancelled();
     atlas::writeIssuesCsv(diagnostics.issues(), issues);
 
-    std::cout << "wrote " << out.string() << " (" << ds.size() << " tracks, "
+    std::cout << "wrote " << out.string()
+              << (format == atlas::FeatureTableFormat::Npy
+                      ? " with " + atlas::npyRowsFile(out).filename().string() + " and " +
+                            atlas::npyColumnsFile(out).filename().string()
+                      : std::string())
+              << " (" << ds.size() << " tracks, "
               << ds.audio.cols() << " audio + " << ds.lyricsColumns() << " lyrics columns)\n";
     if (ds.audioUsed)
         std::cout << "audio: " << ds.cache.decoded << " analysed, " << ds.cache.hits

@@ -15,7 +15,7 @@ const std::set<std::string> WithValue = {
     "lyrics-column", "label-column", "key-column", "dbscan-eps", "dbscan-min-samples",
     "save-session", "save-models", "label-from", "excerpt", "fusion", "audio-weight",
     "session", "track", "representation", "space", "k", "n", "no-repeat-artist", "from", "to",
-    "m3u"};
+    "m3u", "features", "format"};
 const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
                                         "help", "no-figures", "approximate-pairing", "no-tags",
                                         "no-repeat-album", "update"};
@@ -105,6 +105,7 @@ DatasetConfig datasetConfig(const Options& o)
     };
     cfg.dataDir = absolute("data-dir");
     cfg.manifest = absolute("manifest");
+    cfg.featuresFile = absolute("features");
     cfg.lyricsCsv = absolute("lyrics-csv");
     cfg.lyricsColumns.text = o.text("lyrics-column");
     cfg.lyricsColumns.label = o.text("label-column");
@@ -115,7 +116,8 @@ DatasetConfig datasetConfig(const Options& o)
     // A data folder may carry lyrics in its tags and .lrc/.txt files, so lyrics are on for
     // every source; without any, the run says so and goes on with audio alone.
     const bool audio = o.has("use-audio"), lyrics = o.has("use-lyrics");
-    const bool haveAudio = cfg.demo || !cfg.dataDir.empty() || !cfg.manifest.empty();
+    const bool haveAudio = cfg.demo || !cfg.dataDir.empty() || !cfg.manifest.empty() ||
+                           !cfg.featuresFile.empty();
     if (audio || lyrics) {
         cfg.useAudio = audio;
         cfg.useLyrics = lyrics;

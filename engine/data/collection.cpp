@@ -215,6 +215,7 @@ const char* layoutName(CollectionLayout layout)
     case CollectionLayout::Flat: return "flat folder";
     case CollectionLayout::Manifest: return "manifest";
     case CollectionLayout::LyricsOnly: return "lyrics only";
+    case CollectionLayout::FeatureTable: return "feature table";
     }
     return "unknown";
 }

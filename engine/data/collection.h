@@ -17,6 +17,7 @@ enum class CollectionLayout {
     Flat,            ///< audio files directly in the root: unlabelled
     Manifest,        ///< a CSV listing path,label[,lyrics|lyrics_id]
     LyricsOnly,      ///< no audio: the tracks are the rows of a lyrics CSV
+    FeatureTable,    ///< no audio: the rows of a feature table (run --features)
 };
 
 /// Human-readable name of a layout ("GTZAN", "labelled folders", ...).

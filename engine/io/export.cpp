@@ -4,6 +4,8 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/data/csv.h"
+#include "engine/data/feature_table.h"
+#include "engine/data/npy.h"
 
 #include <algorithm>
 
@@ -59,6 +61,51 @@ void writeFeatureCsv(const Dataset& ds, const fs::path& file)
                          ds.hasLyrics(i) ? "1" : "0"});
         }
     }, "the feature table");
+}
+
+void writeFeatureNpy(const Dataset& ds, const fs::path& file, const Progress& progress)
+{
+    const bool sparse = ds.lyricsRows.rows() > 0;
+    const Eigen::Index audioCols = ds.audio.cols();
+    const Eigen::Index lyricsCols = sparse ? ds.lyricsRows.cols : ds.lyrics.cols();
+    const Eigen::Index cols = audioCols + lyricsCols;
+    writeFileAtomically(npyColumnsFile(file), [&](std::ostream& out) {
+        for (const std::string& name : ds.audioNames)
+            out << name << '\n';
+        for (const std::string& term : ds.vocabulary)
+            out << TfidfColumnPrefix << term << '\n';
+    }, "the feature table's column names");
+    writeFileAtomically(npyRowsFile(file), [&](std::ostream& out) {
+        CsvWriter csv(out);
+        csv.row({"track_id", "path", "label", "title", "artist", "album", "year", "genre",
+                 "has_lyrics"});
+        for (int i = 0; i < ds.size(); ++i) {
+            const Track& t = ds.tracks[std::size_t(i)];
+            csv.row({t.id, t.path.string(), t.label, t.tags.title, t.tags.artist, t.tags.album,
+                     t.tags.year > 0 ? std::to_string(t.tags.year) : "", t.tags.genre(),
+                     ds.hasLyrics(i) ? "1" : "0"});
+        }
+    }, "the feature table's rows");
+    writeNpy(
+        file, ds.size(), cols,
+        [&](std::int64_t r0, std::int64_t n, double* out) {
+            for (std::int64_t r = 0; r < n; ++r) {
+                const Eigen::Index i = Eigen::Index(r0 + r);
+                double* row = out + r * cols;
+                for (Eigen::Index j = 0; j < audioCols; ++j)
+                    row[j] = ds.audio(i, j);
+                if (sparse) {
+                    const SparseRows& s = ds.lyricsRows;
+                    for (std::size_t e = s.rowStart[std::size_t(i)];
+                         e < s.rowStart[std::size_t(i) + 1]; ++e)
+                        row[audioCols + s.columns[e]] = s.values[e];
+                } else {
+                    for (Eigen::Index j = 0; j < lyricsCols; ++j)
+                        row[audioCols + j] = ds.lyrics(i, j);
+                }
+            }
+        },
+        progress);
 }
 
 void writeIssuesCsv(const std::vector<Issue>& issues, const fs::path& file)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/core/issue.h"
+#include "engine/core/progress.h"
 #include "engine/pipeline/dataset.h"
 
 #include <filesystem>
@@ -17,6 +18,13 @@ namespace atlas {
 /// untagged; has_lyrics 1/0). Numbers use the shortest representation that reads back to the same double.
 /// Replaced as a whole (AtomicFile). Throws InputError naming the file on failure.
 void writeFeatureCsv(const Dataset& dataset, const std::filesystem::path& file);
+
+/// The same table in NumPy form (engine/data/feature_table.h): `file` (.npy, the feature
+/// columns as float64), and beside it <stem>.rows.csv (track_id,path,label,title,artist,
+/// album,year,genre,has_lyrics) and <stem>.columns.txt (the feature columns' names). Each
+/// file is written atomically, the matrix last.
+void writeFeatureNpy(const Dataset& dataset, const std::filesystem::path& file,
+                     const Progress& progress = {});
 
 /// Writes `path,reason` rows, one per Issue, in arrival order (header always present).
 void writeIssuesCsv(const std::vector<Issue>& issues, const std::filesystem::path& file);

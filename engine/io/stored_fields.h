@@ -37,7 +37,7 @@ ATLAS_STORED_ENUM(Clustering, Dbscan, "clustering");
 ATLAS_STORED_ENUM(MapKind, Umap, "map");
 ATLAS_STORED_ENUM(TsneInit, Random, "t-SNE initialisation");
 ATLAS_STORED_ENUM(UmapInit, Random, "UMAP initialisation");
-ATLAS_STORED_ENUM(CollectionLayout, LyricsOnly, "collection layout");
+ATLAS_STORED_ENUM(CollectionLayout, FeatureTable, "collection layout");
 ATLAS_STORED_ENUM(PairingMode, Approximate, "lyrics pairing mode");
 ATLAS_STORED_ENUM(LyricsSource, Manifest, "lyrics source");
 ATLAS_STORED_ENUM(ExcerptPosition, Auto, "excerpt position");
@@ -51,7 +51,8 @@ static_assert(int(Clustering::KMeans) == 0 && int(Clustering::Dbscan) == 2);
 static_assert(int(MapKind::Tsne) == 0 && int(MapKind::Umap) == 1);
 static_assert(int(TsneInit::Pca) == 0 && int(TsneInit::Random) == 1);
 static_assert(int(UmapInit::Spectral) == 0 && int(UmapInit::Random) == 1);
-static_assert(int(CollectionLayout::Gtzan) == 0 && int(CollectionLayout::LyricsOnly) == 5);
+static_assert(int(CollectionLayout::Gtzan) == 0 && int(CollectionLayout::LyricsOnly) == 5 &&
+              int(CollectionLayout::FeatureTable) == 6);
 static_assert(int(PairingMode::Inline) == 0 && int(PairingMode::Approximate) == 2);
 static_assert(int(LyricsSource::None) == 0 && int(LyricsSource::Manifest) == 4);
 static_assert(int(ExcerptPosition::Start) == 0 && int(ExcerptPosition::Auto) == 2);
@@ -89,6 +90,8 @@ void describe(A& a, DatasetConfig& c)
         c.readTags = false;
         c.approximatePairing = true;
     }
+    if (a.version() >= 5)
+        a(c.featuresFile);
 }
 
 template <class A>

@@ -6,6 +6,7 @@
 #include "engine/core/user_file.h"
 #include "engine/data/csv.h"
 #include "engine/data/feature_cache.h"
+#include "engine/data/feature_table.h"
 #include "engine/data/paths.h"
 #include "engine/data/standardize.h"
 
@@ -24,10 +25,14 @@ namespace atlas {
 std::vector<std::string> DatasetConfig::validate() const
 {
     std::vector<std::string> problems;
-    const int sources = int(demo) + int(!dataDir.empty()) + int(!manifest.empty());
+    const int sources = int(demo) + int(!dataDir.empty()) + int(!manifest.empty()) +
+                        int(!featuresFile.empty());
     if (sources > 1)
-        problems.push_back("DatasetConfig.source: choose one of the demo corpus, a data folder "
-                           "or a manifest (got " + std::to_string(sources) + ")");
+        problems.push_back("DatasetConfig.source: choose one of the demo corpus, a data folder, "
+                           "a manifest or a feature table (got " + std::to_string(sources) + ")");
+    if (!featuresFile.empty() && !lyricsCsv.empty())
+        problems.push_back("DatasetConfig.lyricsCsv: a feature table brings its lyrics features "
+                           "(tfidf:* columns); a lyrics CSV cannot be added to it");
     if (sources == 0 && lyricsCsv.empty())
         problems.push_back("DatasetConfig.source: no tracks: give the demo corpus, a data "
                            "folder, a manifest or a lyrics CSV");
@@ -301,10 +306,134 @@ CollectionPreview previewCollection(const DatasetConfig& cfg, Diagnostics& diagn
     return preview;
 }
 
+// Steps 5 and 6 of buildDataset(): the hybrid matrix, then the tracks and their labels.
+void finishDataset(Dataset& ds, std::vector<Track> tracks, const DatasetConfig& cfg)
+{
+    if (!ds.audioUsed && !ds.lyricsUsed)
+        throw InputError(ds.source.string() + ": no usable features");
+    if (!ds.lyricsUsed || cfg.featureTableOnly)
+        ds.lyrics = Matrix(Eigen::Index(tracks.size()), 0);
+    if (!ds.audioUsed)
+        ds.audio = Matrix(Eigen::Index(tracks.size()), 0);
+
+    // 5. Per-modality standardisation, then concatenation (seed section 4.2).
+    if (cfg.featureTableOnly) {
+        // No hybrid matrix (DatasetConfig::featureTableOnly).
+    } else if (cfg.fusion == Fusion::Balanced && ds.audioUsed && ds.lyricsUsed) {
+        StandardScaler audioScaler, lyricsScaler;
+        Matrix audioZ = audioScaler.fitTransform(ds.audio);
+        Matrix lyricsZ = lyricsScaler.fitTransform(ds.lyrics);
+        // Each block's total variance after standardisation is its count of non-constant
+        // columns; scale both so that the audio block carries audioWeight of the total.
+        auto totalVariance = [](const Matrix& z) {
+            const Eigen::Index n = z.rows();
+            return n > 0 ? (z.rowwise() - z.colwise().mean()).squaredNorm() / double(n) : 0.0;
+        };
+        const double va = totalVariance(audioZ), vl = totalVariance(lyricsZ);
+        if (va > 0.0 && vl > 0.0) {
+            const double total = va + vl;
+            ds.audioScale = std::sqrt(cfg.audioWeight * total / va);
+            ds.lyricsScale = std::sqrt((1.0 - cfg.audioWeight) * total / vl);
+            audioZ *= ds.audioScale;
+            lyricsZ *= ds.lyricsScale;
+        }
+        ds.hybrid = concatColumns({&audioZ, &lyricsZ});
+    } else {
+        // Each block standardised straight into its columns: a 300,000 x 500 lyrics block
+        // is 1.2 GB, and a standardised copy to concatenate afterwards would be another.
+        ds.hybrid.resize(ds.audio.rows(), ds.audio.cols() + ds.lyrics.cols());
+        if (ds.audioUsed) {
+            StandardScaler scaler;
+            scaler.fit(ds.audio);
+            scaler.transform(ds.audio, ds.hybrid.leftCols(ds.audio.cols()));
+        }
+        if (ds.lyricsUsed) {
+            StandardScaler scaler;
+            scaler.fit(ds.lyrics);
+            scaler.transform(ds.lyrics, ds.hybrid.rightCols(ds.lyrics.cols()));
+        }
+    }
+
+    ds.tracks = std::move(tracks);
+    // The labels were chosen on every track found; describe them on the tracks kept.
+    if (!ds.tracks.empty())
+        ds.labelDescription = applyLabels(ds.tracks, ds.labelSource);
+    ds.labels = labelIndices(ds.tracks, ds.labelNames);
+    ds.coverage = libraryCoverage(ds.tracks);
+}
+
+// buildDataset() from a feature table: its blocks instead of audio features and TF-IDF.
+Dataset datasetFromTable(const DatasetConfig& cfg, Diagnostics& diagnostics,
+                         const Progress& progress)
+{
+    FeatureTable table = readFeatureTable(cfg.featuresFile, diagnostics,
+                                          progress.sub(0.0, 0.95, "feature table"));
+    Dataset ds;
+    std::error_code ec;
+    ds.source = fs::absolute(cfg.featuresFile, ec).lexically_normal();
+    ds.layout = CollectionLayout::FeatureTable;
+    std::vector<Track> tracks = std::move(table.tracks);
+    ds.labelDescription = applyLabels(
+        tracks, cfg.labelFrom == LabelSource::Auto ? LabelSource::Layout : cfg.labelFrom,
+        &ds.labelSource);
+    if (!table.ignoredColumns.empty())
+        diagnostics.add(cfg.featuresFile, "columns that are not numbers were not used as "
+                                          "features: " + csvColumnList(table.ignoredColumns));
+    if (cfg.useAudio && table.audio.cols() > 0) {
+        ds.audio = std::move(table.audio);
+        ds.audioNames = std::move(table.audioNames);
+        ds.audioUsed = true;
+    }
+    if (cfg.useLyrics && table.lyrics.cols() > 0) {
+        ds.lyrics = std::move(table.lyrics);
+        ds.vocabulary = std::move(table.vocabulary);
+        ds.lyricsUsed = true;
+        ds.pairing.mode = PairingMode::Inline;
+        ds.pairing.lyricsRow.assign(tracks.size(), -1);
+        ds.pairing.matched = int(std::count_if(tracks.begin(), tracks.end(), [](const Track& t) {
+            return t.lyricsSource != LyricsSource::None;
+        }));
+        ds.pairing.description = "from the feature table: " + std::to_string(ds.pairing.matched) +
+                                 " of " + std::to_string(tracks.size()) + " tracks have lyrics";
+    } else {
+        for (Track& t : tracks)
+            t.lyricsSource = LyricsSource::None;
+    }
+    if (!ds.audioUsed && !ds.lyricsUsed)
+        throw InputError(cfg.featuresFile.string() + ": " +
+                         (cfg.useAudio ? "no audio columns (mfcc_* or other numbers)"
+                                       : "no lyrics columns (tfidf:*)") +
+                         " for the chosen modality");
+    if (cfg.featureTableOnly) {
+        // The feature table again: the TF-IDF as sparse rows.
+        SparseRows& rows = ds.lyricsRows;
+        rows.cols = ds.lyrics.cols();
+        const Matrix byRow = ds.lyrics.transpose();
+        for (Eigen::Index i = 0; i < ds.lyrics.rows(); ++i) {
+            for (Eigen::Index j = 0; j < rows.cols; ++j)
+                if (const double v = byRow(j, i); v != 0.0) {
+                    rows.columns.push_back(int(j));
+                    rows.values.push_back(v);
+                }
+            rows.rowStart.push_back(rows.columns.size());
+        }
+    }
+    finishDataset(ds, std::move(tracks), cfg);
+    // "the layout: 100 of 100 tracks": here the layout is the table's label column.
+    constexpr std::string_view Layout = "the layout";
+    if (ds.labelSource == LabelSource::Layout &&
+        std::string_view(ds.labelDescription).substr(0, Layout.size()) == Layout)
+        ds.labelDescription.replace(0, Layout.size(), "the table's label column");
+    progress.report(1.0);
+    return ds;
+}
+
 Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const Progress& progress)
 {
     requireValid(cfg.validate());
     ThreadScope threads(cfg.threads);
+    if (!cfg.featuresFile.empty())
+        return datasetFromTable(cfg, diagnostics, progress);
     Dataset ds;
 
     // 1. The tracks, their tags and lyrics files, their labels.
@@ -497,57 +626,7 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
             }
         }
     }
-    if (!ds.audioUsed && !ds.lyricsUsed)
-        throw InputError(ds.source.string() + ": no usable features");
-    if (!ds.lyricsUsed || cfg.featureTableOnly)
-        ds.lyrics = Matrix(Eigen::Index(tracks.size()), 0);
-    if (!ds.audioUsed)
-        ds.audio = Matrix(Eigen::Index(tracks.size()), 0);
-
-    // 5. Per-modality standardisation, then concatenation (seed section 4.2).
-    if (cfg.featureTableOnly) {
-        // No hybrid matrix (DatasetConfig::featureTableOnly).
-    } else if (cfg.fusion == Fusion::Balanced && ds.audioUsed && ds.lyricsUsed) {
-        StandardScaler audioScaler, lyricsScaler;
-        Matrix audioZ = audioScaler.fitTransform(ds.audio);
-        Matrix lyricsZ = lyricsScaler.fitTransform(ds.lyrics);
-        // Each block's total variance after standardisation is its count of non-constant
-        // columns; scale both so that the audio block carries audioWeight of the total.
-        auto totalVariance = [](const Matrix& z) {
-            const Eigen::Index n = z.rows();
-            return n > 0 ? (z.rowwise() - z.colwise().mean()).squaredNorm() / double(n) : 0.0;
-        };
-        const double va = totalVariance(audioZ), vl = totalVariance(lyricsZ);
-        if (va > 0.0 && vl > 0.0) {
-            const double total = va + vl;
-            ds.audioScale = std::sqrt(cfg.audioWeight * total / va);
-            ds.lyricsScale = std::sqrt((1.0 - cfg.audioWeight) * total / vl);
-            audioZ *= ds.audioScale;
-            lyricsZ *= ds.lyricsScale;
-        }
-        ds.hybrid = concatColumns({&audioZ, &lyricsZ});
-    } else {
-        // Each block standardised straight into its columns: a 300,000 x 500 lyrics block
-        // is 1.2 GB, and a standardised copy to concatenate afterwards would be another.
-        ds.hybrid.resize(ds.audio.rows(), ds.audio.cols() + ds.lyrics.cols());
-        if (ds.audioUsed) {
-            StandardScaler scaler;
-            scaler.fit(ds.audio);
-            scaler.transform(ds.audio, ds.hybrid.leftCols(ds.audio.cols()));
-        }
-        if (ds.lyricsUsed) {
-            StandardScaler scaler;
-            scaler.fit(ds.lyrics);
-            scaler.transform(ds.lyrics, ds.hybrid.rightCols(ds.lyrics.cols()));
-        }
-    }
-
-    ds.tracks = std::move(tracks);
-    // The labels were chosen on every track found; describe them on the tracks kept.
-    if (!ds.tracks.empty())
-        ds.labelDescription = applyLabels(ds.tracks, ds.labelSource);
-    ds.labels = labelIndices(ds.tracks, ds.labelNames);
-    ds.coverage = libraryCoverage(ds.tracks);
+    finishDataset(ds, std::move(tracks), cfg);
     lyricsProgress.report(1.0);
     return ds;
 }

@@ -43,6 +43,12 @@ struct DatasetConfig {
     DemoCorpusConfig demoCorpus;             ///< size and seed of the demo corpus
     std::filesystem::path dataDir;           ///< a folder: GTZAN, labelled sub-folders or flat
     std::filesystem::path manifest;          ///< a CSV: path,label[,lyrics|lyrics_id]
+    /// A feature table (engine/data/feature_table.h: what `features` writes, CSV or .npy, or
+    /// any table of numeric columns) instead of audio: no decoding, no TF-IDF; its blocks are
+    /// standardised and joined as audio features and TF-IDF would be. Exclusive with the
+    /// other sources; useAudio/useLyrics pick its blocks; labelFrom Auto means its label
+    /// column.
+    std::filesystem::path featuresFile;
     std::filesystem::path lyricsCsv;         ///< lyrics table; the demo corpus brings its own
     LyricsColumns lyricsColumns;             ///< column overrides (empty = detect)
     bool useAudio = true;                    ///< MFCC statistics (40 columns)

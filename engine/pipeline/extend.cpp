@@ -407,6 +407,12 @@ RunResult extendRun(const RunResult& run, const DatasetConfig& source, ExtendMod
     if (!run.dataset.audioUsed)
         throw InputError("this session was made from lyrics alone; tracks can be added only to "
                          "sessions made from audio");
+    if (run.dataset.layout == CollectionLayout::FeatureTable)
+        throw InputError("this session was made from the feature table " +
+                         run.config.data.featuresFile.string() +
+                         ", which holds no lyrics text to weigh new tracks' words against and "
+                         "may hold features of its own kind; run again from a table that has "
+                         "the new tracks");
     ThreadScope threads(run.config.threads);
     const auto reference = std::make_shared<const FitReference>(
         makeFitReference(run, progress.sub(0.0, 0.1, "the fit")));

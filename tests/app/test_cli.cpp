@@ -336,6 +336,50 @@ private slots:
         QVERIFY2(o.out.contains(QStringLiteral("issues: %1").arg(expected.size())), qPrintable(o.out));
     }
 
+    void runFromFeaturesEqualsRunFromAudio()
+    {
+        // `features` as CSV and as NumPy, then `run --features` on each: the same tables as
+        // the run from the files, byte for byte (a real library: tags, lyrics, six formats).
+        const QString lib = str(atlas::test::fixture("library/lib"));
+        const fs::path dir = m_home / "from-features";
+        for (const QStringList& args :
+             {QStringList{"--out", str(dir / "f.csv")},
+              QStringList{"--format", "npy", "--out", str(dir / "f.csv")}}) {
+            const Outcome o = cli(QStringList{"features", "--data-dir", lib, "--quiet"} + args,
+                                  m_home);
+            QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        }
+        for (const char* f : {"f.csv", "f.npy", "f.rows.csv", "f.columns.txt"})
+            QVERIFY2(fs::is_regular_file(dir / f), f);
+        const QStringList run = {"run", "--epochs", "2", "--clusters", "3", "--threads", "2",
+                                 "--no-figures", "--quiet"};
+        const std::pair<const char*, QStringList> sources[] = {
+            {"audio", {"--data-dir", lib}},
+            {"csv", {"--features", str(dir / "f.csv")}},
+            {"npy", {"--features", str(dir / "f.npy")}}};
+        for (const auto& [name, source] : sources) {
+            const Outcome o = cli(run + source + QStringList{"--out", str(dir / name)}, m_home);
+            QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        }
+        for (const char* table : {"clustering_metrics.csv", "latent.csv", "embeddings.csv",
+                                  "training_history.csv"}) {
+            const std::string fromAudio = atlas::test::readFile(dir / "audio" / table);
+            QVERIFY2(fromAudio.size() > 100, table);
+            QVERIFY2(atlas::test::readFile(dir / "csv" / table) == fromAudio, table);
+            QVERIFY2(atlas::test::readFile(dir / "npy" / table) == fromAudio, table);
+        }
+        // A table that is not one: exit 1, the file and the reason on stderr.
+        atlas::test::writeBytes(dir / "bad.npy", "not numpy");
+        const Outcome bad = cli(run + QStringList{"--features", str(dir / "bad.npy"), "--out",
+                                                  str(dir / "bad")},
+                                m_home);
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains(str(dir / "bad.npy") + ": not a .npy file"), qPrintable(bad.err));
+        const Outcome both = cli(run + QStringList{"--features", str(dir / "f.csv"), "--demo"},
+                                 m_home);
+        QCOMPARE(both.exitCode, 2);
+    }
+
     void libraryRunUsesTagsAndFileLyrics()
     {
         // A personal library: Artist/Album/NN - Title in six formats, tags, embedded and .lrc

@@ -88,6 +88,18 @@ LRC = {
 }
 
 
+FEATURE_TABLES = {
+    "features.csv": "track_id,path,label,mfcc_mean_00,mfcc_std_00,tfidf:love,tfidf:night,title,"
+                    "artist,album,year,genre,has_lyrics\n"
+                    "A/B/01 - X,/m/A/B/01 - X.flac,rock,-212.5,31.25,0.6,0.8,X,A,B,2001,Rock,1\n"
+                    "A/B/02 - Y,/m/A/B/02 - Y.mp3,jazz,-198,28.0625,0,0,Y,A,B,,Jazz,0\n",
+    "embeddings.csv": "filename,genre,e0,e1,e2,note\r\n\"a, b.flac\",pop,0.5,-1,2e-3,\"x \"\"y\"\"\"\r\n"
+                      "c.ogg,rock,1,2,3,\r\nc.ogg,rock,4,5,6,again\r\nd.ogg,,nan,1,2,\r\n",
+    "semicolon.csv": "id;x;y\n1;1,5;2\n2;3;inf\n",
+    "no-features.csv": "path,title\na.mp3,Song\n",
+}
+
+
 def ffmpeg(args, out, seconds=0.2, source="sine=frequency=440:sample_rate=48000"):
     cmd = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"{source}:duration={seconds}",
            *args.split(), "-map_metadata", "-1", "-fflags", "+bitexact", out]
@@ -189,6 +201,13 @@ def main():
                        "Neon Grid/Circuits/01 - Pulse.lrc"):
             data = open(os.path.join(LIBRARY, lyrics), "rb").read()
             write(os.path.join(folder, "library-" + os.path.basename(lyrics).replace(" ", "_")), data)
+        # Feature tables: the layout `features` writes (a few columns of each block), other
+        # people's embeddings, bad cells; and .npy files as numpy writes them.
+        folder = clear("feature_table")
+        for name, text in FEATURE_TABLES.items():
+            write(os.path.join(folder, name), text)
+        for npy in ("c_f8.npy", "fortran_f4.npy", "big_i4.npy", "vector_f8.npy"):
+            shutil.copy(os.path.join(HERE, "..", "data", "npy", npy), os.path.join(folder, npy))
 
 
 if __name__ == "__main__":

@@ -19,11 +19,12 @@ jobs=${JOBS:-$(nproc)}
 mode=${1:-all}
 runs=${FUZZ_RUNS:-20000}
 seconds=${FUZZ_SECONDS:-15}
-targets=${FUZZ_TARGETS:-"audio_decoder csv manifest tags lyrics_sidecar feature_cache model session"}
+targets=${FUZZ_TARGETS:-"audio_decoder csv manifest tags lyrics_sidecar feature_cache feature_table model session"}
 
 # Longest input each fuzzer tries: above its largest seed, small enough to keep runs fast.
 declare -A max_len=([audio_decoder]=16384 [tags]=16384 [session]=131072 [model]=8192
-                    [csv]=8192 [manifest]=4096 [lyrics_sidecar]=4096 [feature_cache]=4096)
+                    [csv]=8192 [manifest]=4096 [lyrics_sidecar]=4096 [feature_cache]=4096
+                    [feature_table]=8192)
 
 # The engine tests run under the sanitizers in CI: those of the readers and file formats and the
 # quick numerical ones. Left out (SANITIZE_TESTS=all runs them): the tests that train networks,

@@ -301,6 +301,72 @@ private slots:
         QVERIFY(panel.previewText().contains(QStringLiteral("synthetic tracks")));
     }
 
+    void featureTableIsASource()
+    {
+        // Someone's embeddings: 12 tracks, 3 numbers, a label column, a comment.
+        const fs::path table = m_root / "embeddings.csv";
+        std::string text = "track_id,label,e0,e1,e2,comment\n";
+        for (int i = 0; i < 12; ++i)
+            text += "t" + std::to_string(i) + "," + (i % 2 ? "a" : "b") + "," +
+                    std::to_string(i) + ",1.5,-2,note\n";
+        test::writeBytes(table, text);
+        DataPanel panel;
+        const fs::path csv = m_root / "small lyrics.csv";
+        test::writeBytes(csv, "id,lyrics\nRock/a.wav,hello\n");
+        panel.setSource(SourceKind::Folder, m_small);
+        panel.setLyricsCsv(csv);
+        QSignalSpy done(&panel, &DataPanel::previewFinished);
+        panel.setSource(SourceKind::Features, table);
+        QVERIFY(done.wait(20000));
+        const QString preview = panel.previewText();
+        QVERIFY2(preview.contains(QStringLiteral("<b>12 tracks</b> in a CSV table")), qPrintable(preview));
+        QVERIFY2(preview.contains(QStringLiteral("3 numeric columns")), qPrintable(preview));
+        QVERIFY2(preview.contains(QStringLiteral("No lyrics columns")), qPrintable(preview));
+        QVERIFY2(preview.contains(QStringLiteral("label column")), qPrintable(preview));
+        QVERIFY2(preview.contains(QStringLiteral("comment")), qPrintable(preview));
+        QCOMPARE(panel.knownTracks(), 12);
+        // The table brings its own lyrics columns: the CSV is set aside, and the panel says so;
+        // the excerpt does not apply.
+        const PipelineConfig cfg = panel.config();
+        QCOMPARE(cfg.data.featuresFile, table);
+        QVERIFY(cfg.data.lyricsCsv.empty() && cfg.data.manifest.empty() && cfg.data.dataDir.empty());
+        auto* note = panel.findChild<QLabel*>(QStringLiteral("lyricsNote"));
+        QVERIFY2(note->text().contains(QStringLiteral("set aside")), qPrintable(note->text()));
+        QVERIFY(!panel.findChild<QComboBox*>(QStringLiteral("excerptCombo"))->isEnabled());
+        QCOMPARE(panel.findChild<QLabel*>(QStringLiteral("lyricsLabel"))->text(),
+                 QStringLiteral("in the table"));
+        // k above the table's 12 tracks is refused; within it the run can start.
+        panel.findChild<QSpinBox*>(QStringLiteral("clustersSpin"))->setValue(20);
+        QVERIFY(!panel.canRun());
+        panel.findChild<QSpinBox*>(QStringLiteral("clustersSpin"))->setValue(3);
+        QVERIFY2(panel.canRun(), qPrintable(panel.problems().join(QLatin1Char('\n'))));
+        // It persists, and a session's configuration shows it again.
+        const QString ini = qstr(m_root / "features.ini");
+        {
+            QSettings s(ini, QSettings::IniFormat);
+            panel.save(s);
+        }
+        DataPanel restored;
+        {
+            QSettings s(ini, QSettings::IniFormat);
+            restored.restore(s);
+        }
+        QCOMPARE(restored.sourceKind(), SourceKind::Features);
+        QCOMPARE(restored.config().data.featuresFile, table);
+        DataPanel shown;
+        shown.setConfig(cfg);
+        QCOMPARE(shown.sourceKind(), SourceKind::Features);
+        // A file that is not a table: the reason in place.
+        const fs::path bad = m_root / "bad.npy";
+        test::writeBytes(bad, "not numpy");
+        done.clear();
+        panel.setSource(SourceKind::Features, bad);
+        QVERIFY(done.wait(20000));
+        QVERIFY2(panel.previewText().contains(QStringLiteral("Cannot use this feature table")) &&
+                     panel.previewText().contains(QStringLiteral("not a .npy file")),
+                 qPrintable(panel.previewText()));
+    }
+
     void lyricsCsvStaysWithItsCollection()
     {
         DataPanel panel;

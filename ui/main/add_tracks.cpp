@@ -55,6 +55,7 @@ fs::path runSourceFolder(const RunResult& run)
 {
     const Dataset& ds = run.dataset;
     if (ds.layout == CollectionLayout::Manifest || ds.layout == CollectionLayout::LyricsOnly ||
+        ds.layout == CollectionLayout::FeatureTable ||
         run.config.data.demo || ds.source.empty())
         return {};
     std::error_code ec;
@@ -73,6 +74,9 @@ bool canAddTracks(const RunResult* run, QString* why)
     if (!run->dataset.audioUsed)
         return fail(QObject::tr("Tracks can be added only to a map made from audio; this one "
                                 "was made from lyrics alone."));
+    if (run->dataset.layout == CollectionLayout::FeatureTable)
+        return fail(QObject::tr("This map was made from a feature table; to add tracks, run "
+                                "again from a table that has them."));
     const bool trained = std::any_of(run->representations.begin(), run->representations.end(),
                                      [](const RepresentationResult& r) { return r.ok && r.model; });
     if (!trained)

@@ -4,6 +4,8 @@
 #include "ui/views/view_support.h"
 
 #include "engine/core/error.h"
+#include "engine/data/csv.h"
+#include "engine/data/feature_table.h"
 #include "engine/demo/demo_corpus.h"
 
 #include <QCheckBox>
@@ -28,6 +30,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 #include <optional>
 
 namespace fs = std::filesystem;
@@ -111,7 +114,11 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
                                 "GTZAN, or flat"));
     auto* manifestButton = new QPushButton(tr("Manifest…"), sourceBox);
     manifestButton->setToolTip(tr("A CSV listing path,label[,lyrics|lyrics_id]"));
-    for (QPushButton* b : {demoButton, folderButton, manifestButton}) {
+    auto* featuresButton = new QPushButton(tr("Features…"), sourceBox);
+    featuresButton->setObjectName(QStringLiteral("featuresButton"));
+    featuresButton->setToolTip(tr("A feature table instead of audio: what musicatlas-cli "
+                                  "features wrote (CSV or .npy), or embeddings of your own"));
+    for (QPushButton* b : {demoButton, folderButton, manifestButton, featuresButton}) {
         b->setAutoDefault(false);
         sourceButtons->addWidget(b);
         m_editors.append(b);
@@ -124,7 +131,8 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     m_lyricsLabel = new QLabel(sourceBox);
     m_lyricsLabel->setObjectName(QStringLiteral("lyricsLabel"));
     m_lyricsLabel->setMinimumWidth(40);
-    auto* lyricsButton = new QToolButton(sourceBox);
+    m_lyricsButton = new QToolButton(sourceBox);
+    auto* lyricsButton = m_lyricsButton;
     lyricsButton->setText(tr("…"));
     lyricsButton->setToolTip(tr("Choose a lyrics CSV"));
     m_clearLyrics = new QToolButton(sourceBox);
@@ -367,6 +375,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     connect(demoButton, &QPushButton::clicked, this, [this] { setSource(SourceKind::Demo); });
     connect(folderButton, &QPushButton::clicked, this, &DataPanel::openFolderRequested);
     connect(manifestButton, &QPushButton::clicked, this, &DataPanel::openManifestRequested);
+    connect(featuresButton, &QPushButton::clicked, this, &DataPanel::openFeaturesRequested);
     connect(lyricsButton, &QToolButton::clicked, this, &DataPanel::openLyricsRequested);
     connect(m_clearLyrics, &QToolButton::clicked, this, [this] { setLyricsCsv({}); });
     connect(m_run, &QPushButton::clicked, this, [this] {
@@ -457,7 +466,8 @@ void DataPanel::setUsableTracks(int tracks)
 
 QString DataPanel::sourceKey() const
 {
-    return m_sourceKind == SourceKind::Folder || m_sourceKind == SourceKind::Manifest
+    return m_sourceKind == SourceKind::Folder || m_sourceKind == SourceKind::Manifest ||
+                   m_sourceKind == SourceKind::Features
                ? fullPath(m_sourcePath)
                : QString();
 }
@@ -475,6 +485,15 @@ void DataPanel::setSource(SourceKind kind, const fs::path& path)
     } else if (kind == SourceKind::Demo) {
         m_lyricsCsv.clear();   // the demo corpus brings its own lyrics
         m_lyricsNote->clear();
+    } else if (kind == SourceKind::Features) {
+        // A feature table brings its lyrics as tfidf:* columns.
+        if (!m_lyricsCsv.empty())
+            m_lyricsNote->setText(tr("The lyrics CSV %1 is set aside: a feature table brings "
+                                     "its own lyrics columns.")
+                                      .arg(displayPath(m_lyricsCsv)));
+        else
+            m_lyricsNote->clear();
+        m_lyricsCsv.clear();
     } else if (changed) {
         // A lyrics CSV belongs to the collection it was chosen for: a CSV whose keys match
         // no track of the new collection would stop the run. The new collection gets the CSV
@@ -545,15 +564,22 @@ void DataPanel::updateSourceLabel()
         m_sourceLabel->setText(tr("<b>Lyrics only</b> (no audio)"));
         m_sourceLabel->setToolTip(QString());
         break;
+    case SourceKind::Features:
+        m_sourceLabel->setText(
+            tr("<b>Feature table</b> %1").arg(displayPath(m_sourcePath).toHtmlEscaped()));
+        m_sourceLabel->setToolTip(fullPath(m_sourcePath));
+        break;
     }
+    const bool table = m_sourceKind == SourceKind::Features;
     m_lyricsLabel->setStyleSheet(QString());
     if (m_lyricsCsv.empty()) {
         const bool demo = m_sourceKind == SourceKind::Demo;
-        m_lyricsLabel->setText(demo ? tr("built in") : tr("none"));
+        m_lyricsLabel->setText(demo ? tr("built in") : table ? tr("in the table") : tr("none"));
         m_lyricsLabel->setToolTip(
-            demo ? tr("The demo corpus brings its own lyrics")
-                 : tr("No lyrics CSV: the lyrics come from the files (tags, .lrc and .txt "
-                      "files beside them) or the manifest"));
+            demo    ? tr("The demo corpus brings its own lyrics")
+            : table ? tr("The feature table's tfidf:* columns are the lyrics features")
+                    : tr("No lyrics CSV: the lyrics come from the files (tags, .lrc and .txt "
+                         "files beside them) or the manifest"));
     } else if (!m_lyricsProblem.isEmpty()) {
         m_lyricsLabel->setText(tr("⚠ %1").arg(displayPath(m_lyricsCsv)));
         m_lyricsLabel->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
@@ -564,7 +590,12 @@ void DataPanel::updateSourceLabel()
     }
     m_clearLyrics->setEnabled(!m_lyricsCsv.empty() && !m_running);
     m_demoTracks->setEnabled(m_sourceKind == SourceKind::Demo && !m_running);
-    m_approximate->setEnabled(!m_running && m_sourceKind != SourceKind::Demo);
+    m_approximate->setEnabled(!m_running && m_sourceKind != SourceKind::Demo && !table);
+    m_lyricsButton->setEnabled(!m_running && !table);
+    // A table's audio features are computed already: no excerpt to choose.
+    for (QWidget* w : {static_cast<QWidget*>(m_excerpt), static_cast<QWidget*>(m_duration)})
+        w->setEnabled(!m_running && !table);
+    updateFusionControls();
 }
 
 void DataPanel::updateFusionControls()
@@ -576,8 +607,9 @@ void DataPanel::updateFusionControls()
     m_audioWeightLabel->setEnabled(m_audioWeight->isEnabled());
     m_audioWeightLabel->setText(tr("sound %1 %").arg(m_audioWeight->value()));
     // Middle ignores the offset.
-    m_offset->setEnabled(!m_running && currentKey(m_excerpt) !=
-                                           QLatin1String(excerptPositionKey(ExcerptPosition::Middle)));
+    m_offset->setEnabled(!m_running && m_sourceKind != SourceKind::Features &&
+                         currentKey(m_excerpt) !=
+                             QLatin1String(excerptPositionKey(ExcerptPosition::Middle)));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -585,6 +617,7 @@ void DataPanel::updateFusionControls()
 
 struct DataPanel::PreviewOutcome {
     std::optional<CollectionPreview> preview;
+    std::optional<FeatureTableSummary> table;
     QString error;
     int problems = 0;
     bool cancelled = false;
@@ -649,11 +682,13 @@ void DataPanel::startPreview()
         emit previewFinished();
         return;
     case SourceKind::Folder:
-    case SourceKind::Manifest: break;
+    case SourceKind::Manifest:
+    case SourceKind::Features: break;
     }
     std::error_code ec;
     const bool exists = m_sourceKind == SourceKind::Folder ? fs::is_directory(m_sourcePath, ec)
                                                            : fs::is_regular_file(m_sourcePath, ec);
+    const bool table = m_sourceKind == SourceKind::Features;
     if (!exists) {
         m_preview->setText(QString());   // validation says what is wrong
         m_previewPending = false;
@@ -672,7 +707,7 @@ void DataPanel::startPreview()
     m_previewInFlight = true;
     m_preview->setText(tr("<span style='color:#6b7078'>Looking at %1…</span>").arg(name));
 
-    QThread* thread = QThread::create([this, cfg, cancel, outcome, generation, name] {
+    QThread* thread = QThread::create([this, cfg, cancel, outcome, generation, name, table] {
         QElapsedTimer sinceLast;
         const Progress progress(
             [&](std::string_view, double overall, std::string_view) {
@@ -691,7 +726,10 @@ void DataPanel::startPreview()
             cancel.get());
         Diagnostics diagnostics;
         try {
-            outcome->preview = previewCollection(cfg, diagnostics, progress);
+            if (table)
+                outcome->table = summariseFeatureTable(cfg.featuresFile, progress);
+            else
+                outcome->preview = previewCollection(cfg, diagnostics, progress);
         } catch (const Cancelled&) {
             outcome->cancelled = true;
         } catch (const std::exception& e) {
@@ -716,10 +754,42 @@ void DataPanel::startPreview()
 
 void DataPanel::showPreview(const PreviewOutcome& outcome)
 {
+    if (outcome.table) {
+        const FeatureTableSummary& t = *outcome.table;
+        if (m_knownTracksKey != sourceKey()) {
+            m_knownTracks = int(std::min<std::int64_t>(t.rows, std::numeric_limits<int>::max()));
+            m_knownTracksKey = sourceKey();
+            revalidate();
+        }
+        QStringList lines;
+        lines << QStringLiteral("<b>%1</b> %2")
+                     .arg(counted(t.rows, tr("1 track"), tr("%1 tracks")),
+                          t.format == FeatureTableFormat::Npy ? tr("in a NumPy table")
+                                                              : tr("in a CSV table"));
+        lines << (t.audioColumns == 0 ? tr("No audio columns")
+                  : t.mfccAudio
+                      ? tr("Audio: %1").arg(counted(t.audioColumns, tr("1 MFCC statistic"),
+                                                    tr("%1 MFCC statistics")))
+                      : tr("Audio: %1 (your own features)")
+                            .arg(counted(t.audioColumns, tr("1 numeric column"),
+                                         tr("%1 numeric columns"))));
+        lines << (t.lyricsColumns == 0
+                      ? tr("No lyrics columns")
+                      : tr("Lyrics: %1").arg(counted(t.lyricsColumns, tr("1 TF-IDF term"),
+                                                     tr("%1 TF-IDF terms"))));
+        lines << (t.labelled ? tr("Labels: the table's label column")
+                             : tr("Labels: none (no label or genre column)"));
+        if (!t.ignoredColumns.empty())
+            lines << tr("<span style='color:#8a5a00'>Not used (not numbers): %1</span>")
+                         .arg(QString::fromStdString(csvColumnList(t.ignoredColumns)).toHtmlEscaped());
+        m_preview->setText(lines.join(QStringLiteral("<br>")));
+        return;
+    }
     if (!outcome.preview) {
         m_preview->setText(tr("<span style='color:#b3261e'><b>Cannot use this %1:</b> %2</span>")
-                               .arg(m_sourceKind == SourceKind::Manifest ? tr("manifest")
-                                                                         : tr("folder"),
+                               .arg(m_sourceKind == SourceKind::Manifest   ? tr("manifest")
+                                    : m_sourceKind == SourceKind::Features ? tr("feature table")
+                                                                           : tr("folder"),
                                     outcome.error.toHtmlEscaped()));
         return;
     }
@@ -742,9 +812,9 @@ void DataPanel::showPreview(const PreviewOutcome& outcome)
     lines << tr("Layout: %1").arg(QString::fromUtf8(layoutName(p.collection.layout)).toHtmlEscaped());
     lines << tr("Labels: %1").arg(QString::fromStdString(p.labelDescription).toHtmlEscaped());
     if (outcome.problems > 0)
-        lines << tr("<span style='color:#8a5a00'>%n file(s) with problems in their tags or "
-                    "lyrics files (listed in Issues after the run)</span>",
-                    nullptr, outcome.problems);
+        lines << tr("<span style='color:#8a5a00'>%1 with problems in their tags or lyrics "
+                    "files (listed in Issues after the run)</span>")
+                     .arg(counted(outcome.problems, tr("1 file"), tr("%1 files")));
     m_preview->setText(lines.join(QStringLiteral("<br>")));
 }
 
@@ -758,6 +828,8 @@ PipelineConfig DataPanel::config() const
         d.dataDir = m_sourcePath;
     if (m_sourceKind == SourceKind::Manifest)
         d.manifest = m_sourcePath;
+    if (m_sourceKind == SourceKind::Features)
+        d.featuresFile = m_sourcePath;
     d.lyricsCsv = m_lyricsCsv;
     const int modality = m_modality->currentIndex();
     d.useAudio = modality != LyricsOnlyModality && m_sourceKind != SourceKind::LyricsOnly;
@@ -798,6 +870,8 @@ void DataPanel::setConfig(const PipelineConfig& cfg)
         setSource(SourceKind::Folder, d.dataDir);
     else if (!d.manifest.empty())
         setSource(SourceKind::Manifest, d.manifest);
+    else if (!d.featuresFile.empty())
+        setSource(SourceKind::Features, d.featuresFile);
     else
         setSource(SourceKind::LyricsOnly, d.lyricsCsv);
     m_lyricsCsv = d.lyricsCsv;
@@ -853,6 +927,8 @@ QStringList DataPanel::problems() const
         missing(m_sourcePath, true, tr("The folder"));
     if (m_sourceKind == SourceKind::Manifest)
         missing(m_sourcePath, false, tr("The manifest"));
+    if (m_sourceKind == SourceKind::Features)
+        missing(m_sourcePath, false, tr("The feature table"));
     missing(m_lyricsCsv, false, tr("The lyrics CSV"));
     const PipelineConfig cfg = config();
     if (cfg.representations.empty())
@@ -860,7 +936,8 @@ QStringList DataPanel::problems() const
     if (m_sourceKind == SourceKind::LyricsOnly && m_modality->currentIndex() == AudioOnly)
         out << tr("Audio features need audio: choose a folder, a manifest or the demo corpus.");
     if (m_sourceKind != SourceKind::Demo && m_modality->currentIndex() == LyricsOnlyModality &&
-        m_lyricsCsv.empty() && m_sourceKind != SourceKind::Manifest)
+        m_lyricsCsv.empty() && m_sourceKind != SourceKind::Manifest &&
+        m_sourceKind != SourceKind::Features)
         out << tr("Lyrics-only features need a lyrics CSV.");
     if (const std::string k = clusterCountProblem(m_clusters->value(), knownTracks()); !k.empty())
         out << tr("Clusters (k): %1.").arg(QString::fromStdString(k));
@@ -941,7 +1018,7 @@ void DataPanel::restore(QSettings& s)
     };
     const int kind = s.value(QStringLiteral("source"), 0).toInt();
     m_lyricsCsv = path("lyricsCsv");
-    if (kind >= 0 && kind <= int(SourceKind::LyricsOnly)) {
+    if (kind >= 0 && kind <= int(SourceKind::Features)) {
         const auto k = SourceKind(kind);
         const fs::path p = k == SourceKind::LyricsOnly ? m_lyricsCsv : path("sourcePath");
         m_sourceKind = k;

@@ -27,7 +27,7 @@ class QToolButton;
 namespace atlas::ui {
 
 /// Where the tracks come from.
-enum class SourceKind { Demo, Folder, Manifest, LyricsOnly };
+enum class SourceKind { Demo, Folder, Manifest, LyricsOnly, Features };
 
 /// The Data & Training panel: the run's source and every setting a user may change, with
 /// validation as they edit. It builds the PipelineConfig; it never runs anything itself.
@@ -42,6 +42,10 @@ enum class SourceKind { Demo, Folder, Manifest, LyricsOnly };
 /// "excerptCombo" (auto/start/middle), "fusionCombo" (concat/balanced) with
 /// "audioWeightSlider" (0-100 %, balanced fusion of a hybrid run only), and
 /// "approximatePairingCheck".
+///
+/// A feature table (File ▸ Open Features…: what `musicatlas-cli features` writes, CSV or .npy)
+/// is previewed from its header: tracks, audio and lyrics columns. It brings its own lyrics
+/// columns, so a lyrics CSV is set aside, and the excerpt settings do not apply.
 ///
 /// A lyrics CSV belongs to the collection it was chosen for: choosing another folder or
 /// manifest sets the CSV aside (and says so in "lyricsNote"); going back to that collection
@@ -97,6 +101,7 @@ signals:
     /// The source-change buttons: the window opens the right file dialog.
     void openFolderRequested();
     void openManifestRequested();
+    void openFeaturesRequested();
     void openLyricsRequested();
     /// Any setting changed (after validation).
     void configChanged();
@@ -141,6 +146,7 @@ private:
     QLabel* m_lyricsLabel = nullptr;
     QLabel* m_lyricsNote = nullptr;
     QToolButton* m_clearLyrics = nullptr;
+    QToolButton* m_lyricsButton = nullptr;
     QCheckBox* m_approximate = nullptr;
     QComboBox* m_labelFrom = nullptr;
     QComboBox* m_modality = nullptr;

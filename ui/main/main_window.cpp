@@ -10,6 +10,7 @@
 #include "ui/main/data_panel.h"
 #include "ui/main/dialogs.h"
 #include "ui/main/recent_files.h"
+#include "ui/views/view_support.h"
 #include "ui/main/results_export.h"
 #include "ui/map/map_panel.h"
 #include "ui/map/map_view.h"
@@ -54,11 +55,6 @@ namespace atlas::ui {
 
 namespace {
 
-fs::path toPath(const QString& s)
-{
-    return fs::path(s.toStdString());
-}
-
 QString sessionSuffix()
 {
     return QString::fromLatin1(atlas::SessionFileExtension);
@@ -100,9 +96,10 @@ QString collectionKey(const DatasetConfig& d)
 {
     if (d.demo)
         return QStringLiteral("demo:%1").arg(d.demoCorpus.tracksPerGenre);
-    return QStringLiteral("%1|%2|%3")
+    return QStringLiteral("%1|%2|%3|%4")
         .arg(QString::fromStdString(d.dataDir.string()), QString::fromStdString(d.manifest.string()),
-             QString::fromStdString(d.lyricsCsv.string()));
+             QString::fromStdString(d.lyricsCsv.string()),
+             QString::fromStdString(d.featuresFile.string()));
 }
 
 // "the demo corpus", "folder testlib", "manifest tracks.csv", "lyrics lyrics.csv".
@@ -117,6 +114,8 @@ QString collectionName(const DatasetConfig& d)
         return QObject::tr("folder %1").arg(name(d.dataDir));
     if (!d.manifest.empty())
         return QObject::tr("manifest %1").arg(name(d.manifest));
+    if (!d.featuresFile.empty())
+        return QObject::tr("feature table %1").arg(name(d.featuresFile));
     return QObject::tr("lyrics %1").arg(name(d.lyricsCsv));
 }
 
@@ -362,6 +361,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         m_panel->setSource(SourceKind::Manifest, toPath(file));
         m_recent->add(QStringLiteral("manifest"), file);
     });
+    connect(m_panel, &DataPanel::openFeaturesRequested, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Open feature table"), lastFolder(QStringLiteral("source")),
+            tr("Feature tables (*.csv *.npy);;All files (*)"));
+        if (file.isEmpty())
+            return;
+        rememberFolder(QStringLiteral("source"), file);
+        m_panel->setSource(SourceKind::Features, toPath(file));
+        m_recent->add(QStringLiteral("features"), file);
+    });
     connect(m_panel, &DataPanel::openLyricsRequested, this, [this] {
         const QString file = QFileDialog::getOpenFileName(
             this, tr("Open lyrics CSV"), lastFolder(QStringLiteral("lyrics")),
@@ -450,6 +459,7 @@ void MainWindow::buildMenus()
     file->addAction(tr("Open &GTZAN Folder…"), m_panel, &DataPanel::openFolderRequested)
         ->setToolTip(tr("The GTZAN archive (genres/<genre>/…) or Kaggle's genres_original"));
     file->addAction(tr("Open &Manifest…"), m_panel, &DataPanel::openManifestRequested);
+    file->addAction(tr("Open F&eatures…"), m_panel, &DataPanel::openFeaturesRequested);
     file->addAction(tr("Open &Lyrics CSV…"), m_panel, &DataPanel::openLyricsRequested);
     file->addAction(tr("Use &Demo Corpus"), this, [this] { m_panel->setSource(SourceKind::Demo); });
     m_recent = new RecentFiles(file->addMenu(tr("Open &Recent")), this);
@@ -575,7 +585,7 @@ void MainWindow::connectRunner()
                            .arg(clusterings)
                            .arg(maps);
         if (!r->issues.empty())
-            text += tr("; %n issue(s), see the Issues tab", nullptr, int(r->issues.size()));
+            text += tr("; %1, see the Issues tab").arg(counted(qint64(r->issues.size()), tr("1 issue"), tr("%1 issues")));
         statusBar()->showMessage(text);
         if (m_tabs->currentIndex() == TrainingTab)
             m_tabs->setCurrentIndex(MapTab);
@@ -592,8 +602,9 @@ void MainWindow::connectRunner()
     connect(m_runner, &PipelineRunner::cancelled, this, [this] {
         setRunning(false);
         statusBar()->showMessage(
-            tr("Cancelled. Kept what was computed: %n representation(s).", nullptr,
-               int(m_model->representations().size())));
+            tr("Cancelled. Kept what was computed: %1.")
+                .arg(counted(qint64(m_model->representations().size()), tr("1 representation"),
+                             tr("%1 representations"))));
     });
 }
 
@@ -974,7 +985,7 @@ bool MainWindow::exportTrackTable(const QList<int>& tracks, const QString& file)
         return false;
     }
     rememberFolder(QStringLiteral("playlist"), file);
-    statusBar()->showMessage(tr("Wrote %n track(s) to %1.", nullptr, int(tracks.size())).arg(file), 8000);
+    statusBar()->showMessage(tr("Wrote %1 to %2.").arg(counted(qint64(tracks.size()), tr("1 track"), tr("%1 tracks")), file), 8000);
     return true;
 }
 
@@ -988,7 +999,7 @@ bool MainWindow::exportPlaylist(const QList<int>& tracks, const QString& file)
         return false;
     }
     rememberFolder(QStringLiteral("playlist"), file);
-    statusBar()->showMessage(tr("Wrote %n track(s) to %1.", nullptr, int(tracks.size())).arg(file), 8000);
+    statusBar()->showMessage(tr("Wrote %1 to %2.").arg(counted(qint64(tracks.size()), tr("1 track"), tr("%1 tracks")), file), 8000);
     return true;
 }
 
@@ -1004,6 +1015,8 @@ void MainWindow::openRecent(const QString& kind, const QString& path)
         m_panel->setSource(SourceKind::Folder, toPath(path));
     else if (kind == QStringLiteral("manifest"))
         m_panel->setSource(SourceKind::Manifest, toPath(path));
+    else if (kind == QStringLiteral("features"))
+        m_panel->setSource(SourceKind::Features, toPath(path));
     else
         m_panel->setLyricsCsv(toPath(path));
     updateTitle();

@@ -45,6 +45,7 @@ void RecentFiles::rebuild()
         const QString label = kind == QStringLiteral("session") ? tr("Session")
                               : kind == QStringLiteral("folder") ? tr("Folder")
                               : kind == QStringLiteral("manifest") ? tr("Manifest")
+                              : kind == QStringLiteral("features") ? tr("Features")
                                                                    : tr("Lyrics");
         QAction* a = m_menu->addAction(tr("%1: %2").arg(label, QFileInfo(path).fileName()));
         a->setToolTip(path);

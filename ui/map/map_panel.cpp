@@ -58,6 +58,7 @@ QString labelSourceWords(const Dataset& data)
     case CollectionLayout::LabelledFolders: return MapPanel::tr("folder");
     case CollectionLayout::Manifest: return MapPanel::tr("manifest");
     case CollectionLayout::LyricsOnly: return MapPanel::tr("lyrics CSV");
+    case CollectionLayout::FeatureTable: return MapPanel::tr("feature table");
     case CollectionLayout::Flat: break;
     }
     return MapPanel::tr("layout");

@@ -3,6 +3,7 @@
 
 #include "ui/figures/palette.h"
 #include "ui/map/point_renderer.h"
+#include "ui/views/view_support.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>
@@ -636,7 +637,7 @@ bool MapView::saveImage(const QString& file, QString* error)
         svg.setSize(size());
         svg.setViewBox(QRect(QPoint(0, 0), size()));
         svg.setTitle(m_caption.isEmpty() ? tr("MusicAtlas map") : m_caption);
-        svg.setDescription(tr("%n track(s)", nullptr, pointCount()));
+        svg.setDescription(counted(pointCount(), tr("1 track"), tr("%1 tracks")));
         QPainter p;
         if (!p.begin(&svg))
             return fail(tr("the SVG writer did not start"));

@@ -56,6 +56,11 @@ QString formatPercent(double fraction)
     return QString::number(100.0 * fraction, 'f', 1) + QStringLiteral(" %");
 }
 
+QString counted(qint64 n, const QString& one, const QString& many)
+{
+    return (n == 1 ? one : many).arg(QLocale().toString(n));
+}
+
 std::filesystem::path toPath(const QString& path)
 {
     return std::filesystem::path(QFile::encodeName(path).toStdString());

@@ -30,6 +30,10 @@ QString formatScore(double value);
 /// A fraction in [0, 1] as a percentage with one decimal ("12.5 %"); "–" for NaN.
 QString formatPercent(double fraction);
 
+/// `one` when n is 1, else `many`, with "%1" replaced by n in the locale's digit grouping
+/// ("1 track", "12,500 tracks"): English plurals without a translation file.
+QString counted(qint64 n, const QString& one, const QString& many);
+
 /// The file-system path of a QString from a dialog (UTF-8 on Linux).
 std::filesystem::path toPath(const QString& path);
 
