@@ -16,6 +16,7 @@
 #include "engine/io/export.h"
 #include "engine/io/model_io.h"
 #include "engine/pipeline/pipeline.h"
+#include "engine/pipeline/shards.h"
 #include "engine/io/results_io.h"
 #include "engine/io/session_io.h"
 #include "engine/metrics/metric_names.h"
@@ -58,6 +59,8 @@ constexpr const char* Usage =
     "  path       a playlist from one track to another along the latent space's kNN graph\n"
     "  add        place new tracks on a saved session without retraining (--session FILE\n"
     "             (--data-dir DIR | --manifest CSV | FILES...) --out NEW.atlassession)\n"
+    "  merge      join the shard tables of features --shard into one feature table\n"
+    "             (SHARD.csv... --out features.csv [--format npy])\n"
     "\n"
     "sources (one of):\n"
     "  --demo                 the built-in demo corpus (generated on first use)\n"
@@ -91,6 +94,10 @@ constexpr const char* Usage =
     "  --threads N                 worker threads (default: all cores)\n"
     "  --no-cache                  neither read nor write the feature cache\n"
     "  --out FILE.csv              output table; issues.csv is written beside it\n"
+    "  --shard I/N                 only shard I of N (0 <= I < N; by a hash of the track's\n"
+    "                              path, stable as the collection grows) into the shard\n"
+    "                              table --out; run again, it skips the tracks it has (a\n"
+    "                              killed job resumes); join the shards with merge\n"
     "  --format F                  csv (default) or npy: FILE.npy, the feature columns as a\n"
     "                              float64 matrix for numpy.load(), with FILE.rows.csv (the\n"
     "                              tracks) and FILE.columns.txt (the column names) beside it\n"
@@ -174,24 +181,98 @@ void writeIssuesAfterFailure(const atlas::Diagnostics& diagnostics, const fs::pa
     }
 }
 
+void createFolder(const fs::path& dir);
+
+// The feature table's format: --format, else the extension of --out. --format npy --out
+// features.csv writes features.npy (beside its rows and column names): `out` is changed.
+atlas::FeatureTableFormat tableFormat(const atlas::cli::Options& options, fs::path& out)
+{
+    if (!options.has("format"))
+        return atlas::featureTableFormatOf(out);
+    const auto asked = atlas::parseFeatureTableFormat(options.text("format"));
+    if (!asked)
+        throw atlas::cli::UsageError("--format must be csv or npy (got \"" +
+                                     options.text("format") + "\")");
+    if (*asked == atlas::FeatureTableFormat::Npy &&
+        atlas::featureTableFormatOf(out) != atlas::FeatureTableFormat::Npy)
+        out.replace_extension(".npy");
+    return *asked;
+}
+
+// features --shard I/N: this shard's tracks into its shard table (appended, resumable).
+int runShard(const atlas::cli::Options& options, const atlas::DatasetConfig& cfg,
+             const fs::path& out)
+{
+    const auto shard = atlas::parseShard(options.text("shard"));
+    if (!shard)
+        throw atlas::cli::UsageError("--shard must be I/N with 0 <= I < N, e.g. 3/64 (got \"" +
+                                     options.text("shard") + "\")");
+    if (cfg.dataDir.empty() && cfg.manifest.empty() && !cfg.demo)
+        throw atlas::cli::UsageError("features --shard reads audio: give --manifest CSV, "
+                                     "--data-dir DIR or --demo");
+    if (options.has("format") && options.text("format") != "csv")
+        throw atlas::cli::UsageError("a shard table is CSV; merge writes the NumPy table");
+    atlas::Diagnostics diagnostics;
+    atlas::cli::TerminalProgress bar(!options.has("quiet"));
+    if (out.has_parent_path()) {
+        std::error_code ec;
+        fs::create_directories(out.parent_path(), ec);
+    }
+    const atlas::ShardReport r =
+        atlas::extractShard(cfg, *shard, out, diagnostics, bar.progress(&g_cancel));
+    bar.finish();
+    std::cout << "shard " << shard->index << "/" << shard->count << ": " << r.shardTracks
+              << " of " << r.collectionTracks << " tracks; " << r.alreadyDone
+              << " already in " << out.string() << ", " << r.analysed << " analysed now ("
+              << r.failed << " failed)\n";
+    for (const atlas::Issue& issue : diagnostics.issues())
+        std::cerr << "  " << issue.file.string() << ": " << issue.reason << "\n";
+    return 0;
+}
+
+// merge SHARD.csv... --out features.csv: the shard tables joined into the feature table.
+int runMerge(const atlas::cli::Options& options)
+{
+    if (options.arguments.empty())
+        throw atlas::cli::UsageError("merge needs the shard tables (e.g. shards/shard-*.csv)");
+    fs::path out = options.path("out");
+    if (out.empty())
+        throw atlas::cli::UsageError("merge needs --out FILE.csv (or FILE.npy)");
+    const atlas::FeatureTableFormat format = tableFormat(options, out);
+    std::vector<fs::path> shards;
+    for (const std::string& a : options.arguments)
+        shards.push_back(fs::u8path(a));
+    std::sort(shards.begin(), shards.end());
+    atlas::Diagnostics diagnostics;
+    atlas::MergeReport report;
+    const atlas::Dataset ds = atlas::mergeShards(shards, diagnostics, &report);
+    createFolder(out.parent_path());
+    if (format == atlas::FeatureTableFormat::Npy)
+        atlas::writeFeatureNpy(ds, out);
+    else
+        atlas::writeFeatureCsv(ds, out);
+    const fs::path issues = out.parent_path() / "issues.csv";
+    atlas::writeIssuesCsv(diagnostics.issues(), issues);
+    std::cout << "merged " << report.shardFiles << " shard tables of " << report.shardCount
+              << " into " << out.string() << ": " << ds.size() << " tracks ("
+              << report.failed << " failed, " << report.duplicates << " repeated, "
+              << report.missing << " missing), " << ds.audio.cols() << " audio + "
+              << ds.lyricsColumns() << " lyrics columns\n";
+    for (const std::string& note : report.notes)
+        std::cout << "  " << note << "\n";
+    std::cout << "issues: " << diagnostics.size() << " (" << issues.string() << ")\n";
+    return 0;
+}
+
 int runFeatures(const atlas::cli::Options& options)
 {
     atlas::DatasetConfig cfg = atlas::cli::datasetConfig(options);
     fs::path out = options.path("out");
     if (out.empty())
         throw atlas::cli::UsageError("features: --out FILE.csv (or FILE.npy) is required");
-    atlas::FeatureTableFormat format = atlas::featureTableFormatOf(out);
-    if (options.has("format")) {
-        const auto asked = atlas::parseFeatureTableFormat(options.text("format"));
-        if (!asked)
-            throw atlas::cli::UsageError("--format must be csv or npy (got \"" +
-                                         options.text("format") + "\")");
-        format = *asked;
-        // --format npy --out features.csv: the matrix is features.npy beside its rows.
-        if (format == atlas::FeatureTableFormat::Npy &&
-            atlas::featureTableFormatOf(out) != atlas::FeatureTableFormat::Npy)
-            out.replace_extension(".npy");
-    }
+    if (options.has("shard"))
+        return runShard(options, cfg, out);
+    const atlas::FeatureTableFormat format = tableFormat(options, out);
     cfg.featureTableOnly = true;   // no hybrid matrix, the TF-IDF kept sparse
     atlas::requireValid(cfg.validate());
 
@@ -538,7 +619,7 @@ int main(int argc, char** argv)
             std::cout << Usage;
             return options.command.empty() && !options.has("help") ? 2 : 0;
         }
-        if (!options.arguments.empty() && options.command != "add")
+        if (!options.arguments.empty() && options.command != "add" && options.command != "merge")
             throw atlas::cli::UsageError("unexpected argument \"" + options.arguments.front() +
                                          "\"");
         if (options.command == "features")
@@ -557,6 +638,8 @@ int main(int argc, char** argv)
             return atlas::cli::runPath(options);
         if (options.command == "add")
             return runAdd(options);
+        if (options.command == "merge")
+            return runMerge(options);
         throw atlas::cli::UsageError("unknown command \"" + options.command + "\"");
     } catch (const atlas::cli::UsageError& e) {
         std::cerr << "musicatlas-cli: " << e.what() << " (try --help)\n";

@@ -15,7 +15,7 @@ const std::set<std::string> WithValue = {
     "lyrics-column", "label-column", "key-column", "dbscan-eps", "dbscan-min-samples",
     "save-session", "save-models", "label-from", "excerpt", "fusion", "audio-weight",
     "session", "track", "representation", "space", "k", "n", "no-repeat-artist", "from", "to",
-    "m3u", "features", "format"};
+    "m3u", "features", "format", "shard"};
 const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
                                         "help", "no-figures", "approximate-pairing", "no-tags",
                                         "no-repeat-album", "update"};

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Set up a fresh Debian 12 machine for MusicAtlas and build it.
 #   packaging/bootstrap.sh run    install what is missing, build (Release), run the main job
-#   packaging/bootstrap.sh test   install what is missing, build (Release), run the test suite
+#   packaging/bootstrap.sh test   install what is missing (with GNU parallel and Slurm for the
+#                                 cluster tests), build (Release), run the test suite
 #   packaging/bootstrap.sh sanitize   also install clang, then tests/fuzz/run.sh: the engine
 #                                 tests and the fuzz targets under ASan + UBSan (build-sanitize/)
 # Environment: BUILD_DIR (default build), JOBS (default: all cores), ATLAS_CMAKE_ARGS (extra).
@@ -22,6 +23,9 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good pulseaudio pulseaudio-utils
   desktop-file-utils appstream dpkg-dev file
 )
+# The test suite's schedulers: sharded extraction runs under GNU parallel and under a
+# one-node Slurm cluster that test_cluster starts (as root) and stops.
+test_packages=(parallel slurm-wlm munge)
 # The sanitizer job's compiler: clang with libFuzzer and the sanitizer runtimes, and its OpenMP.
 sanitize_packages=(clang libclang-rt-14-dev libomp-14-dev)
 
@@ -56,6 +60,7 @@ case "$mode" in
     "$build/app/musicatlas-cli" run --demo --out "$out"
     ;;
   test)
+    packages+=("${test_packages[@]}")
     install_missing
     build_all
     cd "$build"

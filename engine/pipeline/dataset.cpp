@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/pipeline/dataset.h"
+#include "engine/pipeline/dataset_internal.h"
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
@@ -270,6 +271,18 @@ Labels labelIndices(const std::vector<Track>& tracks, std::vector<std::string>& 
 namespace {
 
 // The tracks of an audio source with their tags, sidecar lyrics and labels.
+// The manifest to read: cfg's, or the demo corpus's (generated on first use), whose lyrics
+// table then becomes `lyricsCsv` unless one was given.
+fs::path manifestOf(const DatasetConfig& cfg, fs::path& lyricsCsv, const Progress& progress)
+{
+    if (!cfg.demo)
+        return cfg.manifest;
+    const DemoCorpus corpus = ensureDemoCorpus(cfg.demoCorpus, progress);
+    if (lyricsCsv.empty())
+        lyricsCsv = corpus.lyricsCsv;
+    return corpus.manifestCsv;
+}
+
 Collection gatherTracks(const DatasetConfig& cfg, const fs::path& manifest, Diagnostics& diagnostics,
                         MetadataStats& stats, std::string& labelDescription,
                         LabelSource& labelSource, const Progress& progress)
@@ -289,6 +302,32 @@ Collection gatherTracks(const DatasetConfig& cfg, const fs::path& manifest, Diag
 }
 
 } // namespace
+
+namespace detail {
+
+Collection collectionOf(const DatasetConfig& cfg, Diagnostics& diagnostics,
+                        std::filesystem::path& lyricsCsv, LabelSource& labelSource,
+                        const Progress& progress)
+{
+    lyricsCsv = cfg.lyricsCsv;
+    const fs::path manifest = manifestOf(cfg, lyricsCsv, progress.sub(0.0, 0.8, "demo corpus"));
+    if (manifest.empty() && cfg.dataDir.empty())
+        throw ConfigError("DatasetConfig.source: needs the demo corpus, a data folder or a "
+                          "manifest");
+    MetadataStats stats;
+    std::string description;
+    return gatherTracks(cfg, manifest, diagnostics, stats, description, labelSource,
+                        progress.sub(cfg.demo ? 0.8 : 0.0, 1.0, "tags"));
+}
+
+Matrix analyseAudioOf(const std::vector<Track>& tracks, const DatasetConfig& cfg,
+                      Diagnostics& diagnostics, const Progress& progress)
+{
+    CacheStats stats;
+    return analyseAudio(tracks, cfg, diagnostics, stats, progress);
+}
+
+} // namespace detail
 
 CollectionPreview previewCollection(const DatasetConfig& cfg, Diagnostics& diagnostics,
                                     const Progress& progress)
@@ -442,14 +481,8 @@ Dataset buildDataset(const DatasetConfig& cfg, Diagnostics& diagnostics, const P
     const bool haveAudioSource = cfg.demo || !cfg.dataDir.empty() || !cfg.manifest.empty();
     const double audioFrom = cfg.demo ? 0.3 : 0.05;
     if (haveAudioSource) {
-        fs::path manifest = cfg.manifest;
-        if (cfg.demo) {
-            const DemoCorpus corpus =
-                ensureDemoCorpus(cfg.demoCorpus, progress.sub(0.0, 0.25, "demo corpus"));
-            manifest = corpus.manifestCsv;
-            if (lyricsCsv.empty())
-                lyricsCsv = corpus.lyricsCsv;
-        }
+        const fs::path manifest =
+            manifestOf(cfg, lyricsCsv, progress.sub(0.0, 0.25, "demo corpus"));
         collection = gatherTracks(cfg, manifest, diagnostics, ds.metadata, ds.labelDescription,
                                   ds.labelSource,
                                   progress.sub(audioFrom - 0.05, audioFrom, "tags"));
