@@ -105,6 +105,9 @@ constexpr const char* Usage =
     "run options (and the features options above):\n"
     "  --out DIR                   output folder (default: results)\n"
     "  --epochs N (50)  --latent-dim N (16)  --clusters K (10)  --batch-size N (64)\n"
+    "  --no-early-stop, --early-stop   train every epoch, or stop early at any size (default:\n"
+    "                              above 10,000 tracks, stop when 5 % of them held out\n"
+    "                              improve no more for 5 epochs; the best epoch is kept)\n"
     "  --beta B (4.0, the beta-VAE's KL weight)  --seed N (42)\n"
     "  --dbscan-eps E (0 = automatic)  --dbscan-min-samples N (0 = 2 x the principal axes\n"
     "                              DBSCAN clusters on: 10 for 1000 tracks)\n"
@@ -391,6 +394,12 @@ int runExperiment(const atlas::cli::Options& options)
     atlas::PipelineConfig cfg;
     cfg.data = atlas::cli::datasetConfig(options);
     cfg.epochs = options.integer("epochs", cfg.epochs);
+    if (options.has("no-early-stop") && options.has("early-stop"))
+        throw atlas::cli::UsageError("--early-stop and --no-early-stop exclude each other");
+    if (options.has("no-early-stop"))
+        cfg.earlyStop = atlas::EarlyStop::Off;
+    if (options.has("early-stop"))
+        cfg.earlyStop = atlas::EarlyStop::On;
     cfg.latentDim = options.integer("latent-dim", cfg.latentDim);
     cfg.clusters = options.integer("clusters", cfg.clusters);
     cfg.batchSize = options.integer("batch-size", cfg.batchSize);
@@ -471,6 +480,9 @@ int runExperiment(const atlas::cli::Options& options)
         name.append(chars < 12 ? 12 - chars : 0, ' ');
         std::printf("  %s active dims %2d/%d", name.c_str(), rep.activeDimensions,
                     int(rep.codes.cols()));
+        if (!rep.validationLoss.empty())
+            std::printf("  epochs %zu/%d (best %d)", rep.history.size(), run.config.epochs,
+                        rep.bestEpoch);
         if (km && km->ok) {
             std::printf("  KMeans");
             for (atlas::Metric m : {atlas::Metric::Silhouette, atlas::Metric::Nmi})

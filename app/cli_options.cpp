@@ -18,7 +18,7 @@ const std::set<std::string> WithValue = {
     "m3u", "features", "format", "shard"};
 const std::set<std::string> Switches = {"demo", "use-audio", "use-lyrics", "no-cache", "quiet",
                                         "help", "no-figures", "approximate-pairing", "no-tags",
-                                        "no-repeat-album", "update"};
+                                        "no-repeat-album", "update", "no-early-stop", "early-stop"};
 
 } // namespace
 

@@ -228,6 +228,7 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir,
         out << "],\n";
         out << "    \"latent_dim\": " << c.latentDim << ",\n";
         out << "    \"epochs\": " << c.epochs << ",\n";
+        out << "    \"early_stop\": " << jsonString(earlyStopKey(c.earlyStop)) << ",\n";
         out << "    \"batch_size\": " << c.batchSize << ",\n";
         out << "    \"hidden\": [";
         for (std::size_t i = 0; i < c.hidden.size(); ++i)
@@ -286,7 +287,9 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir,
             out << "    {\"key\": " << jsonString(representationKey(r.kind))
                 << ", \"method\": " << jsonString(r.method) << ", \"ok\": "
                 << (r.ok ? "true" : "false") << ", \"error\": " << jsonString(r.error)
-                << ", \"active_dimensions\": " << r.activeDimensions << ", \"dbscan_eps\": "
+                << ", \"active_dimensions\": " << r.activeDimensions
+                << ", \"epochs_trained\": " << r.history.size()
+                << ", \"best_epoch\": " << r.bestEpoch << ", \"dbscan_eps\": "
                 << jsonNumber(r.clustering(Clustering::Dbscan)
                                   ? r.clustering(Clustering::Dbscan)->dbscanEps
                                   : NAN)

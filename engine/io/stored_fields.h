@@ -43,6 +43,7 @@ ATLAS_STORED_ENUM(LyricsSource, Manifest, "lyrics source");
 ATLAS_STORED_ENUM(ExcerptPosition, Auto, "excerpt position");
 ATLAS_STORED_ENUM(LabelSource, None, "label source");
 ATLAS_STORED_ENUM(Fusion, Balanced, "fusion");
+ATLAS_STORED_ENUM(EarlyStop, Off, "early stopping mode");
 
 #undef ATLAS_STORED_ENUM
 
@@ -58,6 +59,7 @@ static_assert(int(LyricsSource::None) == 0 && int(LyricsSource::Manifest) == 4);
 static_assert(int(ExcerptPosition::Start) == 0 && int(ExcerptPosition::Auto) == 2);
 static_assert(int(LabelSource::Auto) == 0 && int(LabelSource::None) == 8);
 static_assert(int(Fusion::Concat) == 0 && int(Fusion::Balanced) == 1);
+static_assert(int(EarlyStop::Auto) == 0 && int(EarlyStop::Off) == 2);
 
 } // namespace detail
 
@@ -116,6 +118,11 @@ void describe(A& a, PipelineConfig& c)
     a(c.data, c.representations, c.latentDim, c.epochs, c.batchSize, c.hidden, c.learningRate,
       c.vaeBeta, c.betaVaeBeta, c.klWarmupEpochs, c.freeBits, c.clusters, c.dbscanEps,
       c.dbscanMinSamples, c.maps, c.tsne, c.umap, c.seed, c.threads);
+    if (a.version() >= 5) {
+        a(c.earlyStop, c.earlyStopAbove);
+    } else if constexpr (A::Reading) {
+        c.earlyStop = EarlyStop::Off;   // what those runs did: every epoch
+    }
 }
 
 /// The training options of AutoencoderConfig and VaeConfig (model files: a u32 layer count).
@@ -257,6 +264,8 @@ void describe(A& a, RepresentationResult& r)
     a(r.kind, r.method, r.ok, r.error, r.codes, r.history, r.activeDimensions,
       r.explainedVarianceRatio, r.clusterings, r.maps, r.trainSeconds);
     describeModel(a, r.model, r.kind);
+    if (a.version() >= 5)
+        a(r.validationLoss, r.bestEpoch);
 }
 
 template <class A>

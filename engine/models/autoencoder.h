@@ -25,6 +25,9 @@ struct AutoencoderConfig {
     double beta2 = 0.999;        ///< Adam second-moment decay, [0, 1) (Keras beta_2)
     double epsilon = 1e-7;       ///< Adam denominator term, > 0 (Keras epsilon)
     Seed seed = 42;              ///< initial weights and shuffling
+    /// Stop when held-out rows stop improving (off by default; training.h). Not stored in model
+    /// files: it shapes training only.
+    EarlyStopping earlyStopping;
 
     /// Empty when valid; otherwise one "AutoencoderConfig.<field>: ..." message per problem.
     std::vector<std::string> validate() const;
@@ -64,6 +67,10 @@ public:
     bool isFitted() const { return m_model.fitted(); }
     /// Per-epoch losses of the last fit() (kl and klWeight are 0).
     const std::vector<EpochReport>& history() const { return m_model.history(); }
+    /// Held-out score after each epoch of the last fit() with early stopping (else empty).
+    const std::vector<double>& validationLoss() const { return m_model.validationLoss(); }
+    /// The epoch whose weights were kept (1-based; 0 without early stopping).
+    int bestEpoch() const { return m_model.bestEpoch(); }
     /// Codes of the training rows, computed at the end of fit().
     const Matrix& trainingCodes() const { return m_model.trainingCodes(); }
     /// atlas::activeDimensions() of trainingCodes().

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <sstream>
 
@@ -113,21 +114,59 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
 
     // Training runs in float32, as Keras and PyTorch do: half the memory traffic and twice the
     // SIMD width of double; the API stays double.
-    const Eigen::Index n = X.rows();
     const MatR<float> data = X.cast<float>();
     std::vector<int> allLabels;
     if (labels)
         allLabels.assign(labels->data(), labels->data() + labels->size());
 
+    // The rows trained on: all of them, or all but the held-out share (early stopping).
+    std::vector<int> order(static_cast<std::size_t>(X.rows()));
+    std::iota(order.begin(), order.end(), 0);
+    const EarlyStopping& stop = s.earlyStopping;
+    const Eigen::Index held =
+        stop.enabled ? std::min<Eigen::Index>(X.rows() / 2,
+                                              Eigen::Index(std::lround(stop.holdout * X.rows())))
+                     : 0;
+    const bool early = held >= 1;
+    MatR<float> xv, ov, epsV;
+    if (early) {
+        // A fourth stream: the other three draw the same numbers with or without it.
+        Rng holdRng = root.split();
+        holdRng.shuffle(order);
+        std::vector<int> validation(order.begin(), order.begin() + held);
+        order.erase(order.begin(), order.begin() + held);
+        std::sort(validation.begin(), validation.end());
+        std::sort(order.begin(), order.end());
+        xv.resize(held, data.cols());
+        std::vector<int> lv;
+        for (Eigen::Index i = 0; i < held; ++i) {
+            xv.row(i) = data.row(validation[std::size_t(i)]);
+            if (labels)
+                lv.push_back(allLabels[std::size_t(validation[std::size_t(i)])]);
+        }
+        if (shape.classes > 0)
+            ov = oneHot<float>(lv, shape.classes);
+        else
+            ov.resize(held, 0);
+        if (shape.variational) {
+            epsV.resize(held, shape.latent);
+            for (Eigen::Index i = 0; i < epsV.size(); ++i)
+                epsV.data()[i] = float(holdRng.normal());
+        }
+    }
+    const Eigen::Index n = Eigen::Index(order.size());
+
     const int batch = std::min<int>(s.batchSize, int(n));
     const int stepsPerEpoch = int((n + batch - 1) / batch);
     const double warmupSteps = double(s.warmupEpochs) * stepsPerEpoch;
-    std::vector<int> order(static_cast<std::size_t>(n));
-    std::iota(order.begin(), order.end(), 0);
 
     MatR<float> xb, ob, eps;
     std::vector<int> lb;
     std::vector<EpochReport> history;
+    std::vector<double> validationLoss;
+    double best = std::numeric_limits<double>::infinity();
+    int bestEpoch = 0, sinceBest = 0;
+    Network<float> bestNet;
     std::int64_t step = 0;
     LossOptions options;
     options.sumOverFeatures = s.sumOverFeatures;
@@ -194,11 +233,35 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
         progress.report(double(epoch) / s.epochs,
                         s.name + ": epoch " + std::to_string(epoch) + " of " +
                             std::to_string(s.epochs));
+        bool stopNow = false;
+        if (early) {
+            // The objective at its final KL weight on the held-out rows.
+            LossOptions atFinalWeight = options;
+            atFinalWeight.klWeight = shape.variational ? s.beta : 0.0;
+            const double v = net.lossAndGradient(xv, ov, epsV, atFinalWeight).total;
+            validationLoss.push_back(v);
+            const bool warm = double(step) > warmupSteps;   // an epoch after the warm-up
+            const bool better =
+                bestEpoch == 0 || v < best - stop.tolerance * std::abs(best);
+            if (std::isfinite(v) && better) {
+                best = v;
+                bestEpoch = epoch;
+                bestNet = net;
+                sinceBest = 0;
+            } else if (warm) {
+                ++sinceBest;
+            }
+            stopNow = warm && sinceBest >= stop.patience;
+        }
         if (onEpoch && onEpoch(r))
+            break;
+        if (stopNow)
             break;
     }
 
-    m_net = std::move(net);
+    m_net = early && bestEpoch > 0 ? std::move(bestNet) : std::move(net);
+    m_validation = std::move(validationLoss);
+    m_bestEpoch = early ? bestEpoch : 0;
     m_history = std::move(history);
     m_fitted = true;
     m_codes = encode(X, labels);

@@ -28,6 +28,7 @@ struct TrainerSettings {
     double beta = 0.0;      ///< final KL weight (0 for the AE)
     int warmupEpochs = 0;   ///< linear KL warm-up length
     double freeBits = 0.0;  ///< nats per latent dimension
+    EarlyStopping earlyStopping;
 };
 
 /// Trained state plus the training loop. Value type (copyable).
@@ -44,6 +45,8 @@ public:
 
     bool fitted() const { return m_fitted; }
     const std::vector<EpochReport>& history() const { return m_history; }
+    const std::vector<double>& validationLoss() const { return m_validation; }
+    int bestEpoch() const { return m_bestEpoch; }
     const Matrix& trainingCodes() const { return m_codes; }
     const Network<float>& network() const { return m_net; }
     const std::string& name() const { return m_name; }
@@ -59,6 +62,8 @@ private:
     std::string m_name = "model";
     Network<float> m_net;
     std::vector<EpochReport> m_history;
+    std::vector<double> m_validation;
+    int m_bestEpoch = 0;
     Matrix m_codes;
     bool m_fitted = false;
 };
@@ -73,6 +78,12 @@ void validateTraining(std::vector<std::string>& p, const Config& c, const char* 
         check(p, w >= 1 && w <= 65536, name, "hidden", "every width must be in [1, 65536]", w);
     check(p, c.latent >= 1 && c.latent <= 4096, name, "latent", "must be in [1, 4096]", c.latent);
     check(p, c.epochs >= 1, name, "epochs", "must be >= 1", c.epochs);
+    check(p, c.earlyStopping.holdout > 0.0 && c.earlyStopping.holdout <= 0.5, name,
+          "earlyStopping.holdout", "must be in (0, 0.5]", c.earlyStopping.holdout);
+    check(p, c.earlyStopping.patience >= 1, name, "earlyStopping.patience", "must be >= 1",
+          c.earlyStopping.patience);
+    check(p, c.earlyStopping.tolerance >= 0.0 && std::isfinite(c.earlyStopping.tolerance), name,
+          "earlyStopping.tolerance", "must be >= 0", c.earlyStopping.tolerance);
     check(p, c.batchSize >= 1, name, "batchSize", "must be >= 1", c.batchSize);
     check(p, c.learningRate > 0.0 && std::isfinite(c.learningRate), name, "learningRate",
           "must be > 0", c.learningRate);
@@ -93,6 +104,7 @@ TrainerSettings trainerSettings(const Config& c, std::string name)
     s.batchSize = c.batchSize;
     s.adam = AdamSettings{c.learningRate, c.beta1, c.beta2, c.epsilon};
     s.seed = c.seed;
+    s.earlyStopping = c.earlyStopping;
     return s;
 }
 

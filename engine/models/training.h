@@ -22,6 +22,22 @@ struct EpochReport {
     bool operator==(const EpochReport&) const = default;
 };
 
+/// Early stopping on held-out rows (Keras's EarlyStopping(monitor="val_loss",
+/// restore_best_weights=True) with validation_split): a random `holdout` share of the rows is
+/// left out of training and scored after every epoch with the model's objective at its final
+/// KL weight (the VAEs' sampling noise drawn once, so scores compare across epochs). Training
+/// stops when `patience` epochs after the KL warm-up pass without the score falling by more
+/// than `tolerance` times the best score so far; the weights of the best epoch are kept. The
+/// codes are then computed for every row, held-out ones included.
+struct EarlyStopping {
+    bool enabled = false;
+    double holdout = 0.05;     ///< share of the rows held out, (0, 0.5]
+    int patience = 5;          ///< epochs without improvement before stopping, >= 1
+    double tolerance = 1e-3;   ///< relative improvement that counts, >= 0
+
+    bool operator==(const EarlyStopping&) const = default;
+};
+
 /// Called after every epoch on the thread that called fit(); return true to stop training
 /// early (ensmallen's convention). The model keeps the weights of the last finished epoch.
 using EpochCallback = std::function<bool(const EpochReport&)>;

@@ -56,6 +56,9 @@ struct VaeConfig {
     int klWarmupEpochs = 10;     ///< linear KL warm-up length in epochs, >= 0 (0 = none)
     double freeBits = 0.25;      ///< free-bits floor in nats per latent dimension, >= 0
     bool sumOverFeatures = true; ///< reconstruction summed (true) or averaged over features
+    /// Stop when held-out rows stop improving (off by default; training.h). Not stored in model
+    /// files: it shapes training only.
+    EarlyStopping earlyStopping;
 
     /// Empty when valid; otherwise one "VaeConfig.<field>: ..." message per problem.
     std::vector<std::string> validate() const;
@@ -103,6 +106,10 @@ public:
     int classes() const { return m_model.network().shape().classes; }
     /// Per-epoch losses of the last fit().
     const std::vector<EpochReport>& history() const { return m_model.history(); }
+    /// Held-out score after each epoch of the last fit() with early stopping (else empty).
+    const std::vector<double>& validationLoss() const { return m_model.validationLoss(); }
+    /// The epoch whose weights were kept (1-based; 0 without early stopping).
+    int bestEpoch() const { return m_model.bestEpoch(); }
     /// mu of the training rows, computed at the end of fit().
     const Matrix& trainingCodes() const { return m_model.trainingCodes(); }
     /// atlas::activeDimensions() of trainingCodes(): latent dimensions not collapsed.

@@ -61,6 +61,24 @@ const char* clusteringName(Clustering c)
 const char* mapKey(MapKind m) { return m == MapKind::Tsne ? "tsne" : "umap"; }
 const char* mapName(MapKind m) { return m == MapKind::Tsne ? "t-SNE" : "UMAP"; }
 
+const char* earlyStopKey(EarlyStop mode)
+{
+    switch (mode) {
+    case EarlyStop::On: return "on";
+    case EarlyStop::Off: return "off";
+    case EarlyStop::Auto: break;
+    }
+    return "auto";
+}
+
+std::optional<EarlyStop> parseEarlyStop(const std::string& word)
+{
+    for (EarlyStop m : {EarlyStop::Auto, EarlyStop::On, EarlyStop::Off})
+        if (word == earlyStopKey(m))
+            return m;
+    return std::nullopt;
+}
+
 const ClusteringResult* RepresentationResult::clustering(Clustering c) const
 {
     for (const ClusteringResult& r : clusterings)
@@ -99,6 +117,8 @@ std::vector<std::string> PipelineConfig::validate() const
           "must be in [1, 1024]", latentDim);
     check(p, epochs >= 1 && epochs <= 100000, "PipelineConfig", "epochs",
           "must be in [1, 100000]", epochs);
+    check(p, earlyStopAbove >= 0, "PipelineConfig", "earlyStopAbove", "must be >= 0",
+          earlyStopAbove);
     check(p, batchSize >= 1, "PipelineConfig", "batchSize", "must be >= 1", batchSize);
     check(p, !hidden.empty(), "PipelineConfig", "hidden", "needs at least one layer",
           hidden.size());
@@ -189,8 +209,10 @@ Seed stageSeed(Seed seed, Representation r, int salt)
 }
 
 template <class Config>
-void fillTraining(Config& c, const PipelineConfig& cfg, Representation r)
+void fillTraining(Config& c, const PipelineConfig& cfg, Representation r, Eigen::Index tracks)
 {
+    c.earlyStopping.enabled = cfg.earlyStop == EarlyStop::On ||
+                              (cfg.earlyStop == EarlyStop::Auto && tracks > cfg.earlyStopAbove);
     c.hidden = cfg.hidden;
     c.latent = cfg.latentDim;
     c.epochs = cfg.epochs;
@@ -221,11 +243,13 @@ void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig
     }
     case Representation::Autoencoder: {
         AutoencoderConfig ac;
-        fillTraining(ac, cfg, rep.kind);
+        fillTraining(ac, cfg, rep.kind, X.rows());
         Autoencoder ae(ac);
         ae.fit(X, progress, onEpoch);
         rep.codes = ae.trainingCodes();
         rep.history = ae.history();
+        rep.validationLoss = ae.validationLoss();
+        rep.bestEpoch = ae.bestEpoch();
         rep.model = std::make_shared<const TrainedModel>(std::move(ae));
         break;
     }
@@ -233,7 +257,7 @@ void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig
     case Representation::BetaVae:
     case Representation::Cvae: {
         VaeConfig vc;
-        fillTraining(vc, cfg, rep.kind);
+        fillTraining(vc, cfg, rep.kind, X.rows());
         vc.beta = rep.kind == Representation::BetaVae ? cfg.betaVaeBeta : cfg.vaeBeta;
         vc.klWarmupEpochs = cfg.klWarmupEpochs;
         vc.freeBits = cfg.freeBits;
@@ -249,6 +273,8 @@ void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig
         }
         rep.codes = vae.trainingCodes();
         rep.history = vae.history();
+        rep.validationLoss = vae.validationLoss();
+        rep.bestEpoch = vae.bestEpoch();
         rep.model = std::make_shared<const TrainedModel>(std::move(vae));
         break;
     }

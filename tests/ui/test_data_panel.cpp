@@ -109,6 +109,7 @@ private slots:
         QCOMPARE(int(d.fusion), int(Fusion::Concat));
         QCOMPARE(d.audioWeight, 0.5);
         QVERIFY(!d.approximatePairing);
+        QCOMPARE(int(panel.config().earlyStop), int(EarlyStop::Auto));
         auto* weight = panel.findChild<QSlider*>(QStringLiteral("audioWeightSlider"));
         auto* approximate = panel.findChild<QCheckBox*>(QStringLiteral("approximatePairingCheck"));
         QVERIFY(weight && approximate);
@@ -120,6 +121,8 @@ private slots:
         selectKey(panel, "labelFromCombo", "decade");
         selectKey(panel, "excerptCombo", "middle");
         selectKey(panel, "fusionCombo", "balanced");
+        selectKey(panel, "earlyStopCombo", "off");
+        QCOMPARE(int(panel.config().earlyStop), int(EarlyStop::Off));
         QVERIFY(weight->isEnabled());
         weight->setValue(30);
         approximate->setChecked(true);
@@ -154,6 +157,7 @@ private slots:
         QCOMPARE(int(r.fusion), int(Fusion::Balanced));
         QCOMPARE(r.audioWeight, 0.3);
         QVERIFY(r.approximatePairing);
+        QCOMPARE(int(restored.config().earlyStop), int(EarlyStop::Off));
 
         // And shown again from a configuration (an opened session).
         PipelineConfig cfg = panel.config();
@@ -162,11 +166,13 @@ private slots:
         cfg.data.fusion = Fusion::Concat;
         cfg.data.audioWeight = 0.75;
         cfg.data.approximatePairing = false;
+        cfg.earlyStop = EarlyStop::On;
         DataPanel shown;
         shown.setConfig(cfg);
         QCOMPARE(comboKey(shown, "labelFromCombo"), QStringLiteral("artist"));
         QCOMPARE(comboKey(shown, "excerptCombo"), QStringLiteral("start"));
         QCOMPARE(comboKey(shown, "fusionCombo"), QStringLiteral("concat"));
+        QCOMPARE(comboKey(shown, "earlyStopCombo"), QStringLiteral("on"));
         QCOMPARE(shown.config().data.audioWeight, 0.75);
         QVERIFY(!shown.config().data.approximatePairing);
 

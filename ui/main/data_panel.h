@@ -154,6 +154,7 @@ private:
     QSlider* m_audioWeight = nullptr;
     QLabel* m_audioWeightLabel = nullptr;
     QComboBox* m_excerpt = nullptr;
+    QComboBox* m_earlyStop = nullptr;
     QDoubleSpinBox* m_offset = nullptr;
     QDoubleSpinBox* m_duration = nullptr;
     QSpinBox* m_demoTracks = nullptr;

@@ -123,6 +123,8 @@ void compareRun(const atlas::RunResult& a, const atlas::RunResult& b)
         QCOMPARE(p.error, q.error);
         QVERIFY(sameMatrix(p.codes, q.codes));
         QVERIFY(p.history == q.history);
+        QVERIFY(p.validationLoss == q.validationLoss);
+        QCOMPARE(p.bestEpoch, q.bestEpoch);
         QCOMPARE(p.activeDimensions, q.activeDimensions);
         QVERIFY(sameMatrix(p.explainedVarianceRatio, q.explainedVarianceRatio));
         QCOMPARE(p.clusterings.size(), q.clusterings.size());
@@ -278,10 +280,12 @@ private slots:
         cfg.data.demoCorpus.durationSeconds = 3;
         cfg.data.audio.decode.duration = 2.0;
         cfg.data.cacheDir = m_dir / "cache";
-        cfg.epochs = 2;
+        cfg.epochs = 3;
+        cfg.earlyStop = atlas::EarlyStop::On;   // held-out scores and the best epoch kept
         cfg.threads = 2;
         atlas::Diagnostics diagnostics;
         m_run = atlas::runPipeline(cfg, diagnostics);
+        QVERIFY(!m_run.representation(atlas::Representation::Vae)->validationLoss.empty());
         QCOMPARE(m_run.dataset.size(), 40);
         QCOMPARE(m_run.representations.size(), atlas::AllRepresentations.size());
         // A failure text with a non-ASCII path, so that issues are not empty.

@@ -16,6 +16,51 @@ namespace fs = std::filesystem;
 class TestPipeline : public QObject {
     Q_OBJECT
 private slots:
+    void earlyStoppingFollowsTheCollectionSize()
+    {
+        const fs::path root = atlas::test::makeTempDir("pipeline-early-stop");
+        {
+            std::ofstream out(root / "lyrics.csv");
+            out << "id,genre,text\n";
+            const char* words[] = {"love", "night", "road", "fire", "rain", "gold", "river",
+                                   "heart", "city", "dance", "blue", "train"};
+            for (int i = 0; i < 80; ++i)
+                out << i << "," << (i % 2 ? "a" : "b") << "," << words[i % 12] << " "
+                    << words[(i * 5 + 1) % 12] << " " << words[(i * 7 + 3) % 12] << "\n";
+        }
+        atlas::PipelineConfig cfg;
+        cfg.data.lyricsCsv = root / "lyrics.csv";
+        cfg.data.useAudio = false;
+        cfg.data.useCache = false;
+        cfg.representations = {atlas::Representation::Autoencoder};
+        cfg.latentDim = 2;
+        cfg.hidden = {8};
+        cfg.epochs = 300;
+        cfg.batchSize = 16;
+        cfg.clusters = 2;
+        cfg.maps = false;
+        cfg.threads = 1;
+        const auto trained = [&](const atlas::PipelineConfig& c) {
+            atlas::Diagnostics d;
+            const atlas::RunResult run = atlas::runPipeline(c, d);
+            return run.representations.front();
+        };
+        // 80 tracks: below the default size, every epoch.
+        const atlas::RepresentationResult full = trained(cfg);
+        QCOMPARE(int(full.history.size()), 300);
+        QVERIFY(full.validationLoss.empty());
+        QCOMPARE(full.bestEpoch, 0);
+        // Above the size: stopped early, the epochs reported.
+        cfg.earlyStopAbove = 50;
+        const atlas::RepresentationResult early = trained(cfg);
+        QVERIFY(int(early.history.size()) < 300);
+        QCOMPARE(early.validationLoss.size(), early.history.size());
+        QVERIFY(early.bestEpoch >= 1 && early.bestEpoch < int(early.history.size()));
+        // --no-early-stop wins over the size.
+        cfg.earlyStop = atlas::EarlyStop::Off;
+        QCOMPARE(int(trained(cfg).history.size()), 300);
+    }
+
     void failingRepresentationDoesNotStopTheOthers()
     {
         // A lyrics table without labels: the conditional VAE legitimately cannot train
