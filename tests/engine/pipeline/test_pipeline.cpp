@@ -13,23 +13,36 @@
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// A lyrics table of `rows` short texts from a small vocabulary, in `dir`; with `labels`, a
+// genre column alternating "a" and "b".
+fs::path writeLyrics(const fs::path& dir, int rows, bool labels)
+{
+    const fs::path file = dir / "lyrics.csv";
+    std::ofstream out(file);
+    out << (labels ? "id,genre,text\n" : "id,text\n");
+    const char* words[] = {"love", "night", "road", "fire", "rain", "gold", "river",
+                           "heart", "city", "dance", "blue", "train"};
+    for (int i = 0; i < rows; ++i) {
+        out << i << ",";
+        if (labels)
+            out << (i % 2 ? "a" : "b") << ",";
+        out << words[i % 12] << " " << words[(i * 5 + 1) % 12] << " " << words[(i * 7 + 3) % 12]
+            << " " << words[i % 5] << "\n";
+    }
+    return file;
+}
+
+} // namespace
+
 class TestPipeline : public QObject {
     Q_OBJECT
 private slots:
     void earlyStoppingFollowsTheCollectionSize()
     {
-        const fs::path root = atlas::test::makeTempDir("pipeline-early-stop");
-        {
-            std::ofstream out(root / "lyrics.csv");
-            out << "id,genre,text\n";
-            const char* words[] = {"love", "night", "road", "fire", "rain", "gold", "river",
-                                   "heart", "city", "dance", "blue", "train"};
-            for (int i = 0; i < 80; ++i)
-                out << i << "," << (i % 2 ? "a" : "b") << "," << words[i % 12] << " "
-                    << words[(i * 5 + 1) % 12] << " " << words[(i * 7 + 3) % 12] << "\n";
-        }
         atlas::PipelineConfig cfg;
-        cfg.data.lyricsCsv = root / "lyrics.csv";
+        cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir("pipeline-early-stop"), 80, true);
         cfg.data.useAudio = false;
         cfg.data.useCache = false;
         cfg.representations = {atlas::Representation::Autoencoder};
@@ -66,18 +79,8 @@ private slots:
         // A lyrics table without labels: the conditional VAE legitimately cannot train
         // (it needs a label per track), while PCA and the autoencoder can. The CVAE comes
         // first, so the others run after its failure.
-        const fs::path root = atlas::test::makeTempDir("pipeline-failing-rep");
-        {
-            std::ofstream out(root / "lyrics.csv");
-            out << "id,text\n";
-            const char* words[] = {"love", "night", "road", "fire", "rain", "gold", "river",
-                                   "heart", "city", "dance", "blue", "train"};
-            for (int i = 0; i < 40; ++i)
-                out << i << "," << words[i % 12] << " " << words[(i * 5 + 1) % 12] << " "
-                    << words[(i * 7 + 3) % 12] << " " << words[i % 5] << "\n";
-        }
         atlas::PipelineConfig cfg;
-        cfg.data.lyricsCsv = root / "lyrics.csv";
+        cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir("pipeline-failing-rep"), 40, false);
         cfg.data.useAudio = false;
         cfg.data.useCache = false;
         cfg.representations = {atlas::Representation::Cvae, atlas::Representation::Pca,
@@ -123,7 +126,6 @@ private slots:
             QCOMPARE(km->labels.size(), Eigen::Index(40));
             QCOMPARE(km->labels.maxCoeff(), 2);
         }
-        fs::remove_all(root);
     }
 };
 
