@@ -12,7 +12,6 @@
 
 #include <QtTest>
 
-#include <chrono>
 #include <cmath>
 #include <set>
 
@@ -411,17 +410,16 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::densityValidity(X, bad));
     }
 
-    void timingTwentyThousand()
+    void automaticEpsAboveFiveThousandPoints()
     {
+        // Above 5,000 points the automatic eps scores fewer candidates and the distances come
+        // in several tiles; the clusters are still found. (Its speed at scale is measured by
+        // tests/bench/bench_scale, not here.)
         atlas::Labels truth;
-        const atlas::Matrix X = blobsWithNoise(10, 1990, 100, 16, 4, &truth);
-        const auto t0 = std::chrono::steady_clock::now();
+        const atlas::Matrix X = blobsWithNoise(10, 590, 100, 16, 4, &truth);
+        QCOMPARE(X.rows(), Eigen::Index(6000));
         const atlas::DbscanResult r = atlas::dbscan(X, {});
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        qInfo("DBSCAN 20000 x 16, automatic eps %.3f, minSamples %d: %d clusters, %.3f s (%d threads)",
-              r.eps, r.minSamples, r.nClusters, s, atlas::maxThreads());
         QCOMPARE(r.nClusters, 10);
-        QVERIFY(s < 120.0);  // generous: a loaded machine must not fail it
     }
 };
 

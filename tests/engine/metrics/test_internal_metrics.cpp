@@ -9,7 +9,6 @@
 
 #include <QtTest>
 
-#include <chrono>
 #include <cmath>
 #include <map>
 #include <string>
@@ -197,7 +196,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(atlas::Cancelled, atlas::silhouetteScore(X, labels, progress));
     }
 
-    void silhouetteOfTwentyThousandPointsIsFast()
+    void silhouetteOfTwentyThousandPoints()
     {
         atlas::Labels labels;
         const atlas::Matrix X = randomBlobs(20000, 16, 10, 3, &labels);
@@ -209,17 +208,11 @@ private slots:
                 last = f;
             },
             nullptr);
-        const auto t0 = std::chrono::steady_clock::now();
+        // Exact over all 20,000 points (its speed: tests/bench/bench_scale).
         const double s = atlas::silhouetteScore(X, labels, progress);
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        qInfo("silhouette 20000 x 16, 10 clusters: %.3f s (%d threads), score %.6f", seconds,
-              atlas::maxThreads(), s);
         QVERIFY(monotonic);
         QCOMPARE(last, 1.0);
         QVERIFY(s > 0.3 && s < 1.0);  // well-separated blobs (centre sd 5, noise sd 1)
-        // Generous bound so a loaded build machine does not fail it; typical is ~1 s.
-        QVERIFY(seconds < 20.0);
     }
 };
 
