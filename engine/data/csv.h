@@ -47,6 +47,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <ostream>
 #include <string>
@@ -69,6 +70,9 @@ struct CsvOptions {
     std::size_t maxFieldBytes = 16'000'000;
     /// Most fields a row may have; a row with more is skipped as above.
     std::size_t maxFields = 100'000;
+    /// A header naming a column twice (case-insensitively) is an InputError "<file>:<line>:
+    /// the column "x" appears twice in the header" instead of renaming the second "x.1".
+    bool refuseRepeatedNames = false;
 };
 
 /// The largest file readCsv() reads; a larger one is refused with its size in the message.
@@ -102,6 +106,22 @@ struct CsvTable {
 /// bytes are reported to `diagnostics` and never throw.
 CsvTable readCsv(const std::filesystem::path& path, Diagnostics& diagnostics,
                  const CsvOptions& options = {});
+
+/// The header of forEachCsvRow(): its names, the delimiter, and an upper bound on the rows.
+using CsvHeaderFunction =
+    std::function<void(const std::vector<std::string>& header, char delimiter, std::size_t rows)>;
+/// A data row of forEachCsvRow(): header.size() fields (the callee may move them away), the
+/// line it starts on, and how many fields were really present (CsvTable::fieldCount).
+using CsvRowFunction =
+    std::function<void(std::vector<std::string>& fields, std::size_t line, std::size_t present)>;
+
+/// parseCsv() without holding the table: the same rules, repairs and Issues, but each data row
+/// goes to `onRow` as it is read. For tables too large to keep as strings (a feature table of
+/// 100,000 rows x 540 numbers is 54 million fields). Throws as parseCsv(), and whatever the
+/// callbacks throw.
+void forEachCsvRow(std::string_view bytes, const std::filesystem::path& source,
+                   Diagnostics& diagnostics, const CsvHeaderFunction& onHeader,
+                   const CsvRowFunction& onRow, const CsvOptions& options = {});
 
 /// The same rules on text already in memory; `source` is only used in messages.
 /// Throws InputError when `bytes` holds no header.

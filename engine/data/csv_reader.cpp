@@ -262,8 +262,9 @@ std::string CsvTable::where(std::size_t row) const
     return source.string() + ":" + std::to_string(row < lineOfRow.size() ? lineOfRow[row] : 0);
 }
 
-CsvTable parseCsv(std::string_view bytes, const fs::path& source, Diagnostics& diagnostics,
-                  const CsvOptions& options)
+void forEachCsvRow(std::string_view bytes, const fs::path& source, Diagnostics& diagnostics,
+                   const CsvHeaderFunction& onHeader, const CsvRowFunction& onRow,
+                   const CsvOptions& options)
 {
     detail::CsvReporter reporter(source, diagnostics);
     std::string converted;
@@ -271,8 +272,6 @@ CsvTable parseCsv(std::string_view bytes, const fs::path& source, Diagnostics& d
     if (isBlank(text))
         throw InputError(source.string() + ": the file is empty (a CSV file needs a header row)");
 
-    CsvTable table;
-    table.source = source;
     // Excel writes an optional first line "sep=<c>" naming the delimiter.
     std::size_t skipLines = 0;
     char hinted = '\0';
@@ -281,17 +280,18 @@ CsvTable parseCsv(std::string_view bytes, const fs::path& source, Diagnostics& d
         hinted = text[4];
         skipLines = 1;
     }
-    table.delimiter = options.delimiter ? options.delimiter
-                      : hinted          ? hinted
-                                        : detectDelimiter(text);
+    const char delimiter = options.delimiter ? options.delimiter
+                           : hinted          ? hinted
+                                             : detectDelimiter(text);
 
-    Parser parser(text, table.delimiter, reporter, options);
+    Parser parser(text, delimiter, reporter, options);
     if (skipLines) {
         Record hint;
         parser.next(hint);
     }
     Record rec;
     bool haveHeader = false;
+    std::vector<std::string> header;
     std::size_t width = 0;
     while (!parser.atEnd()) {
         if (!parser.next(rec) || rec.blank)
@@ -314,6 +314,10 @@ CsvTable parseCsv(std::string_view bytes, const fs::path& source, Diagnostics& d
                     name = "Unnamed: " + std::to_string(i);
                 const std::string key = lowerAscii(name);
                 if (auto it = seen.find(key); it != seen.end()) {
+                    if (options.refuseRepeatedNames)
+                        throw InputError(source.string() + ":" + std::to_string(rec.line) +
+                                         ": the column \"" + messageExcerpt(name, 40) +
+                                         "\" appears twice in the header");
                     int suffix = it->second;
                     std::string renamed;
                     do
@@ -330,11 +334,12 @@ CsvTable parseCsv(std::string_view bytes, const fs::path& source, Diagnostics& d
                 } else {
                     seen[key] = 1;
                 }
-                table.header.push_back(std::move(name));
+                header.push_back(std::move(name));
             }
-            width = table.header.size();
-            // Upper bound on the row count: avoids re-growing (and moving) a large table.
-            table.rows.reserve(std::size_t(std::count(text.begin(), text.end(), '\n')) + 1);
+            width = header.size();
+            // Upper bound on the row count, for callers that keep the rows.
+            onHeader(header, delimiter,
+                     std::size_t(std::count(text.begin(), text.end(), '\n')) + 1);
             continue;
         }
         const std::size_t got = rec.fields.size();
@@ -359,20 +364,39 @@ CsvTable parseCsv(std::string_view bytes, const fs::path& source, Diagnostics& d
             if (options.reportShortRows)
                 reporter.add(Reporter::ShortRow, rec.line,
                              "row has " + std::to_string(got) + " of " + std::to_string(width) +
-                                 " fields; missing " + csvColumnList(table.header, got) +
+                                 " fields; missing " + csvColumnList(header, got) +
                                  " left empty");
             rec.fields.resize(width);
         }
-        table.rows.push_back(std::move(rec.fields));
-        table.lineOfRow.push_back(rec.line);
-        table.fieldCount.push_back(std::min(got, width));
-        rec.fields = {};
+        onRow(rec.fields, rec.line, std::min(got, width));
+        rec.fields.clear();
         rec.fields.reserve(width);
     }
     reporter.finish();
     if (!haveHeader)
         throw InputError(source.string() +
                          ": no header row could be read (every line was damaged)");
+}
+
+CsvTable parseCsv(std::string_view bytes, const fs::path& source, Diagnostics& diagnostics,
+                  const CsvOptions& options)
+{
+    CsvTable table;
+    table.source = source;
+    forEachCsvRow(
+        bytes, source, diagnostics,
+        [&](const std::vector<std::string>& header, char delimiter, std::size_t rows) {
+            table.header = header;
+            table.delimiter = delimiter;
+            // Avoids re-growing (and moving) a large table.
+            table.rows.reserve(rows);
+        },
+        [&](std::vector<std::string>& fields, std::size_t line, std::size_t present) {
+            table.rows.push_back(std::move(fields));
+            table.lineOfRow.push_back(line);
+            table.fieldCount.push_back(present);
+        },
+        options);
     return table;
 }
 

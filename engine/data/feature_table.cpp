@@ -10,8 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <deque>
-#include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -20,11 +19,6 @@
 namespace fs = std::filesystem;
 
 namespace atlas {
-
-const char* featureTableFormatKey(FeatureTableFormat format)
-{
-    return format == FeatureTableFormat::Npy ? "npy" : "csv";
-}
 
 std::optional<FeatureTableFormat> parseFeatureTableFormat(const std::string& word)
 {
@@ -37,10 +31,8 @@ std::optional<FeatureTableFormat> parseFeatureTableFormat(const std::string& wor
 
 FeatureTableFormat featureTableFormatOf(const fs::path& file)
 {
-    std::string ext = file.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return ext == ".npy" ? FeatureTableFormat::Npy : FeatureTableFormat::Csv;
+    return lowerAscii(file.extension().string()) == ".npy" ? FeatureTableFormat::Npy
+                                                             : FeatureTableFormat::Csv;
 }
 
 fs::path npyRowsFile(const fs::path& npy)
@@ -59,43 +51,21 @@ namespace {
 enum class Role { Id, Path, Label, Title, Artist, Album, Year, Genre, HasLyrics, Audio, Lyrics,
                   Ignored };
 
-
 std::optional<Role> namedRole(const std::string& name)
 {
-    const std::string n = lowerAscii(name);
-    if (n == "track_id" || n == "id")
-        return Role::Id;
-    if (n == "path" || n == "file" || n == "filename")
-        return Role::Path;
-    if (n == "label")
-        return Role::Label;
-    if (n == "title")
-        return Role::Title;
-    if (n == "artist")
-        return Role::Artist;
-    if (n == "album")
-        return Role::Album;
-    if (n == "year")
-        return Role::Year;
-    if (n == "genre")
-        return Role::Genre;
-    if (n == "has_lyrics")
-        return Role::HasLyrics;
-    return std::nullopt;
-}
-
-bool startsWith(std::string_view s, std::string_view prefix)
-{
-    return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+    static const std::map<std::string, Role> roles = {
+        {"track_id", Role::Id}, {"id", Role::Id},         {"path", Role::Path},
+        {"file", Role::Path},   {"filename", Role::Path}, {"label", Role::Label},
+        {"title", Role::Title}, {"artist", Role::Artist}, {"album", Role::Album},
+        {"year", Role::Year},   {"genre", Role::Genre},   {"has_lyrics", Role::HasLyrics}};
+    const auto it = roles.find(lowerAscii(name));
+    return it == roles.end() ? std::nullopt : std::optional<Role>(it->second);
 }
 
 // A cell as a number: the shortest round-trip text, or any other decimal or exponent form.
 std::optional<double> number(std::string_view cell)
 {
-    while (!cell.empty() && (cell.front() == ' ' || cell.front() == '\t'))
-        cell.remove_prefix(1);
-    while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t' || cell.back() == '\r'))
-        cell.remove_suffix(1);
+    cell = trimmedView(cell);
     if (!cell.empty() && cell.front() == '+')
         cell.remove_prefix(1);
     double v = 0.0;
@@ -127,16 +97,16 @@ Columns assignRoles(const std::vector<std::string>& header, const std::vector<bo
                 continue;
             }
             c.roles[j] = *role;
-        } else if (startsWith(header[j], TfidfColumnPrefix)) {
+        } else if (header[j].starts_with(TfidfColumnPrefix)) {
             c.roles[j] = Role::Lyrics;
-        } else if (startsWith(lowerAscii(header[j]), "mfcc_")) {
+        } else if (lowerAscii(header[j]).starts_with("mfcc_")) {
             c.mfcc = true;
         }
     }
     for (std::size_t j = 0; j < header.size(); ++j) {
         if (c.roles[j] != Role::Ignored || namedRole(header[j]))
             continue;
-        const bool isMfcc = startsWith(lowerAscii(header[j]), "mfcc_");
+        const bool isMfcc = lowerAscii(header[j]).starts_with("mfcc_");
         if (c.mfcc ? isMfcc : (j < numericCells.size() && numericCells[j]))
             c.roles[j] = Role::Audio;
         else
@@ -224,7 +194,7 @@ private:
 };
 
 // The metadata and feature roles, applied to one row of cells.
-RowText rowText(const Columns& c, const std::vector<std::string_view>& cells)
+RowText rowText(const Columns& c, const std::vector<std::string>& cells)
 {
     RowText t;
     for (std::size_t j = 0; j < c.roles.size() && j < cells.size(); ++j) {
@@ -253,136 +223,85 @@ void setLyricsSource(Track& t, std::string_view hasLyrics, bool haveColumn,
     t.lyricsSource = has ? LyricsSource::Manifest : LyricsSource::None;
 }
 
-// Splits CSV text into records: RFC 4180 quoting, ',' ';' or '\t' as the header line says.
-class CsvRecords {
-public:
-    explicit CsvRecords(std::string_view text) : m_text(text)
-    {
-        if (startsWith(m_text, "\xEF\xBB\xBF"))
-            m_at = 3;
-        // The header line's delimiter (outside quotes): ',' unless ';' or '\t' is commoner.
-        int commas = 0, semis = 0, tabs = 0;
-        bool quoted = false;
-        for (std::size_t i = m_at; i < m_text.size() && (quoted || m_text[i] != '\n'); ++i) {
-            const char ch = m_text[i];
-            if (ch == '"')
-                quoted = !quoted;
-            else if (!quoted)
-                commas += ch == ',', semis += ch == ';', tabs += ch == '\t';
-        }
-        m_delimiter = semis > commas && semis >= tabs ? ';' : tabs > commas ? '\t' : ',';
-    }
-
-    // The next non-blank record's cells (views into the text or into owned unquoted copies);
-    // false at the end. line: the 1-based line where it starts.
-    bool next(std::vector<std::string_view>& cells, std::size_t& line)
-    {
-        for (;;) {
-            if (m_at >= m_text.size())
-                return false;
-            cells.clear();
-            m_owned.clear();
-            line = m_line;
-            bool blank = true;
-            for (;;) {
-                std::string_view cell;
-                if (m_at < m_text.size() && m_text[m_at] == '"') {
-                    std::string value;
-                    std::size_t i = m_at + 1;
-                    for (; i < m_text.size(); ++i) {
-                        if (m_text[i] == '"') {
-                            if (i + 1 < m_text.size() && m_text[i + 1] == '"') {
-                                value.push_back('"');
-                                ++i;
-                                continue;
-                            }
-                            break;
-                        }
-                        if (m_text[i] == '\n')
-                            ++m_line;
-                        if (m_text[i] != '\r')
-                            value.push_back(m_text[i]);
-                    }
-                    m_at = std::min(i + 1, m_text.size());
-                    // Text between the closing quote and the delimiter is kept.
-                    while (m_at < m_text.size() && m_text[m_at] != m_delimiter &&
-                           m_text[m_at] != '\n')
-                        if (m_text[m_at++] != '\r')
-                            value.push_back(m_text[m_at - 1]);
-                    m_owned.push_back(std::move(value));
-                    cell = m_owned.back();
-                    blank = false;
-                } else {
-                    const std::size_t start = m_at;
-                    while (m_at < m_text.size() && m_text[m_at] != m_delimiter &&
-                           m_text[m_at] != '\n')
-                        ++m_at;
-                    std::size_t end = m_at;
-                    if (end > start && m_text[end - 1] == '\r')
-                        --end;
-                    cell = m_text.substr(start, end - start);
-                    blank = blank && cell.empty();
-                }
-                cells.push_back(cell);
-                if (m_at < m_text.size() && m_text[m_at] == m_delimiter) {
-                    ++m_at;
-                    blank = false;
-                    continue;
-                }
-                ++m_at;   // the '\n' (or past the end)
-                ++m_line;
-                break;
-            }
-            if (!blank)
-                return true;
-        }
-    }
-
-    std::size_t position() const { return m_at; }
-
-private:
-    std::string_view m_text;
-    std::size_t m_at = 0;
-    std::size_t m_line = 1;
-    char m_delimiter = ',';
-    std::deque<std::string> m_owned;   // stable addresses for the views
-};
-
-std::vector<std::string> headerNames(const std::vector<std::string_view>& cells,
-                                     const fs::path& file)
+// A table's feature columns must be named once each (a CSV header is checked by the reader).
+void checkNamesOnce(const std::vector<std::string>& names, const fs::path& file)
 {
-    std::vector<std::string> names;
     std::set<std::string> seen;
-    for (std::size_t j = 0; j < cells.size(); ++j) {
-        std::string name = trimmed(cells[j]);
-        if (name.empty())
-            name = "Unnamed: " + std::to_string(j);
-        if (!seen.insert(name).second)
+    for (const std::string& name : names)
+        if (!seen.insert(lowerAscii(name)).second)
             throw InputError(file.string() + ": the column \"" + messageExcerpt(name, 40) +
                              "\" appears twice in the header");
-        names.push_back(std::move(name));
+}
+
+// The matrix's column names: the companion file, else "x0", "x1", ... (all of them features).
+std::vector<std::string> npyColumnNames(const fs::path& file, const NpyHeader& h)
+{
+    const fs::path columnsFile = npyColumnsFile(file);
+    std::vector<std::string> names;
+    std::error_code ec;
+    if (!fs::exists(columnsFile, ec)) {
+        for (std::int64_t j = 0; j < h.cols; ++j)
+            names.push_back("x" + std::to_string(j));
+        return names;
     }
+    std::istringstream in(readUserFileOrThrow(columnsFile, 64u << 20));
+    for (std::string name; std::getline(in, name);) {
+        name = trimmed(name);
+        names.push_back(name.empty() ? "Unnamed: " + std::to_string(names.size()) : name);
+    }
+    if (std::int64_t(names.size()) != h.cols)
+        throw InputError(columnsFile.string() + ": names " + std::to_string(names.size()) +
+                         " columns, but " + file.filename().string() + " has " +
+                         std::to_string(h.cols));
+    checkNamesOnce(names, columnsFile);
     return names;
+}
+
+// The rows of a .npy: its companion table (required: it names the tracks), one per matrix row.
+CsvTable npyRows(const fs::path& file, const NpyHeader& h, Diagnostics& diagnostics)
+{
+    const fs::path rowsFile = npyRowsFile(file);
+    std::error_code ec;
+    if (!fs::exists(rowsFile, ec))
+        throw InputError(file.string() + ": its rows table " + rowsFile.filename().string() +
+                         " (track_id,path,label,... one row per matrix row) is missing");
+    CsvTable rows = readCsv(rowsFile, diagnostics);
+    if (std::int64_t(rows.size()) != h.rows)
+        throw InputError(rowsFile.string() + ": has " + std::to_string(rows.size()) +
+                         " rows, but " + file.filename().string() + " has " +
+                         std::to_string(h.rows));
+    return rows;
+}
+
+// The CSV reader's rules for feature tables: short rows are padded silently (an empty
+// feature cell is reported by the table, naming its column) and a repeated column is refused.
+CsvOptions tableCsvOptions()
+{
+    CsvOptions o;
+    o.reportShortRows = false;
+    o.refuseRepeatedNames = true;
+    return o;
 }
 
 // Up to 16 GB of table text; a bigger table is what the NumPy format is for.
 constexpr std::uintmax_t MaxTableTextBytes = 16ull << 30;
 
-FeatureTable readCsvTable(const fs::path& file, Diagnostics& diagnostics,
-                          const Progress& progress)
+std::string tableText(const fs::path& file)
 {
     std::string text;
     if (const auto why = readUserFile(file, MaxTableTextBytes, text))
         throw InputError(file.string() + ": " + *why);
-    CsvRecords records(text);
-    std::vector<std::string_view> cells;
-    std::size_t line = 0;
-    if (!records.next(cells, line))
-        throw InputError(file.string() + ": empty (no header row)");
-    const std::vector<std::string> header = headerNames(cells, file);
+    return text;
+}
+
+FeatureTable readCsvTable(const fs::path& file, Diagnostics& diagnostics,
+                          const Progress& progress)
+{
+    const std::string text = tableText(file);
 
     FeatureTable table;
     table.source = file;
+    std::vector<std::string> header;
     std::vector<std::vector<double>> audioCols, lyricsCols;   // built row by row
     std::vector<std::string> hasLyrics;
     bool haveHasLyrics = false, labelFromGenre = false;
@@ -391,79 +310,78 @@ FeatureTable readCsvTable(const fs::path& file, Diagnostics& diagnostics,
     std::error_code ec;
     const fs::path base = fs::absolute(file, ec).parent_path();
     std::vector<double> audioRow, lyricsRow;
-    // Rows at most: the lines of the file (reserved once the columns are known).
-    const std::size_t lines = std::size_t(std::count(text.begin(), text.end(), '\n')) + 1;
-    // Reserved so that the ids the checker holds views of never move.
-    table.tracks.reserve(lines);
-    checker.reserve(lines);
-    while (records.next(cells, line)) {
-        ++table.rowsRead;
-        if (table.rowsRead % 4096 == 0) {
-            progress.throwIfCancelled();
-            progress.report(double(records.position()) /
-                            double(std::max<std::size_t>(text.size(), 1)));
-        }
-        const std::string where = file.string() + ":" + std::to_string(line);
-        if (!cols) {
-            std::vector<bool> numeric(header.size(), false);
-            for (std::size_t j = 0; j < header.size() && j < cells.size(); ++j)
-                numeric[j] = number(cells[j]).has_value();
-            cols = assignRoles(header, numeric, file);
-            audioCols.resize(cols->audio.size());
-            lyricsCols.resize(cols->lyrics.size());
-            for (auto* block : {&audioCols, &lyricsCols})
-                for (std::vector<double>& c : *block)
-                    c.reserve(lines);
-            haveHasLyrics = std::find(cols->roles.begin(), cols->roles.end(),
-                                      Role::HasLyrics) != cols->roles.end();
-            table.ignoredColumns = cols->ignored;
-            labelFromGenre = hasRole(*cols, Role::Genre) && !hasRole(*cols, Role::Label);
-        }
-        if (cells.size() > header.size() &&
-            std::any_of(cells.begin() + std::ptrdiff_t(header.size()), cells.end(),
-                        [](std::string_view c) { return !c.empty(); })) {
-            checker.report(0, where, std::to_string(cells.size()) + " fields where the header "
-                                     "has " + std::to_string(header.size()) +
-                                     "; row left out");
-            continue;
-        }
-        cells.resize(header.size());
-        // Every feature cell must be a finite number.
-        const auto read = [&](const std::vector<int>& which, std::vector<double>& into) {
-            into.resize(which.size());
-            for (std::size_t k = 0; k < which.size(); ++k) {
-                const std::string_view cell = cells[std::size_t(which[k])];
-                const auto v = number(cell);
-                if (!v || !std::isfinite(*v)) {
-                    checker.report(0, where,
-                                   "column \"" + messageExcerpt(header[std::size_t(which[k])], 40) +
-                                       "\": " +
-                                       (cell.empty() ? std::string("empty")
-                                                     : "\"" + messageExcerpt(cell, 40) + "\"") +
-                                       (v ? " is not a finite number" : " is not a number") +
-                                       "; row left out");
-                    return false;
-                }
-                into[k] = *v;
+    std::size_t lines = 1;
+    forEachCsvRow(
+        text, file, diagnostics,
+        [&](const std::vector<std::string>& names, char, std::size_t rows) {
+            header = names;
+            lines = rows;
+            // Reserved so that the ids the checker holds views of never move.
+            table.tracks.reserve(rows);
+            checker.reserve(rows);
+        },
+        [&](std::vector<std::string>& cells, std::size_t line, std::size_t) {
+            ++table.rowsRead;
+            if (table.rowsRead % 4096 == 0) {
+                progress.throwIfCancelled();
+                progress.report(double(line) / double(lines));
             }
-            return true;
-        };
-        if (!read(cols->audio, audioRow) || !read(cols->lyrics, lyricsRow))
-            continue;
-        const RowText t = rowText(*cols, cells);
-        table.tracks.push_back(makeTrack(t, std::size_t(table.rowsRead), base, labelFromGenre));
-        if (checker.duplicate(table.tracks.back().id)) {
-            checker.report(1, where, "the track \"" + messageExcerpt(table.tracks.back().id, 80) +
-                                         "\" is already in the table; row left out");
-            table.tracks.pop_back();
-            continue;
-        }
-        for (std::size_t k = 0; k < audioRow.size(); ++k)
-            audioCols[k].push_back(audioRow[k]);
-        for (std::size_t k = 0; k < lyricsRow.size(); ++k)
-            lyricsCols[k].push_back(lyricsRow[k]);
-        hasLyrics.emplace_back(t.hasLyrics);
-    }
+            if (!cols) {
+                // The first row says which unnamed columns are numbers.
+                std::vector<bool> numeric(header.size(), false);
+                for (std::size_t j = 0; j < header.size(); ++j)
+                    numeric[j] = number(cells[j]).has_value();
+                cols = assignRoles(header, numeric, file);
+                audioCols.resize(cols->audio.size());
+                lyricsCols.resize(cols->lyrics.size());
+                for (auto* block : {&audioCols, &lyricsCols})
+                    for (std::vector<double>& c : *block)
+                        c.reserve(lines);
+                haveHasLyrics = hasRole(*cols, Role::HasLyrics);
+                table.ignoredColumns = cols->ignored;
+                labelFromGenre = hasRole(*cols, Role::Genre) && !hasRole(*cols, Role::Label);
+            }
+            const std::string where = file.string() + ":" + std::to_string(line);
+            // Every feature cell must be a finite number.
+            const auto read = [&](const std::vector<int>& which, std::vector<double>& into) {
+                into.resize(which.size());
+                for (std::size_t k = 0; k < which.size(); ++k) {
+                    const std::string& cell = cells[std::size_t(which[k])];
+                    const auto v = number(cell);
+                    if (!v || !std::isfinite(*v)) {
+                        checker.report(
+                            0, where,
+                            "column \"" + messageExcerpt(header[std::size_t(which[k])], 40) +
+                                "\": " +
+                                (cell.empty() ? std::string("empty")
+                                              : "\"" + messageExcerpt(cell, 40) + "\"") +
+                                (v ? " is not a finite number" : " is not a number") +
+                                "; row left out");
+                        return false;
+                    }
+                    into[k] = *v;
+                }
+                return true;
+            };
+            if (!read(cols->audio, audioRow) || !read(cols->lyrics, lyricsRow))
+                return;
+            const RowText t = rowText(*cols, cells);
+            table.tracks.push_back(
+                makeTrack(t, std::size_t(table.rowsRead), base, labelFromGenre));
+            if (checker.duplicate(table.tracks.back().id)) {
+                checker.report(1, where,
+                               "the track \"" + messageExcerpt(table.tracks.back().id, 80) +
+                                   "\" is already in the table; row left out");
+                table.tracks.pop_back();
+                return;
+            }
+            for (std::size_t k = 0; k < audioRow.size(); ++k)
+                audioCols[k].push_back(audioRow[k]);
+            for (std::size_t k = 0; k < lyricsRow.size(); ++k)
+                lyricsCols[k].push_back(lyricsRow[k]);
+            hasLyrics.emplace_back(t.hasLyrics);
+        },
+        tableCsvOptions());
     checker.summarise();
     if (!cols)
         throw InputError(file.string() + ": no data rows under the header");
@@ -496,36 +414,8 @@ FeatureTable readNpyTable(const fs::path& file, Diagnostics& diagnostics,
                           const Progress& progress)
 {
     const NpyHeader h = readNpyHeader(file);   // before the companions: is it a .npy at all?
-    const fs::path rowsFile = npyRowsFile(file), columnsFile = npyColumnsFile(file);
-    // Column names: the companion, else "x0", "x1", ... (all of them features).
-    std::vector<std::string> names;
-    std::error_code ec;
-    if (fs::exists(columnsFile, ec)) {
-        std::istringstream in(readUserFileOrThrow(columnsFile, 64u << 20));
-        for (std::string name; std::getline(in, name);) {
-            if (!name.empty() && name.back() == '\r')
-                name.pop_back();
-            names.push_back(name);
-        }
-        if (std::int64_t(names.size()) != h.cols)
-            throw InputError(columnsFile.string() + ": names " + std::to_string(names.size()) +
-                             " columns, but " + file.filename().string() + " has " +
-                             std::to_string(h.cols));
-    } else {
-        for (std::int64_t j = 0; j < h.cols; ++j)
-            names.push_back("x" + std::to_string(j));
-    }
-    const std::vector<std::string_view> nameViews(names.begin(), names.end());
-    const std::vector<std::string> header = headerNames(nameViews, columnsFile);
-    // The rows: the companion CSV (required: it names the tracks).
-    if (!fs::exists(rowsFile, ec))
-        throw InputError(file.string() + ": its rows table " + rowsFile.filename().string() +
-                         " (track_id,path,label,... one row per matrix row) is missing");
-    CsvTable rows = readCsv(rowsFile, diagnostics);
-    if (std::int64_t(rows.size()) != h.rows)
-        throw InputError(rowsFile.string() + ": has " + std::to_string(rows.size()) +
-                         " rows, but " + file.filename().string() + " has " +
-                         std::to_string(h.rows));
+    const std::vector<std::string> header = npyColumnNames(file, h);
+    CsvTable rows = npyRows(file, h, diagnostics);
     Columns cols = assignRoles(header, std::vector<bool>(header.size(), true), file);
     // The rows table's columns give the metadata roles.
     Columns meta;
@@ -552,10 +442,10 @@ FeatureTable readNpyTable(const fs::path& file, Diagnostics& diagnostics,
     table.rowsRead = int(h.rows);
     table.mfccAudio = cols.mfcc;
     table.ignoredColumns = cols.ignored;
+    std::error_code ec;
     const fs::path base = fs::absolute(file, ec).parent_path();
     RowChecker checker(file, diagnostics);
     std::vector<Eigen::Index> kept;
-    std::vector<std::string_view> cells;
     std::vector<std::string> hasLyrics;
     // Rows with a value that is not finite: the first such column of each.
     std::vector<int> badColumn(std::size_t(h.rows), -1);
@@ -580,9 +470,7 @@ FeatureTable readNpyTable(const fs::path& file, Diagnostics& diagnostics,
                                "\": not a finite number; row left out");
             continue;
         }
-        const auto& row = rows.rows[std::size_t(i)];
-        cells.assign(row.begin(), row.end());
-        const RowText t = rowText(meta, cells);
+        const RowText t = rowText(meta, rows.rows[std::size_t(i)]);
         table.tracks.push_back(makeTrack(t, std::size_t(i + 1), base, labelFromGenre));
         if (checker.duplicate(table.tracks.back().id)) {
             checker.report(1, rows.where(std::size_t(i)),
@@ -619,58 +507,48 @@ FeatureTableSummary summariseFeatureTable(const fs::path& file, const Progress& 
 {
     FeatureTableSummary s;
     s.format = featureTableFormatOf(file);
-    std::vector<std::string> header;
+    std::vector<std::string> header, meta;   // the feature columns' table, the track columns'
     std::vector<bool> numeric;
-    bool labelled = false;
+    Diagnostics ignored;   // the run reports them
     if (s.format == FeatureTableFormat::Npy) {
         const NpyHeader h = readNpyHeader(file);
         s.rows = h.rows;
-        std::error_code ec;
-        if (fs::exists(npyColumnsFile(file), ec)) {
-            std::istringstream in(readUserFileOrThrow(npyColumnsFile(file), 64u << 20));
-            for (std::string name; std::getline(in, name);)
-                header.push_back(name);
-        } else {
-            for (std::int64_t j = 0; j < h.cols; ++j)
-                header.push_back("x" + std::to_string(j));
-        }
+        header = npyColumnNames(file, h);
         numeric.assign(header.size(), true);
-        if (!fs::exists(npyRowsFile(file), ec))
-            throw InputError(file.string() + ": its rows table " +
-                             npyRowsFile(file).filename().string() + " is missing");
-        Diagnostics ignored;
-        const CsvTable rows = readCsv(npyRowsFile(file), ignored);
-        labelled = rows.column("label") >= 0 || rows.column("genre") >= 0;
+        meta = npyRows(file, h, ignored).header;
     } else {
-        std::string text;
-        if (const auto why = readUserFile(file, MaxTableTextBytes, text))
-            throw InputError(file.string() + ": " + *why);
-        CsvRecords records(text);
-        std::vector<std::string_view> cells;
-        std::size_t line = 0;
-        if (!records.next(cells, line))
-            throw InputError(file.string() + ": empty (no header row)");
-        header = headerNames(cells, file);
-        numeric.assign(header.size(), false);
-        while (records.next(cells, line)) {
-            if (s.rows == 0)
-                for (std::size_t j = 0; j < header.size() && j < cells.size(); ++j)
-                    numeric[j] = number(cells[j]).has_value();
-            if (++s.rows % 65536 == 0) {
-                progress.throwIfCancelled();
-                progress.report(double(records.position()) / double(text.size()));
-            }
-        }
+        const std::string text = tableText(file);
+        std::size_t lines = 1;
+        forEachCsvRow(
+            text, file, ignored,
+            [&](const std::vector<std::string>& names, char, std::size_t rows) {
+                header = names;
+                lines = rows;
+            },
+            [&](std::vector<std::string>& cells, std::size_t line, std::size_t) {
+                if (s.rows == 0) {
+                    numeric.assign(header.size(), false);
+                    for (std::size_t j = 0; j < header.size(); ++j)
+                        numeric[j] = number(cells[j]).has_value();
+                }
+                if (++s.rows % 65536 == 0) {
+                    progress.throwIfCancelled();
+                    progress.report(double(line) / double(lines));
+                }
+            },
+            tableCsvOptions());
         if (s.rows == 0)
             throw InputError(file.string() + ": no data rows under the header");
-        for (const std::string& name : header)
-            labelled = labelled || lowerAscii(name) == "label" || lowerAscii(name) == "genre";
+        meta = header;
     }
     const Columns c = assignRoles(header, numeric, file);
     s.audioColumns = int(c.audio.size());
     s.lyricsColumns = int(c.lyrics.size());
     s.mfccAudio = c.mfcc;
-    s.labelled = labelled;
+    s.labelled = std::any_of(meta.begin(), meta.end(), [](const std::string& name) {
+        const auto role = namedRole(name);
+        return role == Role::Label || role == Role::Genre;
+    });
     s.ignoredColumns = c.ignored;
     return s;
 }

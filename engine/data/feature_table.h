@@ -35,9 +35,7 @@ enum class FeatureTableFormat {
     Npy,   ///< <name>.npy + <name>.rows.csv + <name>.columns.txt
 };
 
-/// "csv", "npy".
-const char* featureTableFormatKey(FeatureTableFormat format);
-/// Parses featureTableFormatKey()'s words; std::nullopt for anything else.
+/// Parses "csv" and "npy"; std::nullopt for anything else.
 std::optional<FeatureTableFormat> parseFeatureTableFormat(const std::string& word);
 /// The format a file name asks for: .npy is NumPy, anything else CSV.
 FeatureTableFormat featureTableFormatOf(const std::filesystem::path& file);

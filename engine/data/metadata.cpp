@@ -860,7 +860,8 @@ std::optional<LabelSource> parseLabelSource(const std::string& word)
     return std::nullopt;
 }
 
-std::string applyLabels(std::vector<Track>& tracks, LabelSource source, LabelSource* resolved)
+std::string applyLabels(std::vector<Track>& tracks, LabelSource source, LabelSource* resolved,
+                        const char* layoutWhat)
 {
     const int n = int(tracks.size());
     const std::size_t size = tracks.size();
@@ -914,11 +915,11 @@ std::string applyLabels(std::vector<Track>& tracks, LabelSource source, LabelSou
         tracks[std::size_t(i)].label = unlabelled ? std::string() : v.empty() ? UnknownLabel : v;
     }
 
-    static const std::map<LabelSource, const char*> what = {
+    const std::map<LabelSource, const char*> what = {
         {LabelSource::Genre, "genre tag"},     {LabelSource::Folder, "first sub-folder"},
         {LabelSource::Artist, "artist tag"},   {LabelSource::Album, "album tag"},
         {LabelSource::Year, "year tag"},       {LabelSource::Decade, "decade of the year tag"},
-        {LabelSource::Layout, "the layout"}};
+        {LabelSource::Layout, layoutWhat}};
     if (source == LabelSource::None)
         return "none (unlabelled)";
     if (have == 0)

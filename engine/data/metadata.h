@@ -101,8 +101,10 @@ inline constexpr const char* UnknownLabel = "unknown";
 /// have a genre tag, else Layout. Tracks without the field get UnknownLabel, except that a
 /// layout that labels no track leaves the collection unlabelled. Genre spellings that differ
 /// only in case are merged to the most frequent spelling. `resolved` receives the source used.
+/// `layoutWhat` names the layout's labels in the description ("the table's label column" for
+/// a feature table).
 std::string applyLabels(std::vector<Track>& tracks, LabelSource source,
-                        LabelSource* resolved = nullptr);
+                        LabelSource* resolved = nullptr, const char* layoutWhat = "the layout");
 
 /// What a collection holds: counts for reports before and after a run.
 struct LibraryCoverage {

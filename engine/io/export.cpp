@@ -8,102 +8,113 @@
 #include "engine/data/npy.h"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 
 namespace fs = std::filesystem;
 
 namespace atlas {
 
+namespace {
+
+// The feature columns' names: the audio statistics, then "tfidf:<term>".
+std::vector<std::string> featureColumns(const Dataset& ds)
+{
+    std::vector<std::string> names = ds.audioNames;
+    for (const std::string& term : ds.vocabulary)
+        names.push_back(std::string(TfidfColumnPrefix) + term);
+    return names;
+}
+
+// Rows first .. first + count - 1 of the features, audio then TF-IDF (dense in ds.lyrics or
+// sparse in ds.lyricsRows), into `out` row after row. The matrices are column-major: a block
+// of rows is transposed at once so that each row is written from contiguous memory (element
+// by element, a 300,000-row table missed the cache on every value).
+void featureRows(const Dataset& ds, Eigen::Index first, Eigen::Index count, double* out)
+{
+    const bool sparse = ds.lyricsRows.rows() > 0;
+    const Eigen::Index audio = ds.audio.cols();
+    const Eigen::Index lyrics = sparse ? ds.lyricsRows.cols : ds.lyrics.cols();
+    Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> rows(
+        out, count, audio + lyrics);
+    rows.leftCols(audio) = ds.audio.middleRows(first, count);
+    if (!sparse) {
+        rows.rightCols(lyrics) = ds.lyrics.middleRows(first, count);
+        return;
+    }
+    rows.rightCols(lyrics).setZero();
+    const SparseRows& s = ds.lyricsRows;
+    for (Eigen::Index r = 0; r < count; ++r)
+        for (std::size_t e = s.rowStart[std::size_t(first + r)];
+             e < s.rowStart[std::size_t(first + r) + 1]; ++e)
+            rows(r, audio + s.columns[e]) = s.values[e];
+}
+
+// The cells of TrailingTableColumns: title, artist, album, year, genre, has_lyrics.
+std::array<std::string, std::size(TrailingTableColumns)> trackCells(const Dataset& ds, int i)
+{
+    const Track& t = ds.tracks[std::size_t(i)];
+    return {t.tags.title, t.tags.artist, t.tags.album,
+            t.tags.year > 0 ? std::to_string(t.tags.year) : std::string(), t.tags.genre(),
+            ds.hasLyrics(i) ? "1" : "0"};
+}
+
+} // namespace
+
 void writeFeatureCsv(const Dataset& ds, const fs::path& file)
 {
     writeFileAtomically(file, [&](std::ostream& out) {
         CsvWriter csv(out);
+        const std::vector<std::string> columns = featureColumns(ds);
         std::vector<std::string> header = {"track_id", "path", "label"};
-        header.insert(header.end(), ds.audioNames.begin(), ds.audioNames.end());
-        for (const std::string& term : ds.vocabulary)
-            header.push_back("tfidf:" + term);
+        header.insert(header.end(), columns.begin(), columns.end());
         // After the feature columns, so that readers of the earlier layout keep working.
-        for (const char* name : {"title", "artist", "album", "year", "genre", "has_lyrics"})
-            header.push_back(name);
+        header.insert(header.end(), std::begin(TrailingTableColumns),
+                      std::end(TrailingTableColumns));
         csv.row(header);
-        // The TF-IDF is dense in ds.lyrics or sparse in ds.lyricsRows.
-        const bool sparse = ds.lyricsRows.rows() > 0;
-        const Eigen::Index lyricsCols = sparse ? ds.lyricsRows.cols : ds.lyrics.cols();
-        std::vector<double> values(std::size_t(ds.audio.cols() + lyricsCols));
-        // The matrices are column-major: a block of rows is transposed at a time so that each
-        // row is read from contiguous memory (element by element, a 300,000-row table missed
-        // the cache on every value).
+        const std::size_t width = columns.size();
         constexpr Eigen::Index Block = 256;
-        Matrix audioRows, lyricsRows;
-        for (int i = 0; i < ds.size(); ++i) {
-            const Eigen::Index inBlock = i % Block;
-            if (inBlock == 0) {
-                const Eigen::Index rows = std::min<Eigen::Index>(Block, ds.size() - i);
-                audioRows = ds.audio.middleRows(i, rows).transpose();
-                lyricsRows = ds.lyrics.middleRows(i, rows).transpose();
+        std::vector<double> block, values(width);
+        for (int i0 = 0; i0 < ds.size(); i0 += int(Block)) {
+            const Eigen::Index n = std::min<Eigen::Index>(Block, ds.size() - i0);
+            block.resize(std::size_t(n) * width);
+            featureRows(ds, i0, n, block.data());
+            for (Eigen::Index r = 0; r < n; ++r) {
+                const int i = i0 + int(r);
+                const Track& t = ds.tracks[std::size_t(i)];
+                std::copy_n(block.begin() + std::ptrdiff_t(std::size_t(r) * width), width,
+                            values.begin());
+                const auto c = trackCells(ds, i);
+                csv.numbers(values, {t.id, t.path.string(), t.label},
+                            {c[0], c[1], c[2], c[3], c[4], c[5]});
             }
-            const Track& t = ds.tracks[std::size_t(i)];
-            std::size_t k = 0;
-            for (Eigen::Index j = 0; j < ds.audio.cols(); ++j)
-                values[k++] = audioRows(j, inBlock);
-            if (sparse) {
-                std::fill(values.begin() + std::ptrdiff_t(k), values.end(), 0.0);
-                const SparseRows& rows = ds.lyricsRows;
-                for (std::size_t e = rows.rowStart[std::size_t(i)];
-                     e < rows.rowStart[std::size_t(i) + 1]; ++e)
-                    values[k + std::size_t(rows.columns[e])] = rows.values[e];
-            } else {
-                for (Eigen::Index j = 0; j < ds.lyrics.cols(); ++j)
-                    values[k++] = lyricsRows(j, inBlock);
-            }
-            const std::string year = t.tags.year > 0 ? std::to_string(t.tags.year) : "";
-            csv.numbers(values, {t.id, t.path.string(), t.label},
-                        {t.tags.title, t.tags.artist, t.tags.album, year, t.tags.genre(),
-                         ds.hasLyrics(i) ? "1" : "0"});
         }
     }, "the feature table");
 }
 
 void writeFeatureNpy(const Dataset& ds, const fs::path& file, const Progress& progress)
 {
-    const bool sparse = ds.lyricsRows.rows() > 0;
-    const Eigen::Index audioCols = ds.audio.cols();
-    const Eigen::Index lyricsCols = sparse ? ds.lyricsRows.cols : ds.lyrics.cols();
-    const Eigen::Index cols = audioCols + lyricsCols;
+    const std::vector<std::string> columns = featureColumns(ds);
     writeFileAtomically(npyColumnsFile(file), [&](std::ostream& out) {
-        for (const std::string& name : ds.audioNames)
+        for (const std::string& name : columns)
             out << name << '\n';
-        for (const std::string& term : ds.vocabulary)
-            out << TfidfColumnPrefix << term << '\n';
     }, "the feature table's column names");
     writeFileAtomically(npyRowsFile(file), [&](std::ostream& out) {
         CsvWriter csv(out);
-        csv.row({"track_id", "path", "label", "title", "artist", "album", "year", "genre",
-                 "has_lyrics"});
+        std::vector<std::string> header = {"track_id", "path", "label"};
+        header.insert(header.end(), std::begin(TrailingTableColumns),
+                      std::end(TrailingTableColumns));
+        csv.row(header);
         for (int i = 0; i < ds.size(); ++i) {
             const Track& t = ds.tracks[std::size_t(i)];
-            csv.row({t.id, t.path.string(), t.label, t.tags.title, t.tags.artist, t.tags.album,
-                     t.tags.year > 0 ? std::to_string(t.tags.year) : "", t.tags.genre(),
-                     ds.hasLyrics(i) ? "1" : "0"});
+            const auto c = trackCells(ds, i);
+            csv.row({t.id, t.path.string(), t.label, c[0], c[1], c[2], c[3], c[4], c[5]});
         }
     }, "the feature table's rows");
     writeNpy(
-        file, ds.size(), cols,
-        [&](std::int64_t r0, std::int64_t n, double* out) {
-            for (std::int64_t r = 0; r < n; ++r) {
-                const Eigen::Index i = Eigen::Index(r0 + r);
-                double* row = out + r * cols;
-                for (Eigen::Index j = 0; j < audioCols; ++j)
-                    row[j] = ds.audio(i, j);
-                if (sparse) {
-                    const SparseRows& s = ds.lyricsRows;
-                    for (std::size_t e = s.rowStart[std::size_t(i)];
-                         e < s.rowStart[std::size_t(i) + 1]; ++e)
-                        row[audioCols + s.columns[e]] = s.values[e];
-                } else {
-                    for (Eigen::Index j = 0; j < lyricsCols; ++j)
-                        row[audioCols + j] = ds.lyrics(i, j);
-                }
-            }
+        file, ds.size(), std::int64_t(columns.size()),
+        [&](std::int64_t first, std::int64_t count, double* out) {
+            featureRows(ds, Eigen::Index(first), Eigen::Index(count), out);
         },
         progress);
 }

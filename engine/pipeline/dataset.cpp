@@ -113,19 +113,25 @@ std::string implausibleCachedValues(const std::vector<double>& values, int nMfcc
     return {};
 }
 
-// Analyses the audio of `tracks` through the cache. Returns n x d values; rows of failed
-// files are NaN. Failures (fresh or cached) are reported in `diagnostics`.
-Matrix analyseAudio(const std::vector<Track>& tracks, const DatasetConfig& cfg,
-                    Diagnostics& diagnostics, CacheStats& stats, const Progress& progress)
+} // namespace
+
+namespace detail {
+
+FeatureCache featureCacheOf(const DatasetConfig& cfg)
+{
+    fs::path cacheDir;
+    if (cfg.useCache)
+        cacheDir = cfg.cacheDir.empty() ? userCacheDir() / "features" : cfg.cacheDir;
+    return FeatureCache(cacheDir, audioCacheKey(cfg.audio));
+}
+
+Matrix analyseAudioOf(const std::vector<Track>& tracks, const DatasetConfig& cfg,
+                      FeatureCache& cache, Diagnostics& diagnostics, CacheStats& stats,
+                      const Progress& progress)
 {
     const int n = int(tracks.size());
     const int d = 2 * cfg.audio.mfcc.nMfcc;
     Matrix values = Matrix::Constant(n, d, std::numeric_limits<double>::quiet_NaN());
-
-    fs::path cacheDir;
-    if (cfg.useCache)
-        cacheDir = cfg.cacheDir.empty() ? userCacheDir() / "features" : cfg.cacheDir;
-    FeatureCache cache(cacheDir, audioCacheKey(cfg.audio));
     stats.file = cache.file();
 
     std::vector<fs::path> missing;
@@ -186,11 +192,30 @@ Matrix analyseAudio(const std::vector<Track>& tracks, const DatasetConfig& cfg,
                 cache.store(missing[k], CachedFeatures{{}, it->second});
             }
         }
-        std::string error;
-        if (!cache.save(&error))
-            diagnostics.add(cache.file(), error + "; features will be recomputed next time");
     }
     progress.report(1.0);
+    return values;
+}
+
+void saveFeatureCache(FeatureCache& cache, Diagnostics& diagnostics)
+{
+    std::string error;
+    if (!cache.save(&error))
+        diagnostics.add(cache.file(), error + "; features will be recomputed next time");
+}
+
+} // namespace detail
+
+namespace {
+
+// Analyses the audio of `tracks` through the cache and saves it. Returns n x d values; rows
+// of failed files are NaN. Failures (fresh or cached) are reported in `diagnostics`.
+Matrix analyseAudio(const std::vector<Track>& tracks, const DatasetConfig& cfg,
+                    Diagnostics& diagnostics, CacheStats& stats, const Progress& progress)
+{
+    FeatureCache cache = detail::featureCacheOf(cfg);
+    Matrix values = detail::analyseAudioOf(tracks, cfg, cache, diagnostics, stats, progress);
+    detail::saveFeatureCache(cache, diagnostics);
     return values;
 }
 
@@ -249,22 +274,6 @@ std::string lyricsFailure(const std::string& reason, std::span<const std::string
     return text;
 }
 
-Labels labelIndices(const std::vector<Track>& tracks, std::vector<std::string>& names)
-{
-    std::map<std::string, int> index;
-    for (const Track& t : tracks)
-        if (!t.label.empty())
-            index.emplace(t.label, 0);
-    names.clear();
-    for (auto& [name, i] : index) {
-        i = int(names.size());
-        names.push_back(name);
-    }
-    Labels labels(Eigen::Index(tracks.size()));
-    for (std::size_t i = 0; i < tracks.size(); ++i)
-        labels(Eigen::Index(i)) = tracks[i].label.empty() ? -1 : index[tracks[i].label];
-    return labels;
-}
 
 } // namespace
 
@@ -305,6 +314,23 @@ Collection gatherTracks(const DatasetConfig& cfg, const fs::path& manifest, Diag
 
 namespace detail {
 
+Labels labelIndices(const std::vector<Track>& tracks, std::vector<std::string>& names)
+{
+    std::map<std::string, int> index;
+    for (const Track& t : tracks)
+        if (!t.label.empty())
+            index.emplace(t.label, 0);
+    names.clear();
+    for (auto& [name, i] : index) {
+        i = int(names.size());
+        names.push_back(name);
+    }
+    Labels labels(Eigen::Index(tracks.size()));
+    for (std::size_t i = 0; i < tracks.size(); ++i)
+        labels(Eigen::Index(i)) = tracks[i].label.empty() ? -1 : index[tracks[i].label];
+    return labels;
+}
+
 Collection collectionOf(const DatasetConfig& cfg, Diagnostics& diagnostics,
                         std::filesystem::path& lyricsCsv, LabelSource& labelSource,
                         const Progress& progress)
@@ -318,13 +344,6 @@ Collection collectionOf(const DatasetConfig& cfg, Diagnostics& diagnostics,
     std::string description;
     return gatherTracks(cfg, manifest, diagnostics, stats, description, labelSource,
                         progress.sub(cfg.demo ? 0.8 : 0.0, 1.0, "tags"));
-}
-
-Matrix analyseAudioOf(const std::vector<Track>& tracks, const DatasetConfig& cfg,
-                      Diagnostics& diagnostics, const Progress& progress)
-{
-    CacheStats stats;
-    return analyseAudio(tracks, cfg, diagnostics, stats, progress);
 }
 
 } // namespace detail
@@ -396,8 +415,11 @@ void finishDataset(Dataset& ds, std::vector<Track> tracks, const DatasetConfig& 
     ds.tracks = std::move(tracks);
     // The labels were chosen on every track found; describe them on the tracks kept.
     if (!ds.tracks.empty())
-        ds.labelDescription = applyLabels(ds.tracks, ds.labelSource);
-    ds.labels = labelIndices(ds.tracks, ds.labelNames);
+        ds.labelDescription =
+            applyLabels(ds.tracks, ds.labelSource, nullptr,
+                        ds.layout == CollectionLayout::FeatureTable ? "the table's label column"
+                                                                    : "the layout");
+    ds.labels = detail::labelIndices(ds.tracks, ds.labelNames);
     ds.coverage = libraryCoverage(ds.tracks);
 }
 
@@ -412,9 +434,8 @@ Dataset datasetFromTable(const DatasetConfig& cfg, Diagnostics& diagnostics,
     ds.source = fs::absolute(cfg.featuresFile, ec).lexically_normal();
     ds.layout = CollectionLayout::FeatureTable;
     std::vector<Track> tracks = std::move(table.tracks);
-    ds.labelDescription = applyLabels(
-        tracks, cfg.labelFrom == LabelSource::Auto ? LabelSource::Layout : cfg.labelFrom,
-        &ds.labelSource);
+    // Auto: the table's label column (finishDataset() labels the tracks).
+    ds.labelSource = cfg.labelFrom == LabelSource::Auto ? LabelSource::Layout : cfg.labelFrom;
     if (!table.ignoredColumns.empty())
         diagnostics.add(cfg.featuresFile, "columns that are not numbers were not used as "
                                           "features: " + csvColumnList(table.ignoredColumns));
@@ -458,11 +479,6 @@ Dataset datasetFromTable(const DatasetConfig& cfg, Diagnostics& diagnostics,
         }
     }
     finishDataset(ds, std::move(tracks), cfg);
-    // "the layout: 100 of 100 tracks": here the layout is the table's label column.
-    constexpr std::string_view Layout = "the layout";
-    if (ds.labelSource == LabelSource::Layout &&
-        std::string_view(ds.labelDescription).substr(0, Layout.size()) == Layout)
-        ds.labelDescription.replace(0, Layout.size(), "the table's label column");
     progress.report(1.0);
     return ds;
 }

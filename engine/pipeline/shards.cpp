@@ -15,9 +15,11 @@
 #include "engine/pipeline/dataset_internal.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -42,6 +44,16 @@ const std::vector<std::string> TrailingColumns = {
     "label", "folder", "genre", "title", "artist", "album_artist", "album", "year",
     "lyrics_source", "lyrics", "shard", "shard_tracks", "collection_tracks", "label_from",
     "use_audio", "use_lyrics", "analysis"};
+
+// The shard table's columns, in the order of LeadingColumns then TrailingColumns (the audio
+// statistics sit between them in the file; their places are looked up by name).
+enum ShardColumn {
+    ColTrackId, ColPath, ColPosition, ColStatus, ColReason,   // LeadingColumns
+    ColLabel, ColFolder, ColGenre, ColTitle, ColArtist, ColAlbumArtist, ColAlbum, ColYear,
+    ColLyricsSource, ColLyrics, ColShard, ColShardTracks, ColCollectionTracks, ColLabelFrom,
+    ColUseAudio, ColUseLyrics, ColAnalysis,                   // TrailingColumns
+    ShardColumnCount
+};
 
 std::vector<std::string> shardHeader(const DatasetConfig& cfg)
 {
@@ -251,7 +263,6 @@ ShardReport extractShard(const DatasetConfig& cfgIn, ShardSpec shard, const fs::
         report.alreadyDone = int(done.size());
         if (cut) {
             writeFileAtomically(out, [&](std::ostream& s) { s << bytes; }, "the shard table");
-            report.droppedPartialRow = true;
             diagnostics.add(out, "its last row was cut short (a job stopped while writing); "
                                  "that track is analysed again");
         }
@@ -267,8 +278,22 @@ ShardReport extractShard(const DatasetConfig& cfgIn, ShardSpec shard, const fs::
             todo.push_back(i);
     const std::size_t batch = std::size_t(std::max(32, 16 * maxThreads()));
     const std::string shardName = shardText(shard);
+    // One feature cache for the whole shard, saved about once a minute and at the end (a
+    // save merges with what other shards saved, so it reads and writes the whole file).
+    FeatureCache cache = detail::featureCacheOf(cfg);
+    CacheStats stats;
+    auto lastSave = std::chrono::steady_clock::now();
+    struct SaveAtExit {
+        FeatureCache& cache;
+        Diagnostics& diagnostics;
+        ~SaveAtExit() { detail::saveFeatureCache(cache, diagnostics); }
+    } saveAtExit{cache, diagnostics};
     for (std::size_t start = 0; start < todo.size(); start += batch) {
         progress.throwIfCancelled();
+        if (std::chrono::steady_clock::now() - lastSave > std::chrono::minutes(1)) {
+            detail::saveFeatureCache(cache, diagnostics);
+            lastSave = std::chrono::steady_clock::now();
+        }
         const std::size_t end = std::min(todo.size(), start + batch);
         std::vector<Track> part;
         for (std::size_t k = start; k < end; ++k)
@@ -276,7 +301,7 @@ ShardReport extractShard(const DatasetConfig& cfgIn, ShardSpec shard, const fs::
         Diagnostics local;
         const Matrix audio =
             cfg.useAudio
-                ? detail::analyseAudioOf(part, cfg, local,
+                ? detail::analyseAudioOf(part, cfg, cache, local, stats,
                                          progress.sub(0.1 + 0.9 * double(start) / todo.size(),
                                                       0.1 + 0.9 * double(end) / todo.size(),
                                                       "audio features"))
@@ -349,15 +374,17 @@ Dataset mergeShards(const std::vector<fs::path>& files, Diagnostics& diagnostics
         progress.throwIfCancelled();
         const fs::path& file = files[f];
         const CsvTable table = readCsv(file, diagnostics);
-        std::map<std::string, int> col;
-        for (const std::string& name : LeadingColumns)
-            col[name] = table.column(name);
-        for (const std::string& name : TrailingColumns)
-            col[name] = table.column(name);
-        for (const auto& [name, index] : col)
-            if (index < 0)
+        // Each column's place, looked up once.
+        std::array<int, ShardColumnCount> col{};
+        for (int c = 0; c < ShardColumnCount; ++c) {
+            const std::string& name = c < int(LeadingColumns.size())
+                                          ? LeadingColumns[std::size_t(c)]
+                                          : TrailingColumns[std::size_t(c) - LeadingColumns.size()];
+            col[std::size_t(c)] = table.column(name);
+            if (col[std::size_t(c)] < 0)
                 throw InputError(file.string() + ": not a shard table (no \"" + name +
                                  "\" column; shard tables are written by features --shard)");
+        }
         std::vector<int> audioCols;
         std::vector<std::string> names;
         for (std::size_t j = 0; j < table.header.size(); ++j)
@@ -370,39 +397,39 @@ Dataset mergeShards(const std::vector<fs::path>& files, Diagnostics& diagnostics
             report.notes.push_back(file.filename().string() + ": no tracks yet");
             continue;
         }
-        const auto cell = [&](std::size_t r, const char* name) -> const std::string& {
-            return table.rows[r][std::size_t(col.at(name))];
+        const auto cell = [&](std::size_t r, ShardColumn c) -> const std::string& {
+            return table.rows[r][std::size_t(col[std::size_t(c)])];
         };
         if (first.empty()) {
             first = file;
-            key = cell(0, "analysis");
-            labelFrom = cell(0, "label_from");
-            useAudio = cell(0, "use_audio");
-            useLyrics = cell(0, "use_lyrics");
+            key = cell(0, ColAnalysis);
+            labelFrom = cell(0, ColLabelFrom);
+            useAudio = cell(0, ColUseAudio);
+            useLyrics = cell(0, ColUseLyrics);
             audioNames = names;
-            if (const auto s = parseShard(cell(0, "shard")))
+            if (const auto s = parseShard(cell(0, ColShard)))
                 report.shardCount = s->count;
         }
         if (names != audioNames)
             throw InputError(file.string() + ": its audio columns differ from those of " +
                              first.filename().string());
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
-            const auto spec = parseShard(cell(r, "shard"));
-            if (cell(r, "analysis") != key || cell(r, "label_from") != labelFrom ||
-                cell(r, "use_audio") != useAudio || cell(r, "use_lyrics") != useLyrics)
+            const auto spec = parseShard(cell(r, ColShard));
+            if (cell(r, ColAnalysis) != key || cell(r, ColLabelFrom) != labelFrom ||
+                cell(r, ColUseAudio) != useAudio || cell(r, ColUseLyrics) != useLyrics)
                 throw InputError(table.where(r) + ": made with other analysis parameters than " +
                                  first.filename().string() +
                                  " (excerpt, tags, labels or lyrics): shards of one table "
                                  "must be extracted alike");
             if (!spec || spec->count != report.shardCount)
-                throw InputError(table.where(r) + ": shard \"" + cell(r, "shard") +
+                throw InputError(table.where(r) + ": shard \"" + cell(r, ColShard) +
                                  "\" is not one of " + std::to_string(report.shardCount) +
                                  " like those of " + first.filename().string());
-            const auto position = integer<std::size_t>(cell(r, "position"));
-            const auto shardTracks = integer<int>(cell(r, "shard_tracks"));
-            const auto total = integer<int>(cell(r, "collection_tracks"));
-            const auto source = parseLyricsSource(cell(r, "lyrics_source"));
-            const std::string& status = cell(r, "status");
+            const auto position = integer<std::size_t>(cell(r, ColPosition));
+            const auto shardTracks = integer<int>(cell(r, ColShardTracks));
+            const auto total = integer<int>(cell(r, ColCollectionTracks));
+            const auto source = parseLyricsSource(cell(r, ColLyricsSource));
+            const std::string& status = cell(r, ColStatus);
             if (!position || !shardTracks || !total || !source ||
                 (status != "ok" && status != "failed")) {
                 diagnostics.add(table.where(r), "a damaged shard row (position, counts, status "
@@ -411,7 +438,7 @@ Dataset mergeShards(const std::vector<fs::path>& files, Diagnostics& diagnostics
             }
             tracksOfShard[spec->index] = *shardTracks;
             collectionTracks = std::max(collectionTracks, *total);
-            const std::string& id = table.rows[r][std::size_t(col.at("track_id"))];
+            const std::string& id = cell(r, ColTrackId);
             if (!seen.insert(id).second) {
                 ++report.duplicates;
                 continue;
@@ -419,7 +446,7 @@ Dataset mergeShards(const std::vector<fs::path>& files, Diagnostics& diagnostics
             Row row;
             row.position = *position;
             row.ok = status == "ok";
-            row.reason = cell(r, "reason");
+            row.reason = cell(r, ColReason);
             if (row.ok) {
                 for (int j : audioCols) {
                     double v = 0.0;
@@ -438,18 +465,18 @@ Dataset mergeShards(const std::vector<fs::path>& files, Diagnostics& diagnostics
             }
             Track& t = row.track;
             t.id = id;
-            t.path = fs::u8path(cell(r, "path"));
-            t.layoutLabel = cell(r, "label");
-            t.folder = cell(r, "folder");
-            if (!cell(r, "genre").empty())
-                t.tags.genres.push_back(cell(r, "genre"));
-            t.tags.title = cell(r, "title");
-            t.tags.artist = cell(r, "artist");
-            t.tags.albumArtist = cell(r, "album_artist");
-            t.tags.album = cell(r, "album");
-            t.tags.year = integer<int>(cell(r, "year")).value_or(0);
+            t.path = fs::u8path(cell(r, ColPath));
+            t.layoutLabel = cell(r, ColLabel);
+            t.folder = cell(r, ColFolder);
+            if (!cell(r, ColGenre).empty())
+                t.tags.genres.push_back(cell(r, ColGenre));
+            t.tags.title = cell(r, ColTitle);
+            t.tags.artist = cell(r, ColArtist);
+            t.tags.albumArtist = cell(r, ColAlbumArtist);
+            t.tags.album = cell(r, ColAlbum);
+            t.tags.year = integer<int>(cell(r, ColYear)).value_or(0);
             t.lyricsSource = *source;
-            t.lyrics = cell(r, "lyrics");
+            t.lyrics = cell(r, ColLyrics);
             ++rowsOfShard[spec->index];
             rows.push_back(std::move(row));
         }
@@ -525,19 +552,7 @@ Dataset mergeShards(const std::vector<fs::path>& files, Diagnostics& diagnostics
     if (ds.audioUsed)
         ds.audioNames = audioNames;
     ds.labelDescription = applyLabels(ds.tracks, resolved);
-    std::map<std::string, int> index;
-    for (const Track& t : ds.tracks)
-        if (!t.label.empty())
-            index.emplace(t.label, 0);
-    for (auto& [name, i] : index) {
-        i = int(ds.labelNames.size());
-        ds.labelNames.push_back(name);
-    }
-    ds.labels.resize(n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const std::string& l = ds.tracks[std::size_t(i)].label;
-        ds.labels(i) = l.empty() ? -1 : index[l];
-    }
+    ds.labels = detail::labelIndices(ds.tracks, ds.labelNames);
 
     // TF-IDF on the merged tracks' lyrics, as one process fits it.
     const bool anyLyrics = std::any_of(ds.tracks.begin(), ds.tracks.end(), [](const Track& t) {

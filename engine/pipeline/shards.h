@@ -48,7 +48,6 @@ struct ShardReport {
     int alreadyDone = 0;        ///< in the shard table before this run (resumed)
     int analysed = 0;           ///< added by this run (failed ones included)
     int failed = 0;             ///< of those, files that could not be used
-    bool droppedPartialRow = false; ///< the table ended in a row a killed job cut short
 };
 
 /// Analyses the tracks of `shard` of cfg's collection (demo corpus, folder or manifest, with

@@ -14,6 +14,7 @@
 #include "engine/core/issue.h"
 #include "engine/core/random.h"
 #include "engine/data/feature_table.h"
+#include "engine/features/mfcc.h"
 #include "engine/io/export.h"
 #include "engine/pipeline/dataset.h"
 
@@ -78,10 +79,7 @@ atlas::Dataset makeTable(int n)
     for (Eigen::Index j = 0; j < 40; ++j)
         for (Eigen::Index i = 0; i < n; ++i)
             ds.audio(i, j) = (j == 0 ? -200.0 : 0.0) + 30.0 * rng.normal();
-    for (int j = 0; j < 20; ++j)
-        ds.audioNames.push_back("mfcc_mean_" + std::string(j < 10 ? "0" : "") + std::to_string(j));
-    for (int j = 0; j < 20; ++j)
-        ds.audioNames.push_back("mfcc_std_" + std::string(j < 10 ? "0" : "") + std::to_string(j));
+    ds.audioNames = atlas::mfccFeatureNames(20);
     for (int j = 0; j < 500; ++j)
         ds.vocabulary.push_back("term" + std::to_string(j));
     atlas::SparseRows& rows = ds.lyricsRows;

@@ -12,6 +12,7 @@
 //
 // Targets at 100,000 tracks on a 2-core machine: whole run <= 10 min, peak memory <= 4 GB.
 #include "engine/core/random.h"
+#include "engine/features/mfcc.h"
 #include "engine/io/export.h"
 #include "engine/pipeline/dataset.h"
 
@@ -90,10 +91,7 @@ atlas::Dataset makeCorpus(int n, atlas::Seed seed)
         ds.lyricsRows.rowStart.push_back(ds.lyricsRows.columns.size());
         ds.tracks.push_back(std::move(t));
     }
-    for (int j = 0; j < 20; ++j)
-        ds.audioNames.push_back("mfcc_mean_" + std::string(j < 10 ? "0" : "") + std::to_string(j));
-    for (int j = 0; j < 20; ++j)
-        ds.audioNames.push_back("mfcc_std_" + std::string(j < 10 ? "0" : "") + std::to_string(j));
+    ds.audioNames = atlas::mfccFeatureNames(20);
     for (int j = 0; j < 500; ++j)
         ds.vocabulary.push_back("w" + std::to_string(j));
     ds.lyrics = atlas::Matrix(n, 0);

@@ -438,7 +438,6 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     connect(m_previewTimer, &QTimer::timeout, this, &DataPanel::startPreview);
 
     updateSourceLabel();
-    updateFusionControls();
     revalidate();
     schedulePreview();
 }
@@ -604,10 +603,7 @@ void DataPanel::updateSourceLabel()
     m_demoTracks->setEnabled(m_sourceKind == SourceKind::Demo && !m_running);
     m_approximate->setEnabled(!m_running && m_sourceKind != SourceKind::Demo && !table);
     m_lyricsButton->setEnabled(!m_running && !table);
-    // A table's audio features are computed already: no excerpt to choose.
-    for (QWidget* w : {static_cast<QWidget*>(m_excerpt), static_cast<QWidget*>(m_duration)})
-        w->setEnabled(!m_running && !table);
-    updateFusionControls();
+    updateFusionControls();   // the excerpt controls follow the source
 }
 
 void DataPanel::updateFusionControls()
@@ -618,10 +614,13 @@ void DataPanel::updateFusionControls()
     m_audioWeight->setEnabled(!m_running && hybrid && balanced);
     m_audioWeightLabel->setEnabled(m_audioWeight->isEnabled());
     m_audioWeightLabel->setText(tr("sound %1 %").arg(m_audioWeight->value()));
-    // Middle ignores the offset.
-    m_offset->setEnabled(!m_running && m_sourceKind != SourceKind::Features &&
-                         currentKey(m_excerpt) !=
-                             QLatin1String(excerptPositionKey(ExcerptPosition::Middle)));
+    // A table's audio features are computed already: no excerpt to choose. Middle ignores
+    // the offset.
+    const bool audio = !m_running && m_sourceKind != SourceKind::Features;
+    m_excerpt->setEnabled(audio);
+    m_duration->setEnabled(audio);
+    m_offset->setEnabled(audio && currentKey(m_excerpt) !=
+                                      QLatin1String(excerptPositionKey(ExcerptPosition::Middle)));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -764,15 +763,21 @@ void DataPanel::startPreview()
     thread->start(QThread::LowPriority);
 }
 
+void DataPanel::learnTrackCount(int tracks)
+{
+    // Until a run says how many are usable, the tracks the preview found bound k.
+    if (m_knownTracksKey == sourceKey())
+        return;
+    m_knownTracks = tracks;
+    m_knownTracksKey = sourceKey();
+    revalidate();
+}
+
 void DataPanel::showPreview(const PreviewOutcome& outcome)
 {
     if (outcome.table) {
         const FeatureTableSummary& t = *outcome.table;
-        if (m_knownTracksKey != sourceKey()) {
-            m_knownTracks = int(std::min<std::int64_t>(t.rows, std::numeric_limits<int>::max()));
-            m_knownTracksKey = sourceKey();
-            revalidate();
-        }
+        learnTrackCount(int(std::min<std::int64_t>(t.rows, std::numeric_limits<int>::max())));
         QStringList lines;
         lines << QStringLiteral("<b>%1</b> %2")
                      .arg(counted(t.rows, tr("1 track"), tr("%1 tracks")),
@@ -806,12 +811,7 @@ void DataPanel::showPreview(const PreviewOutcome& outcome)
         return;
     }
     const CollectionPreview& p = *outcome.preview;
-    if (m_knownTracksKey != sourceKey()) {
-        // Until a run says how many are usable, the files found bound k.
-        m_knownTracks = int(p.collection.tracks.size());
-        m_knownTracksKey = sourceKey();
-        revalidate();
-    }
+    learnTrackCount(int(p.collection.tracks.size()));
     QStringList lines;
     for (const std::string& line : describeCoverage(p.coverage)) {
         QString text = QString::fromStdString(line);
@@ -922,7 +922,6 @@ void DataPanel::setConfig(const PipelineConfig& cfg)
     m_seed->setValue(int(cfg.seed));
     m_threads->setValue(cfg.threads);
     updateSourceLabel();
-    updateFusionControls();
     revalidate();
     schedulePreview();
 }
@@ -980,7 +979,6 @@ void DataPanel::setRunning(bool running)
         w->setEnabled(!running);
     m_eps->setEnabled(!running && !m_epsAuto->isChecked());
     m_minSamples->setEnabled(!running && !m_minSamplesAuto->isChecked());
-    updateFusionControls();
     m_run->setText(running ? tr("Running…") : tr("Run experiment"));
     updateSourceLabel();
     revalidate();
@@ -1080,7 +1078,6 @@ void DataPanel::restore(QSettings& s)
     m_threads->setValue(s.value(QStringLiteral("threads"), 0).toInt());
     s.endGroup();
     updateSourceLabel();
-    updateFusionControls();
     revalidate();
     schedulePreview();
 }

@@ -116,6 +116,8 @@ private:
     void schedulePreview();
     void startPreview();
     void showPreview(const PreviewOutcome& outcome);
+    /// The tracks the preview found, as the bound on k until a run of the source says more.
+    void learnTrackCount(int tracks);
     void stopPreviews();
     QString sourceKey() const;
     bool eventFilter(QObject* watched, QEvent* event) override;

@@ -351,25 +351,24 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         m_panel->setSource(SourceKind::Folder, toPath(dir));
         m_recent->add(QStringLiteral("folder"), dir);
     });
-    connect(m_panel, &DataPanel::openManifestRequested, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Open manifest"), lastFolder(QStringLiteral("source")),
-            tr("Manifests (*.csv *.tsv *.txt);;All files (*)"));
+    // A source that is one file (a manifest, a feature table): chosen, remembered as recent.
+    const auto openSourceFile = [this](SourceKind kind, const QString& recent,
+                                       const QString& title, const QString& filter) {
+        const QString file =
+            QFileDialog::getOpenFileName(this, title, lastFolder(QStringLiteral("source")), filter);
         if (file.isEmpty())
             return;
         rememberFolder(QStringLiteral("source"), file);
-        m_panel->setSource(SourceKind::Manifest, toPath(file));
-        m_recent->add(QStringLiteral("manifest"), file);
+        m_panel->setSource(kind, toPath(file));
+        m_recent->add(recent, file);
+    };
+    connect(m_panel, &DataPanel::openManifestRequested, this, [this, openSourceFile] {
+        openSourceFile(SourceKind::Manifest, QStringLiteral("manifest"), tr("Open manifest"),
+                       tr("Manifests (*.csv *.tsv *.txt);;All files (*)"));
     });
-    connect(m_panel, &DataPanel::openFeaturesRequested, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Open feature table"), lastFolder(QStringLiteral("source")),
-            tr("Feature tables (*.csv *.npy);;All files (*)"));
-        if (file.isEmpty())
-            return;
-        rememberFolder(QStringLiteral("source"), file);
-        m_panel->setSource(SourceKind::Features, toPath(file));
-        m_recent->add(QStringLiteral("features"), file);
+    connect(m_panel, &DataPanel::openFeaturesRequested, this, [this, openSourceFile] {
+        openSourceFile(SourceKind::Features, QStringLiteral("features"), tr("Open feature table"),
+                       tr("Feature tables (*.csv *.npy);;All files (*)"));
     });
     connect(m_panel, &DataPanel::openLyricsRequested, this, [this] {
         const QString file = QFileDialog::getOpenFileName(
