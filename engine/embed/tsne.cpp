@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Barnes-Hut t-SNE following scikit-learn 1.2.1 (sklearn/manifold/_t_sne.py,
-// _barnes_hut_tsne.pyx, _quad_tree.pyx, _utils.pyx): same affinities, initialisation,
-// optimiser schedule, stopping rules and cell-acceptance test; our own quadtree and loops.
-// References: van der Maaten & Hinton 2008 (JMLR 9); van der Maaten 2014 (JMLR 15).
+// t-SNE following scikit-learn 1.2.1 (sklearn/manifold/_t_sne.py, _barnes_hut_tsne.pyx,
+// _quad_tree.pyx, _utils.pyx): same affinities, initialisation, optimiser schedule, stopping
+// rules and cell-acceptance test; our own quadtree and loops. Large inputs take FIt-SNE's
+// approximate neighbours and FFT-interpolated repulsion (engine/embed/tsne_fft.h).
+// References: van der Maaten & Hinton 2008 (JMLR 9); van der Maaten 2014 (JMLR 15);
+// Linderman et al. 2019 (Nature Methods 16).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"   // GCC 12 + Eigen AVX-512 GEMM
 
 #include "engine/embed/tsne.h"
@@ -10,6 +12,7 @@
 #include "engine/core/error.h"
 #include "engine/core/random.h"
 #include "engine/embed/knn.h"
+#include "engine/embed/tsne_fft.h"
 #include "engine/embed/tsne_tree.h"
 
 #include <Eigen/Eigenvalues>
@@ -45,6 +48,18 @@ std::vector<std::string> TsneConfig::validate() const
     check(p, finalMomentum >= 0.0 && finalMomentum < 1.0, c, "finalMomentum",
           "must be in [0, 1)", finalMomentum);
     check(p, minGain > 0.0 && std::isfinite(minGain), c, "minGain", "must be > 0", minGain);
+    check(p, int(repulsion) >= 0 && int(repulsion) <= int(TsneRepulsion::Fft), c, "repulsion",
+          "must be Auto, BarnesHut or Fft", int(repulsion));
+    check(p, fftAbovePoints >= 2, c, "fftAbovePoints", "must be >= 2", fftAbovePoints);
+    check(p, interpolationPoints >= 1 && interpolationPoints <= 10, c, "interpolationPoints",
+          "must be in [1, 10]", interpolationPoints);
+    check(p, minIntervals >= 1 && minIntervals <= 10000, c, "minIntervals",
+          "must be in [1, 10000]", minIntervals);
+    check(p, intervalsPerUnit > 0.0 && intervalsPerUnit <= 100.0, c, "intervalsPerUnit",
+          "must be in (0, 100]", intervalsPerUnit);
+    check(p, exactKnnMaxPoints >= 2, c, "exactKnnMaxPoints", "must be >= 2",
+          exactKnnMaxPoints);
+    check(p, knnSearchBreadth >= 1, c, "knnSearchBreadth", "must be >= 1", knnSearchBreadth);
     return p;
 }
 
@@ -62,6 +77,10 @@ Tsne::Tsne(TsneConfig cfg) : m_cfg(std::move(cfg))
 {
     requireValid(m_cfg.validate());
 }
+
+Tsne::~Tsne() = default;
+Tsne::Tsne(Tsne&&) noexcept = default;
+Tsne& Tsne::operator=(Tsne&&) noexcept = default;
 
 void Tsne::init(const Matrix& X, const Progress& progress)
 {
@@ -85,7 +104,10 @@ void Tsne::init(const Matrix& X, const Progress& progress)
     m_neighbours = int(std::min<double>(double(n - 1), std::floor(3.0 * m_perplexity + 1.0)));
     m_neighbours = std::max(m_neighbours, 1);
 
-    const detail::KnnGraph knn = detail::exactKnn(X, m_neighbours);
+    m_approximate = n > m_cfg.exactKnnMaxPoints;
+    const detail::KnnGraph knn =
+        m_approximate ? detail::hnswKnn(X, m_neighbours, m_cfg.knnSearchBreadth, m_cfg.seed)
+                      : detail::exactKnn(X, m_neighbours);
     progress.throwIfCancelled();
     progress.report(0.6, "affinities");
 
@@ -155,6 +177,16 @@ void Tsne::init(const Matrix& X, const Progress& progress)
     m_done = false;
     m_kl = std::numeric_limits<double>::quiet_NaN();
     m_grad = Matrix::Zero(n, 2);
+    m_fft = m_cfg.repulsion == TsneRepulsion::Fft ||
+            (m_cfg.repulsion == TsneRepulsion::Auto && n > m_cfg.fftAbovePoints);
+    m_fftRepulsion.reset();
+    if (m_fft) {
+        detail::FftGridConfig grid;
+        grid.interpolationPoints = m_cfg.interpolationPoints;
+        grid.minIntervals = m_cfg.minIntervals;
+        grid.intervalsPerUnit = m_cfg.intervalsPerUnit;
+        m_fftRepulsion = std::make_unique<detail::FftRepulsion>(grid);
+    }
     startPhase(m_cfg.exaggerationIterations > 0 ? 0 : 1, 0);
     m_ready = true;
     progress.report(1.0);
@@ -173,7 +205,7 @@ void Tsne::startPhase(int phase, int firstIteration)
         m_done = true;
 }
 
-double Tsne::gradient(double exaggeration, bool computeError)
+double Tsne::repulsionBarnesHut(std::vector<double>& negX, std::vector<double>& negY) const
 {
     const int n = int(m_y.rows());
     QuadTree tree;
@@ -183,7 +215,9 @@ double Tsne::gradient(double exaggeration, bool computeError)
     const double theta2 = m_cfg.angle * m_cfg.angle;
 
     const auto un = static_cast<std::size_t>(n);
-    std::vector<double> qSum(un), negX(un), negY(un);
+    std::vector<double> qSum(un);
+    negX.resize(un);
+    negY.resize(un);
     // Repulsion (sklearn compute_gradient_negative), points visited in tree order for cache
     // locality; each point's sums are its own, so the thread count cannot change them.
 #pragma omp parallel
@@ -225,6 +259,15 @@ double Tsne::gradient(double exaggeration, bool computeError)
     double sumQ = 0.0;
     for (double v : qSum)
         sumQ += v;
+    return sumQ;
+}
+
+double Tsne::gradient(double exaggeration, bool computeError)
+{
+    const int n = int(m_y.rows());
+    std::vector<double> negX, negY;
+    double sumQ = m_fft ? m_fftRepulsion->compute(m_y, negX, negY)
+                        : repulsionBarnesHut(negX, negY);
     sumQ = std::max(sumQ, std::numeric_limits<double>::min());
 
     // Attraction over the sparse P (sklearn compute_gradient_positive) and the KL estimate.
@@ -350,6 +393,8 @@ TsneResult Tsne::result() const
     r.learningRate = m_learningRate;
     r.perplexity = m_perplexity;
     r.neighbours = m_neighbours;
+    r.fft = m_fft;
+    r.approximateNeighbours = m_approximate;
     r.notes = m_notes;
     return r;
 }

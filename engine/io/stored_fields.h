@@ -17,6 +17,7 @@
 #include "engine/pipeline/extend.h"
 #include "engine/pipeline/pipeline.h"
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ ATLAS_STORED_ENUM(Representation, Cvae, "representation");
 ATLAS_STORED_ENUM(Clustering, Dbscan, "clustering");
 ATLAS_STORED_ENUM(MapKind, Umap, "map");
 ATLAS_STORED_ENUM(TsneInit, Random, "t-SNE initialisation");
+ATLAS_STORED_ENUM(TsneRepulsion, Fft, "t-SNE repulsion");
 ATLAS_STORED_ENUM(UmapInit, Random, "UMAP initialisation");
 ATLAS_STORED_ENUM(CollectionLayout, FeatureTable, "collection layout");
 ATLAS_STORED_ENUM(PairingMode, Approximate, "lyrics pairing mode");
@@ -51,6 +53,7 @@ static_assert(int(Representation::Pca) == 0 && int(Representation::Cvae) == 4);
 static_assert(int(Clustering::KMeans) == 0 && int(Clustering::Dbscan) == 2);
 static_assert(int(MapKind::Tsne) == 0 && int(MapKind::Umap) == 1);
 static_assert(int(TsneInit::Pca) == 0 && int(TsneInit::Random) == 1);
+static_assert(int(TsneRepulsion::Auto) == 0 && int(TsneRepulsion::Fft) == 2);
 static_assert(int(UmapInit::Spectral) == 0 && int(UmapInit::Random) == 1);
 static_assert(int(CollectionLayout::Gtzan) == 0 && int(CollectionLayout::LyricsOnly) == 5 &&
               int(CollectionLayout::FeatureTable) == 6);
@@ -102,6 +105,14 @@ void describe(A& a, TsneConfig& t)
     a(t.components, t.perplexity, t.earlyExaggeration, t.exaggerationIterations, t.learningRate,
       t.iterations, t.iterationsWithoutProgress, t.minGradNorm, t.angle, t.initialMomentum,
       t.finalMomentum, t.minGain, t.init, t.seed);
+    if (a.version() >= 6) {
+        a(t.repulsion, t.fftAbovePoints, t.interpolationPoints, t.minIntervals,
+          t.intervalsPerUnit, t.exactKnnMaxPoints, t.knnSearchBreadth);
+    } else if constexpr (A::Reading) {
+        // What those runs did: Barnes-Hut and exact neighbours at every size.
+        t.repulsion = TsneRepulsion::BarnesHut;
+        t.exactKnnMaxPoints = std::numeric_limits<int>::max();
+    }
 }
 
 template <class A>

@@ -7,6 +7,7 @@
 #include "engine/core/random.h"
 #include "engine/metrics/trustworthiness.h"
 #include "engine/embed/tsne.h"
+#include "engine/embed/tsne_fft.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>
@@ -72,6 +73,123 @@ private slots:
         QVERIFY2(ours >= ref - 0.01,
                  (std::to_string(ours) + " < sklearn " + std::to_string(ref)).c_str());
         QVERIFY(std::isfinite(r.klDivergence) && r.klDivergence > 0.0);
+    }
+
+    // The FFT-interpolated sums against the direct O(n^2) ones, on a layout shaped like a
+    // late t-SNE map (clusters some tens of units apart) and on a tiny early one.
+    void fftRepulsionMatchesDirectSums_data()
+    {
+        QTest::addColumn<double>("scale");
+        QTest::addColumn<double>("zTolerance");
+        QTest::addColumn<double>("forceTolerance");
+        // Boxes of width 1 with 3 nodes (FIt-SNE's defaults) give Z to about 1e-3 and the
+        // forces to about 2 %; the early map's 50 boxes are far finer than its points' scale.
+        QTest::newRow("late map, extent ~80") << 1.0 << 2e-3 << 3e-2;
+        QTest::newRow("early map, extent ~1e-3") << 1e-5 << 1e-6 << 1e-5;
+    }
+    void fftRepulsionMatchesDirectSums()
+    {
+        QFETCH(double, scale);
+        QFETCH(double, zTolerance);
+        QFETCH(double, forceTolerance);
+        atlas::Rng rng(5);
+        const int n = 3000;
+        Matrix y(n, 2);
+        for (int i = 0; i < n; ++i) {
+            const int c = i % 12;
+            y(i, 0) = scale * (30.0 * std::cos(c) + 3.0 * rng.normal());
+            y(i, 1) = scale * (30.0 * std::sin(1.7 * c) + 3.0 * rng.normal());
+        }
+        std::vector<double> fx(n), fy(n);
+        double z = 0.0;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) {
+                if (i == j)
+                    continue;
+                const double dx = y(i, 0) - y(j, 0), dy = y(i, 1) - y(j, 1);
+                const double k = 1.0 / (1.0 + dx * dx + dy * dy);
+                z += k;
+                fx[std::size_t(i)] += k * k * dx;
+                fy[std::size_t(i)] += k * k * dy;
+            }
+        atlas::detail::FftRepulsion fft;
+        std::vector<double> negX, negY;
+        const double zFft = fft.compute(y, negX, negY);
+        QVERIFY(fft.boxes() >= 50);
+        QVERIFY2(std::abs(zFft - z) <= zTolerance * z,
+                 (std::to_string(zFft) + " vs " + std::to_string(z)).c_str());
+        // The force error relative to the typical force.
+        double err = 0.0, norm = 0.0;
+        for (int i = 0; i < n; ++i) {
+            err += std::pow(negX[std::size_t(i)] - fx[std::size_t(i)], 2) +
+                   std::pow(negY[std::size_t(i)] - fy[std::size_t(i)], 2);
+            norm += fx[std::size_t(i)] * fx[std::size_t(i)] + fy[std::size_t(i)] * fy[std::size_t(i)];
+        }
+        QVERIFY2(std::sqrt(err / norm) <= forceTolerance,
+                 std::to_string(std::sqrt(err / norm)).c_str());
+    }
+
+    void smoothCounts()
+    {
+        QCOMPARE(atlas::detail::smoothCount(50), 50);
+        QCOMPARE(atlas::detail::smoothCount(121), 125);
+        QCOMPARE(atlas::detail::smoothCount(143), 144);
+        QCOMPARE(atlas::detail::smoothCount(1), 1);
+    }
+
+    // FFT interpolation and approximate neighbours, forced at 1,000 points, keep sklearn's
+    // quality (the same bar as Barnes-Hut above; tests/bench/bench_embed compares the two at
+    // 20,000 points).
+    void fftAndApproximateNeighboursMatchSklearn()
+    {
+        const std::string input = "structured";
+        const Matrix X = loadInput(input);
+        atlas::TsneConfig cfg;
+        cfg.repulsion = atlas::TsneRepulsion::Fft;
+        cfg.exactKnnMaxPoints = 500;
+        const atlas::TsneResult r = atlas::tsne(X, cfg);
+        QVERIFY(r.fft);
+        QVERIFY(r.approximateNeighbours);
+        QVERIFY(r.embedding.allFinite());
+        const double ours = atlas::trustworthiness(X, r.embedding, 10);
+        const double ref = referenceTrust(input, "tsne", 10);
+        QVERIFY2(ours >= ref - 0.01,
+                 (std::to_string(ours) + " < sklearn " + std::to_string(ref)).c_str());
+    }
+
+    void methodsChosenBySize()
+    {
+        const Matrix X = loadInput("structured");   // 1,000 points
+        auto chosen = [&](int fftAbove, int exactUpTo) {
+            atlas::TsneConfig cfg;
+            cfg.fftAbovePoints = fftAbove;
+            cfg.exactKnnMaxPoints = exactUpTo;
+            atlas::Tsne t(cfg);
+            t.init(X);
+            const atlas::TsneResult r = t.result();
+            return std::pair(r.fft, r.approximateNeighbours);
+        };
+        QCOMPARE(chosen(20000, 25000), std::pair(false, false));   // the defaults
+        QCOMPARE(chosen(1000, 1000), std::pair(false, false));     // "above", not "from"
+        QCOMPARE(chosen(999, 25000), std::pair(true, false));
+        QCOMPARE(chosen(20000, 999), std::pair(false, true));
+    }
+
+    void fftOneThreadEqualsTwo()
+    {
+        const Matrix X = loadInput("swiss");
+        auto cfg = shortConfig();
+        cfg.repulsion = atlas::TsneRepulsion::Fft;
+        Matrix one, two;
+        {
+            atlas::ThreadScope t(1);
+            one = atlas::tsne(X, cfg).embedding;
+        }
+        {
+            atlas::ThreadScope t(2);
+            two = atlas::tsne(X, cfg).embedding;
+        }
+        QVERIFY(one == two);
     }
 
     void sameSeedSameOutput()
@@ -208,6 +326,14 @@ private slots:
                                  atlas::Tsne(bad([](auto& c) { c.earlyExaggeration = 0.5; })));
         QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
                                  atlas::Tsne(bad([](auto& c) { c.minGain = 0; })));
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Tsne(bad([](auto& c) { c.minIntervals = 0; })));
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Tsne(bad([](auto& c) { c.intervalsPerUnit = 0.0; })));
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError,
+                                 atlas::Tsne(bad([](auto& c) {
+                                     c.repulsion = atlas::TsneRepulsion(7);
+                                 })));
         QVERIFY(atlas::TsneConfig{}.validate().empty());
     }
 
