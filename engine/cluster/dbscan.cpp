@@ -6,9 +6,10 @@
 #include "engine/cluster/dbscan.h"
 
 #include "engine/cluster/dbscan_validity.h"
+#include "engine/cluster/kd_tree.h"
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
-#include "engine/core/squared_distances.h"
+#include "engine/core/random.h"
 
 #include <Eigen/Eigenvalues>
 
@@ -35,47 +36,11 @@ std::vector<std::string> DbscanConfig::validate() const
 
 namespace {
 
-constexpr Eigen::Index RowBlock = 64;     // rows per parallel work item
-constexpr Eigen::Index ColChunk = 2048;   // other points per distance tile
+constexpr Eigen::Index RowBlock = 256;   // rows per parallel work item
+constexpr Eigen::Index ValiditySample = 5000;   // DBCV on at most this many rows
+constexpr Seed ValiditySeed = 0x5eed'dbc7;
 
-/// Squared distances by tiles of matrix products on centred data.
-class Tiles {
-public:
-    explicit Tiles(const Matrix& X)
-        : m_X(X.rowwise() - X.colwise().mean()), m_Xt(m_X.transpose()), m_distances(m_X),
-          // Bound on the rounding error of |a|^2 + |b|^2 - 2ab relative to |a|^2 + |b|^2, with
-          // a factor of 2 to spare: (d + 4) unit roundoffs.
-          m_margin(double(X.cols() + 4) * std::numeric_limits<double>::epsilon())
-    {
-    }
-    Tiles(const Tiles&) = delete;   // m_distances refers to m_X
-    Tiles& operator=(const Tiles&) = delete;
-    Eigen::Index rows() const { return m_X.rows(); }
-    Eigen::Index blocks() const { return (rows() + RowBlock - 1) / RowBlock; }
-
-    /// G receives the squared distances of rows [j0, j0 + js) (tile rows) to rows
-    /// [b0, b0 + bs) (tile columns), from the product formula, clamped at 0.
-    void tile(Eigen::Index b0, Eigen::Index bs, Eigen::Index j0, Eigen::Index js, Matrix& G) const
-    {
-        m_distances.tile(b0, bs, j0, js, G, true);
-    }
-    /// Product-based squared distances of row i below lo(i) are surely <= eps^2, those above
-    /// hi(i) surely above; in between the exact test decides.
-    double lo(Eigen::Index i, double eps2) const { return eps2 - m_margin * (sq(i) + m_maxSq); }
-    double hi(Eigen::Index i, double eps2) const { return eps2 + m_margin * (sq(i) + m_maxSq); }
-    bool exactWithin(Eigen::Index i, Eigen::Index j, double eps2) const
-    {
-        return (m_Xt.col(i) - m_Xt.col(j)).squaredNorm() <= eps2;
-    }
-
-private:
-    double sq(Eigen::Index i) const { return m_distances.squaredNorms()[i]; }
-
-    Matrix m_X, m_Xt;
-    SquaredDistanceTiles m_distances;   // of m_X
-    double m_margin;
-    double m_maxSq = rows() > 0 ? m_distances.squaredNorms().maxCoeff() : 0.0;
-};
+Eigen::Index blocksOf(Eigen::Index n) { return (n + RowBlock - 1) / RowBlock; }
 
 class UnionFind {
 public:
@@ -101,50 +66,22 @@ private:
     std::vector<int> m_parent;
 };
 
-Vector kDistances(const Tiles& tiles, int k, const Progress& progress)
+Vector kDistances(const detail::KdTree& tree, int k, const Progress& progress)
 {
-    const Eigen::Index n = tiles.rows();
+    const Eigen::Index n = tree.rows();
     Vector result(n);
-    const Eigen::Index blocks = tiles.blocks();
+    const Eigen::Index blocks = blocksOf(n);
     std::atomic<Eigen::Index> done{0};
-#pragma omp parallel
-    {
-        Matrix G;
-#pragma omp for schedule(dynamic)
-        for (Eigen::Index b = 0; b < blocks; ++b) {
-            if (progress.isCancelled())
-                continue;
-            const Eigen::Index b0 = b * RowBlock, bs = std::min(RowBlock, n - b0);
-            // Per row a max-heap of the k smallest squared distances seen so far.
-            std::vector<std::vector<double>> heaps(static_cast<std::size_t>(bs));
-            for (auto& h : heaps)
-                h.reserve(std::size_t(k) + 1);
-            for (Eigen::Index j0 = 0; j0 < n; j0 += ColChunk) {
-                const Eigen::Index js = std::min(ColChunk, n - j0);
-                tiles.tile(b0, bs, j0, js, G);
-                for (Eigen::Index c = 0; c < bs; ++c) {
-                    auto& h = heaps[std::size_t(c)];
-                    for (Eigen::Index j = 0; j < js; ++j) {
-                        if (j0 + j == b0 + c)
-                            continue;
-                        const double v = G(j, c);
-                        if (h.size() < std::size_t(k)) {
-                            h.push_back(v);
-                            std::push_heap(h.begin(), h.end());
-                        } else if (v < h.front()) {
-                            std::pop_heap(h.begin(), h.end());
-                            h.back() = v;
-                            std::push_heap(h.begin(), h.end());
-                        }
-                    }
-                }
-            }
-            for (Eigen::Index c = 0; c < bs; ++c)
-                result[b0 + c] = std::sqrt(heaps[std::size_t(c)].front());
-            const Eigen::Index finished = ++done;
-            if (threadIndex() == 0)
-                progress.report(double(finished) / double(blocks), "k-distances");
-        }
+#pragma omp parallel for schedule(dynamic)
+    for (Eigen::Index b = 0; b < blocks; ++b) {
+        if (progress.isCancelled())
+            continue;
+        const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
+        for (Eigen::Index i = b0; i < b1; ++i)
+            result[i] = std::sqrt(tree.kthSquaredDistance(i, k));
+        const Eigen::Index finished = ++done;
+        if (threadIndex() == 0)
+            progress.report(double(finished) / double(blocks), "k-distances");
     }
     progress.throwIfCancelled();
     std::sort(result.data(), result.data() + n);
@@ -264,8 +201,8 @@ double estimateDbscanEps(const Matrix& X, int minSamples, Vector* sortedKDistanc
     if (minSamples <= 0)
         minSamples = automaticMinSamples(X);
     const int k = int(std::clamp<Eigen::Index>(minSamples - 1, 1, X.rows() - 1));
-    const Tiles tiles(X);
-    Vector curve = kDistances(tiles, k, progress);
+    const detail::KdTree tree(X);
+    Vector curve = kDistances(tree, k, progress);
     const double eps = kneeOf(curve);
     if (sortedKDistances)
         *sortedKDistances = std::move(curve);
@@ -275,61 +212,38 @@ double estimateDbscanEps(const Matrix& X, int minSamples, Vector* sortedKDistanc
 
 namespace {
 
-// DBSCAN proper for a given eps on precomputed tiles (Ester et al. 1996).
-DbscanResult clusterWithEps(const Tiles& tiles, Eigen::Index n, double eps, int minSamples,
-                            const Progress& progress)
+// DBSCAN proper for a given eps (Ester et al. 1996), neighbourhoods from the k-d tree.
+DbscanResult clusterWithEps(const detail::KdTree& tree, Eigen::Index n, double eps,
+                            int minSamples, const Progress& progress)
 {
     DbscanResult r;
     r.eps = eps;
     r.minSamples = minSamples;
     const double eps2 = r.eps * r.eps;
-    const Eigen::Index blocks = tiles.blocks();
+    const Eigen::Index blocks = blocksOf(n);
 
-    // Pass 1: neighbourhood sizes (the point itself included) -> core points.
-    std::vector<int> count(static_cast<std::size_t>(n), 0);
+    // Pass 1: core points, whose neighbourhood (the point itself included) holds at least
+    // minSamples points; the count stops there.
+    std::vector<char> core(static_cast<std::size_t>(n), 0);
     {
-        const Progress p = progress.sub(0.0, 0.5);
+        const Progress p = progress.sub(0.0, 0.3);
         std::atomic<Eigen::Index> done{0};
-#pragma omp parallel
-        {
-            Matrix G;
-#pragma omp for schedule(dynamic)
-            for (Eigen::Index b = 0; b < blocks; ++b) {
-                if (p.isCancelled())
-                    continue;
-                const Eigen::Index b0 = b * RowBlock, bs = std::min(RowBlock, n - b0);
-                for (Eigen::Index j0 = 0; j0 < n; j0 += ColChunk) {
-                    const Eigen::Index js = std::min(ColChunk, n - j0);
-                    tiles.tile(b0, bs, j0, js, G);
-                    for (Eigen::Index c = 0; c < bs; ++c) {
-                        const Eigen::Index i = b0 + c;
-                        const double lo = tiles.lo(i, eps2), hi = tiles.hi(i, eps2);
-                        const auto g = G.col(c).array();
-                        int found = int((g < lo).count());
-                        if (((g >= lo) && (g <= hi)).any())
-                            for (Eigen::Index j = 0; j < js; ++j)
-                                if (g[j] >= lo && g[j] <= hi)
-                                    found += tiles.exactWithin(i, j0 + j, eps2) ? 1 : 0;
-                        // The point itself counts once: above, it counted unless its
-                        // product-based distance exceeded hi (only possible for eps ~ 0).
-                        if (i >= j0 && i < j0 + js && g[i - j0] > hi)
-                            ++found;
-                        count[std::size_t(i)] += found;
-                    }
-                }
-                const Eigen::Index finished = ++done;
-                if (threadIndex() == 0)
-                    p.report(double(finished) / double(blocks), "neighbourhoods");
-            }
+#pragma omp parallel for schedule(dynamic)
+        for (Eigen::Index b = 0; b < blocks; ++b) {
+            if (p.isCancelled())
+                continue;
+            const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
+            for (Eigen::Index i = b0; i < b1; ++i)
+                core[std::size_t(i)] = tree.countWithin(i, eps2, r.minSamples) >= r.minSamples;
+            const Eigen::Index finished = ++done;
+            if (threadIndex() == 0)
+                p.report(double(finished) / double(blocks), "neighbourhoods");
         }
         p.throwIfCancelled();
     }
-    std::vector<char> core(static_cast<std::size_t>(n), 0);
     for (Eigen::Index i = 0; i < n; ++i)
-        if (count[std::size_t(i)] >= r.minSamples) {
-            core[std::size_t(i)] = 1;
+        if (core[std::size_t(i)])
             r.coreSampleIndices.push_back(int(i));
-        }
 
     // Pass 2: core-core edges joined by union-find (components do not depend on the order of
     // the unions, hence not on the threads), and each border point's core neighbours (fewer
@@ -337,45 +251,30 @@ DbscanResult clusterWithEps(const Tiles& tiles, Eigen::Index n, double eps, int 
     UnionFind uf(n);
     std::vector<std::vector<int>> borderOf(static_cast<std::size_t>(n));
     {
-        const Progress p = progress.sub(0.5, 1.0);
-        const Eigen::Index wave = 4 * Eigen::Index(maxThreads());
+        const Progress p = progress.sub(0.3, 1.0);
+        const Eigen::Index wave = 8 * Eigen::Index(maxThreads());
         for (Eigen::Index w0 = 0; w0 < blocks; w0 += wave) {
             p.throwIfCancelled();
             const Eigen::Index w1 = std::min(blocks, w0 + wave);
             std::vector<std::vector<std::pair<int, int>>> edges(std::size_t(w1 - w0));
 #pragma omp parallel
             {
-                Matrix G;
+                std::vector<int> near;
 #pragma omp for schedule(dynamic)
                 for (Eigen::Index b = w0; b < w1; ++b) {
-                    const Eigen::Index b0 = b * RowBlock, bs = std::min(RowBlock, n - b0);
-                    bool anyBorder = false;
-                    for (Eigen::Index i = b0; i < b0 + bs; ++i)
-                        anyBorder = anyBorder || !core[std::size_t(i)];
+                    const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
                     auto& e = edges[std::size_t(b - w0)];
-                    for (Eigen::Index j0 = 0; j0 < n; j0 += ColChunk) {
-                        const Eigen::Index js = std::min(ColChunk, n - j0);
-                        if (!anyBorder && j0 + js <= b0 + 1)
-                            continue;  // core rows only need partners j > i
-                        tiles.tile(b0, bs, j0, js, G);
-                        for (Eigen::Index c = 0; c < bs; ++c) {
-                            const Eigen::Index i = b0 + c;
-                            const bool iCore = core[std::size_t(i)];
-                            const double lo = tiles.lo(i, eps2), hi = tiles.hi(i, eps2);
-                            for (Eigen::Index j = 0; j < js; ++j) {
-                                const double g = G(j, c);
-                                if (g > hi)
-                                    continue;
-                                const Eigen::Index jj = j0 + j;
-                                if (!core[std::size_t(jj)] || jj == i || (iCore && jj < i))
-                                    continue;
-                                if (g >= lo && !tiles.exactWithin(i, jj, eps2))
-                                    continue;
-                                if (iCore)
-                                    e.emplace_back(int(i), int(jj));
-                                else
-                                    borderOf[std::size_t(i)].push_back(int(jj));
-                            }
+                    for (Eigen::Index i = b0; i < b1; ++i) {
+                        const bool iCore = core[std::size_t(i)];
+                        near.clear();
+                        tree.within(i, eps2, near);
+                        for (const int j : near) {
+                            if (!core[std::size_t(j)] || j == i || (iCore && j < i))
+                                continue;
+                            if (iCore)
+                                e.emplace_back(int(i), j);
+                            else
+                                borderOf[std::size_t(i)].push_back(j);
                         }
                     }
                 }
@@ -427,9 +326,9 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
     const Matrix& Y = cfg.components >= 0 ? projected : X;
     const Eigen::Index n = Y.rows();
     const int minSamples = cfg.minSamples > 0 ? cfg.minSamples : automaticMinSamples(Y);
-    const Tiles tiles(Y);
+    const detail::KdTree tree(Y);
     if (cfg.eps > 0.0 || n < 2) {
-        DbscanResult r = clusterWithEps(tiles, n, std::max(cfg.eps, 0.0), minSamples, progress);
+        DbscanResult r = clusterWithEps(tree, n, std::max(cfg.eps, 0.0), minSamples, progress);
         r.epsEstimated = cfg.eps <= 0.0;
         r.components = int(Y.cols());
         return r;
@@ -448,7 +347,7 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
     // split off at the rim of one big cluster score well; only clusters of at least
     // minSamples points (a core point's full neighbourhood) count towards the 2 required.
     const int k = int(std::clamp<Eigen::Index>(minSamples - 1, 1, n - 1));
-    Vector curve = kDistances(tiles, k, progress.sub(0.0, 0.2));
+    Vector curve = kDistances(tree, k, progress.sub(0.0, 0.2));
     const double knee = kneeOf(curve);
     std::vector<double> candidates = {knee};
     // A fine grid where DBSCAN is cheap; every 10th percentile for large inputs.
@@ -462,17 +361,42 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
         if (v > 0.0 && v != candidates.back() && v != knee)
             candidates.push_back(v);
     }
+    // DBCV costs O(n^2) per candidate: above ValiditySample points it is computed on a fixed
+    // random sample of that many rows (the same rows for every candidate).
+    std::vector<Eigen::Index> sample;
+    Matrix sampleY;
+    if (n > ValiditySample) {
+        std::vector<Eigen::Index> all(static_cast<std::size_t>(n));
+        std::iota(all.begin(), all.end(), Eigen::Index(0));
+        Rng rng(ValiditySeed);
+        for (Eigen::Index i = 0; i < ValiditySample; ++i)
+            std::swap(all[std::size_t(i)], all[std::size_t(i) + rng.below(std::uint64_t(n - i))]);
+        sample.assign(all.begin(), all.begin() + ValiditySample);
+        std::sort(sample.begin(), sample.end());
+        sampleY.resize(ValiditySample, Y.cols());
+        for (Eigen::Index r = 0; r < ValiditySample; ++r)
+            sampleY.row(r) = Y.row(sample[std::size_t(r)]);
+    }
+    auto validity = [&](const Labels& labels, const Progress& p) {
+        if (sample.empty())
+            return densityValidity(Y, labels, p);
+        Labels sampled(ValiditySample);
+        for (Eigen::Index r = 0; r < ValiditySample; ++r)
+            sampled[r] = labels[sample[std::size_t(r)]];
+        return densityValidity(sampleY, sampled, p);
+    };
+
     DbscanResult best;
     double bestScore = -std::numeric_limits<double>::infinity();
     bool found = false;
     const int m = int(candidates.size());
     for (int c = 0; c < m; ++c) {
         const double b0 = 0.2 + 0.8 * c / m, b1 = 0.2 + 0.8 * (c + 1) / m;
-        DbscanResult r = clusterWithEps(tiles, n, candidates[std::size_t(c)], minSamples,
+        DbscanResult r = clusterWithEps(tree, n, candidates[std::size_t(c)], minSamples,
                                         progress.sub(b0, 0.5 * (b0 + b1)));
         if (r.noiseFraction > 0.5 || substantialClusters(r) < 2)
             continue;
-        const double score = densityValidity(Y, r.labels, progress.sub(0.5 * (b0 + b1), b1));
+        const double score = validity(r.labels, progress.sub(0.5 * (b0 + b1), b1));
         if (!std::isfinite(score))
             continue;
         if (!found || score > bestScore) {
@@ -483,7 +407,7 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
         }
     }
     if (!found)
-        best = clusterWithEps(tiles, n, knee, minSamples, Progress());
+        best = clusterWithEps(tree, n, knee, minSamples, Progress());
     best.epsEstimated = true;
     best.components = int(Y.cols());
     best.kDistances = std::move(curve);

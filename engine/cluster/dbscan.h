@@ -19,8 +19,8 @@ struct DbscanConfig {
     /// automatic: among the knee of the sorted k-distance curve (estimateDbscanEps()) and the
     /// percentiles of the k-distances (every 2.5 %; every 10 % above 5000 points), the eps
     /// giving >= 2 clusters of >= minSamples points each and <= 50 % noise that maximises the
-    /// density-based validity index DBCV (densityValidity(), noise counted against it); the
-    /// knee when none does.
+    /// density-based validity index DBCV (densityValidity(), noise counted against it; above
+    /// 5,000 points computed on a fixed random sample of 5,000 rows); the knee when none does.
     /// Must be finite.
     double eps = 0.0;
     /// Points a neighbourhood needs for its centre to be a core point, the point itself
@@ -69,16 +69,17 @@ struct DbscanResult {
 };
 
 /// Density-based clustering, DBSCAN (Ester, Kriegel, Sander & Xu 1996), on X or on its leading
-/// principal axes (cfg.components); exact in that space: neighbourhoods
-/// come from blocked matrix products |a|^2 + |b|^2 - 2ab on centred data, and every pair
-/// whose product-based distance lies within rounding reach of eps is recomputed from exact
-/// differences, so the decision "distance <= eps" is that of the exact distance.
-/// Clusters are the connected components of core points (union-find), border points join
-/// their first cluster; the result is independent of the thread count.
+/// principal axes (cfg.components); exact in that space: neighbourhoods are range queries
+/// of a k-d tree (nanoflann, as sklearn's default algorithm uses one), on squared distances
+/// summed from exact coordinate differences. Clusters are the connected components of core
+/// points (union-find), border points join their first cluster; the result is independent
+/// of the thread count.
 ///
-/// Cost O(n^2 d) time (two passes; with automatic eps one k-distance pass and per candidate
-/// two passes plus DBCV), OpenMP-parallel over blocks of rows; memory
-/// O(n d + n * minSamples + threads * 64 * n).
+/// Cost: per eps two passes of n range queries, about O(n log n + sum of neighbourhood
+/// sizes) in the few dimensions DBSCAN runs in (cfg.components = 0), up to O(n^2 d) in many;
+/// automatic eps adds one pass of k-nearest-neighbour queries and per candidate DBCV
+/// (O(s^2 d), s = min(n, 5000)). OpenMP-parallel over blocks of rows; memory
+/// O(n d + n * minSamples).
 /// Throws ConfigError for an invalid cfg; InputError when X is empty or not finite;
 /// Cancelled between blocks of rows once cancellation is requested.
 DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& progress = {});
