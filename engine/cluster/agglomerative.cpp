@@ -135,22 +135,46 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress)
     merges.reserve(std::size_t(n - 1));
 
     // Squared Ward distance (monotone in the distance, so comparisons agree) of cluster x to
-    // every live cluster, into dist.head(m).
+    // every live cluster, into dist.head(m); returns the smallest to another cluster and the
+    // lowest id among the clusters at exactly that distance, in one pass. Tiles of 256
+    // clusters keep the accumulator in L1 while the features stream by. (A scan is too short
+    // to share between threads: a parallel region per scan costs more than it saves as soon
+    // as another process competes for the cores.)
+    constexpr Eigen::Index Tile = 256;
+    std::vector<double> tileBest(static_cast<std::size_t>((n + Tile - 1) / Tile));
+    std::vector<int> tileArg(tileBest.size());
     auto scan = [&](int x) {
         const Eigen::Index px = pos[std::size_t(x)];
         const double sx = size[px];
         const RowVector cx = P.row(px);
-        // Tiles of 256 clusters keep the accumulator in L1 while the features stream by.
-        constexpr Eigen::Index Tile = 256;
-        for (Eigen::Index t0 = 0; t0 < m; t0 += Tile) {
-            const Eigen::Index ts = std::min(Tile, m - t0);
+        const Eigen::Index tiles = (m + Tile - 1) / Tile;
+        for (Eigen::Index t = 0; t < tiles; ++t) {
+            const Eigen::Index t0 = t * Tile, ts = std::min(Tile, m - t0);
             auto out = dist.segment(t0, ts).array();
             out = (P.col(0).segment(t0, ts).array() - cx[0]).square();
             for (Eigen::Index f = 1; f < d; ++f)
                 out += (P.col(f).segment(t0, ts).array() - cx[f]).square();
             const auto s = size.segment(t0, ts).array();
             out *= 2.0 * sx * s / (sx + s);
+            double best = Inf;
+            int arg = std::numeric_limits<int>::max();
+            for (Eigen::Index r = t0; r < t0 + ts; ++r) {
+                if (r == px)
+                    continue;
+                const double v = dist[r];
+                const int i = id[std::size_t(r)];
+                if (v < best || (v == best && i < arg)) {
+                    best = v;
+                    arg = i;
+                }
+            }
+            tileBest[std::size_t(t)] = best;
+            tileArg[std::size_t(t)] = arg;
         }
+        std::pair<double, int> nearest{Inf, std::numeric_limits<int>::max()};
+        for (Eigen::Index t = 0; t < tiles; ++t)
+            nearest = std::min(nearest, std::pair(tileBest[std::size_t(t)], tileArg[std::size_t(t)]));
+        return nearest;
     };
 
     for (int k = 0; k < n - 1; ++k) {
@@ -166,16 +190,7 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress)
         while (true) {
             x = chain.back();
             const int prev = chain.size() > 1 ? chain[chain.size() - 2] : -1;
-            scan(x);
-            const Eigen::Index px = pos[std::size_t(x)];
-            const double self = dist[px];
-            dist[px] = Inf;
-            const double best = dist.head(m).minCoeff();
-            int arg = std::numeric_limits<int>::max();
-            for (Eigen::Index t = 0; t < m; ++t)  // lowest id among exact ties
-                if (dist[t] == best)
-                    arg = std::min(arg, id[std::size_t(t)]);
-            dist[px] = self;
+            const auto [best, arg] = scan(x);
             // scipy starts from the previous chain element and only moves on strictly
             // smaller distances: on a tie the previous element wins.
             current = best;

@@ -271,15 +271,22 @@ double Tsne::gradient(double exaggeration, bool computeError)
     sumQ = std::max(sumQ, std::numeric_limits<double>::min());
 
     // Attraction over the sparse P (sklearn compute_gradient_positive) and the KL estimate.
+    // The layout row-major, so that a neighbour's two coordinates share a cache line.
+    m_yRows.resize(2 * std::size_t(n));
+    for (int i = 0; i < n; ++i) {
+        m_yRows[2 * std::size_t(i)] = m_y(i, 0);
+        m_yRows[2 * std::size_t(i) + 1] = m_y(i, 1);
+    }
+    const double* yr = m_yRows.data();
     std::vector<double> klTerm(computeError ? std::size_t(n) : 0);
     constexpr double FloatTiny = 1.17549435e-38;   // sklearn FLOAT32_TINY
 #pragma omp parallel for schedule(static)
     for (int i = 0; i < n; ++i) {
-        const double px = m_y(i, 0), py = m_y(i, 1);
+        const double px = yr[2 * std::size_t(i)], py = yr[2 * std::size_t(i) + 1];
         double fx = 0.0, fy = 0.0, kl = 0.0;
         for (long t = m_rowPtr[std::size_t(i)]; t < m_rowPtr[std::size_t(i) + 1]; ++t) {
-            const int j = m_col[std::size_t(t)];
-            const double dx = px - m_y(j, 0), dy = py - m_y(j, 1);
+            const std::size_t j = std::size_t(m_col[std::size_t(t)]);
+            const double dx = px - yr[2 * j], dy = py - yr[2 * j + 1];
             const double q = 1.0 / (1.0 + dx * dx + dy * dy);
             const double p = m_val[std::size_t(t)] * exaggeration;
             const double pq = p * q;

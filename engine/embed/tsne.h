@@ -197,6 +197,7 @@ private:
     std::vector<double> m_val;
     Matrix m_y;            // n x 2
     Matrix m_grad, m_update, m_gains;
+    std::vector<double> m_yRows;   // the layout, row-major, for the attraction's gathers
     bool m_fft = false;
     bool m_approximate = false;
     std::unique_ptr<detail::FftRepulsion> m_fftRepulsion;
