@@ -59,10 +59,12 @@ struct UmapConfig {
     double b = 0.0;
     /// Inputs with fewer rows use exact (brute force) neighbours; larger ones an HNSW index,
     /// >= 2. umap-learn switches to NN-descent at 4,096 rows; here the exact search stays
-    /// faster than HNSW far beyond that (one thread, 16 columns: 0.2 s against 1.3 s at
-    /// 10,000 rows, 3.0 s against 8.8 s at 40,000; 64 columns, 20,000 rows: 2.5 s against
-    /// 5.2 s) and is exact, so it is used up to 25,000 rows.
-    int exactKnnMaxPoints = 25000;
+    /// faster than HNSW far beyond that: one thread, 16 columns, 0.2 s against 1.3 s at
+    /// 10,000 rows, 3.0 s against 8.8 s at 40,000; CPU seconds at 100,000 rows
+    /// (tests/bench/bench_knn), 12.7 against 21.4 (HNSW's recall there: 0.9998), and the
+    /// exact search is parallel while HNSW's insertion in row order is not. So it is used
+    /// up to 200,000 rows.
+    int exactKnnMaxPoints = 200000;
     /// Source of the initial noise, the random init and the negative samples.
     Seed seed = 42;
 

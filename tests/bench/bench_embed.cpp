@@ -16,6 +16,12 @@
 //     --seeds K           also run both sides with K - 1 more seeds (untimed; ours at the
 //                         first thread count) and print the trustworthiness over the K
 //                         seeds: mean, standard deviation, min, max [1]
+//     --tsne-repulsion LIST   our t-SNE with each of auto,bh,fft (Barnes-Hut, FFT
+//                         interpolation, or chosen by size) [auto]
+//
+// Barnes-Hut against FFT interpolation at 20,000 points (the size above which t-SNE switches):
+//     bench_embed DIR --python tests/bench/bench_embed.py --methods tsne --sizes 20000
+//         --threads 2 --tsne-repulsion bh,fft --seeds 3   (one line)
 //
 // Reads every embed_<N>_X.csv the Python side wrote, with its timings and embeddings, runs
 // ours with the same defaults, and prints one table: seconds, speed-up over the reference's
@@ -120,7 +126,8 @@ int main(int argc, char** argv)
     std::filesystem::path dir = "/tmp/atlas-bench-embed";
     std::string python;
     int refThreads = 1, repeat = 1, seeds = 1;
-    std::vector<std::string> methods{"tsne", "umap"}, sizes{"1000", "10000"}, threadList{"1", "2"};
+    std::vector<std::string> methods{"tsne", "umap"}, sizes{"1000", "10000"}, threadList{"1", "2"},
+        repulsions{"auto"};
     bool haveDir = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -139,6 +146,8 @@ int main(int argc, char** argv)
             repeat = std::max(1, std::stoi(argv[++i]));
         else if (a == "--seeds" && hasValue)
             seeds = std::max(1, std::stoi(argv[++i]));
+        else if (a == "--tsne-repulsion" && hasValue)
+            repulsions = splitList(argv[++i]);
         else if (!a.empty() && a[0] != '-' && !haveDir) {
             dir = a;
             haveDir = true;
@@ -251,7 +260,16 @@ int main(int argc, char** argv)
                 }
                 spreads.push_back(std::move(refSpread));
             }
+            const std::vector<std::string> variants =
+                method == "tsne" ? repulsions : std::vector<std::string>{"auto"};
+            for (const std::string& variant : variants)
             for (const std::string& threadText : threadList) {
+                atlas::TsneConfig tsneCfg;
+                tsneCfg.repulsion = variant == "bh"    ? atlas::TsneRepulsion::BarnesHut
+                                    : variant == "fft" ? atlas::TsneRepulsion::Fft
+                                                       : atlas::TsneRepulsion::Auto;
+                const std::string impl =
+                    variant == "auto" ? "MusicAtlas" : "MusicAtlas " + variant;
                 const int threads = std::stoi(threadText);
                 atlas::ThreadScope scope(threads);
                 atlas::Matrix Y;
@@ -261,7 +279,7 @@ int main(int argc, char** argv)
                     atlas::UmapTimings timings;
                     const auto [w, c] = seconds([&] {
                         if (method == "tsne") {
-                            Y = atlas::tsne(X).embedding;
+                            Y = atlas::tsne(X, tsneCfg).embedding;
                         } else {
                             atlas::UmapResult u = atlas::umap(X);
                             Y = std::move(u.embedding);
@@ -284,13 +302,13 @@ int main(int argc, char** argv)
                     std::snprintf(cpuSpeed, sizeof cpuSpeed, "%.2f", refC / cpu);
                 const double t = trust(X, Y);
                 std::printf("%-5s %6d  %-20s %7d %9.3f %8s %9.3f %8s  %.4f\n", method.c_str(),
-                            n, "MusicAtlas", threads, wall, speed, cpu, cpuSpeed, t);
+                            n, impl.c_str(), threads, wall, speed, cpu, cpuSpeed, t);
                 std::fflush(stdout);
                 if (threadText == threadList.front()) {
-                    Spread ours{method + " " + std::to_string(n) + " MusicAtlas", {t}};
+                    Spread ours{method + " " + std::to_string(n) + " " + impl, {t}};
                     for (int seed = 1; seed < seeds; ++seed) {
                         if (method == "tsne") {
-                            atlas::TsneConfig cfg;
+                            atlas::TsneConfig cfg = tsneCfg;
                             cfg.seed += atlas::Seed(seed);
                             ours.values.push_back(trust(X, atlas::tsne(X, cfg).embedding));
                         } else {
