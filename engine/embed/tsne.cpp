@@ -105,9 +105,9 @@ void Tsne::init(const Matrix& X, const Progress& progress)
     m_neighbours = std::max(m_neighbours, 1);
 
     m_approximate = n > m_cfg.exactKnnMaxPoints;
-    const detail::KnnGraph knn =
-        m_approximate ? detail::hnswKnn(X, m_neighbours, m_cfg.knnSearchBreadth, m_cfg.seed)
-                      : detail::exactKnn(X, m_neighbours);
+    m_knn = m_approximate ? detail::hnswKnn(X, m_neighbours, m_cfg.knnSearchBreadth, m_cfg.seed)
+                          : detail::exactKnn(X, m_neighbours);
+    const detail::KnnGraph& knn = m_knn;
     progress.throwIfCancelled();
     progress.report(0.6, "affinities");
 

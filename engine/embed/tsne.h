@@ -3,6 +3,7 @@
 
 #include "engine/core/progress.h"
 #include "engine/core/types.h"
+#include "engine/embed/knn.h"
 
 #include <functional>
 #include <limits>
@@ -173,6 +174,9 @@ public:
     /// KL divergence at the last iteration that computed it (NaN before the first).
     double klDivergence() const noexcept { return m_kl; }
     const TsneConfig& config() const noexcept { return m_cfg; }
+    /// The nearest-neighbour graph init() computed (its `approximate` flag says how), for
+    /// reuse by Umap::init on the same input.
+    const detail::KnnGraph& neighbours() const noexcept { return m_knn; }
     /// The current state as a result (embedding copied).
     TsneResult result() const;
 
@@ -201,6 +205,7 @@ private:
     Matrix m_y;            // n x 2
     Matrix m_grad, m_update, m_gains;
     std::vector<double> m_yRows;   // the layout, row-major, for the attraction's gathers
+    detail::KnnGraph m_knn;
     bool m_fft = false;
     bool m_approximate = false;
     std::unique_ptr<detail::FftRepulsion> m_fftRepulsion;

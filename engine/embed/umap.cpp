@@ -58,7 +58,8 @@ Umap::Umap(UmapConfig cfg) : m_cfg(std::move(cfg))
     requireValid(m_cfg.validate());
 }
 
-void Umap::init(const Matrix& X, const Progress& progress)
+void Umap::init(const Matrix& X, const Progress& progress,
+                const detail::KnnGraph* exactNeighbours)
 {
     const Eigen::Index n = X.rows();
     if (n < 3 || X.cols() < 1)
@@ -90,9 +91,16 @@ void Umap::init(const Matrix& X, const Progress& progress)
     }
     const int others = m_neighbours - 1;
     progress.report(0.0, "nearest neighbours");
-    const detail::KnnGraph knn = n < m_cfg.exactKnnMaxPoints
-                                     ? detail::exactKnn(X, others)
-                                     : detail::hnswKnn(X, others, 100, m_cfg.seed);
+    const bool exact = n < m_cfg.exactKnnMaxPoints;
+    detail::KnnGraph knn;
+    if (exact && exactNeighbours && !exactNeighbours->approximate &&
+        exactNeighbours->indices.rows() == n && exactNeighbours->indices.cols() >= others) {
+        // Rows are sorted by (distance, index), so the leading columns are the exact search's.
+        knn.indices = exactNeighbours->indices.leftCols(others);
+        knn.distances = exactNeighbours->distances.leftCols(others);
+    } else {
+        knn = exact ? detail::exactKnn(X, others) : detail::hnswKnn(X, others, 100, m_cfg.seed);
+    }
     m_approximate = knn.approximate;
     m_timings.neighbours = detail::secondsSince(clock);
     clock = std::chrono::steady_clock::now();
@@ -207,10 +215,11 @@ UmapResult Umap::result() const
 }
 
 UmapResult umap(const Matrix& X, const UmapConfig& cfg, const Progress& progress,
-                const UmapCallback& onEpoch, int callbackEvery)
+                const UmapCallback& onEpoch, int callbackEvery,
+                const detail::KnnGraph* exactNeighbours)
 {
     Umap u(cfg);
-    u.init(X, progress.sub(0.0, 0.2));
+    u.init(X, progress.sub(0.0, 0.2), exactNeighbours);
     u.run(-1, onEpoch, callbackEvery, progress.sub(0.2, 1.0));
     progress.report(1.0);
     return u.result();

@@ -3,6 +3,7 @@
 
 #include "engine/core/progress.h"
 #include "engine/core/types.h"
+#include "engine/embed/knn.h"
 
 #include <cstdint>
 #include <functional>
@@ -140,8 +141,12 @@ public:
 
     /// Nearest neighbours, fuzzy simplicial set, edge schedule and initial layout; resets any
     /// previous run. Throws InputError for fewer than 3 rows, no columns or non-finite
-    /// values; Cancelled at a safe point.
-    void init(const Matrix& X, const Progress& progress = {});
+    /// values; Cancelled at a safe point. `exactNeighbours`, when given, is X's exact kNN
+    /// graph with at least as many columns as this run needs (e.g. Tsne::neighbours() of
+    /// the same X): its leading columns are used instead of a search of its own, with the
+    /// same result; it is ignored when approximate or too narrow.
+    void init(const Matrix& X, const Progress& progress = {},
+              const detail::KnnGraph* exactNeighbours = nullptr);
 
     /// Runs epochs until `untilEpoch` are complete in total (< 0: all) or the callback
     /// returns true; returns the epochs complete. Throws std::logic_error before init(),
@@ -209,8 +214,10 @@ private:
     mutable bool m_viewStale = true;
 };
 
-/// One-shot UMAP: Umap(cfg), init(X), run(). See Umap for the callback and thread rules.
+/// One-shot UMAP: Umap(cfg), init(X, progress, exactNeighbours), run(). See Umap for the
+/// callback and thread rules.
 UmapResult umap(const Matrix& X, const UmapConfig& cfg = {}, const Progress& progress = {},
-                const UmapCallback& onEpoch = {}, int callbackEvery = 1);
+                const UmapCallback& onEpoch = {}, int callbackEvery = 1,
+                const detail::KnnGraph* exactNeighbours = nullptr);
 
 } // namespace atlas

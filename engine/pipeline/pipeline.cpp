@@ -330,8 +330,11 @@ ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
     return c;
 }
 
+// `neighbours`: t-SNE leaves its kNN graph of Z there, and UMAP of the same Z reuses its
+// leading columns when it is exact (the same neighbours it would find itself).
 MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Representation r,
-                const Progress& progress, const PipelineObserver& observer)
+                const Progress& progress, const PipelineObserver& observer,
+                detail::KnnGraph& neighbours)
 {
     MapResult m;
     m.kind = kind;
@@ -347,7 +350,12 @@ MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Repres
                                       double(it.iteration) / it.totalIterations);
                     return false;
                 };
-            TsneResult res = tsne(Z, t, progress, frame, std::max(1, observer.mapFrameEvery));
+            Tsne fit(t);
+            fit.init(Z, progress.sub(0.0, 0.05));
+            fit.run(-1, frame, std::max(1, observer.mapFrameEvery), progress.sub(0.05, 1.0));
+            progress.report(1.0);
+            TsneResult res = fit.result();
+            neighbours = fit.neighbours();
             m.xy = std::move(res.embedding);
             m.notes = std::move(res.notes);
         } else {
@@ -359,7 +367,8 @@ MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Repres
                     observer.mapFrame(r, kind, *e.embedding, double(e.epoch) / e.totalEpochs);
                     return false;
                 };
-            UmapResult res = umap(Z, u, progress, frame, std::max(1, observer.mapFrameEvery));
+            UmapResult res = umap(Z, u, progress, frame, std::max(1, observer.mapFrameEvery),
+                                  neighbours.indices.rows() == Z.rows() ? &neighbours : nullptr);
             m.xy = std::move(res.embedding);
             m.notes = std::move(res.notes);
             if (res.initFallback)
@@ -432,13 +441,14 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
                                  clusteringKey(kind)] = cr.seconds;
             }
             if (cfg.maps) {
+                detail::KnnGraph neighbours;
                 for (int m = 0; m < int(AllMaps.size()); ++m) {
                     const MapKind kind = AllMaps[std::size_t(m)];
                     rep.maps.push_back(embed(kind, rep.codes, cfg, rep.kind,
                                              slice.sub(0.55 + 0.45 * m / 2.0,
                                                        0.55 + 0.45 * (m + 1) / 2.0,
                                                        name + " " + mapName(kind)),
-                                             observer));
+                                             observer, neighbours));
                     const MapResult& mr = rep.maps.back();
                     if (!mr.ok)
                         diagnostics.add(std::string(representationKey(rep.kind)) + "_" +

@@ -155,6 +155,29 @@ private slots:
         QVERIFY(atlas::trustworthiness(X, approx.embedding, 10) >= ref - 0.01);
     }
 
+    // t-SNE's 91 exact neighbours, handed over, give the map UMAP's own search gives; an
+    // approximate or too narrow graph is not used.
+    void sharedExactNeighboursGiveTheSameMap()
+    {
+        const Matrix X = loadInput("swiss");
+        const auto cfg = shortConfig();
+        const Matrix own = atlas::umap(X, cfg).embedding;
+        const atlas::detail::KnnGraph wide = atlas::detail::exactKnn(X, 90);
+        QVERIFY(atlas::umap(X, cfg, {}, {}, 1, &wide).embedding == own);
+        atlas::detail::KnnGraph wrong = wide;
+        wrong.indices.setZero();   // would wreck the map if it were used
+        wrong.approximate = true;
+        QVERIFY(atlas::umap(X, cfg, {}, {}, 1, &wrong).embedding == own);
+        wrong.approximate = false;
+        wrong.indices = wrong.indices.leftCols(5).eval();
+        wrong.distances = wrong.distances.leftCols(5).eval();
+        QVERIFY(atlas::umap(X, cfg, {}, {}, 1, &wrong).embedding == own);
+        wrong.indices = wide.indices;
+        wrong.distances = wide.distances;
+        wrong.indices.col(0).setZero();
+        QVERIFY(atlas::umap(X, cfg, {}, {}, 1, &wrong).embedding != own);   // it is used
+    }
+
     void sameSeedSameOutput()
     {
         const Matrix X = loadInput("swiss");
