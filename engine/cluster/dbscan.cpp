@@ -246,44 +246,49 @@ DbscanResult clusterWithEps(const detail::KdTree& tree, Eigen::Index n, double e
             r.coreSampleIndices.push_back(int(i));
 
     // Pass 2: core-core edges joined by union-find (components do not depend on the order of
-    // the unions, hence not on the threads), and each border point's core neighbours (fewer
-    // than minSamples, since it is not core). Blocks run in waves to bound edge memory.
+    // the unions, hence not on the threads), each block's edges as soon as the block is done,
+    // and each border point's core neighbours (fewer than minSamples, since it is not core).
     UnionFind uf(n);
     std::vector<std::vector<int>> borderOf(static_cast<std::size_t>(n));
     {
         const Progress p = progress.sub(0.3, 1.0);
-        const Eigen::Index wave = 8 * Eigen::Index(maxThreads());
-        for (Eigen::Index w0 = 0; w0 < blocks; w0 += wave) {
-            p.throwIfCancelled();
-            const Eigen::Index w1 = std::min(blocks, w0 + wave);
-            std::vector<std::vector<std::pair<int, int>>> edges(std::size_t(w1 - w0));
+        std::atomic<Eigen::Index> done{0};
 #pragma omp parallel
-            {
-                std::vector<int> near;
+        {
+            std::vector<int> near;
+            std::vector<std::pair<int, int>> edges;
 #pragma omp for schedule(dynamic)
-                for (Eigen::Index b = w0; b < w1; ++b) {
-                    const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
-                    auto& e = edges[std::size_t(b - w0)];
-                    for (Eigen::Index i = b0; i < b1; ++i) {
-                        const bool iCore = core[std::size_t(i)];
-                        near.clear();
-                        tree.within(i, eps2, near);
-                        for (const int j : near) {
-                            if (!core[std::size_t(j)] || j == i || (iCore && j < i))
-                                continue;
-                            if (iCore)
-                                e.emplace_back(int(i), j);
-                            else
-                                borderOf[std::size_t(i)].push_back(j);
-                        }
+            for (Eigen::Index b = 0; b < blocks; ++b) {
+                if (p.isCancelled())
+                    continue;
+                const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
+                edges.clear();
+                for (Eigen::Index i = b0; i < b1; ++i) {
+                    const bool iCore = core[std::size_t(i)];
+                    near.clear();
+                    tree.within(i, eps2, near);
+                    for (const int j : near) {
+                        if (!core[std::size_t(j)] || j == i || (iCore && j < i))
+                            continue;
+                        if (iCore)
+                            edges.emplace_back(int(i), j);
+                        else
+                            borderOf[std::size_t(i)].push_back(j);
+                    }
+                    // Bounded memory whatever eps: at most one neighbourhood pending.
+                    if (edges.size() > std::size_t(1) << 16 || i + 1 == b1) {
+#pragma omp critical(atlas_dbscan_union)
+                        for (const auto& [u, v] : edges)
+                            uf.unite(u, v);
+                        edges.clear();
                     }
                 }
+                const Eigen::Index finished = ++done;
+                if (threadIndex() == 0)
+                    p.report(double(finished) / double(blocks), "clusters");
             }
-            for (const auto& e : edges)
-                for (const auto& [a, b] : e)
-                    uf.unite(a, b);
-            p.report(double(w1) / double(blocks), "clusters");
         }
+        p.throwIfCancelled();
     }
 
     // sklearn's discovery order: a cluster is numbered when its first core point (in row

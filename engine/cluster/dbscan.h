@@ -58,7 +58,8 @@ struct DbscanResult {
     int components = 0;                  ///< dimension of the clustered space (X.cols() = X itself)
     bool epsEstimated = false;           ///< eps was chosen automatically
     /// DBCV (densityValidity()) of the labels in the clustered space when eps was estimated
-    /// and >= 2 clusters were found; NaN otherwise.
+    /// and >= 2 clusters were found (above 5,000 rows: of the fixed random sample of 5,000
+    /// rows it was chosen on); NaN otherwise.
     double validity = std::numeric_limits<double>::quiet_NaN();
     int nClusters = 0;                   ///< clusters found (labels >= 0)
     double noiseFraction = 0.0;          ///< fraction of rows labelled -1, [0, 1]
@@ -79,7 +80,8 @@ struct DbscanResult {
 /// sizes) in the few dimensions DBSCAN runs in (cfg.components = 0), up to O(n^2 d) in many;
 /// automatic eps adds one pass of k-nearest-neighbour queries and per candidate DBCV
 /// (O(s^2 d), s = min(n, 5000)). OpenMP-parallel over blocks of rows; memory
-/// O(n d + n * minSamples).
+/// O(n d + n * minSamples) plus, per thread, one neighbourhood and at most 65,536 pending
+/// edges.
 /// Throws ConfigError for an invalid cfg; InputError when X is empty or not finite;
 /// Cancelled between blocks of rows once cancellation is requested.
 DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& progress = {});

@@ -28,26 +28,34 @@ struct Rows {
 using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, Rows>, Rows,
                                                  -1, std::uint32_t>;
 
-// nanoflann keeps a candidate when its squared distance is < worstDist(): one ulp above the
-// radius gives "<= radius".
-double inclusive(double radius2)
+// nanoflann offers a candidate when its squared distance is < worstDist() and prunes a
+// branch on a bound updated incrementally, which can round a few ulps above a leaf's own
+// sum. So the search runs with a slightly larger radius and the result sets decide
+// "distance <= radius" themselves.
+double searchRadius(double radius2)
 {
-    return std::nextafter(radius2, std::numeric_limits<double>::infinity());
+    return radius2 * (1.0 + 1e-9) + std::numeric_limits<double>::min();
 }
 
 class CountingSet {
 public:
-    CountingSet(double radius2, int cap) : m_worst(inclusive(radius2)), m_cap(cap) {}
+    CountingSet(double radius2, int cap)
+        : m_radius2(radius2), m_worst(searchRadius(radius2)), m_cap(cap)
+    {
+    }
     void init() {}
     bool full() const { return true; }
     double worstDist() const { return m_worst; }
-    bool addPoint(double, std::uint32_t)
+    bool addPoint(double dist, std::uint32_t)
     {
+        if (dist > m_radius2)
+            return true;
         return ++m_count < m_cap;
     }
     int count() const { return m_count; }
 
 private:
+    double m_radius2;
     double m_worst;
     int m_cap;
     int m_count = 0;
@@ -55,19 +63,22 @@ private:
 
 class CollectingSet {
 public:
-    CollectingSet(double radius2, std::vector<int>& out) : m_worst(inclusive(radius2)), m_out(out)
+    CollectingSet(double radius2, std::vector<int>& out)
+        : m_radius2(radius2), m_worst(searchRadius(radius2)), m_out(out)
     {
     }
     void init() {}
     bool full() const { return true; }
     double worstDist() const { return m_worst; }
-    bool addPoint(double, std::uint32_t index)
+    bool addPoint(double dist, std::uint32_t index)
     {
-        m_out.push_back(int(index));
+        if (dist <= m_radius2)
+            m_out.push_back(int(index));
         return true;
     }
 
 private:
+    double m_radius2;
     double m_worst;
     std::vector<int>& m_out;
 };

@@ -53,8 +53,8 @@ std::vector<std::string> TsneConfig::validate() const
     check(p, fftAbovePoints >= 2, c, "fftAbovePoints", "must be >= 2", fftAbovePoints);
     check(p, interpolationPoints >= 1 && interpolationPoints <= 10, c, "interpolationPoints",
           "must be in [1, 10]", interpolationPoints);
-    check(p, minIntervals >= 1 && minIntervals <= 10000, c, "minIntervals",
-          "must be in [1, 10000]", minIntervals);
+    check(p, minIntervals >= 1 && minIntervals <= 400, c, "minIntervals",
+          "must be in [1, 400]", minIntervals);
     check(p, intervalsPerUnit > 0.0 && intervalsPerUnit <= 100.0, c, "intervalsPerUnit",
           "must be in (0, 100]", intervalsPerUnit);
     check(p, exactKnnMaxPoints >= 2, c, "exactKnnMaxPoints", "must be >= 2",
@@ -104,7 +104,7 @@ void Tsne::init(const Matrix& X, const Progress& progress)
     m_neighbours = int(std::min<double>(double(n - 1), std::floor(3.0 * m_perplexity + 1.0)));
     m_neighbours = std::max(m_neighbours, 1);
 
-    m_approximate = n > m_cfg.exactKnnMaxPoints;
+    m_approximate = n >= m_cfg.exactKnnMaxPoints;
     m_knn = m_approximate ? detail::hnswKnn(X, m_neighbours, m_cfg.knnSearchBreadth, m_cfg.seed)
                           : detail::exactKnn(X, m_neighbours);
     const detail::KnnGraph& knn = m_knn;

@@ -30,8 +30,8 @@ enum class TsneRepulsion {
     /// Barnes-Hut quadtree (van der Maaten 2014; sklearn's method): O(n log n).
     BarnesHut,
     /// FFT-accelerated interpolation onto a grid (Linderman et al. 2019, Nature Methods 16;
-    /// FIt-SNE's and openTSNE's "fft"): O(n) plus a grid FFT, several times faster than
-    /// Barnes-Hut from some ten thousand points on.
+    /// FIt-SNE's and openTSNE's "fft"): O(n) plus a grid FFT whose size grows with the
+    /// map's extent, not with n.
     Fft,
 };
 
@@ -91,11 +91,12 @@ struct TsneConfig {
     /// FFT interpolation: boxes per axis at least, >= 1 (FIt-SNE min_num_intervals: 50).
     int minIntervals = 50;
     /// FFT interpolation: boxes per unit of the layout's extent, > 0 (FIt-SNE
-    /// intervals_per_integer: 1); the box count is rounded up to a 7-smooth number.
+    /// intervals_per_integer: 1); the box count is rounded up to a 7-smooth number, at most
+    /// 400 per axis (the grids' memory, about 460 MB there); wider maps get wider boxes.
     double intervalsPerUnit = 1.0;
-    /// The affinities use exact nearest neighbours up to this many points, >= 2, and an
-    /// HNSW graph (hnswlib) above, as UmapConfig::exactKnnMaxPoints (at 100,000 points in
-    /// 16 dimensions the exact search of 91 neighbours takes 18.9 CPU seconds, HNSW 37.3).
+    /// Inputs with fewer points use exact nearest neighbours for the affinities, larger ones
+    /// an HNSW graph (hnswlib), >= 2, as UmapConfig::exactKnnMaxPoints (at 100,000 points in
+    /// 16 dimensions the exact search of 91 neighbours takes 18.9 CPU seconds, HNSW 37.0).
     int exactKnnMaxPoints = 200000;
     /// HNSW query breadth (ef) for the approximate neighbours, >= 1; a query keeps
     /// max(ef, neighbours + 1) candidates. 200 gives 91 neighbours a recall of 0.9997 at

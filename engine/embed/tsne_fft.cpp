@@ -86,7 +86,7 @@ struct FftRepulsion::Plans {
 
 FftRepulsion::FftRepulsion(FftGridConfig cfg) : m_cfg(cfg)
 {
-    if (m_cfg.interpolationPoints < 1 || m_cfg.minIntervals < 1 ||
+    if (m_cfg.interpolationPoints < 1 || m_cfg.minIntervals < 1 || m_cfg.maxIntervals < 1 ||
         !(m_cfg.intervalsPerUnit > 0.0))
         throw std::invalid_argument("FftRepulsion: invalid grid configuration");
 }
@@ -159,8 +159,16 @@ double FftRepulsion::compute(const Matrix& y, std::vector<double>& negX,
     int boxes = fewest;
     double boxWidth = extent / fewest;
     if (extent > fewest * unit) {
-        boxes = smoothCount(int(std::min(std::ceil(extent / unit), 1e6)));
+        const int most = std::max(fewest, m_cfg.maxIntervals);
+        boxes = smoothCount(int(std::min(std::ceil(extent / unit), double(most))));
         boxWidth = unit;
+        if (boxes > most) {   // rounded past the cap: the largest smooth count within it
+            boxes = most;
+            while (smoothCount(boxes) != boxes)
+                --boxes;
+        }
+        if (boxes * unit < extent)
+            boxWidth = extent / boxes;   // beyond the cap: fewer, wider boxes
     }
     m_boxes = boxes;
     const double width = boxes * boxWidth;

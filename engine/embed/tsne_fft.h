@@ -18,6 +18,9 @@ struct FftGridConfig {
     int interpolationPoints = 3;   ///< Lagrange nodes per box and axis (n_interpolation_points)
     int minIntervals = 50;         ///< boxes per axis at least (min_num_intervals)
     double intervalsPerUnit = 1.0; ///< boxes per unit of the layout's extent (intervals_per_integer)
+    /// Boxes per axis at most: the grids take about 80 (6 B)^2 bytes (B = 400: 460 MB). A
+    /// layout wider than this many boxes gets wider, coarser boxes.
+    int maxIntervals = 400;
 };
 
 /// Evaluates, for every point i of a 2-D layout y, the sums over all j != i that the t-SNE
@@ -27,7 +30,8 @@ struct FftGridConfig {
 /// A square around the layout is cut into B x B boxes, each with p x p equispaced nodes:
 /// B = minIntervals (rounded up to a 7-smooth count for the FFT) across the layout while it
 /// spans at most that many units of 1 / intervalsPerUnit, else boxes of exactly that width,
-/// B the smallest 7-smooth count that covers it. Four charges per point (1, y_x, y_y, |y|^2, coordinates taken from the
+/// B the smallest 7-smooth count that covers it (at most maxIntervals; wider layouts get
+/// maxIntervals boxes of the width that covers them). Four charges per point (1, y_x, y_y, |y|^2, coordinates taken from the
 /// square's centre) are spread onto the nodes with Lagrange weights, convolved with K^2 on
 /// the node grid by FFT (a 2Bp x 2Bp circulant embedding), and interpolated back; Z and the
 /// forces follow from the four potentials since K^2 (1 + |d|^2) = K. Cost per call

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <vector>
 #include <set>
 
 namespace {
@@ -410,11 +411,28 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(atlas::InputError, atlas::densityValidity(X, bad));
     }
 
+    // "distance <= eps", sklearn's test, holds at exactly eps: points 5 apart on a line
+    // (3-4-5 steps, so every distance is exact) with eps 5 are each other's neighbours.
+    void neighbourAtExactlyEps()
+    {
+        atlas::Matrix X(4, 2);
+        X << 0, 0, 3, 4, 6, 8, 9, 12;
+        atlas::DbscanConfig cfg;
+        cfg.eps = 5.0;
+        cfg.minSamples = 3;
+        const atlas::DbscanResult r = atlas::dbscan(X, cfg);
+        QCOMPARE(r.coreSampleIndices, (std::vector<int>{1, 2}));
+        QCOMPARE(r.nClusters, 1);
+        QCOMPARE(r.noiseFraction, 0.0);
+        cfg.eps = std::nextafter(5.0, 0.0);
+        QCOMPARE(atlas::dbscan(X, cfg).nClusters, 0);
+    }
+
     void automaticEpsAboveFiveThousandPoints()
     {
-        // Above 5,000 points the automatic eps scores fewer candidates and the distances come
-        // in several tiles; the clusters are still found. (Its speed at scale is measured by
-        // tests/bench/bench_scale, not here.)
+        // Above 5,000 points the automatic eps scores fewer candidates, each on the DBCV of a
+        // fixed sample of 5,000 rows; the clusters are still found. (Its speed at scale is
+        // measured by tests/bench/bench_scale, not here.)
         atlas::Labels truth;
         const atlas::Matrix X = blobsWithNoise(10, 590, 100, 16, 4, &truth);
         QCOMPARE(X.rows(), Eigen::Index(6000));

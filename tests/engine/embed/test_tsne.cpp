@@ -85,6 +85,7 @@ private slots:
         // Boxes of width 1 with 3 nodes (FIt-SNE's defaults) give Z to about 1e-3 and the
         // forces to about 2 %; the early map's 50 boxes are far finer than its points' scale.
         QTest::newRow("late map, extent ~80") << 1.0 << 2e-3 << 3e-2;
+        QTest::newRow("exaggeration phase, extent ~25") << 0.3 << 2e-3 << 3e-2;
         QTest::newRow("early map, extent ~1e-3") << 1e-5 << 1e-6 << 1e-5;
     }
     void fftRepulsionMatchesDirectSums()
@@ -127,6 +128,41 @@ private slots:
         }
         QVERIFY2(std::sqrt(err / norm) <= forceTolerance,
                  std::to_string(std::sqrt(err / norm)).c_str());
+
+        // The object keeps its plans and kernel between calls: a call after one on another
+        // layout (another grid) and a repeated call give a fresh object's bits, with one or
+        // two threads.
+        Matrix other = y * 3.0;
+        std::vector<double> ax, ay, bx, by;
+        double za = 0.0, zb = 0.0;
+        {
+            atlas::ThreadScope one(1);
+            atlas::detail::FftRepulsion fresh;
+            za = fresh.compute(y, ax, ay);
+        }
+        {
+            atlas::ThreadScope two(2);
+            fft.compute(other, bx, by);
+            fft.compute(y, bx, by);
+            zb = fft.compute(y, bx, by);
+        }
+        QCOMPARE(zb, za);
+        QVERIFY(bx == ax && by == ay);
+        QCOMPARE(zb, zFft);
+    }
+
+    void wideLayoutsGetWiderBoxes()
+    {
+        Matrix y(200, 2);
+        atlas::Rng rng(3);
+        for (int i = 0; i < 200; ++i) {
+            y(i, 0) = 3000.0 * rng.uniform();
+            y(i, 1) = 10.0 * rng.uniform();
+        }
+        atlas::detail::FftRepulsion fft;
+        std::vector<double> fx, fy;
+        QVERIFY(std::isfinite(fft.compute(y, fx, fy)));
+        QCOMPARE(fft.boxes(), 400);   // the cap, not 3,000 boxes of width 1
     }
 
     void smoothCounts()
@@ -169,10 +205,13 @@ private slots:
             const atlas::TsneResult r = t.result();
             return std::pair(r.fft, r.approximateNeighbours);
         };
-        QCOMPARE(chosen(20000, 200000), std::pair(false, false));  // the defaults
-        QCOMPARE(chosen(1000, 1000), std::pair(false, false));     // "above", not "from"
-        QCOMPARE(chosen(999, 200000), std::pair(true, false));
-        QCOMPARE(chosen(20000, 999), std::pair(false, true));
+        const atlas::TsneConfig defaults;
+        QCOMPARE(defaults.fftAbovePoints, 20000);
+        QCOMPARE(defaults.exactKnnMaxPoints, 200000);
+        QCOMPARE(chosen(defaults.fftAbovePoints, defaults.exactKnnMaxPoints),
+                 std::pair(false, false));
+        QCOMPARE(chosen(1000, 1001), std::pair(false, false));   // FFT above, exact below
+        QCOMPARE(chosen(999, 1000), std::pair(true, true));
     }
 
     void fftOneThreadEqualsTwo()

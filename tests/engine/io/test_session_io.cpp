@@ -263,6 +263,13 @@ void tweakConfig(atlas::PipelineConfig& c)
     c.umap.b = 0.8;
     c.umap.exactKnnMaxPoints = 100;
     c.umap.seed = 6;
+    c.tsne.repulsion = atlas::TsneRepulsion::Fft;
+    c.tsne.fftAbovePoints = 12345;
+    c.tsne.interpolationPoints = 4;
+    c.tsne.minIntervals = 60;
+    c.tsne.intervalsPerUnit = 0.75;
+    c.tsne.exactKnnMaxPoints = 777;
+    c.tsne.knnSearchBreadth = 150;
     c.seed = 1234;
     c.threads = 1;
 }
