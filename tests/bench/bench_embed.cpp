@@ -146,8 +146,14 @@ int main(int argc, char** argv)
             repeat = std::max(1, std::stoi(argv[++i]));
         else if (a == "--seeds" && hasValue)
             seeds = std::max(1, std::stoi(argv[++i]));
-        else if (a == "--tsne-repulsion" && hasValue)
+        else if (a == "--tsne-repulsion" && hasValue) {
             repulsions = splitList(argv[++i]);
+            for (const std::string& r : repulsions)
+                if (r != "auto" && r != "bh" && r != "fft") {
+                    std::fprintf(stderr, "bench_embed: --tsne-repulsion takes auto, bh, fft\n");
+                    return 2;
+                }
+        }
         else if (!a.empty() && a[0] != '-' && !haveDir) {
             dir = a;
             haveDir = true;
