@@ -161,8 +161,8 @@ Track makeTrack(const RowText& t, std::size_t rowNumber, const fs::path& base, b
 // Keeps a row's cells and reports the bad ones, at most MaxIssuesPerKind of each kind.
 class RowChecker {
 public:
-    RowChecker(const fs::path& file, Diagnostics& diagnostics)
-        : m_file(file), m_diagnostics(diagnostics)
+    RowChecker(const fs::path& file, Diagnostics& diagnostics, const std::vector<Track>& tracks)
+        : m_file(file), m_diagnostics(diagnostics), m_ids(0, IdHash{&tracks}, IdEqual{&tracks})
     {
     }
     void report(int kind, const std::string& where, const std::string& why)
@@ -181,16 +181,30 @@ public:
                                               std::to_string(MaxIssuesPerKind) +
                                               " are listed)");
     }
-    /// True when `id` was seen before. The view must stay valid while the checker lives (the
-    /// id of a track already in a vector that is not reallocated).
-    bool duplicate(std::string_view id) { return !m_ids.insert(id).second; }
+    /// True when the id of tracks[index] (the one just added) was seen before; otherwise it
+    /// is remembered, by index, so that the vector may grow and move its strings.
+    bool duplicate(std::size_t index) { return !m_ids.insert(index).second; }
     void reserve(std::size_t n) { m_ids.reserve(n); }
 
 private:
+    struct IdHash {
+        const std::vector<Track>* tracks;
+        std::size_t operator()(std::size_t i) const
+        {
+            return std::hash<std::string>{}((*tracks)[i].id);
+        }
+    };
+    struct IdEqual {
+        const std::vector<Track>* tracks;
+        bool operator()(std::size_t a, std::size_t b) const
+        {
+            return (*tracks)[a].id == (*tracks)[b].id;
+        }
+    };
     const fs::path& m_file;
     Diagnostics& m_diagnostics;
     int m_counts[2] = {0, 0};
-    std::unordered_set<std::string_view> m_ids;
+    std::unordered_set<std::size_t, IdHash, IdEqual> m_ids;
 };
 
 // The metadata and feature roles, applied to one row of cells.
@@ -306,7 +320,7 @@ FeatureTable readCsvTable(const fs::path& file, Diagnostics& diagnostics,
     std::vector<std::string> hasLyrics;
     bool haveHasLyrics = false, labelFromGenre = false;
     std::optional<Columns> cols;
-    RowChecker checker(file, diagnostics);
+    RowChecker checker(file, diagnostics, table.tracks);
     std::error_code ec;
     const fs::path base = fs::absolute(file, ec).parent_path();
     std::vector<double> audioRow, lyricsRow;
@@ -316,7 +330,6 @@ FeatureTable readCsvTable(const fs::path& file, Diagnostics& diagnostics,
         [&](const std::vector<std::string>& names, char, std::size_t rows) {
             header = names;
             lines = rows;
-            // Reserved so that the ids the checker holds views of never move.
             table.tracks.reserve(rows);
             checker.reserve(rows);
         },
@@ -368,7 +381,7 @@ FeatureTable readCsvTable(const fs::path& file, Diagnostics& diagnostics,
             const RowText t = rowText(*cols, cells);
             table.tracks.push_back(
                 makeTrack(t, std::size_t(table.rowsRead), base, labelFromGenre));
-            if (checker.duplicate(table.tracks.back().id)) {
+            if (checker.duplicate(table.tracks.size() - 1)) {
                 checker.report(1, where,
                                "the track \"" + messageExcerpt(table.tracks.back().id, 80) +
                                    "\" is already in the table; row left out");
@@ -444,7 +457,7 @@ FeatureTable readNpyTable(const fs::path& file, Diagnostics& diagnostics,
     table.ignoredColumns = cols.ignored;
     std::error_code ec;
     const fs::path base = fs::absolute(file, ec).parent_path();
-    RowChecker checker(file, diagnostics);
+    RowChecker checker(file, diagnostics, table.tracks);
     std::vector<Eigen::Index> kept;
     std::vector<std::string> hasLyrics;
     // Rows with a value that is not finite: the first such column of each.
@@ -472,7 +485,7 @@ FeatureTable readNpyTable(const fs::path& file, Diagnostics& diagnostics,
         }
         const RowText t = rowText(meta, rows.rows[std::size_t(i)]);
         table.tracks.push_back(makeTrack(t, std::size_t(i + 1), base, labelFromGenre));
-        if (checker.duplicate(table.tracks.back().id)) {
+        if (checker.duplicate(table.tracks.size() - 1)) {
             checker.report(1, rows.where(std::size_t(i)),
                            "the track \"" + messageExcerpt(table.tracks.back().id, 80) +
                                "\" is already in the table; row left out");

@@ -279,6 +279,28 @@ private slots:
         QCOMPARE(int(issues.size()), 4);
     }
 
+    // Lines ended by a bare carriage return (old Mac files): every row is read, and repeated
+    // ids are still caught once the tracks outgrow the room reserved for them.
+    void readsRowsEndedByCarriageReturns()
+    {
+        const fs::path dir = atlas::test::makeTempDir("cr-table");
+        const fs::path file = dir / "cr.csv";
+        std::string text = "filename,emb_0,emb_1\r";
+        for (int i = 0; i < 300; ++i)
+            text += "track number " + std::to_string(i) + ".flac," + std::to_string(i) + ",1\r";
+        text += "track number 7.flac,7,1\rtrack number 299.flac,9,9\r";
+        writeBytes(file, text);
+        atlas::Diagnostics diagnostics;
+        const atlas::FeatureTable t = atlas::readFeatureTable(file, diagnostics);
+        QCOMPARE(int(t.tracks.size()), 300);
+        QCOMPARE(t.tracks[299].id, std::string("track number 299.flac"));
+        QCOMPARE(t.audio(299, 0), 299.0);
+        int repeats = 0;
+        for (const atlas::Issue& i : diagnostics.issues())
+            repeats += i.reason.find("is already in the table") != std::string::npos ? 1 : 0;
+        QCOMPARE(repeats, 2);
+    }
+
     void readsNumpyTablesWithBadRows()
     {
         // A float32 Fortran-order matrix as numpy users save theirs, a NaN in row 2, and rows
