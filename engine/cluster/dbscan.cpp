@@ -66,10 +66,11 @@ private:
     std::vector<int> m_parent;
 };
 
-Vector kDistances(const detail::KdTree& tree, int k, const Progress& progress)
+// f(i) for every row, in parallel blocks of rows, reporting `what` as blocks finish;
+// throws Cancelled afterwards once cancellation was requested.
+template <class F>
+void forEachRow(Eigen::Index n, const Progress& progress, const char* what, F&& f)
 {
-    const Eigen::Index n = tree.rows();
-    Vector result(n);
     const Eigen::Index blocks = blocksOf(n);
     std::atomic<Eigen::Index> done{0};
 #pragma omp parallel for schedule(dynamic)
@@ -78,12 +79,20 @@ Vector kDistances(const detail::KdTree& tree, int k, const Progress& progress)
             continue;
         const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
         for (Eigen::Index i = b0; i < b1; ++i)
-            result[i] = std::sqrt(tree.kthSquaredDistance(i, k));
+            f(i);
         const Eigen::Index finished = ++done;
         if (threadIndex() == 0)
-            progress.report(double(finished) / double(blocks), "k-distances");
+            progress.report(double(finished) / double(blocks), what);
     }
     progress.throwIfCancelled();
+}
+
+Vector kDistances(const detail::KdTree& tree, int k, const Progress& progress)
+{
+    const Eigen::Index n = tree.rows();
+    Vector result(n);
+    forEachRow(n, progress, "k-distances",
+               [&](Eigen::Index i) { result[i] = std::sqrt(tree.kthSquaredDistance(i, k)); });
     std::sort(result.data(), result.data() + n);
     return result;
 }
@@ -225,22 +234,9 @@ DbscanResult clusterWithEps(const detail::KdTree& tree, Eigen::Index n, double e
     // Pass 1: core points, whose neighbourhood (the point itself included) holds at least
     // minSamples points; the count stops there.
     std::vector<char> core(static_cast<std::size_t>(n), 0);
-    {
-        const Progress p = progress.sub(0.0, 0.3);
-        std::atomic<Eigen::Index> done{0};
-#pragma omp parallel for schedule(dynamic)
-        for (Eigen::Index b = 0; b < blocks; ++b) {
-            if (p.isCancelled())
-                continue;
-            const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
-            for (Eigen::Index i = b0; i < b1; ++i)
-                core[std::size_t(i)] = tree.countWithin(i, eps2, r.minSamples) >= r.minSamples;
-            const Eigen::Index finished = ++done;
-            if (threadIndex() == 0)
-                p.report(double(finished) / double(blocks), "neighbourhoods");
-        }
-        p.throwIfCancelled();
-    }
+    forEachRow(n, progress.sub(0.0, 0.3), "neighbourhoods", [&](Eigen::Index i) {
+        core[std::size_t(i)] = tree.countWithin(i, eps2, r.minSamples) >= r.minSamples;
+    });
     for (Eigen::Index i = 0; i < n; ++i)
         if (core[std::size_t(i)])
             r.coreSampleIndices.push_back(int(i));

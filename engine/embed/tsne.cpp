@@ -265,7 +265,8 @@ double Tsne::repulsionBarnesHut(std::vector<double>& negX, std::vector<double>& 
 double Tsne::gradient(double exaggeration, bool computeError)
 {
     const int n = int(m_y.rows());
-    std::vector<double> negX, negY;
+    std::vector<double>& negX = m_negX;
+    std::vector<double>& negY = m_negY;
     double sumQ = m_fft ? m_fftRepulsion->compute(m_y, negX, negY)
                         : repulsionBarnesHut(negX, negY);
     sumQ = std::max(sumQ, std::numeric_limits<double>::min());

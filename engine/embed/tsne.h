@@ -206,6 +206,7 @@ private:
     Matrix m_y;            // n x 2
     Matrix m_grad, m_update, m_gains;
     std::vector<double> m_yRows;   // the layout, row-major, for the attraction's gathers
+    std::vector<double> m_negX, m_negY;   // the repulsion, unnormalised, per iteration
     detail::KnnGraph m_knn;
     bool m_fft = false;
     bool m_approximate = false;

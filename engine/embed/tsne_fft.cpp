@@ -216,13 +216,16 @@ double FftRepulsion::compute(const Matrix& y, std::vector<double>& negX,
     };
     m_order.resize(std::size_t(n));
     {
+        m_rowBox.resize(std::size_t(n));
         std::vector<int> start(std::size_t(boxes) + 1, 0);
-        for (int i = 0; i < n; ++i)
-            ++start[std::size_t(boxOf(y(i, 1), 1)) + 1];
+        for (int i = 0; i < n; ++i) {
+            m_rowBox[std::size_t(i)] = boxOf(y(i, 1), 1);
+            ++start[std::size_t(m_rowBox[std::size_t(i)]) + 1];
+        }
         for (int b = 0; b < boxes; ++b)
             start[std::size_t(b) + 1] += start[std::size_t(b)];
         for (int i = 0; i < n; ++i)
-            m_order[std::size_t(start[std::size_t(boxOf(y(i, 1), 1))]++)] = i;
+            m_order[std::size_t(start[std::size_t(m_rowBox[std::size_t(i)])]++)] = i;
     }
     m_cell.resize(std::size_t(2 * n));
     m_position.resize(std::size_t(2 * n));

@@ -63,6 +63,7 @@ private:
     // The points sorted by their box's row, and in that order: the node grid's first column
     // and row of each one's box, its p + p weights and its position from the grid's centre.
     std::vector<int> m_order;
+    std::vector<int> m_rowBox;   // each point's row of boxes, for the sort
     std::vector<int> m_cell;
     std::vector<double> m_weights;
     std::vector<double> m_position;
