@@ -6,6 +6,7 @@
 
 #include "engine/core/error.h"
 
+#include <Eigen/QR>
 #include <Eigen/SVD>
 
 #include <cmath>
@@ -49,13 +50,33 @@ void Pca::fit(const Matrix& X)
                           std::to_string(std::min(n, d)) + " (got " + std::to_string(k) + ")");
 
     RowVector mean = X.colwise().mean();
-    const Matrix centred = X.rowwise() - mean;
-    Eigen::BDCSVD<Matrix> svd(centred, Eigen::ComputeThinU | Eigen::ComputeThinV);
-    if (svd.info() != Eigen::Success)
-        throw NumericalError("PCA: the singular value decomposition did not converge");
-
-    Matrix U = svd.matrixU().leftCols(k);
-    Matrix V = svd.matrixV().leftCols(k);
+    Vector s;
+    Matrix U, V;
+    if (n > 2 * d) {
+        // Many more rows than features (a large collection): X - mean = QR, and the SVD of
+        // the d x d triangle R = U' S V^T gives the singular values and right vectors (LAPACK's
+        // gesdd does the same for tall matrices). The k left vectors the sign convention
+        // needs are (X - mean) V / s; the n x d thin U is never formed. The QR works in place.
+        Matrix centred = X.rowwise() - mean;
+        Eigen::HouseholderQR<Eigen::Ref<Matrix>> qr(centred);
+        const Matrix R = qr.matrixQR().topRows(d).triangularView<Eigen::Upper>();
+        Eigen::BDCSVD<Matrix> svd(R, Eigen::ComputeThinV);
+        if (svd.info() != Eigen::Success)
+            throw NumericalError("PCA: the singular value decomposition did not converge");
+        s = svd.singularValues();
+        V = svd.matrixV().leftCols(k);
+        centred.resize(0, 0);
+        U = X * V;
+        U.rowwise() -= mean * V;
+    } else {
+        const Matrix centred = X.rowwise() - mean;
+        Eigen::BDCSVD<Matrix> svd(centred, Eigen::ComputeThinU | Eigen::ComputeThinV);
+        if (svd.info() != Eigen::Success)
+            throw NumericalError("PCA: the singular value decomposition did not converge");
+        s = svd.singularValues();
+        U = svd.matrixU().leftCols(k);
+        V = svd.matrixV().leftCols(k);
+    }
     // svd_flip(u_based_decision=True): make the largest-|u| entry of each column positive.
     for (Eigen::Index c = 0; c < k; ++c) {
         Eigen::Index arg = 0;
@@ -69,7 +90,6 @@ void Pca::fit(const Matrix& X)
             V.col(c) = -V.col(c);
     }
 
-    const Vector s = svd.singularValues();
     const double dof = n > 1 ? double(n - 1) : 1.0;
     const Vector allVar = s.array().square() / dof;
     const double total = allVar.sum();
