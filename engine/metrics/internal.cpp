@@ -71,6 +71,21 @@ Matrix clusterMeans(const Matrix& X, const Encoded& e)
 constexpr Eigen::Index SilhouetteBlock = 64;   // points per parallel work item
 constexpr Eigen::Index SilhouetteChunk = 2048;  // other points per distance tile
 
+/// Silhouette of a point of cluster `own` from its summed distances to every cluster
+/// (`sums`, k of them; its own includes the 0 to itself).
+double pointSilhouette(const double* sums, int own, const Encoded& e)
+{
+    const Eigen::Index ownCount = e.counts[std::size_t(own)];
+    const double a = sums[own] / double(ownCount - 1);
+    double b = std::numeric_limits<double>::infinity();
+    for (int l = 0; l < e.k; ++l)
+        if (l != own)
+            b = std::min(b, sums[l] / double(e.counts[std::size_t(l)]));
+    const double s = (b - a) / std::max(a, b);
+    // sklearn: a = 0/0 for singletons and 0/0 for a = b = 0 become 0 (nan_to_num).
+    return ownCount == 1 || std::isnan(s) ? 0.0 : s;
+}
+
 } // namespace
 
 Vector silhouetteSamples(const Matrix& X, const Labels& labels, const Progress& progress)
@@ -135,18 +150,8 @@ Vector silhouetteSamples(const Matrix& X, const Labels& labels, const Progress& 
             }
             for (Eigen::Index c = 0; c < bs; ++c) {
                 const Eigen::Index i = b0 + c;
-                const int own = clusterOf[std::size_t(i)];
-                const Eigen::Index ownCount = e.counts[std::size_t(own)];
-                const double a = sums(own, c) / double(ownCount - 1);
-                double b = std::numeric_limits<double>::infinity();
-                for (int l = 0; l < e.k; ++l)
-                    if (l != own)
-                        b = std::min(b, sums(l, c) / double(e.counts[std::size_t(l)]));
-                double s = (b - a) / std::max(a, b);
-                // sklearn: a = 0/0 for singletons and 0/0 for a = b = 0 become 0 (nan_to_num).
-                if (ownCount == 1 || std::isnan(s))
-                    s = 0.0;
-                sil[order[std::size_t(i)]] = s;
+                sil[order[std::size_t(i)]] =
+                    pointSilhouette(sums.col(c).data(), clusterOf[std::size_t(i)], e);
             }
             const Eigen::Index finished = ++done;
             if (threadIndex() == 0)
@@ -164,6 +169,177 @@ double silhouetteScore(const Matrix& X, const Labels& labels, const Progress& pr
     if (s.size() == 0 || std::isnan(s[0]))
         return NaN;
     return detail::pairwiseSum(s.data(), std::size_t(s.size())) / double(s.size());
+}
+
+std::vector<double> silhouetteScores(const Matrix& X, const std::vector<Labels>& labellings,
+                                     const Progress& progress)
+{
+    const Eigen::Index n = X.rows();
+    const std::size_t L = labellings.size();
+    std::vector<double> result(L, NaN);
+    if (!X.allFinite())
+        throw InputError("silhouette: the points contain NaN or infinite values");
+    // Per labelling: its non-noise labels encoded 0..k-1 in ascending order, noise as k.
+    std::vector<Encoded> enc(L);
+    std::vector<Eigen::Index> labelled(L, 0);
+    std::vector<char> valid(L, 0);
+    for (std::size_t l = 0; l < L; ++l) {
+        const Labels& labels = labellings[l];
+        if (labels.size() != n)
+            throw InputError("silhouette: " + std::to_string(labels.size()) + " labels for " +
+                             std::to_string(n) + " points");
+        std::vector<int> values;
+        for (Eigen::Index i = 0; i < n; ++i)
+            if (labels[i] != -1)
+                values.push_back(labels[i]);
+        labelled[l] = Eigen::Index(values.size());
+        std::sort(values.begin(), values.end());
+        values.erase(std::unique(values.begin(), values.end()), values.end());
+        Encoded& e = enc[l];
+        e.k = int(values.size());
+        e.index.resize(std::size_t(n));
+        e.counts.assign(values.size() + 1, 0);
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const int c = labels[i] == -1
+                              ? e.k
+                              : int(std::lower_bound(values.begin(), values.end(), labels[i]) -
+                                    values.begin());
+            e.index[std::size_t(i)] = c;
+            ++e.counts[std::size_t(c)];
+        }
+        valid[l] = e.k >= 2 && e.k <= labelled[l] - 1;
+    }
+    std::vector<std::size_t> used;
+    for (std::size_t l = 0; l < L; ++l)
+        if (valid[l])
+            used.push_back(l);
+    if (used.empty())
+        return result;
+
+    // Points sorted by the first scored labelling (stable), so that its clusters are
+    // contiguous segments of every tile; for each other labelling each tile of other points
+    // keeps its own order of them grouped by cluster (`perm`, with `seg` the start of each
+    // cluster in it per tile). Noise sorts last and is never summed.
+    const Encoded& first = enc[used[0]];
+    std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), Eigen::Index(0));
+    std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
+        return first.index[std::size_t(a)] < first.index[std::size_t(b)];
+    });
+    Matrix Xs(n, X.cols());
+    for (Eigen::Index i = 0; i < n; ++i)
+        Xs.row(i) = X.row(order[std::size_t(i)]);
+    const SquaredDistanceTiles distances(Xs);
+    const Eigen::Index tiles = (n + SilhouetteChunk - 1) / SilhouetteChunk;
+    const std::size_t U = used.size();
+    // code[u][i]: cluster of sorted point i under labelling used[u].
+    std::vector<std::vector<int>> code(U, std::vector<int>(static_cast<std::size_t>(n)));
+    for (std::size_t u = 0; u < U; ++u)
+        for (Eigen::Index i = 0; i < n; ++i)
+            code[u][std::size_t(i)] = enc[used[u]].index[std::size_t(order[std::size_t(i)])];
+    std::vector<std::vector<int>> perm(U);
+    std::vector<std::vector<Eigen::Index>> seg(U);
+    for (std::size_t u = 0; u < U; ++u) {
+        const int k = enc[used[u]].k;
+        perm[u].resize(std::size_t(n));
+        seg[u].assign(std::size_t(tiles) * std::size_t(k + 2), 0);
+        for (Eigen::Index t = 0; t < tiles; ++t) {
+            const Eigen::Index j0 = t * SilhouetteChunk, js = std::min(SilhouetteChunk, n - j0);
+            Eigen::Index* s = seg[u].data() + std::size_t(t) * std::size_t(k + 2);
+            for (Eigen::Index j = 0; j < js; ++j)
+                ++s[code[u][std::size_t(j0 + j)] + 1];
+            for (int c = 0; c <= k; ++c)
+                s[c + 1] += s[c];
+            std::vector<Eigen::Index> at(s, s + k + 1);
+            for (Eigen::Index j = 0; j < js; ++j)
+                perm[u][std::size_t(j0 + at[std::size_t(code[u][std::size_t(j0 + j)])]++)] =
+                    int(j);
+        }
+    }
+
+    // sil[u][i]: silhouette of original point i under labelling used[u] (noise: unused).
+    std::vector<std::vector<double>> sil(U, std::vector<double>(static_cast<std::size_t>(n), 0.0));
+    const Eigen::Index blocks = (n + SilhouetteBlock - 1) / SilhouetteBlock;
+    std::atomic<Eigen::Index> done{0};
+#pragma omp parallel
+    {
+        Matrix G;
+        std::vector<Matrix> sums(U);
+        for (std::size_t u = 0; u < U; ++u)
+            sums[u].resize(enc[used[u]].k, SilhouetteBlock);
+#pragma omp for schedule(dynamic)
+        for (Eigen::Index blk = 0; blk < blocks; ++blk) {
+            if (progress.isCancelled())
+                continue;
+            const Eigen::Index b0 = blk * SilhouetteBlock;
+            const Eigen::Index bs = std::min(SilhouetteBlock, n - b0);
+            for (Matrix& m : sums)
+                m.setZero();
+            for (Eigen::Index t = 0; t < tiles; ++t) {
+                const Eigen::Index j0 = t * SilhouetteChunk, js = std::min(SilhouetteChunk, n - j0);
+                distances.tile(b0, bs, j0, js, G);
+                for (Eigen::Index c = 0; c < bs; ++c) {
+                    const Eigen::Index i = b0 + c;
+                    auto d = G.col(c).array();
+                    d = d.max(0.0).sqrt();
+                    if (i >= j0 && i < j0 + js)
+                        d[i - j0] = 0.0;
+                    const double* dc = G.col(c).data();
+                    for (std::size_t u = 0; u < U; ++u) {
+                        const int k = enc[used[u]].k;
+                        const Eigen::Index* s =
+                            seg[u].data() + std::size_t(t) * std::size_t(k + 2);
+                        if (u == 0) {
+                            // Contiguous: the points are sorted by this labelling.
+                            for (int l = 0; l < k; ++l)
+                                if (s[l] < s[l + 1])
+                                    sums[u](l, c) += d.segment(s[l], s[l + 1] - s[l]).sum();
+                        } else {
+                            const int* p = perm[u].data() + j0;
+                            for (int l = 0; l < k; ++l) {
+                                double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+                                Eigen::Index q = s[l];
+                                for (; q + 4 <= s[l + 1]; q += 4) {
+                                    a0 += dc[p[q]];
+                                    a1 += dc[p[q + 1]];
+                                    a2 += dc[p[q + 2]];
+                                    a3 += dc[p[q + 3]];
+                                }
+                                for (; q < s[l + 1]; ++q)
+                                    a0 += dc[p[q]];
+                                sums[u](l, c) += (a0 + a1) + (a2 + a3);
+                            }
+                        }
+                    }
+                }
+            }
+            for (std::size_t u = 0; u < U; ++u) {
+                const Encoded& e = enc[used[u]];
+                for (Eigen::Index c = 0; c < bs; ++c) {
+                    const int own = code[u][std::size_t(b0 + c)];
+                    if (own == e.k)
+                        continue;   // noise under this labelling
+                    sil[u][std::size_t(order[std::size_t(b0 + c)])] =
+                        pointSilhouette(sums[u].col(c).data(), own, e);
+                }
+            }
+            const Eigen::Index finished = ++done;
+            if (threadIndex() == 0)
+                progress.report(double(finished) / double(blocks), "silhouette");
+        }
+    }
+    progress.throwIfCancelled();
+    progress.report(1.0, "silhouette");
+    for (std::size_t u = 0; u < U; ++u) {
+        const Encoded& e = enc[used[u]];
+        std::vector<double> kept;
+        kept.reserve(std::size_t(labelled[used[u]]));
+        for (Eigen::Index i = 0; i < n; ++i)
+            if (e.index[std::size_t(i)] != e.k)
+                kept.push_back(sil[u][std::size_t(i)]);
+        result[used[u]] = detail::pairwiseSum(kept.data(), kept.size()) / double(kept.size());
+    }
+    return result;
 }
 
 double calinskiHarabaszScore(const Matrix& X, const Labels& labels)

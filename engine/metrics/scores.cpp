@@ -12,8 +12,10 @@
 
 namespace atlas {
 
-ClusterScores scoreClustering(const Matrix& X, const Labels& predicted, const Labels* truth,
-                              const Progress& progress)
+namespace {
+
+ClusterScores score(const Matrix& X, const Labels& predicted, const Labels* truth,
+                    const Progress& progress, const double* silhouette)
 {
     constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
     if (predicted.size() != X.rows())
@@ -49,7 +51,7 @@ ClusterScores scoreClustering(const Matrix& X, const Labels& predicted, const La
             Xk.row(r) = X.row(kept[std::size_t(r)]);
             lk[r] = predicted[kept[std::size_t(r)]];
         }
-        s.silhouette = silhouetteScore(Xk, lk, progress);
+        s.silhouette = silhouette ? *silhouette : silhouetteScore(Xk, lk, progress);
         s.calinskiHarabasz = calinskiHarabaszScore(Xk, lk);
         s.daviesBouldin = daviesBouldinScore(Xk, lk);
     } else {
@@ -67,6 +69,20 @@ ClusterScores scoreClustering(const Matrix& X, const Labels& predicted, const La
     }
     progress.report(1.0, "scores");
     return s;
+}
+
+} // namespace
+
+ClusterScores scoreClustering(const Matrix& X, const Labels& predicted, const Labels* truth,
+                              const Progress& progress)
+{
+    return score(X, predicted, truth, progress, nullptr);
+}
+
+ClusterScores scoreClusteringWithSilhouette(const Matrix& X, const Labels& predicted,
+                                            const Labels* truth, double silhouette)
+{
+    return score(X, predicted, truth, {}, &silhouette);
 }
 
 } // namespace atlas

@@ -33,4 +33,10 @@ struct ClusterScores {
 ClusterScores scoreClustering(const Matrix& X, const Labels& predicted, const Labels* truth,
                               const Progress& progress = {});
 
+/// scoreClustering() with the silhouette already known, e.g. from silhouetteScores()
+/// (metrics/internal.h), which scores several labellings of X in one pass: `silhouette` is
+/// taken as it is, and everything else computed as above.
+ClusterScores scoreClusteringWithSilhouette(const Matrix& X, const Labels& predicted,
+                                            const Labels* truth, double silhouette);
+
 } // namespace atlas

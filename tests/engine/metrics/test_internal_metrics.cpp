@@ -12,6 +12,7 @@
 #include <cmath>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -127,6 +128,81 @@ private slots:
             CHECK_CLOSE(atlas::silhouetteScore(Xk, pk), w.at("silhouette_nonnoise"));
             CHECK_CLOSE(atlas::calinskiHarabaszScore(Xk, pk), w.at("ch_nonnoise"));
             CHECK_CLOSE(atlas::daviesBouldinScore(Xk, pk), w.at("db_nonnoise"));
+        }
+    }
+
+    void silhouettesOfSeveralLabellingsMatchSklearn()
+    {
+        // The three clusterings of the 300-point fixture in one pass, DBSCAN's noise left
+        // out as scoreClustering() does; a one-cluster labelling has no score.
+        const atlas::Matrix X =
+            atlas::test::readNumericCsv(atlas::test::fixture("sklearn/X_300x16.csv"));
+        const atlas::Matrix L =
+            atlas::test::readNumericCsv(atlas::test::fixture("sklearn/labels_300.csv"), true);
+        const auto want = loadValues("sklearn/metrics_300.csv");
+        std::vector<atlas::Labels> labellings;
+        for (int col = 1; col <= 3; ++col)
+            labellings.push_back(L.col(col).cast<int>());
+        labellings.push_back(atlas::Labels::Zero(X.rows()));
+        QVERIFY((labellings[2].array() == -1).any());
+        const std::vector<double> got = atlas::silhouetteScores(X, labellings);
+        QCOMPARE(got.size(), std::size_t(4));
+        CHECK_CLOSE(got[0], want.at("pred_kmeans").at("silhouette_nonnoise"));
+        CHECK_CLOSE(got[1], want.at("pred_ward").at("silhouette_nonnoise"));
+        CHECK_CLOSE(got[2], want.at("pred_dbscan").at("silhouette_nonnoise"));
+        QVERIFY(std::isnan(got[3]));
+        // Noise first: the other labellings are sorted by a labelling with noise.
+        const std::vector<double> noiseFirst =
+            atlas::silhouetteScores(X, {labellings[2], labellings[0]});
+        CHECK_CLOSE(noiseFirst[0], want.at("pred_dbscan").at("silhouette_nonnoise"));
+        CHECK_CLOSE(noiseFirst[1], want.at("pred_kmeans").at("silhouette_nonnoise"));
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError,
+                                 atlas::silhouetteScores(X, {atlas::Labels::Zero(5)}));
+    }
+
+    void silhouettesOfSeveralLabellingsAcrossTiles()
+    {
+        // 5,000 points: three tiles of other points. Against silhouetteScore() of each
+        // labelling's labelled rows, and the same bits for one and two threads.
+        atlas::Labels blobs;
+        const atlas::Matrix X = randomBlobs(5000, 6, 7, 21, &blobs);
+        atlas::Rng rng(4);
+        atlas::Labels noisy = blobs, fine(X.rows()), coarse(X.rows());
+        for (Eigen::Index i = 0; i < X.rows(); ++i) {
+            if (rng.uniform(0.0, 1.0) < 0.1)
+                noisy[i] = -1;
+            fine[i] = int(rng.below(40)) * 3 - 7;   // 40 labels with gaps, negatives
+            coarse[i] = X(i, 0) > 0.0 ? 9 : 2;
+        }
+        const std::vector<atlas::Labels> labellings = {fine, noisy, coarse, blobs};
+        std::vector<double> one, two;
+        {
+            atlas::ThreadScope scope(1);
+            one = atlas::silhouetteScores(X, labellings);
+        }
+        {
+            atlas::ThreadScope scope(2);
+            two = atlas::silhouetteScores(X, labellings);
+        }
+        QVERIFY(one == two);
+        for (std::size_t l = 0; l < labellings.size(); ++l) {
+            const atlas::Labels& p = labellings[l];
+            std::vector<Eigen::Index> keep;
+            for (Eigen::Index i = 0; i < p.size(); ++i)
+                if (p[i] != -1)
+                    keep.push_back(i);
+            atlas::Matrix Xk(Eigen::Index(keep.size()), X.cols());
+            atlas::Labels pk(Eigen::Index(keep.size()));
+            for (std::size_t r = 0; r < keep.size(); ++r) {
+                Xk.row(Eigen::Index(r)) = X.row(keep[r]);
+                pk[Eigen::Index(r)] = p[keep[r]];
+            }
+            const double want = atlas::silhouetteScore(Xk, pk);
+            if (!close(one[l], want, 1e-12))
+                QFAIL(qPrintable(QString("labelling %1: %2, alone %3")
+                                     .arg(l)
+                                     .arg(one[l], 0, 'g', 17)
+                                     .arg(want, 0, 'g', 17)));
         }
     }
 
