@@ -3,14 +3,21 @@
 
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
+#include "engine/metrics/internal.h"
 #include "engine/demo/demo_corpus.h"
 #include "engine/models/autoencoder.h"
 #include "engine/models/pca.h"
 #include "engine/models/vae.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
 
 namespace atlas {
 
@@ -282,6 +289,25 @@ void train(RepresentationResult& rep, const RunResult& run, const PipelineConfig
     rep.activeDimensions = activeDimensions(rep.codes);
 }
 
+// Trains rep (kind and method set) and times it; a failure is kept in rep.error.
+// `cancelled` is set instead of throwing Cancelled.
+void trainOne(RepresentationResult& rep, const RunResult& run, const PipelineConfig& cfg,
+              const Progress& progress, const PipelineObserver& observer, bool& cancelled)
+{
+    const auto start = Clock::now();
+    try {
+        train(rep, run, cfg, progress, observer);
+        rep.ok = true;
+    } catch (const Cancelled&) {
+        cancelled = true;
+    } catch (const std::exception& e) {
+        rep.error = e.what();
+    }
+    rep.trainSeconds = secondsSince(start);
+}
+
+// The labels and every score but the silhouette, which runPipeline() computes for the
+// three clusterings of a representation together (silhouetteScores()); NaN until then.
 ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
                          const PipelineConfig& cfg, Representation r, const Progress& progress)
 {
@@ -319,7 +345,8 @@ ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
             break;
         }
         }
-        c.scores = scoreClustering(Z, c.labels, truth);
+        c.scores = scoreClusteringWithSilhouette(Z, c.labels, truth,
+                                                 std::numeric_limits<double>::quiet_NaN());
         c.ok = true;
     } catch (const Cancelled&) {
         throw;
@@ -384,6 +411,126 @@ MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Repres
     return m;
 }
 
+// Trains the representations, in order, on a thread of its own with one OpenMP thread,
+// while the calling thread clusters and maps the ones already trained. A mini-batch step of
+// these small networks gains nothing from a second thread (the products are too small to
+// split), so the second core is better spent on the analysis: at 100,000 tracks the
+// training then costs almost no wall time. Results do not change: every stage gives the
+// same bits for any thread count.
+//
+// The calling thread still reports every stage in the order of pipelinePlan(): wait() reports
+// a model's training (its progress and, through the observer, its epochs, on the calling
+// thread) until it is trained; for a model trained ahead that is at once.
+class TrainingAhead {
+public:
+    TrainingAhead(const RunResult& run, const PipelineConfig& cfg)
+        : m_run(run), m_cfg(cfg), m_slots(cfg.representations.size())
+    {
+        m_thread = std::thread([this] { work(); });
+    }
+    ~TrainingAhead()
+    {
+        m_stop = true;
+        m_thread.join();
+    }
+    TrainingAhead(const TrainingAhead&) = delete;
+    TrainingAhead& operator=(const TrainingAhead&) = delete;
+
+    /// The trainer still has models to train (the analysis leaves it a core).
+    bool busy() const { return !m_finished.load(); }
+
+    /// Representation i, trained: its progress reported through `progress`, its epochs
+    /// through `observer`, as they come. Rethrows Cancelled.
+    void wait(int i, RepresentationResult& rep, const Progress& progress,
+              const PipelineObserver& observer)
+    {
+        Slot& slot = m_slots[std::size_t(i)];
+        std::unique_lock lock(m_mutex);
+        std::size_t delivered = 0;
+        for (;;) {
+            std::vector<EpochReport> fresh(slot.epochs.begin() + std::ptrdiff_t(delivered),
+                                           slot.epochs.end());
+            delivered = slot.epochs.size();
+            const double fraction = slot.fraction;
+            const std::string message = slot.message;
+            const bool done = slot.done;
+            lock.unlock();
+            if (observer.epoch)
+                for (const EpochReport& e : fresh)
+                    observer.epoch(rep.kind, e);
+            if (!message.empty() || done)
+                progress.report(done ? 1.0 : fraction, message);
+            if (progress.isCancelled())
+                m_stop = true;
+            lock.lock();
+            if (slot.done && delivered == slot.epochs.size())
+                break;
+            if (m_finished && !slot.done)
+                break;   // stopped before reaching this model (cancelled)
+            m_changed.wait_for(lock, std::chrono::milliseconds(100));
+        }
+        if (!slot.done || slot.error)
+            throw Cancelled();
+        rep = std::move(slot.rep);
+    }
+
+private:
+    struct Slot {
+        RepresentationResult rep;
+        std::vector<EpochReport> epochs;
+        double fraction = 0.0;
+        std::string message;
+        bool done = false;
+        bool error = false;   // cancelled
+    };
+
+    void work()
+    {
+        ThreadScope one(1);
+        for (std::size_t i = 0; i < m_slots.size() && !m_stop; ++i) {
+            RepresentationResult rep;
+            rep.kind = m_cfg.representations[i];
+            rep.method = methodName(rep.kind, m_cfg);
+            Slot& slot = m_slots[i];
+            const Progress progress(
+                [this, &slot](std::string_view, double overall, std::string_view message) {
+                    const std::lock_guard lock(m_mutex);
+                    slot.fraction = overall;
+                    slot.message = std::string(message);
+                    m_changed.notify_all();
+                },
+                &m_stop);
+            PipelineObserver observer;
+            observer.epoch = [this, &slot](Representation, const EpochReport& e) {
+                const std::lock_guard lock(m_mutex);
+                slot.epochs.push_back(e);
+                m_changed.notify_all();
+            };
+            bool cancelled = false;
+            trainOne(rep, m_run, m_cfg, progress, observer, cancelled);
+            const std::lock_guard lock(m_mutex);
+            slot.rep = std::move(rep);
+            slot.error = cancelled;
+            slot.done = true;
+            m_changed.notify_all();
+            if (cancelled)
+                break;
+        }
+        const std::lock_guard lock(m_mutex);
+        m_finished = true;
+        m_changed.notify_all();
+    }
+
+    const RunResult& m_run;
+    const PipelineConfig& m_cfg;
+    std::vector<Slot> m_slots;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_finished{false};
+    std::thread m_thread;
+};
+
 } // namespace
 
 RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
@@ -403,6 +550,10 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
 
     const Labels* truth = run.dataset.hasLabels() ? &run.dataset.labels : nullptr;
     const int reps = int(cfg.representations.size());
+    const int threadCount = maxThreads();
+    std::unique_ptr<TrainingAhead> ahead;
+    if (threadCount >= 2 && reps >= 2)
+        ahead = std::make_unique<TrainingAhead>(run, cfg);
     for (int i = 0; i < reps; ++i) {
         progress.throwIfCancelled();
         RepresentationResult rep;
@@ -412,23 +563,29 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
         const Progress slice =
             progress.sub(0.2 + 0.8 * i / reps, 0.2 + 0.8 * (i + 1) / reps, name);
 
-        start = Clock::now();
-        try {
-            train(rep, run, cfg, slice.sub(0.0, 0.45, name + " training"), observer);
-            rep.ok = true;
-        } catch (const Cancelled&) {
-            throw;
-        } catch (const std::exception& e) {
-            rep.error = e.what();
-            diagnostics.add(representationKey(rep.kind), name + " unavailable: " + rep.error);
+        const Progress training = slice.sub(0.0, 0.45, name + " training");
+        if (ahead) {
+            ahead->wait(i, rep, training, observer);
+        } else {
+            bool cancelled = false;
+            trainOne(rep, run, cfg, training, observer, cancelled);
+            if (cancelled)
+                throw Cancelled();
+            training.report(1.0);
         }
-        rep.trainSeconds = secondsSince(start);
+        if (!rep.ok)
+            diagnostics.add(representationKey(rep.kind), name + " unavailable: " + rep.error);
         run.stageSeconds[std::string(representationKey(rep.kind)) + ".train"] = rep.trainSeconds;
+        // While models are still training beside it, the analysis leaves them a core.
+        const auto analysisThreads = [&] {
+            return ahead && ahead->busy() ? std::max(1, threadCount - 1) : threadCount;
+        };
 
         if (rep.ok) {
             const int nc = int(AllClusterings.size());
             for (int c = 0; c < nc; ++c) {
                 const Clustering kind = AllClusterings[std::size_t(c)];
+                const ThreadScope stageThreads(analysisThreads());
                 rep.clusterings.push_back(cluster(
                     kind, rep.codes, truth, cfg, rep.kind,
                     slice.sub(0.45 + 0.1 * c / nc, 0.45 + 0.1 * (c + 1) / nc,
@@ -440,10 +597,37 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
                 run.stageSeconds[std::string(representationKey(rep.kind)) + "." +
                                  clusteringKey(kind)] = cr.seconds;
             }
+            // The silhouettes of all three in one pass over the pairwise distances (the
+            // costly part), timed and reported with the last clustering.
+            if (std::any_of(rep.clusterings.begin(), rep.clusterings.end(),
+                            [](const ClusteringResult& cr) { return cr.ok; })) {
+                const ThreadScope stageThreads(analysisThreads());
+                const auto start = Clock::now();
+                std::vector<Labels> labellings;
+                std::vector<ClusteringResult*> scored;
+                for (ClusteringResult& cr : rep.clusterings)
+                    if (cr.ok) {
+                        labellings.push_back(cr.labels);
+                        scored.push_back(&cr);
+                    }
+                const std::vector<double> sil = silhouetteScores(
+                    rep.codes, labellings,
+                    slice.sub(0.45 + 0.1 * (nc - 1) / nc, 0.55,
+                              name + " " + clusteringName(AllClusterings.back())));
+                for (std::size_t c = 0; c < scored.size(); ++c)
+                    scored[c]->scores.silhouette = sil[c];
+                {
+                    rep.clusterings.back().seconds += secondsSince(start);
+                    run.stageSeconds[std::string(representationKey(rep.kind)) + "." +
+                                     clusteringKey(rep.clusterings.back().kind)] =
+                        rep.clusterings.back().seconds;
+                }
+            }
             if (cfg.maps) {
                 detail::KnnGraph neighbours;
                 for (int m = 0; m < int(AllMaps.size()); ++m) {
                     const MapKind kind = AllMaps[std::size_t(m)];
+                    const ThreadScope stageThreads(analysisThreads());
                     rep.maps.push_back(embed(kind, rep.codes, cfg, rep.kind,
                                              slice.sub(0.55 + 0.45 * m / 2.0,
                                                        0.55 + 0.45 * (m + 1) / 2.0,

@@ -194,7 +194,11 @@ struct PipelineObserver {
 };
 
 /// Runs the experiment: features -> for each representation: codes -> KMeans, Ward,
-/// DBSCAN -> metrics; t-SNE and UMAP maps. A failure of one representation, clustering or
+/// DBSCAN -> metrics; t-SNE and UMAP maps. With two threads or more the models train in
+/// order on a thread of their own (one OpenMP thread) while the calling thread analyses the
+/// ones already trained with the others; the results are the same bits as with one thread,
+/// and progress, the observer's callbacks (on the calling thread) and the stages come in
+/// the same order. A failure of one representation, clustering or
 /// map (numerical error, missing labels for the CVAE) is recorded in its result and as an
 /// Issue; everything else completes. Throws ConfigError for an invalid cfg, InputError when
 /// the data cannot be used at all, Cancelled on cancellation (at a safe point).

@@ -7,9 +7,13 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -74,8 +78,111 @@ private slots:
         QCOMPARE(int(trained(cfg).history.size()), 300);
     }
 
+    void trainingAheadGivesTheSequentialResults()
+    {
+        // With two threads the models train on a thread of their own while the analysis of
+        // the earlier ones runs; the results, the order of the stages and of the epochs the
+        // observer sees are those of the one-thread run.
+        atlas::PipelineConfig cfg;
+        cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir("pipeline-ahead"), 120, true);
+        cfg.data.useAudio = false;
+        cfg.data.useCache = false;
+        cfg.representations = {atlas::Representation::Pca, atlas::Representation::Autoencoder,
+                               atlas::Representation::Vae};
+        cfg.latentDim = 3;
+        cfg.hidden = {16};
+        cfg.epochs = 6;
+        cfg.batchSize = 16;
+        cfg.clusters = 2;
+        cfg.tsne.iterations = 260;
+        struct Seen {
+            std::vector<std::string> stages;
+            std::vector<std::pair<int, int>> epochs;   // representation, epoch
+            atlas::RunResult run;
+        };
+        const auto runWith = [&](int threads) {
+            cfg.threads = threads;
+            Seen seen;
+            const atlas::Progress progress(
+                [&](std::string_view stage, double, std::string_view) {
+                    if (seen.stages.empty() || seen.stages.back() != stage)
+                        seen.stages.emplace_back(stage);
+                },
+                nullptr);
+            atlas::PipelineObserver observer;
+            observer.epoch = [&](atlas::Representation r, const atlas::EpochReport& e) {
+                seen.epochs.emplace_back(int(r), e.epoch);
+            };
+            atlas::Diagnostics d;
+            seen.run = atlas::runPipeline(cfg, d, progress, observer);
+            return seen;
+        };
+        const Seen one = runWith(1);
+        const Seen two = runWith(2);
+        QCOMPARE(two.stages, one.stages);
+        QCOMPARE(two.epochs, one.epochs);
+        QCOMPARE(int(one.epochs.size()), 2 * cfg.epochs);
+        QCOMPARE(two.run.representations.size(), std::size_t(3));
+        for (std::size_t i = 0; i < 3; ++i) {
+            const atlas::RepresentationResult& a = one.run.representations[i];
+            const atlas::RepresentationResult& b = two.run.representations[i];
+            QVERIFY2(a.ok && b.ok, b.error.c_str());
+            QCOMPARE(b.kind, a.kind);
+            QVERIFY(b.codes == a.codes);
+            QCOMPARE(b.history, a.history);
+            QVERIFY(b.trainSeconds > 0.0);
+            QCOMPARE(b.clusterings.size(), a.clusterings.size());
+            for (std::size_t c = 0; c < a.clusterings.size(); ++c)
+                QVERIFY(b.clusterings[c].labels == a.clusterings[c].labels);
+            QCOMPARE(b.maps.size(), std::size_t(2));
+            for (std::size_t m = 0; m < 2; ++m)
+                QVERIFY(b.maps[m].ok && b.maps[m].xy == a.maps[m].xy);
+        }
+    }
+
+    void cancellingWhileTrainingAheadStops()
+    {
+        atlas::PipelineConfig cfg;
+        cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir("pipeline-ahead-cancel"), 60, true);
+        cfg.data.useAudio = false;
+        cfg.data.useCache = false;
+        cfg.representations = {atlas::Representation::Autoencoder, atlas::Representation::Vae};
+        cfg.latentDim = 2;
+        cfg.hidden = {8};
+        cfg.epochs = 100000;   // hours if the cancellation were not seen
+        cfg.batchSize = 16;
+        cfg.clusters = 2;
+        cfg.maps = false;
+        cfg.threads = 2;
+        std::atomic<bool> cancel{false};
+        const atlas::Progress progress([](std::string_view, double, std::string_view) {}, &cancel);
+        atlas::PipelineObserver observer;
+        int epochs = 0;
+        observer.epoch = [&](atlas::Representation, const atlas::EpochReport&) {
+            if (++epochs == 3)
+                cancel = true;
+        };
+        atlas::Diagnostics d;
+        bool cancelled = false;
+        try {
+            atlas::runPipeline(cfg, d, progress, observer);
+        } catch (const atlas::Cancelled&) {
+            cancelled = true;
+        }
+        QVERIFY(cancelled);
+        QVERIFY(epochs >= 3 && epochs < 1000);
+    }
+
+    void failingRepresentationDoesNotStopTheOthers_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("one thread") << 1;
+        QTest::newRow("training ahead") << 2;
+    }
+
     void failingRepresentationDoesNotStopTheOthers()
     {
+        QFETCH(int, threads);
         // A lyrics table without labels: the conditional VAE legitimately cannot train
         // (it needs a label per track), while PCA and the autoencoder can. The CVAE comes
         // first, so the others run after its failure.
@@ -91,7 +198,7 @@ private slots:
         cfg.batchSize = 16;
         cfg.clusters = 3;
         cfg.maps = false;
-        cfg.threads = 1;
+        cfg.threads = threads;
         atlas::Diagnostics diagnostics;
         const atlas::RunResult run = atlas::runPipeline(cfg, diagnostics);
 
