@@ -25,6 +25,13 @@ struct Rows {
     }
 };
 
+// nanoflann 1.5 renamed SearchParams (Debian 12 ships 1.4.3).
+#if NANOFLANN_VERSION >= 0x150
+using SearchParams = nanoflann::SearchParameters;
+#else
+using SearchParams = nanoflann::SearchParams;
+#endif
+
 using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, Rows>, Rows,
                                                  -1, std::uint32_t>;
 
@@ -110,7 +117,7 @@ int KdTree::countWithin(Eigen::Index i, double radius2, int cap) const
 {
     CountingSet set(radius2, std::max(cap, 1));
     const Impl& d = *m_impl;
-    d.tree->findNeighbors(set, &d.data[std::size_t(i) * d.rows.dim], nanoflann::SearchParams());
+    d.tree->findNeighbors(set, &d.data[std::size_t(i) * d.rows.dim], SearchParams());
     return set.count();
 }
 
@@ -118,7 +125,7 @@ void KdTree::within(Eigen::Index i, double radius2, std::vector<int>& out) const
 {
     CollectingSet set(radius2, out);
     const Impl& d = *m_impl;
-    d.tree->findNeighbors(set, &d.data[std::size_t(i) * d.rows.dim], nanoflann::SearchParams());
+    d.tree->findNeighbors(set, &d.data[std::size_t(i) * d.rows.dim], SearchParams());
 }
 
 double KdTree::kthSquaredDistance(Eigen::Index i, int k) const
@@ -129,7 +136,7 @@ double KdTree::kthSquaredDistance(Eigen::Index i, int k) const
     std::vector<double> dist(want);
     nanoflann::KNNResultSet<double, std::uint32_t> set(want);
     set.init(index.data(), dist.data());
-    d.tree->findNeighbors(set, &d.data[std::size_t(i) * d.rows.dim], nanoflann::SearchParams());
+    d.tree->findNeighbors(set, &d.data[std::size_t(i) * d.rows.dim], SearchParams());
     return dist[want - 1];
 }
 
