@@ -6,6 +6,8 @@
 // clusterings, every metric, t-SNE and UMAP of each) in a child process. Prints each stage's
 // wall time (from run.json), the child's peak memory, the log-log slope of the time between
 // sizes, and KMeans's NMI per representation (the results must stay as faithful as they grow).
+// With --threads 2 or more the networks train on a thread of their own beside the analysis
+// (runPipeline()), so the stages' times add up to more than the wall time.
 //
 //   build/tests/bench/bench_scale --cli build/app/musicatlas-cli [--sizes 1000,10000,100000]
 //       [--threads 2] [--dir /tmp/musicatlas-bench-scale] [--keep]

@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Early stopping at scale against full training on a subsample.
+
+Runs `musicatlas-cli run --features` on a feature table (what bench_scale writes, e.g.
+/tmp/musicatlas-bench-scale/table_100000.npy) with the defaults (early stopping on above
+10,000 tracks), and on a random subsample of its rows (10,000 by default) with
+--no-early-stop (the seed's 50 full epochs), then prints the clustering metrics of every
+representation x clustering side by side: the full table's should be no worse.
+
+    /usr/bin/python3 tests/bench/early_stop_check.py --cli build/app/musicatlas-cli \
+        --table /tmp/musicatlas-bench-scale/table_100000.npy [--full-run DIR]
+
+--full-run DIR reuses the output folder of an earlier run of the whole table (bench_scale
+--keep leaves it in /tmp/musicatlas-bench-scale/out_<N>) instead of running it again.
+"""
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+
+def subsample(table, rows, seed, out_dir):
+    base = table[: -len(".npy")]
+    X = np.load(table, mmap_mode="r")
+    idx = np.sort(np.random.default_rng(seed).choice(X.shape[0], rows, replace=False))
+    stem = os.path.join(out_dir, f"sample_{rows}")
+    np.save(stem + ".npy", np.ascontiguousarray(X[idx]))
+    with open(base + ".rows.csv", encoding="utf-8", newline="") as f:
+        lines = f.read().splitlines()
+    header, body = lines[0], lines[1:]
+    if len(body) != X.shape[0]:
+        sys.exit(f"{base}.rows.csv: {len(body)} rows for {X.shape[0]} in the matrix")
+    with open(stem + ".rows.csv", "w", encoding="utf-8", newline="") as f:
+        f.write(header + "\n" + "\n".join(body[i] for i in idx) + "\n")
+    shutil.copy(base + ".columns.txt", stem + ".columns.txt")
+    return stem + ".npy"
+
+
+def run(cli, table, out, threads, extra):
+    cmd = [cli, "run", "--features", table, "--out", out, "--no-figures", "--quiet",
+           "--threads", str(threads)] + extra
+    print("$", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+
+
+def metrics(out):
+    with open(os.path.join(out, "clustering_metrics.csv"), encoding="utf-8") as f:
+        return {r["method"]: r for r in csv.DictReader(f)}
+
+
+def epochs(out):
+    with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
+        run_json = json.load(f)
+    reps = run_json.get("representations", [])
+    return {r.get("method", "?"): r.get("epochs_trained") for r in reps}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--table", required=True, help="feature table (.npy with .rows.csv)")
+    ap.add_argument("--sample", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dir", default="/tmp/musicatlas-early-stop-check")
+    ap.add_argument("--full-run", help="output folder of an earlier run of the whole table")
+    a = ap.parse_args()
+    os.makedirs(a.dir, exist_ok=True)
+    full = a.full_run or os.path.join(a.dir, "full")
+    if not a.full_run:
+        run(a.cli, a.table, full, a.threads, [])
+    sample = subsample(a.table, a.sample, a.seed, a.dir)
+    part = os.path.join(a.dir, "sample")
+    run(a.cli, sample, part, a.threads, ["--no-early-stop"])
+
+    mf, ms = metrics(full), metrics(part)
+    ef, es = epochs(full), epochs(part)
+    print(f"\nepochs trained: whole table {ef}; sample {es}\n")
+    cols = [("silhouette", +1), ("ari", +1), ("nmi", +1), ("purity", +1)]
+    print(f"{'method':32}" + "".join(f"{c + ' full/sample':>26}" for c, _ in cols))
+    worse = []
+    for method, row in mf.items():
+        if method not in ms:
+            continue
+        cells = []
+        for c, sign in cols:
+            f, s = row[c], ms[method][c]
+            if f == "" or s == "":
+                cells.append(f"{'-':>26}")
+                continue
+            f, s = float(f), float(s)
+            cells.append(f"{f:>12.3f} / {s:<11.3f}")
+            # ARI, NMI and purity: against the labels; a shortfall over 0.01 is reported.
+            if c != "silhouette" and sign * (f - s) < -0.01:
+                worse.append(f"{method} {c}: {f:.3f} < {s:.3f}")
+        print(f"{method:32}" + "".join(cells))
+    print("\nworse on the whole table by more than 0.01:", "; ".join(worse) if worse else "none")
+
+
+if __name__ == "__main__":
+    main()
