@@ -25,12 +25,38 @@ namespace {
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
-/// Labels mapped to 0..k-1 in ascending order of value (sklearn's LabelEncoder).
+/// Labels mapped to 0..k-1 in ascending order of value (sklearn's LabelEncoder). With
+/// `noise`, -1 stays out of the clusters and is encoded as k (counts then has k + 1 entries,
+/// the last the noise's).
 struct Encoded {
     int k = 0;
     std::vector<int> index;
     std::vector<Eigen::Index> counts;
 };
+
+Encoded encode(const Labels& labels, bool noise)
+{
+    std::vector<int> values;
+    values.reserve(std::size_t(labels.size()));
+    for (Eigen::Index i = 0; i < labels.size(); ++i)
+        if (!noise || labels[i] != -1)
+            values.push_back(labels[i]);
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    Encoded e;
+    e.k = int(values.size());
+    e.index.resize(std::size_t(labels.size()));
+    e.counts.assign(values.size() + (noise ? 1 : 0), 0);
+    for (Eigen::Index i = 0; i < labels.size(); ++i) {
+        const int c = noise && labels[i] == -1
+                          ? e.k
+                          : int(std::lower_bound(values.begin(), values.end(), labels[i]) -
+                                values.begin());
+        e.index[std::size_t(i)] = c;
+        ++e.counts[std::size_t(c)];
+    }
+    return e;
+}
 
 Encoded encodeChecked(const Matrix& X, const Labels& labels, const char* metric)
 {
@@ -39,20 +65,7 @@ Encoded encodeChecked(const Matrix& X, const Labels& labels, const char* metric)
                          " labels for " + std::to_string(X.rows()) + " points");
     if (!X.allFinite())
         throw InputError(std::string(metric) + ": the points contain NaN or infinite values");
-    std::vector<int> values(labels.data(), labels.data() + labels.size());
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    Encoded e;
-    e.k = int(values.size());
-    e.index.resize(std::size_t(labels.size()));
-    e.counts.assign(values.size(), 0);
-    for (Eigen::Index i = 0; i < labels.size(); ++i) {
-        const int c =
-            int(std::lower_bound(values.begin(), values.end(), labels[i]) - values.begin());
-        e.index[std::size_t(i)] = c;
-        ++e.counts[std::size_t(c)];
-    }
-    return e;
+    return encode(labels, false);
 }
 
 bool validLabelCount(const Encoded& e, Eigen::Index n) { return e.k >= 2 && e.k <= n - 1; }
@@ -70,6 +83,19 @@ Matrix clusterMeans(const Matrix& X, const Encoded& e)
 
 constexpr Eigen::Index SilhouetteBlock = 64;   // points per parallel work item
 constexpr Eigen::Index SilhouetteChunk = 2048;  // other points per distance tile
+
+/// Column c of a tile of squared distances (distances.tile(b0, bs, j0, js, G)) turned into
+/// the Euclidean distances of point i = b0 + c to points j0 ..., as sklearn computes them:
+/// rounding below 0 clipped, the point's distance to itself exactly 0.
+Eigen::Map<const Eigen::ArrayXd> distanceColumn(Matrix& G, Eigen::Index c, Eigen::Index i,
+                                               Eigen::Index j0)
+{
+    auto d = G.col(c).array();
+    d = d.max(0.0).sqrt();
+    if (i >= j0 && i < j0 + G.rows())
+        d[i - j0] = 0.0;
+    return {G.col(c).data(), G.rows()};
+}
 
 /// Silhouette of a point of cluster `own` from its summed distances to every cluster
 /// (`sums`, k of them; its own includes the 0 to itself).
@@ -135,11 +161,7 @@ Vector silhouetteSamples(const Matrix& X, const Labels& labels, const Progress& 
                 // Column c holds point b0+c's squared distances to points j0 .. j0+js-1.
                 distances.tile(b0, bs, j0, js, G);
                 for (Eigen::Index c = 0; c < bs; ++c) {
-                    const Eigen::Index i = b0 + c;
-                    auto d = G.col(c).array();
-                    d = d.max(0.0).sqrt();
-                    if (i >= j0 && i < j0 + js)
-                        d[i - j0] = 0.0;
+                    const auto d = distanceColumn(G, c, b0 + c, j0);
                     for (int l = 0; l < e.k; ++l) {
                         const Eigen::Index lo = std::max(offset[std::size_t(l)], j0);
                         const Eigen::Index hi = std::min(offset[std::size_t(l) + 1], j0 + js);
@@ -184,30 +206,12 @@ std::vector<double> silhouetteScores(const Matrix& X, const std::vector<Labels>&
     std::vector<Eigen::Index> labelled(L, 0);
     std::vector<char> valid(L, 0);
     for (std::size_t l = 0; l < L; ++l) {
-        const Labels& labels = labellings[l];
-        if (labels.size() != n)
-            throw InputError("silhouette: " + std::to_string(labels.size()) + " labels for " +
-                             std::to_string(n) + " points");
-        std::vector<int> values;
-        for (Eigen::Index i = 0; i < n; ++i)
-            if (labels[i] != -1)
-                values.push_back(labels[i]);
-        labelled[l] = Eigen::Index(values.size());
-        std::sort(values.begin(), values.end());
-        values.erase(std::unique(values.begin(), values.end()), values.end());
-        Encoded& e = enc[l];
-        e.k = int(values.size());
-        e.index.resize(std::size_t(n));
-        e.counts.assign(values.size() + 1, 0);
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const int c = labels[i] == -1
-                              ? e.k
-                              : int(std::lower_bound(values.begin(), values.end(), labels[i]) -
-                                    values.begin());
-            e.index[std::size_t(i)] = c;
-            ++e.counts[std::size_t(c)];
-        }
-        valid[l] = e.k >= 2 && e.k <= labelled[l] - 1;
+        if (labellings[l].size() != n)
+            throw InputError("silhouette: " + std::to_string(labellings[l].size()) +
+                             " labels for " + std::to_string(n) + " points");
+        enc[l] = encode(labellings[l], true);
+        labelled[l] = n - enc[l].counts.back();
+        valid[l] = validLabelCount(enc[l], labelled[l]);
     }
     std::vector<std::size_t> used;
     for (std::size_t l = 0; l < L; ++l)
@@ -241,7 +245,8 @@ std::vector<double> silhouetteScores(const Matrix& X, const std::vector<Labels>&
     std::vector<std::vector<Eigen::Index>> seg(U);
     for (std::size_t u = 0; u < U; ++u) {
         const int k = enc[used[u]].k;
-        perm[u].resize(std::size_t(n));
+        if (u > 0)
+            perm[u].resize(std::size_t(n));
         seg[u].assign(std::size_t(tiles) * std::size_t(k + 2), 0);
         for (Eigen::Index t = 0; t < tiles; ++t) {
             const Eigen::Index j0 = t * SilhouetteChunk, js = std::min(SilhouetteChunk, n - j0);
@@ -250,6 +255,8 @@ std::vector<double> silhouetteScores(const Matrix& X, const std::vector<Labels>&
                 ++s[code[u][std::size_t(j0 + j)] + 1];
             for (int c = 0; c <= k; ++c)
                 s[c + 1] += s[c];
+            if (u == 0)
+                continue;   // sorted by this one: its clusters are the tile's own segments
             std::vector<Eigen::Index> at(s, s + k + 1);
             for (Eigen::Index j = 0; j < js; ++j)
                 perm[u][std::size_t(j0 + at[std::size_t(code[u][std::size_t(j0 + j)])]++)] =
@@ -279,12 +286,8 @@ std::vector<double> silhouetteScores(const Matrix& X, const std::vector<Labels>&
                 const Eigen::Index j0 = t * SilhouetteChunk, js = std::min(SilhouetteChunk, n - j0);
                 distances.tile(b0, bs, j0, js, G);
                 for (Eigen::Index c = 0; c < bs; ++c) {
-                    const Eigen::Index i = b0 + c;
-                    auto d = G.col(c).array();
-                    d = d.max(0.0).sqrt();
-                    if (i >= j0 && i < j0 + js)
-                        d[i - j0] = 0.0;
-                    const double* dc = G.col(c).data();
+                    const auto d = distanceColumn(G, c, b0 + c, j0);
+                    const double* dc = d.data();
                     for (std::size_t u = 0; u < U; ++u) {
                         const int k = enc[used[u]].k;
                         const Eigen::Index* s =

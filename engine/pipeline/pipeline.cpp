@@ -357,6 +357,27 @@ ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
     return c;
 }
 
+// Fills in the silhouette of every clustering that succeeded, all in one pass over the
+// pairwise distances of Z (silhouetteScores()); returns the seconds it took.
+double scoreSilhouettes(const Matrix& Z, std::vector<ClusteringResult>& clusterings,
+                        const Progress& progress)
+{
+    const auto start = Clock::now();
+    std::vector<Labels> labellings;
+    std::vector<ClusteringResult*> scored;
+    for (ClusteringResult& c : clusterings)
+        if (c.ok) {
+            labellings.push_back(c.labels);
+            scored.push_back(&c);
+        }
+    if (scored.empty())
+        return 0.0;
+    const std::vector<double> silhouettes = silhouetteScores(Z, labellings, progress);
+    for (std::size_t c = 0; c < scored.size(); ++c)
+        scored[c]->scores.silhouette = silhouettes[c];
+    return secondsSince(start);
+}
+
 // `neighbours`: t-SNE leaves its kNN graph of Z there, and UMAP of the same Z reuses its
 // leading columns when it is exact (the same neighbours it would find itself).
 MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Representation r,
@@ -599,29 +620,15 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
             }
             // The silhouettes of all three in one pass over the pairwise distances (the
             // costly part), timed and reported with the last clustering.
-            if (std::any_of(rep.clusterings.begin(), rep.clusterings.end(),
-                            [](const ClusteringResult& cr) { return cr.ok; })) {
+            {
                 const ThreadScope stageThreads(analysisThreads());
-                const auto start = Clock::now();
-                std::vector<Labels> labellings;
-                std::vector<ClusteringResult*> scored;
-                for (ClusteringResult& cr : rep.clusterings)
-                    if (cr.ok) {
-                        labellings.push_back(cr.labels);
-                        scored.push_back(&cr);
-                    }
-                const std::vector<double> sil = silhouetteScores(
-                    rep.codes, labellings,
+                ClusteringResult& last = rep.clusterings.back();
+                last.seconds += scoreSilhouettes(
+                    rep.codes, rep.clusterings,
                     slice.sub(0.45 + 0.1 * (nc - 1) / nc, 0.55,
-                              name + " " + clusteringName(AllClusterings.back())));
-                for (std::size_t c = 0; c < scored.size(); ++c)
-                    scored[c]->scores.silhouette = sil[c];
-                {
-                    rep.clusterings.back().seconds += secondsSince(start);
-                    run.stageSeconds[std::string(representationKey(rep.kind)) + "." +
-                                     clusteringKey(rep.clusterings.back().kind)] =
-                        rep.clusterings.back().seconds;
-                }
+                              name + " " + clusteringName(last.kind)));
+                run.stageSeconds[std::string(representationKey(rep.kind)) + "." +
+                                 clusteringKey(last.kind)] = last.seconds;
             }
             if (cfg.maps) {
                 detail::KnnGraph neighbours;

@@ -38,6 +38,21 @@ fs::path writeLyrics(const fs::path& dir, int rows, bool labels)
     return file;
 }
 
+// A small lyrics-only run (no audio, no cache) of `rows` tracks: latent 2, one hidden layer
+// of 8, batches of 16, no maps; each test sets the rest.
+atlas::PipelineConfig lyricsRun(const char* dir, int rows, bool labels)
+{
+    atlas::PipelineConfig cfg;
+    cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir(dir), rows, labels);
+    cfg.data.useAudio = false;
+    cfg.data.useCache = false;
+    cfg.latentDim = 2;
+    cfg.hidden = {8};
+    cfg.batchSize = 16;
+    cfg.maps = false;
+    return cfg;
+}
+
 } // namespace
 
 class TestPipeline : public QObject {
@@ -45,17 +60,10 @@ class TestPipeline : public QObject {
 private slots:
     void earlyStoppingFollowsTheCollectionSize()
     {
-        atlas::PipelineConfig cfg;
-        cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir("pipeline-early-stop"), 80, true);
-        cfg.data.useAudio = false;
-        cfg.data.useCache = false;
+        atlas::PipelineConfig cfg = lyricsRun("pipeline-early-stop", 80, true);
         cfg.representations = {atlas::Representation::Autoencoder};
-        cfg.latentDim = 2;
-        cfg.hidden = {8};
         cfg.epochs = 300;
-        cfg.batchSize = 16;
         cfg.clusters = 2;
-        cfg.maps = false;
         cfg.threads = 1;
         const auto trained = [&](const atlas::PipelineConfig& c) {
             atlas::Diagnostics d;
@@ -83,17 +91,14 @@ private slots:
         // With two threads the models train on a thread of their own while the analysis of
         // the earlier ones runs; the results, the order of the stages and of the epochs the
         // observer sees are those of the one-thread run.
-        atlas::PipelineConfig cfg;
-        cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir("pipeline-ahead"), 120, true);
-        cfg.data.useAudio = false;
-        cfg.data.useCache = false;
+        atlas::PipelineConfig cfg = lyricsRun("pipeline-ahead", 120, true);
         cfg.representations = {atlas::Representation::Pca, atlas::Representation::Autoencoder,
                                atlas::Representation::Vae};
         cfg.latentDim = 3;
         cfg.hidden = {16};
         cfg.epochs = 6;
-        cfg.batchSize = 16;
         cfg.clusters = 2;
+        cfg.maps = true;
         cfg.tsne.iterations = 260;
         struct Seen {
             std::vector<std::string> stages;
@@ -142,17 +147,10 @@ private slots:
 
     void cancellingWhileTrainingAheadStops()
     {
-        atlas::PipelineConfig cfg;
-        cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir("pipeline-ahead-cancel"), 60, true);
-        cfg.data.useAudio = false;
-        cfg.data.useCache = false;
+        atlas::PipelineConfig cfg = lyricsRun("pipeline-ahead-cancel", 60, true);
         cfg.representations = {atlas::Representation::Autoencoder, atlas::Representation::Vae};
-        cfg.latentDim = 2;
-        cfg.hidden = {8};
         cfg.epochs = 100000;   // hours if the cancellation were not seen
-        cfg.batchSize = 16;
         cfg.clusters = 2;
-        cfg.maps = false;
         cfg.threads = 2;
         std::atomic<bool> cancel{false};
         const atlas::Progress progress([](std::string_view, double, std::string_view) {}, &cancel);
@@ -186,18 +184,11 @@ private slots:
         // A lyrics table without labels: the conditional VAE legitimately cannot train
         // (it needs a label per track), while PCA and the autoencoder can. The CVAE comes
         // first, so the others run after its failure.
-        atlas::PipelineConfig cfg;
-        cfg.data.lyricsCsv = writeLyrics(atlas::test::makeTempDir("pipeline-failing-rep"), 40, false);
-        cfg.data.useAudio = false;
-        cfg.data.useCache = false;
+        atlas::PipelineConfig cfg = lyricsRun("pipeline-failing-rep", 40, false);
         cfg.representations = {atlas::Representation::Cvae, atlas::Representation::Pca,
                                atlas::Representation::Autoencoder};
-        cfg.latentDim = 2;
-        cfg.hidden = {8};
         cfg.epochs = 3;
-        cfg.batchSize = 16;
         cfg.clusters = 3;
-        cfg.maps = false;
         cfg.threads = threads;
         atlas::Diagnostics diagnostics;
         const atlas::RunResult run = atlas::runPipeline(cfg, diagnostics);
