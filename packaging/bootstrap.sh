@@ -17,7 +17,7 @@ mode=${1:-run}
 packages=(
   build-essential cmake pkg-config
   qt6-base-dev qt6-charts-dev qt6-multimedia-dev qt6-svg-dev libqt6opengl6-dev
-  libeigen3-dev libfftw3-dev libsndfile1-dev libsoxr-dev libhnswlib-dev libnanoflann-dev
+  libeigen3-dev libfftw3-dev libsndfile1-dev libsoxr-dev libhnswlib-dev
   libavformat-dev libavcodec-dev libavutil-dev libtag1-dev ffmpeg
   xvfb xauth libgl1-mesa-dri libglx-mesa0 libqt6svg6 fonts-dejavu-core
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good pulseaudio pulseaudio-utils

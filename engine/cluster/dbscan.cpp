@@ -6,16 +6,14 @@
 #include "engine/cluster/dbscan.h"
 
 #include "engine/cluster/dbscan_validity.h"
-#include "engine/cluster/kd_tree.h"
+#include "engine/cluster/dbscan_sweep.h"
 #include "engine/core/error.h"
-#include "engine/core/parallel.h"
 #include "engine/core/random.h"
 
 #include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -36,65 +34,18 @@ std::vector<std::string> DbscanConfig::validate() const
 
 namespace {
 
-constexpr Eigen::Index RowBlock = 256;   // rows per parallel work item
 constexpr Eigen::Index ValiditySample = 5000;   // DBCV on at most this many rows
 constexpr Seed ValiditySeed = 0x5eed'dbc7;
 
-Eigen::Index blocksOf(Eigen::Index n) { return (n + RowBlock - 1) / RowBlock; }
-
-class UnionFind {
-public:
-    explicit UnionFind(Eigen::Index n) : m_parent(static_cast<std::size_t>(n))
-    {
-        std::iota(m_parent.begin(), m_parent.end(), 0);
-    }
-    int find(int x)
-    {
-        while (m_parent[std::size_t(x)] != x)
-            x = m_parent[std::size_t(x)] = m_parent[std::size_t(m_parent[std::size_t(x)])];
-        return x;
-    }
-    void unite(int a, int b)
-    {
-        a = find(a);
-        b = find(b);
-        if (a != b)
-            m_parent[std::size_t(std::max(a, b))] = std::min(a, b);
-    }
-
-private:
-    std::vector<int> m_parent;
-};
-
-// f(i) for every row, in parallel blocks of rows, reporting `what` as blocks finish;
-// throws Cancelled afterwards once cancellation was requested.
-template <class F>
-void forEachRow(Eigen::Index n, const Progress& progress, const char* what, F&& f)
+/// The k-distance curve: every row's distance to its k-th nearest other row, ascending.
+Vector kDistanceCurve(const detail::DbscanSweep& sweep)
 {
-    const Eigen::Index blocks = blocksOf(n);
-    std::atomic<Eigen::Index> done{0};
-#pragma omp parallel for schedule(dynamic)
-    for (Eigen::Index b = 0; b < blocks; ++b) {
-        if (progress.isCancelled())
-            continue;
-        const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
-        for (Eigen::Index i = b0; i < b1; ++i)
-            f(i);
-        const Eigen::Index finished = ++done;
-        if (threadIndex() == 0)
-            progress.report(double(finished) / double(blocks), what);
-    }
-    progress.throwIfCancelled();
-}
-
-Vector kDistances(const detail::KdTree& tree, int k, const Progress& progress)
-{
-    const Eigen::Index n = tree.rows();
-    Vector result(n);
-    forEachRow(n, progress, "k-distances",
-               [&](Eigen::Index i) { result[i] = std::sqrt(tree.kthSquaredDistance(i, k)); });
-    std::sort(result.data(), result.data() + n);
-    return result;
+    const std::vector<double>& squared = sweep.kDistances2();
+    Vector curve(Eigen::Index(squared.size()));
+    for (Eigen::Index i = 0; i < curve.size(); ++i)
+        curve[i] = std::sqrt(squared[std::size_t(i)]);
+    std::sort(curve.data(), curve.data() + curve.size());
+    return curve;
 }
 
 /// Kneedle on an ascending curve: the index farthest below the chord in unit-scaled axes.
@@ -171,7 +122,9 @@ DbscanProjection dbscanProjection(const Matrix& X, int components)
     const RowVector mean = X.colwise().mean();
     const Matrix centred = X.rowwise() - mean;
     const double dof = double(std::max<Eigen::Index>(1, X.rows() - 1));
-    const Matrix cov = centred.transpose() * centred / dof;
+    // A coefficient-wise product: Eigen's blocked one splits a long depth between threads
+    // differently for each thread count, and the axes must not depend on it.
+    const Matrix cov = centred.transpose().lazyProduct(centred) / dof;
     const Eigen::SelfAdjointEigenSolver<Matrix> eig(cov);
     if (eig.info() != Eigen::Success)
         throw NumericalError("DBSCAN space: the eigendecomposition of the covariance failed");
@@ -209,115 +162,14 @@ double estimateDbscanEps(const Matrix& X, int minSamples, Vector* sortedKDistanc
         throw InputError("DBSCAN eps estimate: needs at least 2 points");
     if (minSamples <= 0)
         minSamples = automaticMinSamples(X);
-    const int k = int(std::clamp<Eigen::Index>(minSamples - 1, 1, X.rows() - 1));
-    const detail::KdTree tree(X);
-    Vector curve = kDistances(tree, k, progress);
+    const detail::DbscanSweep sweep(X, minSamples, progress);
+    Vector curve = kDistanceCurve(sweep);
     const double eps = kneeOf(curve);
     if (sortedKDistances)
         *sortedKDistances = std::move(curve);
     progress.report(1.0, "k-distances");
     return eps;
 }
-
-namespace {
-
-// DBSCAN proper for a given eps (Ester et al. 1996), neighbourhoods from the k-d tree.
-DbscanResult clusterWithEps(const detail::KdTree& tree, Eigen::Index n, double eps,
-                            int minSamples, const Progress& progress)
-{
-    DbscanResult r;
-    r.eps = eps;
-    r.minSamples = minSamples;
-    const double eps2 = r.eps * r.eps;
-    const Eigen::Index blocks = blocksOf(n);
-
-    // Pass 1: core points, whose neighbourhood (the point itself included) holds at least
-    // minSamples points; the count stops there.
-    std::vector<char> core(static_cast<std::size_t>(n), 0);
-    forEachRow(n, progress.sub(0.0, 0.3), "neighbourhoods", [&](Eigen::Index i) {
-        core[std::size_t(i)] = tree.countWithin(i, eps2, r.minSamples) >= r.minSamples;
-    });
-    for (Eigen::Index i = 0; i < n; ++i)
-        if (core[std::size_t(i)])
-            r.coreSampleIndices.push_back(int(i));
-
-    // Pass 2: core-core edges joined by union-find (components do not depend on the order of
-    // the unions, hence not on the threads), each block's edges as soon as the block is done,
-    // and each border point's core neighbours (fewer than minSamples, since it is not core).
-    UnionFind uf(n);
-    std::vector<std::vector<int>> borderOf(static_cast<std::size_t>(n));
-    {
-        const Progress p = progress.sub(0.3, 1.0);
-        std::atomic<Eigen::Index> done{0};
-#pragma omp parallel
-        {
-            std::vector<int> near;
-            std::vector<std::pair<int, int>> edges;
-#pragma omp for schedule(dynamic)
-            for (Eigen::Index b = 0; b < blocks; ++b) {
-                if (p.isCancelled())
-                    continue;
-                const Eigen::Index b0 = b * RowBlock, b1 = std::min(n, b0 + RowBlock);
-                edges.clear();
-                for (Eigen::Index i = b0; i < b1; ++i) {
-                    const bool iCore = core[std::size_t(i)];
-                    near.clear();
-                    tree.within(i, eps2, near);
-                    for (const int j : near) {
-                        if (!core[std::size_t(j)] || j == i || (iCore && j < i))
-                            continue;
-                        if (iCore)
-                            edges.emplace_back(int(i), j);
-                        else
-                            borderOf[std::size_t(i)].push_back(j);
-                    }
-                    // Bounded memory whatever eps: at most one neighbourhood pending.
-                    if (edges.size() > std::size_t(1) << 16 || i + 1 == b1) {
-#pragma omp critical(atlas_dbscan_union)
-                        for (const auto& [u, v] : edges)
-                            uf.unite(u, v);
-                        edges.clear();
-                    }
-                }
-                const Eigen::Index finished = ++done;
-                if (threadIndex() == 0)
-                    p.report(double(finished) / double(blocks), "clusters");
-            }
-        }
-        p.throwIfCancelled();
-    }
-
-    // sklearn's discovery order: a cluster is numbered when its first core point (in row
-    // order) is reached; a border point takes the lowest-numbered cluster among its core
-    // neighbours, i.e. the first cluster whose expansion reaches it.
-    r.labels = Labels::Constant(n, -1);
-    std::vector<int> id(static_cast<std::size_t>(n), -1);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        if (!core[std::size_t(i)])
-            continue;
-        int& c = id[std::size_t(uf.find(int(i)))];
-        if (c < 0)
-            c = r.nClusters++;
-        r.labels[i] = c;
-    }
-    Eigen::Index noise = 0;
-    for (Eigen::Index i = 0; i < n; ++i) {
-        if (core[std::size_t(i)])
-            continue;
-        int best = -1;
-        for (int j : borderOf[std::size_t(i)]) {
-            const int c = id[std::size_t(uf.find(j))];
-            best = best < 0 ? c : std::min(best, c);
-        }
-        r.labels[i] = best;
-        noise += best < 0 ? 1 : 0;
-    }
-    r.noiseFraction = double(noise) / double(n);
-    progress.report(1.0);
-    return r;
-}
-
-} // namespace
 
 DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& progress)
 {
@@ -327,9 +179,9 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
     const Matrix& Y = cfg.components >= 0 ? projected : X;
     const Eigen::Index n = Y.rows();
     const int minSamples = cfg.minSamples > 0 ? cfg.minSamples : automaticMinSamples(Y);
-    const detail::KdTree tree(Y);
     if (cfg.eps > 0.0 || n < 2) {
-        DbscanResult r = clusterWithEps(tree, n, std::max(cfg.eps, 0.0), minSamples, progress);
+        detail::DbscanSweep sweep(Y, minSamples, progress.sub(0.0, 0.5));
+        DbscanResult r = sweep.cluster(std::max(cfg.eps, 0.0), progress.sub(0.5, 1.0));
         r.epsEstimated = cfg.eps <= 0.0;
         r.components = int(Y.cols());
         return r;
@@ -347,8 +199,8 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
     // such a candidate the knee is used. DBCV weights clusters by size, so a few border points
     // split off at the rim of one big cluster score well; only clusters of at least
     // minSamples points (a core point's full neighbourhood) count towards the 2 required.
-    const int k = int(std::clamp<Eigen::Index>(minSamples - 1, 1, n - 1));
-    Vector curve = kDistances(tree, k, progress.sub(0.0, 0.2));
+    detail::DbscanSweep sweep(Y, minSamples, progress.sub(0.0, 0.2));
+    Vector curve = kDistanceCurve(sweep);
     const double knee = kneeOf(curve);
     std::vector<double> candidates = {knee};
     // A fine grid where DBSCAN is cheap; every 10th percentile for large inputs.
@@ -387,28 +239,37 @@ DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& pr
         return densityValidity(sampleY, sampled, p);
     };
 
-    DbscanResult best;
-    double bestScore = -std::numeric_limits<double>::infinity();
-    bool found = false;
+    // The sweep clusters radii in ascending order, each growing from the last; the choice is
+    // the best score, the earlier candidate on a tie (the knee first).
     const int m = int(candidates.size());
-    for (int c = 0; c < m; ++c) {
-        const double b0 = 0.2 + 0.8 * c / m, b1 = 0.2 + 0.8 * (c + 1) / m;
-        DbscanResult r = clusterWithEps(tree, n, candidates[std::size_t(c)], minSamples,
-                                        progress.sub(b0, 0.5 * (b0 + b1)));
+    std::vector<int> ascending(static_cast<std::size_t>(m));
+    std::iota(ascending.begin(), ascending.end(), 0);
+    std::stable_sort(ascending.begin(), ascending.end(), [&](int a, int b) {
+        return candidates[std::size_t(a)] < candidates[std::size_t(b)];
+    });
+    DbscanResult best, atKnee;
+    double bestScore = -std::numeric_limits<double>::infinity();
+    int bestIndex = -1;
+    for (int step = 0; step < m; ++step) {
+        const int c = ascending[std::size_t(step)];
+        const double b0 = 0.2 + 0.8 * step / m, b1 = 0.2 + 0.8 * (step + 1) / m;
+        DbscanResult r = sweep.cluster(candidates[std::size_t(c)], progress.sub(b0, 0.5 * (b0 + b1)));
+        if (c == 0)
+            atKnee = r;
         if (r.noiseFraction > 0.5 || substantialClusters(r) < 2)
             continue;
         const double score = validity(r.labels, progress.sub(0.5 * (b0 + b1), b1));
         if (!std::isfinite(score))
             continue;
-        if (!found || score > bestScore) {
+        if (bestIndex < 0 || score > bestScore || (score == bestScore && c < bestIndex)) {
             best = std::move(r);
             best.validity = score;
             bestScore = score;
-            found = true;
+            bestIndex = c;
         }
     }
-    if (!found)
-        best = clusterWithEps(tree, n, knee, minSamples, Progress());
+    if (bestIndex < 0)
+        best = std::move(atKnee);
     best.epsEstimated = true;
     best.components = int(Y.cols());
     best.kDistances = std::move(curve);

@@ -70,18 +70,20 @@ struct DbscanResult {
 };
 
 /// Density-based clustering, DBSCAN (Ester, Kriegel, Sander & Xu 1996), on X or on its leading
-/// principal axes (cfg.components); exact in that space: neighbourhoods are range queries
-/// of a k-d tree (nanoflann, as sklearn's default algorithm uses one), on squared distances
-/// summed from exact coordinate differences. Clusters are the connected components of core
-/// points (union-find), border points join their first cluster; the result is independent
-/// of the thread count.
+/// principal axes (cfg.components); exact in that space, on squared distances summed from
+/// exact coordinate differences. One k-nearest-neighbour pass of a k-d tree (k =
+/// minSamples - 1) decides which points are core at any eps and gives the border points
+/// their neighbours; clusters are the connected components of the core points (union-find),
+/// found by range queries that skip whole tree nodes already in the querying point's
+/// component; border points join their first cluster. The candidate radii of the automatic
+/// eps are clustered in ascending order, each growing from the last. The result is
+/// independent of the thread count.
 ///
-/// Cost: per eps two passes of n range queries, about O(n log n + sum of neighbourhood
-/// sizes) in the few dimensions DBSCAN runs in (cfg.components = 0), up to O(n^2 d) in many;
-/// automatic eps adds one pass of k-nearest-neighbour queries and per candidate DBCV
-/// (O(s^2 d), s = min(n, 5000)). OpenMP-parallel over blocks of rows; memory
-/// O(n d + n * minSamples) plus, per thread, one neighbourhood and at most 65,536 pending
-/// edges.
+/// Cost: one pass of k-nearest-neighbour queries, and per eps one pass of range queries
+/// among core points of different components, about O(n log n) in the few dimensions DBSCAN
+/// runs in (cfg.components = 0), up to O(n^2 d) in many; automatic eps adds per candidate
+/// DBCV (O(s^2 d), s = min(n, 5000)). OpenMP-parallel over blocks of rows; memory
+/// O(n d + n * minSamples).
 /// Throws ConfigError for an invalid cfg; InputError when X is empty or not finite;
 /// Cancelled between blocks of rows once cancellation is requested.
 DbscanResult dbscan(const Matrix& X, const DbscanConfig& cfg, const Progress& progress = {});

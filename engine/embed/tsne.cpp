@@ -145,7 +145,9 @@ void Tsne::init(const Matrix& X, const Progress& progress)
         // sklearn: PCA(n_components=2) scores / std(scores[:, 0]) * 1e-4, with svd_flip's
         // sign convention (largest |score| of each component positive).
         const Matrix centred = X.rowwise() - X.colwise().mean();
-        const Matrix cov = centred.transpose() * centred;
+        // Coefficient-wise, so that the sums do not depend on the thread count (Eigen's
+        // blocked product splits a long depth between threads).
+        const Matrix cov = centred.transpose().lazyProduct(centred);
         Eigen::SelfAdjointEigenSolver<Matrix> eig(cov);
         const Eigen::Index d = X.cols();
         Matrix scores = Matrix::Zero(n, 2);

@@ -3,6 +3,7 @@
 // the automatic eps / minSamples on blobs with noise generated here, the principal-axes
 // space and the DBCV validity index (tests/data/cluster/gen_dbcv.py).
 #include "engine/cluster/dbscan.h"
+#include "engine/cluster/dbscan_sweep.h"
 #include "engine/cluster/dbscan_validity.h"
 #include "engine/metrics/external.h"
 #include "engine/core/error.h"
@@ -79,6 +80,49 @@ atlas::Matrix axisClusters(int axes, int perCluster, int d, double a, atlas::See
             X(i, j) = rng.normal() + (j == c / 2 ? (c % 2 ? a : -a) : 0.0);
     }
     return X;
+}
+
+/// DBSCAN as scikit-learn 1.2.1 runs it (_dbscan_inner.pyx): brute-force neighbourhoods
+/// ("distance <= eps", the point itself included), then clusters grown depth-first from each
+/// unlabelled core point in row order; a border point keeps the first cluster reaching it.
+atlas::Labels sklearnDbscan(const atlas::Matrix& X, double eps, int minSamples)
+{
+    const Eigen::Index n = X.rows();
+    std::vector<std::vector<int>> near(static_cast<std::size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < n; ++j) {
+            double d2 = 0.0;
+            for (Eigen::Index c = 0; c < X.cols(); ++c) {
+                const double d = X(i, c) - X(j, c);
+                d2 += d * d;
+            }
+            if (d2 <= eps * eps)
+                near[std::size_t(i)].push_back(int(j));
+        }
+    atlas::Labels labels = atlas::Labels::Constant(n, -1);
+    auto core = [&](Eigen::Index i) { return int(near[std::size_t(i)].size()) >= minSamples; };
+    int next = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        if (labels[i] != -1 || !core(i))
+            continue;
+        std::vector<int> stack;
+        Eigen::Index at = i;
+        while (true) {
+            if (labels[at] == -1) {
+                labels[at] = next;
+                if (core(at))
+                    for (const int v : near[std::size_t(at)])
+                        if (labels[v] == -1)
+                            stack.push_back(v);
+            }
+            if (stack.empty())
+                break;
+            at = stack.back();
+            stack.pop_back();
+        }
+        ++next;
+    }
+    return labels;
 }
 
 } // namespace
@@ -166,6 +210,42 @@ private slots:
         QCOMPARE(r.nClusters, 3);
         for (int i = 600; i < X.rows(); ++i)
             QCOMPARE(r.labels[i], -1);
+    }
+
+    // One sweep over ascending radii gives, at every radius, scikit-learn's labels computed
+    // from scratch by brute force: on blobs with noise, with duplicated rows and on an integer
+    // grid (many distances exactly equal to eps), for minSamples from 1 to above n.
+    void sweepEqualsBruteForceAtEveryRadius_data()
+    {
+        QTest::addColumn<int>("minSamples");
+        QTest::addColumn<bool>("grid");
+        for (const int m : {1, 2, 4, 9, 30, 800})
+            for (const bool grid : {false, true})
+                QTest::addRow("minSamples %d%s", m, grid ? " grid" : "") << m << grid;
+    }
+    void sweepEqualsBruteForceAtEveryRadius()
+    {
+        QFETCH(int, minSamples);
+        QFETCH(bool, grid);
+        atlas::Labels truth;
+        atlas::Matrix X = blobsWithNoise(3, 120, 60, 3, 21, &truth);
+        for (int i = 0; i < 40; ++i)
+            X.row(X.rows() - 1 - i) = X.row(7 * i);   // duplicated rows
+        if (grid)
+            X = (X / 3.0).array().round().matrix();   // integer coordinates: exact ties
+        std::vector<double> radii = {0.0, 1.0, 2.0, std::sqrt(5.0), 3.0, 4.5, 7.0, 12.0, 40.0};
+        atlas::detail::DbscanSweep sweep(X, minSamples);
+        for (const double eps : radii) {
+            const atlas::DbscanResult r = sweep.cluster(eps);
+            const atlas::Labels want = sklearnDbscan(X, eps, minSamples);
+            QVERIFY2(r.labels == want, qPrintable(QString("eps %1").arg(eps)));
+            QCOMPARE(r.nClusters, want.size() ? want.maxCoeff() + 1 : 0);
+            QCOMPARE(r.noiseFraction, double((want.array() == -1).count()) / double(want.size()));
+            // The same radius alone, through the public function.
+            QVERIFY(atlas::dbscan(X, {eps > 0.0 ? eps : 1e-300, minSamples}).labels ==
+                    sklearnDbscan(X, eps > 0.0 ? eps : 1e-300, minSamples));
+        }
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, sweep.cluster(1.0));
     }
 
     void threadIndependent()
