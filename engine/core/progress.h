@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/core/error.h"
+#include "engine/core/parallel.h"
 
 #include <atomic>
 #include <functional>
@@ -46,8 +47,10 @@ public:
     }
 
     /// Reports that `fraction` (0..1) of this stage is done.
+    /// Also a point where the stage's thread count may follow its ThreadTarget.
     void report(double fraction, std::string_view message = {}) const
     {
+        followThreadTarget();
         if (m_sink)
             m_sink(m_stage, m_begin + fraction * (m_end - m_begin), message);
         else if (m_stageSink)

@@ -17,6 +17,7 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace atlas {
@@ -444,8 +445,9 @@ MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Repres
 // thread) until it is trained; for a model trained ahead that is at once.
 class TrainingAhead {
 public:
-    TrainingAhead(const RunResult& run, const PipelineConfig& cfg)
-        : m_run(run), m_cfg(cfg), m_slots(cfg.representations.size())
+    TrainingAhead(const RunResult& run, const PipelineConfig& cfg, int threads)
+        : m_run(run), m_cfg(cfg), m_slots(cfg.representations.size()),
+          m_analysisThreads(threads - 1), m_threads(threads)
     {
         m_thread = std::thread([this] { work(); });
     }
@@ -457,8 +459,8 @@ public:
     TrainingAhead(const TrainingAhead&) = delete;
     TrainingAhead& operator=(const TrainingAhead&) = delete;
 
-    /// The trainer still has models to train (the analysis leaves it a core).
-    bool busy() const { return !m_finished.load(); }
+    /// The analysis's threads: all but the trainer's while it trains, then all.
+    const std::atomic<int>& analysisThreads() const { return m_analysisThreads; }
 
     /// Representation i, trained: its progress reported through `progress`, its epochs
     /// through `observer`, as they come. Rethrows Cancelled.
@@ -537,6 +539,7 @@ private:
             if (cancelled)
                 break;
         }
+        m_analysisThreads = m_threads;
         const std::lock_guard lock(m_mutex);
         m_finished = true;
         m_changed.notify_all();
@@ -549,6 +552,8 @@ private:
     std::condition_variable m_changed;
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_finished{false};
+    std::atomic<int> m_analysisThreads;
+    const int m_threads;
     std::thread m_thread;
 };
 
@@ -573,8 +578,13 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
     const int reps = int(cfg.representations.size());
     const int threadCount = maxThreads();
     std::unique_ptr<TrainingAhead> ahead;
-    if (threadCount >= 2 && reps >= 2)
-        ahead = std::make_unique<TrainingAhead>(run, cfg);
+    std::optional<ThreadTarget> analysisThreads;
+    if (threadCount >= 2 && reps >= 2) {
+        ahead = std::make_unique<TrainingAhead>(run, cfg, threadCount);
+        // While models train beside it, the analysis leaves them a core, and takes it back
+        // (at its next progress report) once they are done.
+        analysisThreads.emplace(ahead->analysisThreads());
+    }
     for (int i = 0; i < reps; ++i) {
         progress.throwIfCancelled();
         RepresentationResult rep;
@@ -597,16 +607,11 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
         if (!rep.ok)
             diagnostics.add(representationKey(rep.kind), name + " unavailable: " + rep.error);
         run.stageSeconds[std::string(representationKey(rep.kind)) + ".train"] = rep.trainSeconds;
-        // While models are still training beside it, the analysis leaves them a core.
-        const auto analysisThreads = [&] {
-            return ahead && ahead->busy() ? std::max(1, threadCount - 1) : threadCount;
-        };
-
         if (rep.ok) {
             const int nc = int(AllClusterings.size());
             for (int c = 0; c < nc; ++c) {
                 const Clustering kind = AllClusterings[std::size_t(c)];
-                const ThreadScope stageThreads(analysisThreads());
+                followThreadTarget();
                 rep.clusterings.push_back(cluster(
                     kind, rep.codes, truth, cfg, rep.kind,
                     slice.sub(0.45 + 0.1 * c / nc, 0.45 + 0.1 * (c + 1) / nc,
@@ -621,7 +626,7 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
             // The silhouettes of all three in one pass over the pairwise distances (the
             // costly part), timed and reported with the last clustering.
             {
-                const ThreadScope stageThreads(analysisThreads());
+                followThreadTarget();
                 ClusteringResult& last = rep.clusterings.back();
                 last.seconds += scoreSilhouettes(
                     rep.codes, rep.clusterings,
@@ -634,7 +639,7 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
                 detail::KnnGraph neighbours;
                 for (int m = 0; m < int(AllMaps.size()); ++m) {
                     const MapKind kind = AllMaps[std::size_t(m)];
-                    const ThreadScope stageThreads(analysisThreads());
+                    followThreadTarget();
                     rep.maps.push_back(embed(kind, rep.codes, cfg, rep.kind,
                                              slice.sub(0.55 + 0.45 * m / 2.0,
                                                        0.55 + 0.45 * (m + 1) / 2.0,
