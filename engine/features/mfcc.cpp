@@ -155,18 +155,16 @@ void trimWorkspace(Workspace& ws)
         ws.coefficients.resize(0, 0);
 }
 
-// Mean, then population standard deviation (ddof=0), of `count` values `stride` apart; one
-// fixed summation order, so that summary() and mfccStatistics() agree bit for bit.
-template <class T>
-std::pair<double, double> meanAndStd(const T* v, Eigen::Index count, Eigen::Index stride)
+// Mean, then population standard deviation (ddof=0), of `count` values `stride` apart.
+std::pair<double, double> meanAndStd(const double* v, Eigen::Index count, Eigen::Index stride)
 {
     double sum = 0.0;
     for (Eigen::Index i = 0; i < count; ++i)
-        sum += double(v[i * stride]);
+        sum += v[i * stride];
     const double mean = sum / double(count);
     double squares = 0.0;
     for (Eigen::Index i = 0; i < count; ++i) {
-        const double d = double(v[i * stride]) - mean;
+        const double d = v[i * stride] - mean;
         squares += d * d;
     }
     return {mean, std::sqrt(squares / double(count))};
@@ -411,14 +409,9 @@ RowVector MfccExtractor::summary(std::span<const float> samples) const
 {
     Workspace& ws = threadWorkspace();
     m_impl->coefficients(samples, ws);
-    const MelMatrix& c = ws.coefficients;
-    const Eigen::Index n = c.rows();
-    RowVector stats(2 * n);
-    for (Eigen::Index k = 0; k < n; ++k) {
-        const auto [mean, sd] = meanAndStd(c.row(k).data(), c.cols(), 1);
-        stats(k) = mean;
-        stats(n + k) = sd;
-    }
+    // Through mfccStatistics() itself: one compiled summation, so that the two agree bit for
+    // bit whatever the compiler makes of each call site (multiply-add fusion may differ).
+    RowVector stats = mfccStatistics(ws.coefficients.cast<double>());
     trimWorkspace(ws);
     return stats;
 }
