@@ -8,6 +8,10 @@
 
 #include <QtTest>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -188,6 +192,52 @@ private slots:
             QCOMPARE(atlas::maxThreads(), 1);
         }
         QCOMPARE(atlas::maxThreads(), before);
+    }
+
+    // A ThreadTarget sets the count at once, follows its target at each progress report made
+    // outside a parallel region (never inside one), and restores the count afterwards.
+    void threadTargetFollowsAtProgressReports()
+    {
+#ifndef _OPENMP
+        QSKIP("built without OpenMP: one thread");
+#else
+        const atlas::ThreadScope outer(3);
+        std::atomic<int> target{1};
+        {
+            const atlas::ThreadTarget follow(target);
+            QCOMPARE(atlas::maxThreads(), 1);
+            target = 2;
+            QCOMPARE(atlas::maxThreads(), 1);   // not before a report
+            const atlas::Progress progress;
+            progress.report(0.5);
+            QCOMPARE(atlas::maxThreads(), 2);
+            target = 0;   // read as 1
+            atlas::followThreadTarget();
+            QCOMPARE(atlas::maxThreads(), 1);
+            target = 2;
+            int teamSize = 0;
+            int afterReport = 0;
+#pragma omp parallel num_threads(2)
+            {
+#pragma omp master
+                {
+                    teamSize = omp_get_num_threads();
+                    target = 3;
+                    progress.report(0.6);
+                    afterReport = omp_get_max_threads();
+                }
+            }
+            if (teamSize == 2)
+                QCOMPARE(afterReport, 1);   // a running team keeps its size
+            QCOMPARE(atlas::maxThreads(), 1);
+            progress.report(0.7);
+            QCOMPARE(atlas::maxThreads(), 3);
+        }
+        QCOMPARE(atlas::maxThreads(), 3);
+        // Without a target, reports leave the count alone.
+        atlas::Progress().report(1.0);
+        QCOMPARE(atlas::maxThreads(), 3);
+#endif
     }
 };
 
