@@ -130,9 +130,12 @@ void Tsne::init(const Matrix& X, const Progress& progress)
     sum = std::max(sum, std::numeric_limits<double>::epsilon());
     m_rowPtr.assign(P.outerIndexPtr(), P.outerIndexPtr() + n + 1);
     m_col.assign(P.innerIndexPtr(), P.innerIndexPtr() + P.nonZeros());
-    m_val.assign(P.valuePtr(), P.valuePtr() + P.nonZeros());
-    for (double& v : m_val)
-        v /= sum;
+    m_val.resize(std::size_t(P.nonZeros()));
+    for (Eigen::Index t = 0; t < P.nonZeros(); ++t)
+        m_val[std::size_t(t)] = float(P.valuePtr()[t] / sum);
+    m_longestRow = 0;
+    for (Eigen::Index i = 0; i < n; ++i)
+        m_longestRow = std::max(m_longestRow, int(m_rowPtr[std::size_t(i) + 1] - m_rowPtr[std::size_t(i)]));
 
     m_learningRate = m_cfg.learningRate > 0.0
                          ? m_cfg.learningRate
@@ -283,26 +286,61 @@ double Tsne::gradient(double exaggeration, bool computeError)
     const double* yr = m_yRows.data();
     std::vector<double> klTerm(computeError ? std::size_t(n) : 0);
     constexpr double FloatTiny = 1.17549435e-38;   // sklearn FLOAT32_TINY
-#pragma omp parallel for schedule(static)
-    for (int i = 0; i < n; ++i) {
-        const double px = yr[2 * std::size_t(i)], py = yr[2 * std::size_t(i) + 1];
-        double fx = 0.0, fy = 0.0, kl = 0.0;
-        for (long t = m_rowPtr[std::size_t(i)]; t < m_rowPtr[std::size_t(i) + 1]; ++t) {
-            const std::size_t j = std::size_t(m_col[std::size_t(t)]);
-            const double dx = px - yr[2 * j], dy = py - yr[2 * j + 1];
-            const double q = 1.0 / (1.0 + dx * dx + dy * dy);
-            const double p = m_val[std::size_t(t)] * exaggeration;
-            const double pq = p * q;
-            fx += pq * dx;
-            fy += pq * dy;
-            if (computeError)
-                kl += p * std::log(std::max(p, FloatTiny) / std::max(q / sumQ, FloatTiny));
+    // Each row's neighbours are first copied next to each other, so that the arithmetic runs
+    // in SIMD lanes: Lanes partial sums per row, added in a fixed order at the end (the same
+    // for any thread count).
+    constexpr int Lanes = 8;
+#pragma omp parallel
+    {
+        std::vector<double> nx(std::size_t(m_longestRow) + Lanes), ny(nx.size());
+#pragma omp for schedule(static)
+        for (int i = 0; i < n; ++i) {
+            const double px = yr[2 * std::size_t(i)], py = yr[2 * std::size_t(i) + 1];
+            const long begin = m_rowPtr[std::size_t(i)];
+            const int count = int(m_rowPtr[std::size_t(i) + 1] - begin);
+            const int* col = &m_col[std::size_t(begin)];
+            const float* val = &m_val[std::size_t(begin)];
+            for (int t = 0; t < count; ++t) {
+                const std::size_t j = std::size_t(col[t]);
+                nx[std::size_t(t)] = yr[2 * j];
+                ny[std::size_t(t)] = yr[2 * j + 1];
+            }
+            double fxLane[Lanes] = {}, fyLane[Lanes] = {};
+            int t = 0;
+            for (; t + Lanes <= count; t += Lanes) {
+#pragma omp simd
+                for (int l = 0; l < Lanes; ++l) {
+                    const double dx = px - nx[std::size_t(t + l)], dy = py - ny[std::size_t(t + l)];
+                    const double pq = double(val[t + l]) * exaggeration / (1.0 + dx * dx + dy * dy);
+                    fxLane[l] += pq * dx;
+                    fyLane[l] += pq * dy;
+                }
+            }
+            for (int l = 0; t < count; ++t, ++l) {
+                const double dx = px - nx[std::size_t(t)], dy = py - ny[std::size_t(t)];
+                const double pq = double(val[t]) * exaggeration / (1.0 + dx * dx + dy * dy);
+                fxLane[l] += pq * dx;
+                fyLane[l] += pq * dy;
+            }
+            double fx = 0.0, fy = 0.0;
+            for (int l = 0; l < Lanes; ++l) {
+                fx += fxLane[l];
+                fy += fyLane[l];
+            }
+            // dC/dy_i = 4 (sum_j p_ij q_ij Z (y_i - y_j) - sum_j q_ij^2 Z^2 (y_i - y_j) / Z)
+            m_grad(i, 0) = 4.0 * (fx - negX[std::size_t(i)] / sumQ);
+            m_grad(i, 1) = 4.0 * (fy - negY[std::size_t(i)] / sumQ);
+            if (computeError) {
+                double kl = 0.0;
+                for (int k = 0; k < count; ++k) {
+                    const double dx = px - nx[std::size_t(k)], dy = py - ny[std::size_t(k)];
+                    const double q = 1.0 / (1.0 + dx * dx + dy * dy);
+                    const double p = double(val[k]) * exaggeration;
+                    kl += p * std::log(std::max(p, FloatTiny) / std::max(q / sumQ, FloatTiny));
+                }
+                klTerm[std::size_t(i)] = kl;
+            }
         }
-        // dC/dy_i = 4 (sum_j p_ij q_ij Z (y_i - y_j) - sum_j q_ij^2 Z^2 (y_i - y_j) / Z)
-        m_grad(i, 0) = 4.0 * (fx - negX[std::size_t(i)] / sumQ);
-        m_grad(i, 1) = 4.0 * (fy - negY[std::size_t(i)] / sumQ);
-        if (computeError)
-            klTerm[std::size_t(i)] = kl;
     }
     double kl = std::numeric_limits<double>::quiet_NaN();
     if (computeError) {

@@ -199,10 +199,13 @@ private:
     double m_perplexity = 0.0;
     int m_neighbours = 0;
     std::vector<std::string> m_notes;
-    // Symmetric joint probabilities P in CSR form.
+    // Symmetric joint probabilities P in CSR form; the values in single precision, as
+    // sklearn passes them to its gradient (the attraction streams them every iteration, so
+    // their width is its memory traffic).
     std::vector<long> m_rowPtr;
     std::vector<int> m_col;
-    std::vector<double> m_val;
+    std::vector<float> m_val;
+    int m_longestRow = 0;
     Matrix m_y;            // n x 2
     Matrix m_grad, m_update, m_gains;
     std::vector<double> m_yRows;   // the layout, row-major, for the attraction's gathers
