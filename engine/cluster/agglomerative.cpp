@@ -153,6 +153,7 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress)
     // Squared Ward distance (monotone in the distance, so comparisons agree) of cluster x to
     // the live clusters in tile t, into dist (exactly as a full double scan computes it).
     constexpr Eigen::Index Tile = 256;
+    constexpr Eigen::Index ParallelRows = 16384;   // smaller screens stay on one thread
     auto exactTile = [&](Eigen::Index t, Eigen::Index px) {
         const double sx = size[px];
         const Eigen::Index t0 = t * Tile, ts = std::min(Tile, m - t0);
@@ -171,6 +172,9 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress)
         const float sxF = float(size[px]);
         const Eigen::Index tiles = (m + Tile - 1) / Tile;
         float least = std::numeric_limits<float>::infinity();
+        // Tiles are independent and a minimum is exact in any order: large screens split
+        // between threads give the same result as one.
+#pragma omp parallel for schedule(static) reduction(min : least) if (m >= ParallelRows)
         for (Eigen::Index t = 0; t < tiles; ++t) {
             const Eigen::Index t0 = t * Tile, ts = std::min(Tile, m - t0);
             auto out = screen.segment(t0, ts).array();

@@ -251,12 +251,25 @@ private slots:
     void wardOfTwentyThousandPoints()
     {
         // The nearest-neighbour chain needs no distance matrix: 20,000 points cluster in
-        // memory proportional to n (its speed: tests/bench/bench_scale).
+        // memory proportional to n (its speed: tests/bench/bench_scale). Screens of this many
+        // clusters are split between threads, with the same merges as one thread.
         const atlas::Matrix X = randomPoints(20000, 16, 5);
-        const atlas::AgglomerativeResult r = atlas::agglomerative(X, {10});
-        QCOMPARE(r.labels.size(), Eigen::Index(20000));
-        QCOMPARE(r.labels.maxCoeff(), 9);
-        QCOMPARE(r.labels.minCoeff(), 0);
+        atlas::MergeTree one, two;
+        {
+            atlas::ThreadScope scope(1);
+            one = atlas::linkageTree(X, atlas::Linkage::Ward);
+        }
+        {
+            atlas::ThreadScope scope(2);
+            two = atlas::linkageTree(X, atlas::Linkage::Ward);
+        }
+        QVERIFY(one.children == two.children);
+        QVERIFY(one.distances == two.distances);  // bit-identical
+        const atlas::Labels labels = atlas::cutTree(two, 10);
+        QVERIFY(labels == atlas::agglomerative(X, {10}).labels);
+        QCOMPARE(labels.size(), Eigen::Index(20000));
+        QCOMPARE(labels.maxCoeff(), 9);
+        QCOMPARE(labels.minCoeff(), 0);
     }
 };
 
