@@ -12,6 +12,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace {
 
@@ -62,6 +63,22 @@ atlas::Matrix randomPoints(int n, int d, atlas::Seed seed)
         for (int j = 0; j < d; ++j)
             X(i, j) = rng.normal() + 4.0 * double(i % 7);
     return X;
+}
+
+/// The linkage tree of X computed with one thread and with two.
+std::pair<atlas::MergeTree, atlas::MergeTree> onOneAndTwoThreads(const atlas::Matrix& X,
+                                                                 atlas::Linkage linkage)
+{
+    std::pair<atlas::MergeTree, atlas::MergeTree> trees;
+    {
+        atlas::ThreadScope scope(1);
+        trees.first = atlas::linkageTree(X, linkage);
+    }
+    {
+        atlas::ThreadScope scope(2);
+        trees.second = atlas::linkageTree(X, linkage);
+    }
+    return trees;
 }
 
 } // namespace
@@ -207,27 +224,11 @@ private slots:
     {
         // Ward and Single are sequential, Average/Complete fill their matrix in parallel.
         const atlas::Matrix X = randomPoints(3000, 16, 23);
-        atlas::MergeTree one, two;
-        {
-            atlas::ThreadScope scope(1);
-            one = atlas::linkageTree(X, atlas::Linkage::Ward);
-        }
-        {
-            atlas::ThreadScope scope(2);
-            two = atlas::linkageTree(X, atlas::Linkage::Ward);
-        }
+        const auto [one, two] = onOneAndTwoThreads(X, atlas::Linkage::Ward);
         QVERIFY(one.children == two.children);
         QVERIFY(one.distances == two.distances);  // bit-identical
         for (atlas::Linkage l : {atlas::Linkage::Average, atlas::Linkage::Single}) {
-            atlas::MergeTree a, b;
-            {
-                atlas::ThreadScope scope(1);
-                a = atlas::linkageTree(X, l);
-            }
-            {
-                atlas::ThreadScope scope(2);
-                b = atlas::linkageTree(X, l);
-            }
+            const auto [a, b] = onOneAndTwoThreads(X, l);
             QVERIFY(a.children == b.children);
             QVERIFY(a.distances == b.distances);
         }
@@ -254,15 +255,7 @@ private slots:
         // memory proportional to n (its speed: tests/bench/bench_scale). Screens of this many
         // clusters are split between threads, with the same merges as one thread.
         const atlas::Matrix X = randomPoints(20000, 16, 5);
-        atlas::MergeTree one, two;
-        {
-            atlas::ThreadScope scope(1);
-            one = atlas::linkageTree(X, atlas::Linkage::Ward);
-        }
-        {
-            atlas::ThreadScope scope(2);
-            two = atlas::linkageTree(X, atlas::Linkage::Ward);
-        }
+        const auto [one, two] = onOneAndTwoThreads(X, atlas::Linkage::Ward);
         QVERIFY(one.children == two.children);
         QVERIFY(one.distances == two.distances);  // bit-identical
         const atlas::Labels labels = atlas::cutTree(two, 10);
