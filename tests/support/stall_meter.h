@@ -35,6 +35,13 @@ public:
     }
     void start() { m_timer.start(); }
     void stop() { m_timer.stop(); }
+    /// Forgets the stalls seen so far (the next one is measured from now).
+    void reset()
+    {
+        m_worst = 0.0;
+        m_where.clear();
+        m_clock.start();
+    }
     /// The longest stall seen so far, in milliseconds.
     double worstMs() const { return m_worst; }
     /// What was going on when the longest stall ended (from the context function).

@@ -220,7 +220,10 @@ private slots:
 
         // Save Session writes the extended run, which is then no longer modified.
         const fs::path session = test::makeTempDir("add-session") / "added.atlassession";
+        QSignalSpy saved(&w, &MainWindow::sessionSaved);
         QVERIFY(w.saveSession(QString::fromStdString(session.string())));
+        QVERIFY(saved.wait(120'000));
+        QCOMPARE(saved.first().first().toBool(), true);
         QVERIFY(!w.isWindowModified());
         const RunResult reopened = loadSession(session);
         QCOMPARE(reopened.dataset.size(), n0 + 10);

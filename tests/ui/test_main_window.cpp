@@ -398,9 +398,21 @@ private slots:
 
         // Session round trip through a second window.
         const fs::path session = test::makeTempDir("window-session") / "demo.atlassession";
+        // Both are read and written on a worker thread, one at a time.
+        QSignalSpy saved(&w, &MainWindow::sessionSaved);
         QVERIFY(w.saveSession(QString::fromStdString(session.string())));
+        QVERIFY(!w.saveSession(QString::fromStdString(session.string())));
+        QVERIFY(!w.openSession(QString::fromStdString(session.string())));
+        QVERIFY(!w.findChild<QAction*>(QStringLiteral("runAction"))->isEnabled());
+        QVERIFY(saved.wait(120'000));
+        QCOMPARE(saved.first().first().toBool(), true);
+        QVERIFY(w.findChild<QAction*>(QStringLiteral("runAction"))->isEnabled());
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("demo.atlassession")));
         MainWindow other;
+        QSignalSpy opened(&other, &MainWindow::sessionOpened);
         QVERIFY(other.openSession(QString::fromStdString(session.string())));
+        QVERIFY(opened.wait(120'000));
+        QCOMPARE(opened.first().first().toBool(), true);
         const auto reopened = other.model()->result();
         QVERIFY(reopened);
         QCOMPARE(reopened->dataset.size(), 1000);
@@ -420,8 +432,25 @@ private slots:
         // A damaged file is a clear error, and the window keeps what it shows.
         const fs::path broken = session.parent_path() / "broken.atlassession";
         test::writeBytes(broken, "not a session");
-        QVERIFY(!other.openSession(QString::fromStdString(broken.string())));
+        opened.clear();
+        QVERIFY(other.openSession(QString::fromStdString(broken.string())));
+        QVERIFY(opened.wait(60'000));
+        QCOMPARE(opened.first().first().toBool(), false);
         QCOMPARE(other.model()->result(), reopened);
+
+        // Cancel while a session is read: the read is dropped, the shown run stays.
+        MainWindow third;
+        QSignalSpy thirdOpened(&third, &MainWindow::sessionOpened);
+        QVERIFY(third.openSession(QString::fromStdString(session.string())));
+        third.cancel();
+        QCOMPARE(thirdOpened.size(), 1);
+        QCOMPARE(thirdOpened.first().first().toBool(), false);
+        QVERIFY(!third.model()->result());
+        QTest::qWait(200);
+        QVERIFY(!third.model()->result());
+        QCOMPARE(thirdOpened.size(), 1);
+        QVERIFY(third.findChild<QAction*>(QStringLiteral("runAction"))->isEnabled() ==
+                third.dataPanel()->canRun());
     }
 };
 

@@ -12,6 +12,7 @@
 #include "ui/main/recent_files.h"
 #include "ui/views/view_support.h"
 #include "ui/main/results_export.h"
+#include "ui/main/session_file.h"
 #include "ui/map/map_panel.h"
 #include "ui/map/map_view.h"
 #include "ui/model/run_model.h"
@@ -635,6 +636,17 @@ void MainWindow::cancel()
 {
     if (!m_running)
         return;
+    if (m_session) {
+        if (m_session->saving())
+            return;
+        // The reading thread runs to its end; what it read is dropped.
+        m_session->disconnect(this);
+        m_session.clear();
+        setRunning(false);
+        statusBar()->showMessage(tr("Opening the session was cancelled."), 8000);
+        emit sessionOpened(false);
+        return;
+    }
     if (m_adder)
         m_adder->cancel();
     else
@@ -658,6 +670,7 @@ void MainWindow::setRunning(bool running)
     m_saveSessionAction->setEnabled(!running && haveRun);
     m_exportAction->setEnabled(!running && m_model->result() != nullptr && !m_export);
     updateAddActions();
+    m_overallBar->setRange(0, 1000);
     if (running) {
         m_overallBar->setValue(0);
         m_stageBar->setValue(0);
@@ -745,13 +758,16 @@ void MainWindow::updateTitle()
 bool MainWindow::openSession(const QString& file)
 {
     if (m_running) {
-        statusBar()->showMessage(tr("Cancel the running run before opening a session."));
+        statusBar()->showMessage(m_session ? tr("Wait for the session being read or written first.")
+                                           : tr("Cancel the running run before opening a session."));
         return false;
     }
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    try {
-        auto run = std::make_shared<const RunResult>(atlas::loadSession(toPath(file)));
-        QApplication::restoreOverrideCursor();
+    // Read on a worker thread (a session of 100,000 tracks is hundreds of megabytes); the
+    // shown results stay usable until the new ones replace them.
+    m_session = SessionFile::open(toPath(file), this);
+    showSessionBusy(tr("Opening %1…").arg(QFileInfo(file).fileName()));
+    connect(m_session, &SessionFile::opened, this, [this, file](std::shared_ptr<const RunResult> run) {
+        m_session.clear();
         m_listening->stop();
         m_model->reset(run->config);
         m_model->setResult(run);
@@ -767,16 +783,24 @@ bool MainWindow::openSession(const QString& file)
                                      .arg(QFileInfo(file).fileName())
                                      .arg(run->dataset.size())
                                      .arg(run->representations.size()));
-        return true;
-    } catch (const std::exception& e) {
-        QApplication::restoreOverrideCursor();
-        showError(tr("Cannot open the session"), QString::fromUtf8(e.what()));
-        return false;
-    }
+        emit sessionOpened(true);
+    });
+    connect(m_session, &SessionFile::failed, this, [this](const QString& message) {
+        m_session.clear();
+        setRunning(false);
+        showError(tr("Cannot open the session"), message);
+        emit sessionOpened(false);
+    });
+    return true;
 }
 
 bool MainWindow::saveSession(const QString& file)
 {
+    if (m_running) {
+        statusBar()->showMessage(m_session ? tr("Wait for the session being read or written first.")
+                                           : tr("Wait for the run to finish before saving it."));
+        return false;
+    }
     std::shared_ptr<const RunResult> run = m_model->result();
     if (!run)
         run = m_model->snapshot();
@@ -784,22 +808,42 @@ bool MainWindow::saveSession(const QString& file)
         statusBar()->showMessage(tr("Nothing to save yet: run the experiment first."));
         return false;
     }
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    try {
-        atlas::saveSession(toPath(file), *run);
-        QApplication::restoreOverrideCursor();
+    // Written on a worker thread from the shared, immutable run; the file is replaced only
+    // once the new one is whole.
+    m_session = SessionFile::save(toPath(file), std::move(run), this);
+    showSessionBusy(tr("Saving %1…").arg(QFileInfo(file).fileName()));
+    connect(m_session, &SessionFile::saved, this, [this, file] {
+        m_session.clear();
+        setRunning(false);
         m_sessionFile = file;
         setWindowModified(false);
         rememberFolder(QStringLiteral("session"), file);
         m_recent->add(QStringLiteral("session"), file);
         updateTitle();
         statusBar()->showMessage(tr("Saved the session to %1.").arg(file), 8000);
-        return true;
-    } catch (const std::exception& e) {
-        QApplication::restoreOverrideCursor();
-        showError(tr("Cannot save the session"), QString::fromUtf8(e.what()));
-        return false;
-    }
+        emit sessionSaved(true);
+    });
+    connect(m_session, &SessionFile::failed, this, [this](const QString& message) {
+        m_session.clear();
+        setRunning(false);
+        showError(tr("Cannot save the session"), message);
+        emit sessionSaved(false);
+    });
+    return true;
+}
+
+void MainWindow::showSessionBusy(const QString& text)
+{
+    setRunning(true);
+    m_stageLabel->setText(text);
+    m_overallBar->setRange(0, 0);   // busy: a session's read or write has no steps to count
+    m_etaLabel->clear();
+    m_stageBar->hide();
+    m_etaLabel->hide();
+    // Opening can be cancelled (the file is read to the end and dropped); a save always
+    // finishes, so that no half-chosen state is left.
+    m_cancelAction->setEnabled(!m_session->saving());
+    m_cancelButton->setVisible(!m_session->saving());
 }
 
 bool MainWindow::exportResults(const QString& dir)
@@ -1072,6 +1116,12 @@ void MainWindow::saveSettings() const
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
+    if (m_session && m_session->saving()) {
+        // The session being written is finished before the window goes.
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        m_session->wait();
+        QApplication::restoreOverrideCursor();
+    }
     if (m_running)
         m_runner->cancel();
     m_listening->stop();

@@ -31,6 +31,7 @@ class MetricsView;
 class RecentFiles;
 class ResultsExport;
 class RunModel;
+class SessionFile;
 class SimilarPanel;
 class TrackAdder;
 class TrackDetails;
@@ -78,9 +79,14 @@ public slots:
     void run();
     /// Cancels the running run; what was computed stays.
     void cancel();
-    /// Opens a session file; false (and a message) when it cannot be read.
+    /// Starts reading a session file on a worker thread (the window stays responsive, its
+    /// status bar says so, Cancel drops the read); sessionOpened() tells the outcome, and
+    /// an error dialog names what could not be read. False when a session cannot be opened
+    /// now (a run, an addition or another session's read or write in progress).
     bool openSession(const QString& file);
-    /// Saves the shown run as a session file; false (and a message) on failure.
+    /// Starts writing the shown run as a session file on a worker thread (atomically: an
+    /// earlier file stays whole until the new one is); sessionSaved() tells the outcome.
+    /// False when there is nothing to save or a run or session write is in progress.
     bool saveSession(const QString& file);
     /// Starts writing the same files as `musicatlas-cli run --out DIR` (see ResultsExport:
     /// the window stays responsive); exportFinished() tells the outcome. False when there is
@@ -110,6 +116,12 @@ signals:
     /// An addition started by addTracks(), addFolder() or updateFromFolder() ended: the
     /// extended run is shown (true), or it failed or was cancelled (false).
     void addFinished(bool ok);
+    /// A read started by openSession() ended: the session is shown (true), or it could not
+    /// be read or was cancelled (false).
+    void sessionOpened(bool ok);
+    /// A write started by saveSession() ended: the file is whole (true) or was not written
+    /// (false; an earlier file of that name is unchanged).
+    void sessionSaved(bool ok);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -130,6 +142,8 @@ private:
     void updateIssuesTab(int count);
     void updatePreviousRunBanner();
     void showProgress(const RunProgress& p);
+    /// The status bar while a session is read or written (setRunning(true) with `text`).
+    void showSessionBusy(const QString& text);
     void showError(const QString& title, const QString& text);
     void showLyricsMismatch(const QString& message);
     void showTrackDetails(int track);
@@ -176,6 +190,7 @@ private:
 
     QPointer<ResultsExport> m_export;
     QPointer<TrackAdder> m_adder;
+    QPointer<SessionFile> m_session;   // a session being read or written
     QString m_sessionFile;
     bool m_running = false;
 };
