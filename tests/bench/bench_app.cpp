@@ -2,7 +2,7 @@
 // The desktop app's timings, each against its target (the tests check what these do, not how
 // fast: a shared machine cannot promise a timing):
 //
-//     bench_app [--only figure,classes,cancel,stall] [--check]
+//     bench_app [--only figure,classes,cancel,stall,session] [--session FILE] [--check]
 //
 //   figure   a 10,000-point scatter figure drawn at 1200 x 900 (median of 5); target 250 ms
 //   classes  100,000 tracks of 3,000 artists sorted into the 12 largest and "Other" (median
@@ -15,6 +15,10 @@
 //            gap) during a full demo run (1,000 tracks, the user's demo corpus and feature
 //            cache) in a 1400 x 900 window while the tabs are switched every 0.7 s, as in
 //            test_main_window; target 50 ms
+//   session  the same longest stall, step by step, with a large saved session (--session FILE;
+//            100,000 tracks from `bench_scale --sizes 100000 --session`): opening it, hovering
+//            over the map, a lasso, the legend, every representation's map, the tabs, and
+//            saving it again; target 50 ms each
 //
 // --check exits with status 1 when a measurement misses its target. Run it on an otherwise
 // idle machine: the load average is printed before and after.
@@ -24,6 +28,9 @@
 #include "ui/figures/scatter_figure.h"
 #include "ui/main/data_panel.h"
 #include "ui/main/main_window.h"
+#include "ui/map/map_panel.h"
+#include "ui/map/map_view.h"
+#include "ui/model/run_model.h"
 #include "ui/model/track_classes.h"
 #include "ui/runner/pipeline_runner.h"
 
@@ -31,9 +38,16 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFileInfo>
+#include <QListWidget>
+#include <QMouseEvent>
+#include <QSignalSpy>
 #include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
 #include <QTimer>
 
 #include <algorithm>
@@ -200,6 +214,135 @@ void benchStall()
     report("stall: full demo run in the window", done ? meter.worstMs() : 1e9, 50);
 }
 
+void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons)
+{
+    const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
+    QMouseEvent e(type, pos, w->mapToGlobal(pos), button, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &e);
+}
+
+void benchSession(const QString& file)
+{
+    if (file.isEmpty() || !QFileInfo::exists(file)) {
+        std::fprintf(stderr, "session: give a saved session with --session FILE (e.g. from "
+                             "bench_scale --sizes 100000 --session)\n");
+        report("stall: opening a session", 1e9, 50);
+        return;
+    }
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w))
+        std::fprintf(stderr, "the window was not shown\n");
+    QString step;
+    test::StallMeter meter;
+    meter.setContext([&] { return step; });
+    meter.start();
+    QTest::qWait(300);
+    // Each step: act, let the window settle, report its longest stall.
+    const auto measure = [&](const QString& what, const std::function<bool()>& act) {
+        step = what;
+        meter.reset();
+        const bool ok = act();
+        QTest::qWait(400);
+        report(("stall: " + what).toStdString(), ok ? meter.worstMs() : 1e9, 50);
+    };
+    int tracks = 0;
+    measure(QStringLiteral("opening the session"), [&] {
+        QSignalSpy opened(&w, &MainWindow::sessionOpened);
+        QElapsedTimer clock;
+        clock.start();
+        if (!w.openSession(file) || !opened.wait(600'000) || !opened.first().first().toBool())
+            return false;
+        tracks = w.model()->result()->dataset.size();
+        std::printf("  (%d tracks, %zu representations, read in %.1f s)\n", tracks,
+                    w.model()->result()->representations.size(), clock.elapsed() / 1000.0);
+        return true;
+    });
+    MapView* view = w.mapPanel()->view();
+    w.tabs()->setCurrentIndex(MainWindow::MapTab);
+    QTest::qWait(300);
+    measure(QStringLiteral("hovering over the map"), [&] {
+        // A diagonal sweep and back, pausing as a hand does.
+        const QRect r = view->rect();
+        for (int k = 0; k <= 200; ++k) {
+            const double t = k <= 100 ? k / 100.0 : (200 - k) / 100.0;
+            sendMouse(view, QEvent::MouseMove,
+                      QPointF(r.width() * (0.1 + 0.8 * t), r.height() * (0.15 + 0.7 * t)),
+                      Qt::NoButton);
+            QTest::qWait(8);
+        }
+        return true;
+    });
+    measure(QStringLiteral("a lasso around a quarter of the map"), [&] {
+        view->setLassoMode(true);
+        const QRect r = view->rect();
+        const QList<QPointF> path = {{r.width() * 0.25, r.height() * 0.25},
+                                     {r.width() * 0.55, r.height() * 0.2},
+                                     {r.width() * 0.6, r.height() * 0.6},
+                                     {r.width() * 0.2, r.height() * 0.55}};
+        sendMouse(view, QEvent::MouseButtonPress, path.front(), Qt::LeftButton);
+        for (int k = 1; k <= path.size(); ++k) {
+            const QPointF a = path[k - 1], b = path[k % path.size()];
+            for (int s = 1; s <= 10; ++s) {
+                sendMouse(view, QEvent::MouseMove, a + (b - a) * (s / 10.0), Qt::LeftButton);
+                QTest::qWait(5);
+            }
+        }
+        sendMouse(view, QEvent::MouseButtonRelease, path.front(), Qt::NoButton);
+        view->setLassoMode(false);
+        std::printf("  (%lld tracks selected)\n", qlonglong(view->selection().size()));
+        return !view->selection().isEmpty();
+    });
+    measure(QStringLiteral("the legend: hiding, showing, one class alone"), [&] {
+        auto* legend = w.findChild<QListWidget*>(QStringLiteral("mapLegend"));
+        if (!legend || legend->count() < 3)
+            return false;
+        for (int k : {0, 1, 2, 0, 1, 2}) {
+            QTest::mouseClick(legend->viewport(), Qt::LeftButton, {},
+                              legend->visualItemRect(legend->item(k)).center());
+            QTest::qWait(150);
+        }
+        const QPoint first = legend->visualItemRect(legend->item(0)).center();
+        QTest::mouseDClick(legend->viewport(), Qt::LeftButton, {}, first);
+        QTest::qWait(150);
+        QTest::mouseDClick(legend->viewport(), Qt::LeftButton, {}, first);
+        return true;
+    });
+    measure(QStringLiteral("every representation's and map's layout"), [&] {
+        auto* reps = w.findChild<QComboBox*>(QStringLiteral("representationCombo"));
+        auto* maps = w.findChild<QComboBox*>(QStringLiteral("mapCombo"));
+        if (!reps || !maps)
+            return false;
+        for (int r = 0; r < reps->count(); ++r)
+            for (int m = 0; m < maps->count(); ++m) {
+                reps->setCurrentIndex(r);
+                maps->setCurrentIndex(m);
+                QTest::qWait(150);
+            }
+        return true;
+    });
+    measure(QStringLiteral("the tabs, twice round"), [&] {
+        for (int k = 0; k < 10; ++k) {
+            w.tabs()->setCurrentIndex(k % 5);
+            QTest::qWait(300);
+        }
+        return true;
+    });
+    QTemporaryDir dir;
+    measure(QStringLiteral("saving the session"), [&] {
+        QSignalSpy saved(&w, &MainWindow::sessionSaved);
+        QElapsedTimer clock;
+        clock.start();
+        if (!w.saveSession(dir.filePath(QStringLiteral("again.atlassession"))) ||
+            !saved.wait(600'000) || !saved.first().first().toBool())
+            return false;
+        std::printf("  (written in %.1f s)\n", clock.elapsed() / 1000.0);
+        return true;
+    });
+    meter.stop();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -207,9 +350,12 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     std::vector<std::string> only;
     bool check = false;
+    QString session;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--check") == 0) {
             check = true;
+        } else if (std::strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
+            session = QString::fromLocal8Bit(argv[++i]);
         } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             std::string list = argv[++i];
             for (std::size_t at = 0; at <= list.size();) {
@@ -218,7 +364,8 @@ int main(int argc, char** argv)
                 at = comma + 1;
             }
         } else {
-            std::fprintf(stderr, "usage: bench_app [--only figure,classes,cancel,stall] [--check]\n");
+            std::fprintf(stderr, "usage: bench_app [--only figure,classes,cancel,stall,session] "
+                                 "[--session FILE] [--check]\n");
             return 2;
         }
     }
@@ -234,6 +381,8 @@ int main(int argc, char** argv)
         benchCancel();
     if (wanted("stall"))
         benchStall();
+    if (wanted("session") && (!session.isEmpty() || !only.empty()))
+        benchSession(session);
     std::printf("load average after: %s\n", loadAverage().c_str());
     const bool missed = std::any_of(g_rows.begin(), g_rows.end(),
                                     [](const Row& r) { return r.value > r.target; });

@@ -10,7 +10,11 @@
 // (runPipeline()), so the stages' times add up to more than the wall time.
 //
 //   build/tests/bench/bench_scale --cli build/app/musicatlas-cli [--sizes 1000,10000,100000]
-//       [--threads 2] [--dir /tmp/musicatlas-bench-scale] [--keep]
+//       [--threads 2] [--dir /tmp/musicatlas-bench-scale] [--keep] [--session]
+//
+// --keep keeps each run's output folder DIR/out_N; --session (implies --keep) also saves
+// each run as DIR/out_N/run.atlassession, for bench_app --only session (the write, a few
+// seconds at 100,000 tracks, is then part of the wall time).
 //
 // Targets at 100,000 tracks on a 2-core machine: whole run <= 10 min, peak memory <= 4 GB.
 #include "engine/core/random.h"
@@ -132,15 +136,23 @@ struct Outcome {
     std::map<std::string, double> nmi;      // KMeans NMI per representation
 };
 
-Outcome runCli(const std::string& cli, const fs::path& table, const fs::path& out, int threads)
+Outcome runCli(const std::string& cli, const fs::path& table, const fs::path& out, int threads,
+              bool session)
 {
     Outcome o;
     const auto t0 = std::chrono::steady_clock::now();
     const pid_t pid = fork();
     if (pid == 0) {
         const std::string t = std::to_string(threads);
-        execl(cli.c_str(), cli.c_str(), "run", "--features", table.c_str(), "--out", out.c_str(),
-              "--no-figures", "--quiet", "--threads", t.c_str(), static_cast<char*>(nullptr));
+        const std::string file = (out / "run.atlassession").string();
+        if (session)
+            execl(cli.c_str(), cli.c_str(), "run", "--features", table.c_str(), "--out",
+                  out.c_str(), "--no-figures", "--quiet", "--threads", t.c_str(),
+                  "--save-session", file.c_str(), static_cast<char*>(nullptr));
+        else
+            execl(cli.c_str(), cli.c_str(), "run", "--features", table.c_str(), "--out",
+                  out.c_str(), "--no-figures", "--quiet", "--threads", t.c_str(),
+                  static_cast<char*>(nullptr));
         _exit(127);
     }
     int status = 0;
@@ -180,6 +192,7 @@ int main(int argc, char** argv)
     std::string cli;
     int threads = 0;
     bool keep = false;
+    bool session = false;
     fs::path dir = "/tmp/musicatlas-bench-scale";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -197,11 +210,13 @@ int main(int argc, char** argv)
             dir = value();
         } else if (a == "--keep") {
             keep = true;
+        } else if (a == "--session") {
+            keep = session = true;
         }
     }
     if (cli.empty()) {
         std::fprintf(stderr, "usage: bench_scale --cli PATH [--sizes 1000,10000,100000] "
-                             "[--threads N] [--dir DIR] [--keep]\n");
+                             "[--threads N] [--dir DIR] [--keep] [--session]\n");
         return 2;
     }
     fs::create_directories(dir);
@@ -214,7 +229,7 @@ int main(int argc, char** argv)
         }
         std::printf("running %d tracks...\n", n);
         std::fflush(stdout);
-        outcomes.push_back(runCli(cli, table, dir / ("out_" + std::to_string(n)), threads));
+        outcomes.push_back(runCli(cli, table, dir / ("out_" + std::to_string(n)), threads, session));
         if (outcomes.back().status != 0)
             std::printf("  the run failed (exit %d)\n", outcomes.back().status);
     }
