@@ -92,7 +92,7 @@ struct TsneConfig {
     int minIntervals = 50;
     /// FFT interpolation: boxes per unit of the layout's extent, > 0 (FIt-SNE
     /// intervals_per_integer: 1); the box count is rounded up to a 7-smooth number, at most
-    /// 400 per axis (the grids' memory, about 460 MB there); wider maps get wider boxes.
+    /// 400 per axis (the grids' memory, about 230 MB there); wider maps get wider boxes.
     double intervalsPerUnit = 1.0;
     /// Inputs with fewer points use exact nearest neighbours for the affinities, larger ones
     /// an HNSW graph (hnswlib), >= 2, as UmapConfig::exactKnnMaxPoints (at 100,000 points in
@@ -208,7 +208,7 @@ private:
     int m_longestRow = 0;
     Matrix m_y;            // n x 2
     Matrix m_grad, m_update, m_gains;
-    std::vector<double> m_yRows;   // the layout, row-major, for the attraction's gathers
+    std::vector<float> m_yRows;   // the layout, row-major, for the attraction's gathers
     std::vector<double> m_negX, m_negY;   // the repulsion, unnormalised, per iteration
     detail::KnnGraph m_knn;
     bool m_fft = false;

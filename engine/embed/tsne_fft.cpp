@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // FFT-accelerated interpolation of t-SNE's repulsion (Linderman et al. 2019); the grid
 // parameters and the four charges follow FIt-SNE (nbodyfft.cpp) and openTSNE (_tsne.pyx,
-// estimate_negative_gradient_fft_2d). Our own loops over FFTW's double-precision transforms.
+// estimate_negative_gradient_fft_2d). Our own loops over FFTW's single-precision transforms:
+// the grids and their spectra are float (the interpolation's own error, about 1e-3 of a
+// potential with 3 nodes per box, is four orders above float's rounding), which halves the
+// transforms' memory traffic and doubles their SIMD width; weights, positions and the
+// gathered potentials stay double.
 
 #include "engine/embed/tsne_fft.h"
 
@@ -28,7 +32,7 @@ std::mutex& plannerMutex()
 }
 
 struct FftwFree {
-    void operator()(void* p) const { fftw_free(p); }
+    void operator()(void* p) const { fftwf_free(p); }
 };
 template <typename T>
 using FftwArray = std::unique_ptr<T[], FftwFree>;
@@ -36,7 +40,7 @@ using FftwArray = std::unique_ptr<T[], FftwFree>;
 template <typename T>
 FftwArray<T> allocate(std::size_t count)
 {
-    FftwArray<T> a(static_cast<T*>(fftw_malloc(sizeof(T) * count)));
+    FftwArray<T> a(static_cast<T*>(fftwf_malloc(sizeof(T) * count)));
     if (!a)
         throw std::bad_alloc();
     return a;
@@ -64,23 +68,23 @@ int smoothCount(int n)
 struct FftRepulsion::Plans {
     int side = 0;   // L
     double kernelSpacing = 0.0;   // the node spacing kernelHat was computed for
-    fftw_plan kernelForward = nullptr;          // the whole L x L real-to-complex transform
-    fftw_plan rowsForward = nullptr;            // M rows, real to complex
-    fftw_plan columnsForward = nullptr;         // L / 2 + 1 columns, in place
-    fftw_plan columnsBackward = nullptr;        // the same, inverse
-    fftw_plan rowsBackward = nullptr;           // M rows, complex to real
-    FftwArray<double> kernel;
-    FftwArray<fftw_complex> kernelHat;
-    FftwArray<double> grid[Charges];
-    FftwArray<fftw_complex> spectrum[Charges];
+    fftwf_plan kernelForward = nullptr;         // the whole L x L real-to-complex transform
+    fftwf_plan rowsForward = nullptr;           // M rows, real to complex
+    fftwf_plan columnsForward = nullptr;        // L / 2 + 1 columns, in place
+    fftwf_plan columnsBackward = nullptr;       // the same, inverse
+    fftwf_plan rowsBackward = nullptr;          // M rows, complex to real
+    FftwArray<float> kernel;
+    FftwArray<fftwf_complex> kernelHat;
+    FftwArray<float> grid[Charges];
+    FftwArray<fftwf_complex> spectrum[Charges];
 
     ~Plans()
     {
         std::lock_guard lock(plannerMutex());
-        for (fftw_plan p : {kernelForward, rowsForward, columnsForward, columnsBackward,
-                            rowsBackward})
+        for (fftwf_plan p : {kernelForward, rowsForward, columnsForward, columnsBackward,
+                             rowsBackward})
             if (p)
-                fftw_destroy_plan(p);
+                fftwf_destroy_plan(p);
     }
 };
 
@@ -103,31 +107,32 @@ void FftRepulsion::prepare(int boxes)
     plans->side = side;
     const std::size_t real = std::size_t(side) * std::size_t(side);
     const std::size_t complex = std::size_t(side) * std::size_t(side / 2 + 1);
-    plans->kernel = allocate<double>(real);
-    plans->kernelHat = allocate<fftw_complex>(complex);
+    plans->kernel = allocate<float>(real);
+    plans->kernelHat = allocate<fftwf_complex>(complex);
     for (int c = 0; c < Charges; ++c) {
-        plans->grid[c] = allocate<double>(real);
-        plans->spectrum[c] = allocate<fftw_complex>(complex);
+        plans->grid[c] = allocate<float>(real);
+        plans->spectrum[c] = allocate<fftwf_complex>(complex);
     }
     {
         // FFTW_ESTIMATE does not touch the arrays and chooses the same plan every time, so
         // the rounding is the same from run to run. Executions on the other arrays use the
-        // new-array interface (same sizes, fftw_malloc alignment).
+        // new-array interface (same sizes, fftwf_malloc alignment).
         const int m = side / 2, half = side / 2 + 1;
-        double* g = plans->grid[0].get();
-        fftw_complex* s = plans->spectrum[0].get();
+        float* g = plans->grid[0].get();
+        fftwf_complex* s = plans->spectrum[0].get();
         std::lock_guard lock(plannerMutex());
-        plans->kernelForward = fftw_plan_dft_r2c_2d(side, side, plans->kernel.get(),
-                                                    plans->kernelHat.get(), FFTW_ESTIMATE);
-        plans->rowsForward = fftw_plan_many_dft_r2c(1, &side, m, g, nullptr, 1, side, s, nullptr,
-                                                    1, half, FFTW_ESTIMATE);
-        plans->columnsForward = fftw_plan_many_dft(1, &side, half, s, nullptr, half, 1, s,
-                                                   nullptr, half, 1, FFTW_FORWARD, FFTW_ESTIMATE);
-        plans->columnsBackward = fftw_plan_many_dft(1, &side, half, s, nullptr, half, 1, s,
-                                                    nullptr, half, 1, FFTW_BACKWARD,
+        plans->kernelForward = fftwf_plan_dft_r2c_2d(side, side, plans->kernel.get(),
+                                                     plans->kernelHat.get(), FFTW_ESTIMATE);
+        plans->rowsForward = fftwf_plan_many_dft_r2c(1, &side, m, g, nullptr, 1, side, s,
+                                                     nullptr, 1, half, FFTW_ESTIMATE);
+        plans->columnsForward = fftwf_plan_many_dft(1, &side, half, s, nullptr, half, 1, s,
+                                                    nullptr, half, 1, FFTW_FORWARD,
                                                     FFTW_ESTIMATE);
-        plans->rowsBackward = fftw_plan_many_dft_c2r(1, &side, m, s, nullptr, 1, half, g,
-                                                     nullptr, 1, side, FFTW_ESTIMATE);
+        plans->columnsBackward = fftwf_plan_many_dft(1, &side, half, s, nullptr, half, 1, s,
+                                                     nullptr, half, 1, FFTW_BACKWARD,
+                                                     FFTW_ESTIMATE);
+        plans->rowsBackward = fftwf_plan_many_dft_c2r(1, &side, m, s, nullptr, 1, half, g,
+                                                      nullptr, 1, side, FFTW_ESTIMATE);
     }
     if (!plans->kernelForward || !plans->rowsForward || !plans->columnsForward ||
         !plans->columnsBackward || !plans->rowsBackward)
@@ -192,7 +197,7 @@ double FftRepulsion::compute(const Matrix& y, std::vector<double>& negX,
     // the middle row and column are never used by the product's top-left m x m block).
     if (pl.kernelSpacing != spacing) {
         pl.kernelSpacing = spacing;
-        double* kernel = pl.kernel.get();
+        float* kernel = pl.kernel.get();
         std::vector<double> offsetSq(static_cast<std::size_t>(side));
         for (int a = 0; a < side; ++a) {
             const int o = a < m ? a : a > m ? a - side : 0;
@@ -203,9 +208,9 @@ double FftRepulsion::compute(const Matrix& y, std::vector<double>& negX,
             for (int b = 0; b < side; ++b) {
                 const double k = 1.0 / (1.0 + offsetSq[std::size_t(a)] + offsetSq[std::size_t(b)]);
                 kernel[std::size_t(a) * std::size_t(side) + std::size_t(b)] =
-                    (a == m || b == m) ? 0.0 : k * k;
+                    (a == m || b == m) ? 0.0f : float(k * k);
             }
-        fftw_execute(pl.kernelForward);
+        fftwf_execute(pl.kernelForward);
     }
 
     // The points by row of boxes (a counting sort), and for each in that order its box's
@@ -251,11 +256,11 @@ double FftRepulsion::compute(const Matrix& y, std::vector<double>& negX,
 
     // Per charge: spread onto the nodes, convolve, and keep the potentials on the node grid
     // (in the same array). One thread per charge keeps every sum in a fixed order.
-    const double scale = 1.0 / (double(side) * double(side));
+    const float scale = float(1.0 / (double(side) * double(side)));
 #pragma omp parallel for schedule(dynamic, 1)
     for (int c = 0; c < Charges; ++c) {
-        double* g = pl.grid[c].get();
-        std::fill(g, g + std::size_t(m) * std::size_t(side), 0.0);
+        float* g = pl.grid[c].get();
+        std::fill(g, g + std::size_t(m) * std::size_t(side), 0.0f);
         for (int t = 0; t < n; ++t) {
             const double x = m_position[std::size_t(2 * t)], z = m_position[std::size_t(2 * t + 1)];
             const double q = c == 0 ? 1.0 : c == 1 ? x : c == 2 ? z : x * x + z * z;
@@ -263,32 +268,32 @@ double FftRepulsion::compute(const Matrix& y, std::vector<double>& negX,
             const double* wy = wx + p;
             const int cx = m_cell[std::size_t(2 * t)], cy = m_cell[std::size_t(2 * t + 1)];
             for (int ky = 0; ky < p; ++ky) {
-                double* row = g + std::size_t(cy + ky) * std::size_t(side) + std::size_t(cx);
+                float* row = g + std::size_t(cy + ky) * std::size_t(side) + std::size_t(cx);
                 const double qy = q * wy[ky];
                 for (int kx = 0; kx < p; ++kx)
-                    row[kx] += qy * wx[kx];
+                    row[kx] += float(qy * wx[kx]);
             }
         }
-        fftw_complex* s = pl.spectrum[c].get();
-        fftw_execute_dft_r2c(pl.rowsForward, g, s);
-        double* zeroRows = &s[std::size_t(m) * std::size_t(half)][0];
-        std::fill(zeroRows, zeroRows + 2 * std::size_t(side - m) * std::size_t(half), 0.0);
-        fftw_execute_dft(pl.columnsForward, s, s);
-        const fftw_complex* k = pl.kernelHat.get();
+        fftwf_complex* s = pl.spectrum[c].get();
+        fftwf_execute_dft_r2c(pl.rowsForward, g, s);
+        float* zeroRows = &s[std::size_t(m) * std::size_t(half)][0];
+        std::fill(zeroRows, zeroRows + 2 * std::size_t(side - m) * std::size_t(half), 0.0f);
+        fftwf_execute_dft(pl.columnsForward, s, s);
+        const fftwf_complex* k = pl.kernelHat.get();
         for (std::size_t t = 0; t < std::size_t(side) * std::size_t(half); ++t) {
-            const double re = s[t][0] * k[t][0] - s[t][1] * k[t][1];
-            const double im = s[t][0] * k[t][1] + s[t][1] * k[t][0];
+            const float re = s[t][0] * k[t][0] - s[t][1] * k[t][1];
+            const float im = s[t][0] * k[t][1] + s[t][1] * k[t][0];
             s[t][0] = re * scale;
             s[t][1] = im * scale;
         }
-        fftw_execute_dft(pl.columnsBackward, s, s);
-        fftw_execute_dft_c2r(pl.rowsBackward, s, g);
+        fftwf_execute_dft(pl.columnsBackward, s, s);
+        fftwf_execute_dft_c2r(pl.rowsBackward, s, g);
     }
 
     // Gather the potentials at the points, then the forces and the per-point terms of Z.
     std::vector<double> zTerm(static_cast<std::size_t>(n));
-    const double* pot[Charges] = {pl.grid[0].get(), pl.grid[1].get(), pl.grid[2].get(),
-                                  pl.grid[3].get()};
+    const float* pot[Charges] = {pl.grid[0].get(), pl.grid[1].get(), pl.grid[2].get(),
+                                 pl.grid[3].get()};
 #pragma omp parallel for schedule(static)
     for (int t = 0; t < n; ++t) {
         const int i = m_order[std::size_t(t)];

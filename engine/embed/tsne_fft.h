@@ -18,7 +18,7 @@ struct FftGridConfig {
     int interpolationPoints = 3;   ///< Lagrange nodes per box and axis (n_interpolation_points)
     int minIntervals = 50;         ///< boxes per axis at least (min_num_intervals)
     double intervalsPerUnit = 1.0; ///< boxes per unit of the layout's extent (intervals_per_integer)
-    /// Boxes per axis at most: the grids take about 80 (6 B)^2 bytes (B = 400: 460 MB). A
+    /// Boxes per axis at most: the grids take about 40 (6 B)^2 bytes (B = 400: 230 MB). A
     /// layout wider than this many boxes gets wider, coarser boxes.
     int maxIntervals = 400;
 };

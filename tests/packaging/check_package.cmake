@@ -52,7 +52,7 @@ endwhile()
 if(NOT field_Maintainer MATCHES "<.+@.+>")
   fail("Maintainer has no e-mail address: '${field_Maintainer}'")
 endif()
-set(want_depends libc6 libstdc\\+\\+6 libsndfile1 libfftw3-single3 libfftw3-double3 libsoxr0
+set(want_depends libc6 libstdc\\+\\+6 libsndfile1 libfftw3-single3 libsoxr0
                  libqt6svg6)
 if(EXPECT_QT)
   list(APPEND want_depends libqt6charts6 libqt6gui6)
