@@ -151,33 +151,52 @@ Matrix standardisedAudio(const RunResult& run)
     return scaler.fitTransform(ds.audio);
 }
 
-SearchSpace searchSpace(const RunResult& run, SimilaritySpace space, Representation representation)
+std::string searchSpaceUnavailable(const RunResult& run, SimilaritySpace space,
+                                   Representation representation)
 {
-    SearchSpace out;
     const Dataset& ds = run.dataset;
     switch (space) {
     case SimilaritySpace::Latent: {
         const RepresentationResult* r = run.representation(representation);
         if (!r)
-            throw InputError(std::string("the run did not train ") + representationName(representation));
+            return std::string("the run did not train ") + representationName(representation);
         if (!r->ok || r->codes.rows() != Eigen::Index(ds.tracks.size()))
-            throw InputError(std::string(representationName(representation)) + " is unavailable" +
-                             (r->error.empty() ? std::string() : ": " + r->error));
+            return std::string(representationName(representation)) + " is unavailable" +
+                   (r->error.empty() ? std::string() : ": " + r->error);
+        return {};
+    }
+    case SimilaritySpace::Audio:
+        if (!ds.audioUsed || ds.audio.cols() == 0)
+            return "the run used no audio features, so there is no sound-only space";
+        return {};
+    case SimilaritySpace::Lyrics:
+        if (!ds.lyricsUsed || ds.lyrics.cols() == 0)
+            return "the run used no lyrics, so there is no lyrics-only space";
+        return {};
+    }
+    return {};
+}
+
+SearchSpace searchSpace(const RunResult& run, SimilaritySpace space, Representation representation)
+{
+    if (std::string why = searchSpaceUnavailable(run, space, representation); !why.empty())
+        throw InputError(why);
+    SearchSpace out;
+    const Dataset& ds = run.dataset;
+    switch (space) {
+    case SimilaritySpace::Latent: {
+        const RepresentationResult* r = run.representation(representation);
         out.points = std::shared_ptr<const Matrix>(&r->codes, [](const Matrix*) {});
         out.description = std::string(representationName(representation)) + "'s latent space (" +
                           std::to_string(r->codes.cols()) + " dimensions)";
         return out;
     }
     case SimilaritySpace::Audio:
-        if (!ds.audioUsed || ds.audio.cols() == 0)
-            throw InputError("the run used no audio features, so there is no sound-only space");
         out.points = std::make_shared<const Matrix>(standardisedAudio(run));
         out.description = "the " + std::to_string(ds.audio.cols()) +
                           " standardised MFCC statistics";
         return out;
     case SimilaritySpace::Lyrics:
-        if (!ds.lyricsUsed || ds.lyrics.cols() == 0)
-            throw InputError("the run used no lyrics, so there is no lyrics-only space");
         out.points = std::shared_ptr<const Matrix>(&ds.lyrics, [](const Matrix*) {});
         out.distance = Distance::Cosine;
         out.description = "the lyrics' TF-IDF (" + std::to_string(ds.lyrics.cols()) +

@@ -64,6 +64,10 @@ struct SearchSpace {
 /// not trained or failed, the run used no audio, or no lyrics.
 SearchSpace searchSpace(const RunResult& run, SimilaritySpace space,
                         Representation representation);
+/// searchSpace()'s reason when it would throw, else empty; computes nothing (cheap enough
+/// to ask whenever a view changes).
+std::string searchSpaceUnavailable(const RunResult& run, SimilaritySpace space,
+                                   Representation representation);
 
 /// The run's MFCC statistics standardised per column (population standard deviation, a
 /// constant column left at zero), as the hybrid features were before the fusion weight.

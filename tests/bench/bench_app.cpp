@@ -2,7 +2,7 @@
 // The desktop app's timings, each against its target (the tests check what these do, not how
 // fast: a shared machine cannot promise a timing):
 //
-//     bench_app [--only figure,classes,cancel,stall,session] [--session FILE] [--check]
+//     bench_app [--only figure,classes,cancel,stall,session] [--session-file FILE] [--check]
 //
 //   figure   a 10,000-point scatter figure drawn at 1200 x 900 (median of 5); target 250 ms
 //   classes  100,000 tracks of 3,000 artists sorted into the 12 largest and "Other" (median
@@ -15,8 +15,8 @@
 //            gap) during a full demo run (1,000 tracks, the user's demo corpus and feature
 //            cache) in a 1400 x 900 window while the tabs are switched every 0.7 s, as in
 //            test_main_window; target 50 ms
-//   session  the same longest stall, step by step, with a large saved session (--session FILE;
-//            100,000 tracks from `bench_scale --sizes 100000 --session`): opening it, hovering
+//   session  the same longest stall, step by step, with a large saved session (--session-file
+//            FILE; 100,000 tracks from `bench_scale --sizes 100000 --session`): opening it, hovering
 //            over the map, a lasso, the legend, every representation's map, the tabs, and
 //            saving it again; target 50 ms each
 //
@@ -224,7 +224,7 @@ void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons butt
 void benchSession(const QString& file)
 {
     if (file.isEmpty() || !QFileInfo::exists(file)) {
-        std::fprintf(stderr, "session: give a saved session with --session FILE (e.g. from "
+        std::fprintf(stderr, "session: give a saved session with --session-file FILE (e.g. from "
                              "bench_scale --sizes 100000 --session)\n");
         report("stall: opening a session", 1e9, 50);
         return;
@@ -354,7 +354,7 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--check") == 0) {
             check = true;
-        } else if (std::strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
+        } else if (std::strcmp(argv[i], "--session-file") == 0 && i + 1 < argc) {
             session = QString::fromLocal8Bit(argv[++i]);
         } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             std::string list = argv[++i];
@@ -365,7 +365,7 @@ int main(int argc, char** argv)
             }
         } else {
             std::fprintf(stderr, "usage: bench_app [--only figure,classes,cancel,stall,session] "
-                                 "[--session FILE] [--check]\n");
+                                 "[--session-file FILE] [--check]\n");
             return 2;
         }
     }

@@ -12,6 +12,8 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QFont>
+#include <QFontMetrics>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPixmap>
@@ -19,6 +21,8 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardItemModel>
+#include <QStyle>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -429,39 +433,83 @@ void ClustersView::showCluster()
             .arg(info.size)
             .arg(info.isNoise() ? QStringLiteral("mean of the noise points")
                                 : QStringLiteral("centroid")));
+    // A large cluster (thousands of tracks in a big collection) is listed in batches, one
+    // per event-loop turn, so that the window never stalls: the nearest tracks come first.
+    m_fillAt = 0;
+    ++m_fillJob;
+    m_labelWidth = -1;
+    fillMembers(m_fillJob);
+}
+
+void ClustersView::fillMembers(int job)
+{
+    const std::size_t batch = std::size_t(std::max(m_memberBatch, 1));
+    const int e = m_summary && m_cluster != NoCluster ? m_summary->indexOf(m_cluster) : -1;
+    if (job != m_fillJob || e < 0)
+        return;
+    const ClusterInfo& info = m_summary->clusters[std::size_t(e)];
+    const std::size_t end = std::min(info.members.size(), m_fillAt + batch);
+    QHash<int, QIcon> swatches;   // one pixmap per label, not per row
     QList<QTreeWidgetItem*> items;
-    items.reserve(qsizetype(info.members.size()));
-    int rank = 0;
-    for (const ClusterMember& m : info.members) {
+    items.reserve(qsizetype(end - m_fillAt));
+    for (std::size_t k = m_fillAt; k < end; ++k) {
+        const ClusterMember& m = info.members[k];
         const Track& track = m_dataset->tracks[std::size_t(m.track)];
         auto* item = new QTreeWidgetItem;
-        item->setText(0, QString::number(++rank));
+        item->setText(0, QString::number(k + 1));
         item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
         item->setData(0, IdRole, m.track);
+        if (m.track == m_playing) {
+            QFont bold = item->font(1);
+            bold.setBold(true);
+            item->setFont(1, bold);
+        }
         // Artist — Title (the file name when untagged); the full path is one hover away.
         item->setText(1, trackDisplayName(track));
         item->setToolTip(1, QString::fromStdString(track.path.empty() ? track.id
                                                                       : track.path.string()));
         const int label = m_dataset->labels.size() > m.track ? m_dataset->labels[m.track] : -1;
         item->setText(2, labelName(*m_dataset, label));
-        item->setIcon(2, swatch(label >= 0 ? categoricalColor(label) : noiseColor()));
+        auto icon = swatches.find(label);
+        if (icon == swatches.end())
+            icon = swatches.insert(label, swatch(label >= 0 ? categoricalColor(label) : noiseColor()));
+        item->setIcon(2, *icon);
         item->setText(3, QString::number(m.distance, 'f', 3));
         item->setData(3, DistanceRole, m.distance);
         item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
         items.append(item);
     }
+    const bool first = m_fillAt == 0;
+    m_fillAt = end;
     m_members->addTopLevelItems(items);
-    fitLabelColumn();
-    updatePlayingRow();
+    if (first)
+        fitLabelColumn();
+    if (end < info.members.size())
+        QTimer::singleShot(0, this, [this, job] { fillMembers(job); });
 }
 
 void ClustersView::fitLabelColumn()
 {
     // Long labels (album names) are elided rather than squeezing the track names: the
     // label column takes at most a third of the list.
-    const QAbstractItemView* cells = m_members;   // sizeHintForColumn() is public there
-    const int wanted = std::max(cells->sizeHintForColumn(2),
-                                m_members->header()->sectionSizeHint(2));
+    // The widest label of the cluster (a few distinct names), measured once per cluster: the
+    // view's own sizeHintForColumn() would lay out every row of a large cluster first.
+    if (m_labelWidth < 0) {
+        m_labelWidth = 0;
+        const int e = m_summary && m_cluster != NoCluster ? m_summary->indexOf(m_cluster) : -1;
+        if (e >= 0) {
+            const QFontMetrics metrics(m_members->font());
+            const int icon = m_members->iconSize().isValid() ? m_members->iconSize().width()
+                                                              : 16;
+            const int margin = 2 * (m_members->style()->pixelMetric(QStyle::PM_FocusFrameHMargin,
+                                                                     nullptr, m_members) + 1);
+            for (const LabelShare& l : m_summary->clusters[std::size_t(e)].labels)
+                m_labelWidth = std::max(m_labelWidth,
+                                        metrics.horizontalAdvance(labelName(*m_dataset, l.label)));
+            m_labelWidth += icon + 2 * margin + 4;
+        }
+    }
+    const int wanted = std::max(m_labelWidth, m_members->header()->sectionSizeHint(2));
     const int most = std::min(MaxLabelColumnWidth, m_members->viewport()->width() / 3);
     m_members->setColumnWidth(2, std::max(40, std::min(wanted, most)));
 }

@@ -59,6 +59,9 @@ public:
 public slots:
     /// The track that is playing (-1 = none): its row in the member list is bold.
     void setPlayingTrack(int track);
+    /// Member rows listed per event-loop turn (default 1,500): a larger cluster's list
+    /// fills over several turns, the nearest tracks first, and the window stays responsive.
+    void setMemberBatch(int rows) { m_memberBatch = rows; }
 
 signals:
     /// "Play cluster": play these tracks in this order.
@@ -78,6 +81,8 @@ private:
     void refreshChoices();
     void showSelection();
     void showCluster();
+    /// Lists the next batch of the shown cluster's members (job: the listing it belongs to).
+    void fillMembers(int job);
     void updatePlayingRow();
 
     RunModel* m_model;
@@ -101,6 +106,10 @@ private:
     int m_cluster = NoCluster;
     int m_playing = -1;
     bool m_updating = false;
+    std::size_t m_fillAt = 0;   // members listed so far
+    int m_fillJob = 0;          // the listing under way; a new cluster starts another
+    int m_labelWidth = -1;      // the label column's content width (-1: not measured yet)
+    int m_memberBatch = 1500;
 };
 
 } // namespace atlas::ui

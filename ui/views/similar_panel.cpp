@@ -395,6 +395,17 @@ SimilarPanel::Space SimilarPanel::spaceFor(SimilaritySpace s) const
 
 bool SimilarPanel::spaceAvailable(SimilaritySpace space, QString* why) const
 {
+    // A finished run: asked without making the space (the sound-only space of 100,000
+    // tracks takes a noticeable moment to standardise).
+    if (const std::shared_ptr<const RunResult> run = m_model->result()) {
+        QString error = QString::fromStdString(
+            searchSpaceUnavailable(*run, space, m_map->currentRepresentation()));
+        if (!error.isEmpty())
+            error[0] = error[0].toUpper();
+        if (why)
+            *why = error;
+        return error.isEmpty();
+    }
     const Space s = spaceFor(space);
     if (why)
         *why = s.error;
