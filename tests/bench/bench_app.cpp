@@ -234,18 +234,19 @@ void benchSession(const QString& file)
     w.show();
     if (!QTest::qWaitForWindowExposed(&w))
         std::fprintf(stderr, "the window was not shown\n");
-    QString step;
-    test::StallMeter meter;
-    meter.setContext([&] { return step; });
+    test::StallMeter meter;   // its context: when in the step the longest stall ended
+    QElapsedTimer stepClock;
+    meter.setContext([&] { return QStringLiteral("%1 ms into the step").arg(stepClock.elapsed()); });
     meter.start();
     QTest::qWait(300);
     // Each step: act, let the window settle, report its longest stall.
     const auto measure = [&](const QString& what, const std::function<bool()>& act) {
-        step = what;
+        stepClock.start();
         meter.reset();
         const bool ok = act();
         QTest::qWait(400);
         report(("stall: " + what).toStdString(), ok ? meter.worstMs() : 1e9, 50);
+        std::printf("  (the longest ended %s)\n", qPrintable(meter.where()));
     };
     int tracks = 0;
     measure(QStringLiteral("opening the session"), [&] {
@@ -255,7 +256,7 @@ void benchSession(const QString& file)
         if (!w.openSession(file) || !opened.wait(600'000) || !opened.first().first().toBool())
             return false;
         tracks = w.model()->result()->dataset.size();
-        std::printf("  (%d tracks, %zu representations, read in %.1f s)\n", tracks,
+        std::printf("  (%d tracks, %zu representations, read and shown in %.1f s)\n", tracks,
                     w.model()->result()->representations.size(), clock.elapsed() / 1000.0);
         return true;
     });

@@ -26,6 +26,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTreeWidget>
 #include <QValueAxis>
@@ -409,6 +410,32 @@ private slots:
                 }
                 QCOMPARE(sum, ds.size());
             }
+    }
+
+    void aHiddenTabSummarisesWhenShown()
+    {
+        // In a shown window, the Clusters view behind another tab only notes a new result;
+        // it summarises when its tab is shown, or when asked what it shows.
+        RunModel model;
+        QTabWidget tabs;
+        tabs.addTab(new QWidget, QStringLiteral("Map"));
+        auto* view = new ClustersView(&model);
+        tabs.addTab(view, QStringLiteral("Clusters"));
+        tabs.resize(900, 600);
+        tabs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        auto* list = view->findChild<QTreeWidget*>(QStringLiteral("clusterList"));
+        model.setResult(m_run);
+        QCOMPARE(list->topLevelItemCount(), 0);
+        tabs.setCurrentIndex(1);
+        const int clusters = list->topLevelItemCount();
+        QVERIFY(clusters > 1);
+        tabs.setCurrentIndex(0);
+        QVERIFY(view->setSelection(Representation::Pca, Clustering::Agglomerative));
+        QCOMPARE(view->currentClustering(), Clustering::Agglomerative);
+        QVERIFY(view->hasSelection());   // asked: brought up to date while hidden
+        QVERIFY(list->topLevelItemCount() > 1);
+        QVERIFY(!view->currentMembers().isEmpty());
     }
 
     void membersAreNearestFirst()

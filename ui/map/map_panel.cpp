@@ -838,15 +838,17 @@ void MapPanel::refreshSearch()
     const QString needle = QString::fromStdString(query);
     const auto data = m_model ? m_model->dataset() : nullptr;
     if (data != m_searchData) {
-        // The engine's search index, built once per collection so that a keystroke or a new
-        // map frame costs only the matching.
         m_searchData = data;
-        m_searchIndex = data ? TrackSearch(data->tracks) : TrackSearch();
+        m_searchIndex = TrackSearch();
         m_searchNeedle.clear();
         m_searchHits.clear();
     }
     if (needle != m_searchNeedle) {
         m_searchNeedle = needle;
+        // The engine's search index, built at the collection's first search (a moment at
+        // 100,000 tracks) so that a keystroke or a new map frame costs only the matching.
+        if (!query.empty() && data && m_searchIndex.size() != data->tracks.size())
+            m_searchIndex = TrackSearch(data->tracks);
         const std::vector<int> hits = m_searchIndex.find(query);
         m_searchHits = QList<int>(hits.begin(), hits.end());
     }

@@ -130,10 +130,12 @@ ClustersView::ClustersView(RunModel* model, QWidget* parent) : QWidget(parent), 
                          {QStringLiteral("#"), QStringLiteral("Track"), QStringLiteral("Label"),
                           QStringLiteral("Distance")},
                          memberPanel);
-    m_members->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    // The rank and distance columns are sized from the cluster's widest values (fitColumns()),
+    // not by the view, which would measure a thousand rows at every layout.
+    m_members->header()->setSectionResizeMode(0, QHeaderView::Fixed);
     m_members->header()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_members->header()->setSectionResizeMode(2, QHeaderView::Interactive);
-    m_members->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    m_members->header()->setSectionResizeMode(3, QHeaderView::Fixed);
     m_members->header()->setStretchLastSection(false);
     m_members->viewport()->installEventFilter(this);
     m_members->headerItem()->setToolTip(
@@ -241,11 +243,37 @@ bool ClustersView::setSelection(Representation r, Clustering c)
     m_rep = r;
     m_clustering = c;
     refreshChoices();
+    if (m_stale)
+        return true;   // chosen; listed when the view is shown
     return hasSelection() && m_rep == r && m_clustering == c;
+}
+
+bool ClustersView::deferIfHidden()
+{
+    m_stale = !m_refreshing && window()->isVisible() && !isVisible();
+    return m_stale;
+}
+
+void ClustersView::refreshIfStale() const
+{
+    // Asked for what it shows: brought up to date now, shown or not.
+    if (!m_stale)
+        return;
+    auto* self = const_cast<ClustersView*>(this);
+    self->m_refreshing = true;
+    self->refreshChoices();
+    self->m_refreshing = false;
+}
+
+void ClustersView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    refreshIfStale();
 }
 
 bool ClustersView::selectCluster(int id)
 {
+    refreshIfStale();
     for (int i = 0; i < m_clusters->topLevelItemCount(); ++i)
         if (m_clusters->topLevelItem(i)->data(0, IdRole).toInt() == id) {
             m_clusters->setCurrentItem(m_clusters->topLevelItem(i));
@@ -256,6 +284,7 @@ bool ClustersView::selectCluster(int id)
 
 QList<int> ClustersView::currentMembers() const
 {
+    refreshIfStale();
     QList<int> tracks;
     if (!m_summary)
         return tracks;
@@ -269,6 +298,8 @@ QList<int> ClustersView::currentMembers() const
 
 void ClustersView::refreshChoices()
 {
+    if (deferIfHidden())
+        return;
     m_updating = true;
     // Representations that finished well; keep the current one when it is still there.
     m_repBox->clear();
@@ -483,33 +514,42 @@ void ClustersView::fillMembers(int job)
     m_fillAt = end;
     m_members->addTopLevelItems(items);
     if (first)
-        fitLabelColumn();
+        fitColumns();
     if (end < info.members.size())
         QTimer::singleShot(0, this, [this, job] { fillMembers(job); });
 }
 
-void ClustersView::fitLabelColumn()
+void ClustersView::fitColumns()
 {
-    // Long labels (album names) are elided rather than squeezing the track names: the
-    // label column takes at most a third of the list.
-    // The widest label of the cluster (a few distinct names), measured once per cluster: the
-    // view's own sizeHintForColumn() would lay out every row of a large cluster first.
+    // Measured once per cluster from what its rows hold: the widest label (a few distinct
+    // names), the last rank and the largest distance (the last row's).
     if (m_labelWidth < 0) {
-        m_labelWidth = 0;
+        m_labelWidth = m_rankWidth = m_distanceWidth = 0;
         const int e = m_summary && m_cluster != NoCluster ? m_summary->indexOf(m_cluster) : -1;
         if (e >= 0) {
+            const ClusterInfo& info = m_summary->clusters[std::size_t(e)];
             const QFontMetrics metrics(m_members->font());
             const int icon = m_members->iconSize().isValid() ? m_members->iconSize().width()
                                                               : 16;
             const int margin = 2 * (m_members->style()->pixelMetric(QStyle::PM_FocusFrameHMargin,
                                                                      nullptr, m_members) + 1);
-            for (const LabelShare& l : m_summary->clusters[std::size_t(e)].labels)
+            for (const LabelShare& l : info.labels)
                 m_labelWidth = std::max(m_labelWidth,
                                         metrics.horizontalAdvance(labelName(*m_dataset, l.label)));
             m_labelWidth += icon + 2 * margin + 4;
+            m_rankWidth = metrics.horizontalAdvance(QString::number(info.members.size())) + 2 * margin;
+            if (!info.members.empty())
+                m_distanceWidth =
+                    metrics.horizontalAdvance(QString::number(info.members.back().distance, 'f', 3)) +
+                    2 * margin;
         }
     }
-    const int wanted = std::max(m_labelWidth, m_members->header()->sectionSizeHint(2));
+    QHeaderView* header = m_members->header();
+    m_members->setColumnWidth(0, std::max(m_rankWidth, header->sectionSizeHint(0)));
+    m_members->setColumnWidth(3, std::max(m_distanceWidth, header->sectionSizeHint(3)));
+    // Long labels (album names) are elided rather than squeezing the track names: the
+    // label column takes at most a third of the list.
+    const int wanted = std::max(m_labelWidth, header->sectionSizeHint(2));
     const int most = std::min(MaxLabelColumnWidth, m_members->viewport()->width() / 3);
     m_members->setColumnWidth(2, std::max(40, std::min(wanted, most)));
 }
@@ -517,7 +557,7 @@ void ClustersView::fitLabelColumn()
 bool ClustersView::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_members->viewport() && event->type() == QEvent::Resize)
-        fitLabelColumn();
+        fitColumns();
     return QWidget::eventFilter(watched, event);
 }
 

@@ -46,11 +46,19 @@ public:
     /// The representation and clustering shown (valid when hasSelection()).
     Representation currentRepresentation() const { return m_rep; }
     Clustering currentClustering() const { return m_clustering; }
-    bool hasSelection() const { return m_summary != nullptr; }
+    bool hasSelection() const
+    {
+        refreshIfStale();
+        return m_summary != nullptr;
+    }
     /// Selects cluster `id` (-1 = noise); false when the clustering has no such cluster.
     bool selectCluster(int id);
     /// The selected cluster's id, or NoCluster.
-    int currentCluster() const { return m_cluster; }
+    int currentCluster() const
+    {
+        refreshIfStale();
+        return m_cluster;
+    }
     /// The selected cluster's tracks, nearest the centroid first (what Play sends).
     QList<int> currentMembers() const;
     /// The summary shown; null when nothing is shown.
@@ -75,10 +83,15 @@ signals:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
-    void fitLabelColumn();
+    void fitColumns();
     void refreshChoices();
+    /// A change while the view is hidden in a shown window (another tab is current) is only
+    /// noted, and shown when the view is: summarising 100,000 tracks' clusters takes time.
+    bool deferIfHidden();
+    void refreshIfStale() const;
     void showSelection();
     void showCluster();
     /// Lists the next batch of the shown cluster's members (job: the listing it belongs to).
@@ -106,9 +119,13 @@ private:
     int m_cluster = NoCluster;
     int m_playing = -1;
     bool m_updating = false;
+    bool m_stale = false;       // a change waits for the view to be shown
+    bool m_refreshing = false;  // refreshIfStale() at work: no deferring
     std::size_t m_fillAt = 0;   // members listed so far
     int m_fillJob = 0;          // the listing under way; a new cluster starts another
     int m_labelWidth = -1;      // the label column's content width (-1: not measured yet)
+    int m_rankWidth = 0;        // the rank and distance columns' content widths
+    int m_distanceWidth = 0;
     int m_memberBatch = 1500;
 };
 

@@ -257,7 +257,7 @@ void TrainingView::reset()
     updateVisibility();
 }
 
-void TrainingView::append(Panel& p, const EpochReport& e)
+void TrainingView::append(Panel& p, const EpochReport& e, bool fitAxes)
 {
     const double x = e.epoch;
     p.series[std::size_t(Curve::Loss)]->append(x, e.loss);
@@ -278,7 +278,8 @@ void TrainingView::append(Panel& p, const EpochReport& e)
         p.yMax = p.count == 0 ? hi : std::max(p.yMax, hi);
     }
     ++p.count;
-    updateAxes(p, std::max(e.epochs, e.epoch));
+    if (fitAxes)
+        updateAxes(p, std::max(e.epochs, e.epoch));
 }
 
 void TrainingView::sync(Representation r)
@@ -295,8 +296,13 @@ void TrainingView::sync(Representation r)
                 s->clear();
         p->count = 0;
     }
-    for (std::size_t i = std::size_t(p->count); i < history.size(); ++i)
-        append(*p, history[i]);
+    // A whole history at once: every point first, then the axes once (each range change
+    // lays the chart out again).
+    const std::size_t from = std::size_t(p->count);
+    for (std::size_t i = from; i < history.size(); ++i)
+        append(*p, history[i], false);
+    if (history.size() > from)
+        updateAxes(*p, std::max(history.back().epochs, history.back().epoch));
     p->chart->setTitle(representationTitle(p->kind, m_model->config()));
     updateStatus(*p);
 }

@@ -69,7 +69,9 @@ private:
     const Panel* panel(Representation r) const;
     void makePanel(Panel& p);
     void reset();
-    void append(Panel& p, const EpochReport& e);
+    /// Adds an epoch's points; the axes follow unless fitAxes is false (a whole history
+    /// is added first and fitted once).
+    void append(Panel& p, const EpochReport& e, bool fitAxes = true);
     void sync(Representation r);
     void updateAxes(Panel& p, int epochs);
     void updateStatus(Panel& p);
