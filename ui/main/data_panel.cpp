@@ -972,14 +972,16 @@ void DataPanel::revalidate()
     emit configChanged();
 }
 
-void DataPanel::setRunning(bool running)
+void DataPanel::setRunning(bool running, const QString& busyText)
 {
     m_running = running;
     for (QWidget* w : m_editors)
         w->setEnabled(!running);
     m_eps->setEnabled(!running && !m_epsAuto->isChecked());
     m_minSamples->setEnabled(!running && !m_minSamplesAuto->isChecked());
-    m_run->setText(running ? tr("Running…") : tr("Run experiment"));
+    m_run->setText(!running ? tr("Run experiment")
+                   : busyText.isEmpty() ? tr("Running…")
+                                        : busyText);
     updateSourceLabel();
     revalidate();
 }

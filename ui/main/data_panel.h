@@ -83,8 +83,9 @@ public:
     QStringList problems() const;
     /// Whether Run is available: no problems at the last check and no run going on.
     bool canRun() const { return m_problems.isEmpty() && !m_running; }
-    /// While a run goes on, the settings are read-only and Run becomes unavailable.
-    void setRunning(bool running);
+    /// While a run goes on, the settings are read-only and Run becomes unavailable; the Run
+    /// button says `busyText` then (default "Running…").
+    void setRunning(bool running, const QString& busyText = {});
     /// The number of tracks a run of the current source can cluster: the demo corpus's
     /// size, else the usable tracks of the last run of this source (setUsableTracks()), else
     /// the tracks its preview found; -1 when unknown. Clusters (k) above it is a problem.

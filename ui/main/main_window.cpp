@@ -835,6 +835,9 @@ bool MainWindow::saveSession(const QString& file)
 void MainWindow::showSessionBusy(const QString& text)
 {
     setRunning(true);
+    m_panel->setRunning(true, m_session->saving() ? tr("Saving the session…")
+                                                  : tr("Opening the session…"));
+    statusBar()->clearMessage();
     m_stageLabel->setText(text);
     m_overallBar->setRange(0, 0);   // busy: a session's read or write has no steps to count
     m_etaLabel->clear();
