@@ -141,18 +141,19 @@ Outcome runCli(const std::string& cli, const fs::path& table, const fs::path& ou
 {
     Outcome o;
     const auto t0 = std::chrono::steady_clock::now();
+    const std::string t = std::to_string(threads);
+    const std::string file = (out / "run.atlassession").string();
+    std::vector<const char*> args = {cli.c_str(), "run", "--features", table.c_str(), "--out",
+                                     out.c_str(), "--no-figures", "--quiet", "--threads",
+                                     t.c_str()};
+    if (session) {
+        args.push_back("--save-session");
+        args.push_back(file.c_str());
+    }
+    args.push_back(nullptr);
     const pid_t pid = fork();
     if (pid == 0) {
-        const std::string t = std::to_string(threads);
-        const std::string file = (out / "run.atlassession").string();
-        if (session)
-            execl(cli.c_str(), cli.c_str(), "run", "--features", table.c_str(), "--out",
-                  out.c_str(), "--no-figures", "--quiet", "--threads", t.c_str(),
-                  "--save-session", file.c_str(), static_cast<char*>(nullptr));
-        else
-            execl(cli.c_str(), cli.c_str(), "run", "--features", table.c_str(), "--out",
-                  out.c_str(), "--no-figures", "--quiet", "--threads", t.c_str(),
-                  static_cast<char*>(nullptr));
+        execv(cli.c_str(), const_cast<char* const*>(args.data()));
         _exit(127);
     }
     int status = 0;

@@ -654,11 +654,11 @@ void MainWindow::cancel()
     m_stageLabel->setText(tr("Cancelling…"));
 }
 
-void MainWindow::setRunning(bool running)
+void MainWindow::setRunning(bool running, const QString& busyText)
 {
     m_running = running;
     updatePreviousRunBanner();
-    m_panel->setRunning(running);
+    m_panel->setRunning(running, busyText);
     updateRunAction();
     m_cancelAction->setEnabled(running);
     m_cancelButton->setVisible(running);
@@ -772,11 +772,7 @@ bool MainWindow::openSession(const QString& file)
         m_model->reset(run->config);
         m_model->setResult(run);
         m_panel->setConfig(run->config);
-        m_sessionFile = file;
-        setWindowModified(false);
-        rememberFolder(QStringLiteral("session"), file);
-        m_recent->add(QStringLiteral("session"), file);
-        updateTitle();
+        adoptSessionFile(file);
         setRunning(false);
         m_tabs->setCurrentIndex(MapTab);
         statusBar()->showMessage(tr("Opened %1: %2 tracks, %3 representations.")
@@ -815,11 +811,7 @@ bool MainWindow::saveSession(const QString& file)
     connect(m_session, &SessionFile::saved, this, [this, file] {
         m_session.clear();
         setRunning(false);
-        m_sessionFile = file;
-        setWindowModified(false);
-        rememberFolder(QStringLiteral("session"), file);
-        m_recent->add(QStringLiteral("session"), file);
-        updateTitle();
+        adoptSessionFile(file);
         statusBar()->showMessage(tr("Saved the session to %1.").arg(file), 8000);
         emit sessionSaved(true);
     });
@@ -832,15 +824,22 @@ bool MainWindow::saveSession(const QString& file)
     return true;
 }
 
+void MainWindow::adoptSessionFile(const QString& file)
+{
+    m_sessionFile = file;
+    setWindowModified(false);
+    rememberFolder(QStringLiteral("session"), file);
+    m_recent->add(QStringLiteral("session"), file);
+    updateTitle();
+}
+
 void MainWindow::showSessionBusy(const QString& text)
 {
-    setRunning(true);
-    m_panel->setRunning(true, m_session->saving() ? tr("Saving the session…")
-                                                  : tr("Opening the session…"));
+    setRunning(true, m_session->saving() ? tr("Saving the session…")
+                                         : tr("Opening the session…"));
     statusBar()->clearMessage();
     m_stageLabel->setText(text);
     m_overallBar->setRange(0, 0);   // busy: a session's read or write has no steps to count
-    m_etaLabel->clear();
     m_stageBar->hide();
     m_etaLabel->hide();
     // Opening can be cancelled (the file is read to the end and dropped); a save always

@@ -133,7 +133,9 @@ private:
     void connectRunner();
     void restoreSettings();
     void saveSettings() const;
-    void setRunning(bool running);
+    /// Running (a run, an addition, a session read or written): the panel is read-only and
+    /// its Run button says `busyText` (default "Running…").
+    void setRunning(bool running, const QString& busyText = {});
     void openRecent(const QString& kind, const QString& path);
     void updateTitle();
     void updateRunAction();
@@ -144,6 +146,8 @@ private:
     void showProgress(const RunProgress& p);
     /// The status bar while a session is read or written (setRunning(true) with `text`).
     void showSessionBusy(const QString& text);
+    /// The window now shows the session `file` as saved: title, recent files, unmodified.
+    void adoptSessionFile(const QString& file);
     void showError(const QString& title, const QString& text);
     void showLyricsMismatch(const QString& message);
     void showTrackDetails(int track);

@@ -8,24 +8,23 @@
 
 namespace atlas::ui {
 
-SessionFile::SessionFile(std::filesystem::path file, std::shared_ptr<const RunResult> run,
-                         QObject* parent)
-    : QObject(parent), m_file(std::move(file)), m_run(std::move(run))
+SessionFile::SessionFile(std::shared_ptr<const RunResult> run, QObject* parent)
+    : QObject(parent), m_run(std::move(run))
 {
 }
 
 SessionFile* SessionFile::open(std::filesystem::path file, QObject* parent)
 {
-    auto* task = new SessionFile(std::move(file), nullptr, parent);
-    task->start();
+    auto* task = new SessionFile(nullptr, parent);
+    task->start(std::move(file));
     return task;
 }
 
 SessionFile* SessionFile::save(std::filesystem::path file, std::shared_ptr<const RunResult> run,
                                QObject* parent)
 {
-    auto* task = new SessionFile(std::move(file), std::move(run), parent);
-    task->start();
+    auto* task = new SessionFile(std::move(run), parent);
+    task->start(std::move(file));
     return task;
 }
 
@@ -41,11 +40,11 @@ void SessionFile::wait()
         m_thread->wait();
 }
 
-void SessionFile::start()
+void SessionFile::start(std::filesystem::path file)
 {
     // The outcome is posted back to this object's (the GUI) thread; the thread owns copies
     // of what it needs, so the object may already be gone when the post is delivered.
-    m_thread = QThread::create([this, file = m_file, run = m_run] {
+    m_thread = QThread::create([this, file = std::move(file), run = m_run] {
         std::shared_ptr<const RunResult> loaded;
         QString error;
         try {

@@ -29,7 +29,6 @@ public:
     /// Waits for the worker thread: a session being written is finished, never cut short.
     ~SessionFile() override;
 
-    const std::filesystem::path& file() const { return m_file; }
     bool saving() const { return m_run != nullptr; }
     /// Blocks until the worker thread has ended (its signal is still delivered later).
     void wait();
@@ -41,11 +40,9 @@ signals:
     void failed(const QString& message);
 
 private:
-    SessionFile(std::filesystem::path file, std::shared_ptr<const RunResult> run,
-                QObject* parent);
-    void start();
+    SessionFile(std::shared_ptr<const RunResult> run, QObject* parent);
+    void start(std::filesystem::path file);
 
-    std::filesystem::path m_file;
     std::shared_ptr<const RunResult> m_run;   // set when saving
     QThread* m_thread = nullptr;
 };

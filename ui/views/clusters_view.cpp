@@ -286,10 +286,8 @@ QList<int> ClustersView::currentMembers() const
 {
     refreshIfStale();
     QList<int> tracks;
-    if (!m_summary)
-        return tracks;
-    const int e = m_summary->indexOf(m_cluster);
-    if (m_cluster == NoCluster || e < 0)
+    const int e = shownIndex();
+    if (e < 0)
         return tracks;
     for (const ClusterMember& m : m_summary->clusters[std::size_t(e)].members)
         tracks.append(m.track);
@@ -446,10 +444,15 @@ void ClustersView::showSelection()
     showCluster();
 }
 
+int ClustersView::shownIndex() const
+{
+    return m_summary && m_cluster != NoCluster ? m_summary->indexOf(m_cluster) : -1;
+}
+
 void ClustersView::showCluster()
 {
     m_members->clear();
-    const int e = m_summary && m_cluster != NoCluster ? m_summary->indexOf(m_cluster) : -1;
+    const int e = shownIndex();
     m_heatmap->setSelectedRow(e);
     m_play->setEnabled(e >= 0);
     m_export->setEnabled(e >= 0);
@@ -475,7 +478,7 @@ void ClustersView::showCluster()
 void ClustersView::fillMembers(int job)
 {
     const std::size_t batch = std::size_t(std::max(m_memberBatch, 1));
-    const int e = m_summary && m_cluster != NoCluster ? m_summary->indexOf(m_cluster) : -1;
+    const int e = shownIndex();
     if (job != m_fillJob || e < 0)
         return;
     const ClusterInfo& info = m_summary->clusters[std::size_t(e)];
@@ -490,11 +493,8 @@ void ClustersView::fillMembers(int job)
         item->setText(0, QString::number(k + 1));
         item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
         item->setData(0, IdRole, m.track);
-        if (m.track == m_playing) {
-            QFont bold = item->font(1);
-            bold.setBold(true);
-            item->setFont(1, bold);
-        }
+        if (m.track == m_playing)
+            markPlaying(item, true);
         // Artist — Title (the file name when untagged); the full path is one hover away.
         item->setText(1, trackDisplayName(track));
         item->setToolTip(1, QString::fromStdString(track.path.empty() ? track.id
@@ -525,7 +525,7 @@ void ClustersView::fitColumns()
     // names), the last rank and the largest distance (the last row's).
     if (m_labelWidth < 0) {
         m_labelWidth = m_rankWidth = m_distanceWidth = 0;
-        const int e = m_summary && m_cluster != NoCluster ? m_summary->indexOf(m_cluster) : -1;
+        const int e = shownIndex();
         if (e >= 0) {
             const ClusterInfo& info = m_summary->clusters[std::size_t(e)];
             const QFontMetrics metrics(m_members->font());
@@ -572,14 +572,17 @@ void ClustersView::updatePlayingRow()
     for (int i = 0; i < m_members->topLevelItemCount(); ++i) {
         QTreeWidgetItem* item = m_members->topLevelItem(i);
         const bool playing = item->data(0, IdRole).toInt() == m_playing;
-        if (item->font(1).bold() == playing)
-            continue;
-        for (int column = 0; column < m_members->columnCount(); ++column) {
-            QFont font = m_members->font();
-            font.setBold(playing);
-            item->setFont(column, font);
-        }
+        if (item->font(1).bold() != playing)
+            markPlaying(item, playing);
     }
+}
+
+void ClustersView::markPlaying(QTreeWidgetItem* item, bool playing) const
+{
+    QFont font = m_members->font();
+    font.setBold(playing);
+    for (int column = 0; column < m_members->columnCount(); ++column)
+        item->setFont(column, font);
 }
 
 } // namespace atlas::ui

@@ -14,6 +14,7 @@ class QLabel;
 class QPushButton;
 class QStackedWidget;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace atlas::ui {
 
@@ -97,6 +98,10 @@ private:
     /// Lists the next batch of the shown cluster's members (job: the listing it belongs to).
     void fillMembers(int job);
     void updatePlayingRow();
+    /// The playing track's row is bold in every column.
+    void markPlaying(QTreeWidgetItem* item, bool playing) const;
+    /// The shown cluster's index in m_summary, or -1 when none is shown.
+    int shownIndex() const;
 
     RunModel* m_model;
     QStackedWidget* m_pages;
