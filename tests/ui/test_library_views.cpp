@@ -20,6 +20,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMouseEvent>
@@ -28,6 +29,7 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -472,6 +474,42 @@ private slots:
         QCOMPARE(details.value(QStringLiteral("detailsPath")),
                  QString::fromStdString(m_run->dataset.tracks[0].path.string()));
         QVERIFY(details.findChild<QLabel*>(QStringLiteral("detailsArtist"))->isHidden());
+        // A row without a value hides its caption too; the rows below move up to the last
+        // one shown (no gap where the tagged track had title, artist, album...).
+        const auto captionOf = [&](const QString& objectName) -> QLabel* {
+            const QWidget* field = details.findChild<QLabel*>(objectName);
+            for (QLabel* l : details.findChildren<QLabel*>())
+                if (l->buddy() == field)
+                    return l;
+            return nullptr;
+        };
+        QVERIFY(captionOf(QStringLiteral("detailsArtist")));
+        QVERIFY(captionOf(QStringLiteral("detailsArtist"))->isHidden());
+        QVERIFY(captionOf(QStringLiteral("detailsFormat"))->isVisible());
+        QCOMPARE(captionOf(QStringLiteral("detailsFormat"))->text(), QStringLiteral("Format"));
+        {
+            QWidget* heading = details.findChild<QLabel*>(QStringLiteral("detailsHeading"));
+            QWidget* format = details.findChild<QLabel*>(QStringLiteral("detailsFormat"));
+            heading->parentWidget()->layout()->activate();
+            int above = heading->geometry().bottom();   // the lowest visible row above Format
+            for (const char* name : {"detailsTitle", "detailsArtist", "detailsAlbumArtist",
+                                     "detailsAlbum", "detailsYear", "detailsGenres",
+                                     "detailsDuration"}) {
+                const QWidget* w = details.findChild<QLabel*>(QString::fromLatin1(name));
+                if (w->isVisible())
+                    above = std::max(above, w->geometry().bottom());
+            }
+            const int gap = format->geometry().top() - above;
+            QVERIFY2(gap >= 0 && gap <= 24, qPrintable(QString::number(gap)));
+        }
+        // Rows come and go as tracks with more and fewer tags follow each other, each time
+        // laid out again (word-wrapped values ask their height for the width).
+        for (int round = 0; round < 20; ++round) {
+            details.setTrack(round % 2 == 0 ? 2 : 0);
+            details.resize(300 + 7 * round, 700);
+            QApplication::processEvents();
+        }
+        details.setTrack(0);
         QCOMPARE(details.findChild<QLabel*>(QStringLiteral("detailsHeading"))->text(),
                  QString::fromStdString(m_run->dataset.tracks[0].path.filename().string()));
         QVERIFY2(details.value(QStringLiteral("detailsFormat")).startsWith(QStringLiteral("WAV")),

@@ -8,7 +8,7 @@
 
 #include <QApplication>
 #include <QClipboard>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
@@ -86,11 +86,9 @@ TrackDetails::TrackDetails(RunModel* model, QWidget* parent) : QWidget(parent), 
     headingRow->addWidget(m_similar, 0, Qt::AlignTop);
     column->addLayout(headingRow);
 
-    m_form = new QFormLayout;
+    m_form = new QGridLayout;
     m_form->setContentsMargins(0, 0, 0, 0);
-    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_form->setRowWrapPolicy(QFormLayout::DontWrapRows);
-    m_form->setLabelAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_form->setColumnStretch(1, 1);
     m_title = addRow(tr("Title"), QStringLiteral("detailsTitle"));
     m_artist = addRow(tr("Artist"), QStringLiteral("detailsArtist"));
     m_albumArtist = addRow(tr("Album artist"), QStringLiteral("detailsAlbumArtist"));
@@ -119,7 +117,7 @@ TrackDetails::TrackDetails(RunModel* model, QWidget* parent) : QWidget(parent), 
     m_copyPath->setToolTip(tr("Copy the path to the clipboard"));
     pathLayout->addWidget(m_path, 1);
     pathLayout->addWidget(m_copyPath, 0, Qt::AlignTop);
-    m_form->addRow(tr("File"), pathRow);
+    addFormRow(tr("File"), pathRow);
     m_lyricsSource = addRow(tr("Lyrics"), QStringLiteral("detailsLyricsSource"));
     column->addLayout(m_form);
 
@@ -185,14 +183,31 @@ QLabel* TrackDetails::addRow(const QString& label, const QString& objectName)
     value->setWordWrap(true);
     value->setTextFormat(Qt::PlainText);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_form->addRow(label, value);
+    addFormRow(label, value);
     return value;
+}
+
+void TrackDetails::addFormRow(const QString& caption, QWidget* field)
+{
+    const int row = int(m_captions.size());
+    auto* label = new QLabel(caption);
+    label->setBuddy(field);
+    m_form->addWidget(label, row, 0, Qt::AlignLeft | Qt::AlignTop);
+    m_form->addWidget(field, row, 1);
+    m_captions.insert(field, label);
 }
 
 void TrackDetails::setRow(QLabel* value, const QString& text)
 {
     value->setText(text);
-    m_form->setRowVisible(value, !text.isEmpty());
+    setRowVisible(value, !text.isEmpty());
+}
+
+void TrackDetails::setRowVisible(QWidget* field, bool visible)
+{
+    field->setVisible(visible);
+    if (QLabel* caption = m_captions.value(field))
+        caption->setVisible(visible);
 }
 
 QString TrackDetails::value(const QString& objectName) const
@@ -263,7 +278,7 @@ void TrackDetails::refresh()
     const bool under = !relative.empty() && *relative.begin() != "..";
     m_path->setText(wrappablePath(under ? str(relative.generic_string()) : path));
     m_path->setToolTip(path);
-    m_form->setRowVisible(m_path->parentWidget(), !path.isEmpty());
+    setRowVisible(m_path->parentWidget(), !path.isEmpty());
 
     const std::filesystem::path csv = m_model->config().data.lyricsCsv;
     QString source = lyricsSourceText(t, csv);

@@ -3,11 +3,12 @@
 
 #include "engine/pipeline/pipeline.h"
 
+#include <QHash>
 #include <QWidget>
 
 #include <memory>
 
-class QFormLayout;
+class QGridLayout;
 class QLabel;
 class QStackedWidget;
 class QToolButton;
@@ -59,7 +60,9 @@ private:
     void refresh();
     void refreshClusters();
     QLabel* addRow(const QString& label, const QString& objectName);
+    void addFormRow(const QString& caption, QWidget* field);
     void setRow(QLabel* value, const QString& text);
+    void setRowVisible(QWidget* field, bool visible);
 
     RunModel* m_model;
     int m_track = -1;
@@ -67,7 +70,11 @@ private:
 
     QStackedWidget* m_pages = nullptr;
     QLabel* m_heading = nullptr;
-    QFormLayout* m_form = nullptr;
+    // A grid of caption and value: rows without a value hide both widgets, which the grid
+    // then skips (QFormLayout::setRowVisible with word-wrapped values writes out of bounds
+    // in Qt 6.4's heightForWidth).
+    QGridLayout* m_form = nullptr;
+    QHash<QWidget*, QLabel*> m_captions;
     QLabel* m_title = nullptr;
     QLabel* m_artist = nullptr;
     QLabel* m_albumArtist = nullptr;
