@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 namespace atlas::ui {
 
@@ -105,7 +106,7 @@ TrainingView::TrainingView(RunModel* model, QWidget* parent) : QWidget(parent), 
     connect(m_model, &RunModel::epochAdded, this,
             [this](Representation r, const EpochReport& e) {
                 if (Panel* p = panel(r)) {
-                    append(*p, e);
+                    append(*p, std::span(&e, 1));
                     updateStatus(*p);
                     m_pages->setCurrentIndex(1);
                 }
@@ -257,29 +258,45 @@ void TrainingView::reset()
     updateVisibility();
 }
 
-void TrainingView::append(Panel& p, const EpochReport& e, bool fitAxes)
+void TrainingView::append(Panel& p, std::span<const EpochReport> epochs)
 {
-    const double x = e.epoch;
-    p.series[std::size_t(Curve::Loss)]->append(x, e.loss);
-    double lo = e.loss, hi = e.loss;
-    if (!isAutoencoder(p.kind)) {
-        p.series[std::size_t(Curve::Reconstruction)]->append(x, e.reconstruction);
-        p.series[std::size_t(Curve::Kl)]->append(x, e.kl);
-        p.series[std::size_t(Curve::KlWeight)]->append(x, e.klWeight);
-        lo = std::min(lo, e.reconstruction);
-        hi = std::max(hi, e.reconstruction);
-        if (std::isfinite(e.kl)) {
-            p.klMin = p.count == 0 ? e.kl : std::min(p.klMin, e.kl);
-            p.klMax = p.count == 0 ? e.kl : std::max(p.klMax, e.kl);
+    if (epochs.empty())
+        return;
+    // Each point appended to a series lays its chart out again; a whole history (a finished
+    // model, an opened session) goes in as one list per series.
+    std::array<QList<QPointF>, 4> points;
+    for (const EpochReport& e : epochs) {
+        const double x = e.epoch;
+        points[std::size_t(Curve::Loss)].append({x, e.loss});
+        double lo = e.loss, hi = e.loss;
+        if (!isAutoencoder(p.kind)) {
+            points[std::size_t(Curve::Reconstruction)].append({x, e.reconstruction});
+            points[std::size_t(Curve::Kl)].append({x, e.kl});
+            points[std::size_t(Curve::KlWeight)].append({x, e.klWeight});
+            lo = std::min(lo, e.reconstruction);
+            hi = std::max(hi, e.reconstruction);
+            if (std::isfinite(e.kl)) {
+                p.klMin = p.count == 0 ? e.kl : std::min(p.klMin, e.kl);
+                p.klMax = p.count == 0 ? e.kl : std::max(p.klMax, e.kl);
+            }
         }
+        if (std::isfinite(lo) && std::isfinite(hi)) {
+            p.yMin = p.count == 0 ? lo : std::min(p.yMin, lo);
+            p.yMax = p.count == 0 ? hi : std::max(p.yMax, hi);
+        }
+        ++p.count;
     }
-    if (std::isfinite(lo) && std::isfinite(hi)) {
-        p.yMin = p.count == 0 ? lo : std::min(p.yMin, lo);
-        p.yMax = p.count == 0 ? hi : std::max(p.yMax, hi);
+    for (std::size_t c = 0; c < points.size(); ++c) {
+        QLineSeries* s = p.series[c];
+        if (!s || points[c].isEmpty())
+            continue;
+        if (points[c].size() == 1)
+            s->append(points[c].front());
+        else
+            s->replace(s->count() == 0 ? points[c] : s->points() + points[c]);
     }
-    ++p.count;
-    if (fitAxes)
-        updateAxes(p, std::max(e.epochs, e.epoch));
+    const EpochReport& last = epochs.back();
+    updateAxes(p, std::max(last.epochs, last.epoch));
 }
 
 void TrainingView::sync(Representation r)
@@ -296,13 +313,8 @@ void TrainingView::sync(Representation r)
                 s->clear();
         p->count = 0;
     }
-    // A whole history at once: every point first, then the axes once (each range change
-    // lays the chart out again).
-    const std::size_t from = std::size_t(p->count);
-    for (std::size_t i = from; i < history.size(); ++i)
-        append(*p, history[i], false);
-    if (history.size() > from)
-        updateAxes(*p, std::max(history.back().epochs, history.back().epoch));
+    if (std::size_t(p->count) < history.size())
+        append(*p, std::span(history).subspan(std::size_t(p->count)));
     p->chart->setTitle(representationTitle(p->kind, m_model->config()));
     updateStatus(*p);
 }

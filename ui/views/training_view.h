@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <array>
+#include <span>
 
 class QChart;
 class QChartView;
@@ -69,9 +70,9 @@ private:
     const Panel* panel(Representation r) const;
     void makePanel(Panel& p);
     void reset();
-    /// Adds an epoch's points; the axes follow unless fitAxes is false (a whole history
-    /// is added first and fitted once).
-    void append(Panel& p, const EpochReport& e, bool fitAxes = true);
+    /// Adds the points of some epochs (one while training, a whole history when a model
+    /// finishes or a session opens), then fits the axes once.
+    void append(Panel& p, std::span<const EpochReport> epochs);
     void sync(Representation r);
     void updateAxes(Panel& p, int epochs);
     void updateStatus(Panel& p);
