@@ -236,7 +236,11 @@ void benchSession(const QString& file)
         std::fprintf(stderr, "the window was not shown\n");
     test::StallMeter meter;   // its context: when in the step the longest stall ended
     QElapsedTimer stepClock;
-    meter.setContext([&] { return QStringLiteral("%1 ms into the step").arg(stepClock.elapsed()); });
+    meter.setContext([&] {
+        return QStringLiteral("%1 ms into the step, on the %2 tab")
+            .arg(stepClock.elapsed())
+            .arg(w.tabs()->tabText(w.tabs()->currentIndex()).remove(QLatin1Char('&')));
+    });
     meter.start();
     QTest::qWait(300);
     // Each step: act, let the window settle, report its longest stall.

@@ -32,6 +32,7 @@
 #include <QValueAxis>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -593,6 +594,28 @@ private slots:
                 check(TrainingView::Curve::KlWeight,
                       [](const EpochReport& e) { return e.klWeight; });
             }
+            // A whole history's axes are fitted over the next event-loop turns: then the
+            // epoch axis spans the run and the loss axis every value, zoomed in.
+            QTRY_VERIFY(!view.axesPending());
+            double lo = history.front().loss, hi = lo;
+            for (const EpochReport& e : history) {
+                lo = std::min({lo, e.loss, r == Representation::Autoencoder ? e.loss
+                                                                            : e.reconstruction});
+                hi = std::max({hi, e.loss, r == Representation::Autoencoder ? e.loss
+                                                                            : e.reconstruction});
+            }
+            QChart* chart = view.chart(r);
+            auto* x = qobject_cast<QValueAxis*>(chart->axes(Qt::Horizontal).first());
+            QVERIFY(x);
+            QCOMPARE(x->max(), double(std::max(history.back().epochs, history.back().epoch)));
+            QValueAxis* y = nullptr;
+            for (QAbstractAxis* axis : chart->axes(Qt::Vertical))
+                if (axis->alignment() == Qt::AlignLeft)
+                    y = qobject_cast<QValueAxis*>(axis);
+            QVERIFY(y);
+            QVERIFY2(y->min() <= lo && y->max() >= hi && y->max() - y->min() < 3 * (hi - lo) + 1,
+                     qPrintable(QStringLiteral("%1..%2 for %3..%4")
+                                    .arg(y->min()).arg(y->max()).arg(lo).arg(hi)));
             const auto& rep = *m_run->representation(r);
             QVERIFY2(view.statusText(r).contains(QStringLiteral("%1 of %2 latent dimensions active")
                                                      .arg(rep.activeDimensions)

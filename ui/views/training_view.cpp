@@ -14,6 +14,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -250,7 +251,7 @@ void TrainingView::reset()
         p.yMin = 0.0;
         p.yMax = 0.0;
         p.chart->setTitle(representationTitle(p.kind, m_model->config()));
-        updateAxes(p, m_model->config().epochs);
+        scheduleAxes(p, m_model->config().epochs);
         updateStatus(p);
     }
     for (Representation r : Models)
@@ -296,7 +297,10 @@ void TrainingView::append(Panel& p, std::span<const EpochReport> epochs)
             s->replace(s->count() == 0 ? points[c] : s->points() + points[c]);
     }
     const EpochReport& last = epochs.back();
-    updateAxes(p, std::max(last.epochs, last.epoch));
+    if (epochs.size() == 1)
+        updateAxes(p, std::max(last.epochs, last.epoch));   // live: follows each epoch
+    else
+        scheduleAxes(p, std::max(last.epochs, last.epoch));
 }
 
 void TrainingView::sync(Representation r)
@@ -321,27 +325,82 @@ void TrainingView::sync(Representation r)
 
 void TrainingView::updateAxes(Panel& p, int epochs)
 {
-    p.x->setRange(1, std::max(2, epochs));
-    const int span = std::max(1, epochs - 1);
-    p.x->setTickType(QValueAxis::TicksDynamic);
-    p.x->setTickAnchor(0);
-    p.x->setTickInterval(std::max(1.0, niceStep(span / 6.0)));
-    fitAxis(p.y, p.yMin, p.yMax, p.count > 0);
-    if (p.kl)
-        fitAxis(p.kl, p.klMin, p.klMax, p.count > 0);
-    if (p.weight) {
-        const PipelineConfig& cfg = m_model->config();
-        const double beta = p.kind == Representation::BetaVae ? cfg.betaVaeBeta : cfg.vaeBeta;
-        double wmax = std::max(beta, 1e-9);
-        if (const QLineSeries* w = p.series[std::size_t(Curve::KlWeight)])
-            for (const QPointF& pt : w->points())
-                wmax = std::max(wmax, pt.y());
-        const double wstep = niceStep(wmax / 4.0);
-        p.weight->setRange(0.0, std::ceil(wmax * 1.02 / wstep) * wstep);
-        p.weight->setTickType(QValueAxis::TicksDynamic);
-        p.weight->setTickAnchor(0);
-        p.weight->setTickInterval(wstep);
-        p.weight->setLabelFormat(wstep >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+    p.axesEpochs = epochs;
+    for (int step = 0; step < AxisSteps; ++step)
+        fitAxisStep(p, step);
+    p.axisStep = AxisSteps;
+}
+
+void TrainingView::scheduleAxes(Panel& p, int epochs)
+{
+    // Each change of an axis's range, ticks or label format makes Qt Charts rebuild that
+    // axis's labels, a few milliseconds each: the four panels of a finished run (or an
+    // opened session) are fitted one axis per event-loop turn, so that the window never
+    // waits for all of them at once.
+    p.axesEpochs = epochs;
+    p.axisStep = 0;
+    if (!m_fitScheduled) {
+        m_fitScheduled = true;
+        QTimer::singleShot(0, this, &TrainingView::fitPendingAxis);
+    }
+}
+
+void TrainingView::fitPendingAxis()
+{
+    m_fitScheduled = false;
+    for (Panel& p : m_panels)
+        if (p.axisStep < AxisSteps) {
+            fitAxisStep(p, p.axisStep++);
+            break;
+        }
+    if (axesPending()) {
+        m_fitScheduled = true;
+        QTimer::singleShot(0, this, &TrainingView::fitPendingAxis);
+    }
+}
+
+bool TrainingView::axesPending() const
+{
+    return std::any_of(m_panels.begin(), m_panels.end(),
+                       [](const Panel& p) { return p.axisStep < AxisSteps; });
+}
+
+void TrainingView::fitAxisStep(Panel& p, int step)
+{
+    const int epochs = p.axesEpochs;
+    switch (step) {
+    case XStep: {
+        p.x->setRange(1, std::max(2, epochs));
+        const int span = std::max(1, epochs - 1);
+        p.x->setTickType(QValueAxis::TicksDynamic);
+        p.x->setTickAnchor(0);
+        p.x->setTickInterval(std::max(1.0, niceStep(span / 6.0)));
+        break;
+    }
+    case YStep:
+        fitAxis(p.y, p.yMin, p.yMax, p.count > 0);
+        break;
+    case KlStep:
+        if (p.kl)
+            fitAxis(p.kl, p.klMin, p.klMax, p.count > 0);
+        break;
+    case WeightStep:
+        if (p.weight) {
+            const PipelineConfig& cfg = m_model->config();
+            const double beta = p.kind == Representation::BetaVae ? cfg.betaVaeBeta : cfg.vaeBeta;
+            double wmax = std::max(beta, 1e-9);
+            if (const QLineSeries* w = p.series[std::size_t(Curve::KlWeight)])
+                for (const QPointF& pt : w->points())
+                    wmax = std::max(wmax, pt.y());
+            const double wstep = niceStep(wmax / 4.0);
+            p.weight->setRange(0.0, std::ceil(wmax * 1.02 / wstep) * wstep);
+            p.weight->setTickType(QValueAxis::TicksDynamic);
+            p.weight->setTickAnchor(0);
+            p.weight->setTickInterval(wstep);
+            p.weight->setLabelFormat(wstep >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+        }
+        break;
+    default: break;
     }
 }
 

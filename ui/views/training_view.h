@@ -49,8 +49,12 @@ public:
     QString statusText(Representation r) const;
     /// Whether model r's panel is shown (the run trains it).
     bool isPanelShown(Representation r) const;
+    /// Whether some axes still wait to be fitted to a history that arrived whole (they are
+    /// fitted one per event-loop turn).
+    bool axesPending() const;
 
 private:
+    enum AxisStep { XStep, YStep, KlStep, WeightStep, AxisSteps };
     struct Panel {
         Representation kind = Representation::Autoencoder;
         QWidget* box = nullptr;
@@ -65,16 +69,24 @@ private:
         double yMin = 0.0, yMax = 0.0;     // total and reconstruction
         double klMin = 0.0, klMax = 0.0;
         int count = 0;        // epochs drawn
+        int axesEpochs = 0;   // the x axis's extent
+        int axisStep = AxisSteps;   // the next axis to fit (AxisSteps: none pending)
     };
     Panel* panel(Representation r);
     const Panel* panel(Representation r) const;
     void makePanel(Panel& p);
     void reset();
-    /// Adds the points of some epochs (one while training, a whole history when a model
-    /// finishes or a session opens), then fits the axes once.
+    /// Adds the points of some epochs: one while training (the axes follow at once), or a
+    /// whole history when a model finishes or a session opens (the axes are fitted in the
+    /// next event-loop turns).
     void append(Panel& p, std::span<const EpochReport> epochs);
     void sync(Representation r);
+    /// Fits every axis of the panel now.
     void updateAxes(Panel& p, int epochs);
+    /// Fits the panel's axes later, one per event-loop turn.
+    void scheduleAxes(Panel& p, int epochs);
+    void fitPendingAxis();
+    void fitAxisStep(Panel& p, int step);
     void updateStatus(Panel& p);
     void updateVisibility();
 
@@ -82,6 +94,7 @@ private:
     QStackedWidget* m_pages;
     QLabel* m_empty;
     std::array<Panel, 4> m_panels;
+    bool m_fitScheduled = false;
 };
 
 } // namespace atlas::ui
