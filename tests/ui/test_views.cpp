@@ -616,6 +616,12 @@ private slots:
             QVERIFY2(y->min() <= lo && y->max() >= hi && y->max() - y->min() < 3 * (hi - lo) + 1,
                      qPrintable(QStringLiteral("%1..%2 for %3..%4")
                                     .arg(y->min()).arg(y->max()).arg(lo).arg(hi)));
+            // Round ticks, a handful of them (each is a label item in Qt Charts).
+            for (QValueAxis* axis : {x, y}) {
+                QCOMPARE(axis->tickType(), QValueAxis::TicksDynamic);
+                const double ticks = (axis->max() - axis->min()) / axis->tickInterval();
+                QVERIFY2(ticks >= 2 && ticks <= 12, qPrintable(QString::number(ticks)));
+            }
             const auto& rep = *m_run->representation(r);
             QVERIFY2(view.statusText(r).contains(QStringLiteral("%1 of %2 latent dimensions active")
                                                      .arg(rep.activeDimensions)

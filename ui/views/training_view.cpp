@@ -47,6 +47,19 @@ void styleAxis(QValueAxis* axis, const QString& title, const QColor& labels = Mu
 
 QString lossText(double v) { return QString::number(v, 'f', std::abs(v) >= 100 ? 1 : 3); }
 
+// Sets a value axis's range and tick interval: Qt Charts makes a label item per tick at each
+// change, so a wider range waits for its wider interval (a loss axis going from 0..1 to
+// 0..500 with the old interval of 0.2 would first make 2,500 labels, about 100 ms).
+void setTicks(QValueAxis* axis, double min, double max, double step)
+{
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    if (step > axis->tickInterval())
+        axis->setTickInterval(step);
+    axis->setRange(min, max);
+    axis->setTickInterval(step);
+}
+
 // Zooms a value axis onto [lo, hi] with a little room and round ticks; losses change by a
 // few percent over a run, which an axis from 0 would flatten.
 void fitAxis(QValueAxis* axis, double lo, double hi, bool any)
@@ -62,10 +75,7 @@ void fitAxis(QValueAxis* axis, double lo, double hi, bool any)
     if (lo < 0.0 && lo + pad >= 0.0)
         lo = 0.0;   // losses are >= 0: no negative ticks below a positive curve
     const double step = niceStep((hi - lo) / 5.0);
-    axis->setRange(std::floor(lo / step) * step, std::ceil(hi / step) * step);
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0);
-    axis->setTickInterval(step);
+    setTicks(axis, std::floor(lo / step) * step, std::ceil(hi / step) * step, step);
     int decimals = 0;
     while (decimals < 4 && step * std::pow(10.0, decimals) < 0.999)
         ++decimals;
@@ -370,11 +380,8 @@ void TrainingView::fitAxisStep(Panel& p, int step)
     const int epochs = p.axesEpochs;
     switch (step) {
     case XStep: {
-        p.x->setRange(1, std::max(2, epochs));
         const int span = std::max(1, epochs - 1);
-        p.x->setTickType(QValueAxis::TicksDynamic);
-        p.x->setTickAnchor(0);
-        p.x->setTickInterval(std::max(1.0, niceStep(span / 6.0)));
+        setTicks(p.x, 1, std::max(2, epochs), std::max(1.0, niceStep(span / 6.0)));
         break;
     }
     case YStep:
@@ -393,10 +400,7 @@ void TrainingView::fitAxisStep(Panel& p, int step)
                 for (const QPointF& pt : w->points())
                     wmax = std::max(wmax, pt.y());
             const double wstep = niceStep(wmax / 4.0);
-            p.weight->setRange(0.0, std::ceil(wmax * 1.02 / wstep) * wstep);
-            p.weight->setTickType(QValueAxis::TicksDynamic);
-            p.weight->setTickAnchor(0);
-            p.weight->setTickInterval(wstep);
+            setTicks(p.weight, 0.0, std::ceil(wmax * 1.02 / wstep) * wstep, wstep);
             p.weight->setLabelFormat(wstep >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
         }
         break;
