@@ -95,12 +95,13 @@ ClusterSummary summarizeClusters(const Matrix& codes, const Labels& clusters,
 
     for (int e = 0; e < k; ++e) {
         ClusterInfo& c = out.clusters[std::size_t(e)];
-        // Tracks were appended in index order, so a stable sort keeps lower indices first
-        // among equal distances.
-        std::stable_sort(c.members.begin(), c.members.end(),
-                         [](const ClusterMember& a, const ClusterMember& b) {
-                             return a.distance < b.distance;
-                         });
+        // Nearest first, lower track indices first among equal distances (the order a
+        // stable sort of the index-ordered members gives).
+        std::sort(c.members.begin(), c.members.end(),
+                  [](const ClusterMember& a, const ClusterMember& b) {
+                      return a.distance < b.distance ||
+                             (a.distance == b.distance && a.track < b.track);
+                  });
         double sum = 0.0;
         for (const ClusterMember& m : c.members)
             sum += m.distance;

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace atlas {
 
@@ -24,11 +26,31 @@ struct Encoded {
 Encoded encode(const Labels& labels)
 {
     Encoded e;
-    e.values.assign(labels.data(), labels.data() + labels.size());
+    const Eigen::Index n = labels.size();
+    e.index.resize(std::size_t(n));
+    if (n == 0)
+        return e;
+    // Labels are small integers (cluster ids, -1 for noise, class numbers): a table over
+    // their range replaces the sort when that range is not much wider than the labels.
+    const std::int64_t lo = labels.minCoeff(), hi = labels.maxCoeff();
+    if (hi - lo < 4 * std::int64_t(n) + 64) {
+        std::vector<int> slot(std::size_t(hi - lo + 1), -1);
+        for (Eigen::Index i = 0; i < n; ++i)
+            slot[std::size_t(labels[i] - lo)] = 0;
+        int next = 0;
+        for (std::size_t v = 0; v < slot.size(); ++v)
+            if (slot[v] == 0) {
+                slot[v] = next++;
+                e.values.push_back(int(lo + std::int64_t(v)));
+            }
+        for (Eigen::Index i = 0; i < n; ++i)
+            e.index[std::size_t(i)] = slot[std::size_t(labels[i] - lo)];
+        return e;
+    }
+    e.values.assign(labels.data(), labels.data() + n);
     std::sort(e.values.begin(), e.values.end());
     e.values.erase(std::unique(e.values.begin(), e.values.end()), e.values.end());
-    e.index.resize(std::size_t(labels.size()));
-    for (Eigen::Index i = 0; i < labels.size(); ++i)
+    for (Eigen::Index i = 0; i < n; ++i)
         e.index[std::size_t(i)] = int(
             std::lower_bound(e.values.begin(), e.values.end(), labels[i]) - e.values.begin());
     return e;
@@ -52,15 +74,33 @@ SparseTable sparseTable(const Labels& truth, const Labels& predicted)
     const Encoded t = encode(truth);
     const Encoded p = encode(predicted);
     const std::int64_t nc = std::int64_t(p.values.size());
+    SparseTable s;
+    s.n = std::int64_t(t.index.size());
+    s.rowSum.assign(t.values.size(), 0);
+    s.colSum.assign(p.values.size(), 0);
+    const std::int64_t cells = std::int64_t(t.values.size()) * nc;
+    if (cells <= 4 * s.n + 4096) {
+        // A dense table when it is small (tens of clusters by tens of classes): counted in
+        // one pass, read out in row-major order as the sorted keys below would give.
+        std::vector<std::int64_t> dense(std::size_t(cells), 0);
+        for (std::size_t i = 0; i < t.index.size(); ++i)
+            ++dense[std::size_t(std::int64_t(t.index[i]) * nc + p.index[i])];
+        for (std::int64_t key = 0; key < cells; ++key) {
+            if (dense[std::size_t(key)] == 0)
+                continue;
+            const int r = int(key / nc), c = int(key % nc);
+            s.row.push_back(r);
+            s.col.push_back(c);
+            s.count.push_back(dense[std::size_t(key)]);
+            s.rowSum[std::size_t(r)] += dense[std::size_t(key)];
+            s.colSum[std::size_t(c)] += dense[std::size_t(key)];
+        }
+        return s;
+    }
     std::vector<std::int64_t> keys(t.index.size());
     for (std::size_t i = 0; i < keys.size(); ++i)
         keys[i] = std::int64_t(t.index[i]) * nc + p.index[i];
     std::sort(keys.begin(), keys.end());
-
-    SparseTable s;
-    s.n = std::int64_t(keys.size());
-    s.rowSum.assign(t.values.size(), 0);
-    s.colSum.assign(p.values.size(), 0);
     for (std::size_t i = 0; i < keys.size();) {
         std::size_t j = i;
         while (j < keys.size() && keys[j] == keys[i])

@@ -477,7 +477,9 @@ void ClustersView::showCluster()
 
 void ClustersView::fillMembers(int job)
 {
-    const std::size_t batch = std::size_t(std::max(m_memberBatch, 1));
+    // The first batch fills the visible rows and little more: it comes with the tab.
+    const std::size_t batch = std::size_t(
+        std::max(m_fillAt == 0 ? std::min(m_memberBatch, FirstMemberBatch) : m_memberBatch, 1));
     const int e = shownIndex();
     if (job != m_fillJob || e < 0)
         return;

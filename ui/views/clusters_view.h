@@ -68,8 +68,9 @@ public:
 public slots:
     /// The track that is playing (-1 = none): its row in the member list is bold.
     void setPlayingTrack(int track);
-    /// Member rows listed per event-loop turn (default 1,500): a larger cluster's list
-    /// fills over several turns, the nearest tracks first, and the window stays responsive.
+    /// Member rows listed per event-loop turn (default 1,500; the first turn at most 200): a
+    /// larger cluster's list fills over several turns, the nearest tracks first, and the
+    /// window stays responsive.
     void setMemberBatch(int rows) { m_memberBatch = rows; }
 
 signals:
@@ -132,6 +133,7 @@ private:
     int m_rankWidth = 0;        // the rank and distance columns' content widths
     int m_distanceWidth = 0;
     int m_memberBatch = 1500;
+    static constexpr int FirstMemberBatch = 200;
 };
 
 } // namespace atlas::ui

@@ -55,6 +55,12 @@ lab = np.repeat(np.arange(3), 5)
 cases["zero_within"] = (base[lab], lab, lab)
 cases["with_noise_label"] = (X, rng.integers(0, 3, size=n),
                              np.where(rng.random(n) < 0.3, -1, rng.integers(0, 3, size=n)))
+# Many clusters against many classes (a sparse contingency table), and ids spread over a
+# range far wider than the number of points.
+X = rng.normal(size=(3000, 2))
+cases["many_cells"] = (X, rng.integers(0, 40, size=3000), rng.integers(0, 1500, size=3000))
+cases["wide_ids"] = (X, rng.integers(0, 5, size=3000) * 1_000_003 - 2_000_000,
+                     rng.integers(-1, 30, size=3000) * 70_001)
 
 
 def safe(f, *a):

@@ -71,7 +71,7 @@ private slots:
                               "n300_offset", "pred_one_cluster", "both_one_cluster",
                               "pred_singletons", "truth_singletons", "pred_n_minus_1",
                               "identical_relabelled", "singleton_in_pred", "zero_within",
-                              "with_noise_label"})
+                              "with_noise_label", "many_cells", "wide_ids"})
             QTest::newRow(n) << QString(n);
     }
     void matchesSklearnOnGeneratedCases()
