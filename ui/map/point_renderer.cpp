@@ -266,24 +266,38 @@ void PointRenderer::render(QImage& target, const PointScene& scene, double dpr, 
     // points in the same order, so each pixel sees the same blends as in one pass.
     uchar* bits = target.bits();
     const qsizetype stride = target.bytesPerLine();
+    // Each sprite's pixels, row spans and size in plain fields, read once per point and
+    // band (not through QImage's out-of-line accessors).
+    struct Flat {
+        const uchar* bits;
+        qsizetype stride;
+        int size, half;
+        const std::pair<int, int>* spans;
+    };
+    std::vector<Flat> flat(std::size_t(colourCount) * StyleCount);
+    for (int c = 0; c < colourCount; ++c)
+        for (int st = 0; st < StyleCount; ++st) {
+            const Sprites::Sprite& sprite = m_sprites->perColour[std::size_t(c)][std::size_t(st)];
+            flat[std::size_t(c) * StyleCount + std::size_t(st)] = {
+                sprite.image.constBits(), sprite.image.bytesPerLine(), sprite.image.width(),
+                sprite.half, sprite.spans.data()};
+        }
     const auto composite = [&](int bandTop, int bandBottom) {
         for (int j = 0; j < kept; ++j) {
             const ScreenPoint& point = m_scratchSorted[std::size_t(j)];
-            const Sprites::Sprite& sprite =
-                m_sprites->perColour[std::size_t(point.colour)][std::size_t(point.style)];
-            const int h = sprite.half;
-            const int y0 = int(std::floor(point.y)) - h;
-            const int size = sprite.image.width();
-            const int syBegin = std::max(0, bandTop - y0), syEnd = std::min(size, bandBottom - y0);
+            const Flat& sprite =
+                flat[std::size_t(point.colour) * StyleCount + std::size_t(point.style)];
+            const int y0 = int(std::floor(point.y)) - sprite.half;
+            const int syBegin = std::max(0, bandTop - y0);
+            const int syEnd = std::min(sprite.size, bandBottom - y0);
             if (syBegin >= syEnd)
                 continue;
-            const int x0 = int(std::floor(point.x)) - h;
-            const uchar* spriteBits = sprite.image.constBits();
-            const qsizetype spriteStride = sprite.image.bytesPerLine();
+            const int x0 = int(std::floor(point.x)) - sprite.half;
             for (int sy = syBegin; sy < syEnd; ++sy) {
-                const auto [spanBegin, spanEnd] = sprite.spans[std::size_t(sy)];
+                const auto [spanBegin, spanEnd] = sprite.spans[sy];
                 const int sxBegin = std::max(spanBegin, -x0), sxEnd = std::min(spanEnd, dw - x0);
-                const quint32* src = reinterpret_cast<const quint32*>(spriteBits + sy * spriteStride);
+                const quint32* src =
+                    reinterpret_cast<const quint32*>(sprite.bits + sy * sprite.stride);
                 quint32* dst = reinterpret_cast<quint32*>(bits + (y0 + sy) * stride) + x0;
                 for (int sxp = sxBegin; sxp < sxEnd; ++sxp) {
                     const quint32 s = src[sxp];
