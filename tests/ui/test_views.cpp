@@ -35,6 +35,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -670,6 +671,21 @@ private slots:
         QCOMPARE(view.series(Representation::Vae, TrainingView::Curve::Loss)->count(), 0);
         model.reset(cfg);
         QCOMPARE(loss->count(), 0);
+        // A new run whose first epoch has no finite KL: the KL axis follows the new run's
+        // values, not the range of the run before (KL 21..32 above).
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        model.addEpoch(Representation::BetaVae, EpochReport{1, 20, 500.0, 480.0, nan, 0.4});
+        model.addEpoch(Representation::BetaVae, EpochReport{2, 20, 450.0, 440.0, 1.0, 0.8});
+        model.addEpoch(Representation::BetaVae, EpochReport{3, 20, 430.0, 425.0, 1.5, 1.2});
+        QValueAxis* kl = nullptr;
+        for (QAbstractAxis* axis : chart->axes(Qt::Vertical))
+            if (axis->titleText().startsWith(QStringLiteral("KL (")))
+                kl = qobject_cast<QValueAxis*>(axis);
+        QVERIFY(kl);
+        QVERIFY2(kl->min() <= 1.0 && kl->max() >= 1.5 && kl->max() < 5.0,
+                 qPrintable(QStringLiteral("%1..%2").arg(kl->min()).arg(kl->max())));
+        QTRY_VERIFY(!view.axesPending());
+        QVERIFY2(kl->max() < 5.0, qPrintable(QString::number(kl->max())));
     }
 
     // ---------------------------------------------------------------------------------

@@ -251,15 +251,20 @@ bool TrainingView::isPanelShown(Representation r) const
     return p && !p->box->isHidden();
 }
 
+void TrainingView::clear(Panel& p)
+{
+    for (QLineSeries* s : p.series)
+        if (s)
+            s->clear();
+    p.count = 0;
+    p.yMin = p.yMax = p.klMin = p.klMax = 0.0;
+    p.yKnown = p.klKnown = false;
+}
+
 void TrainingView::reset()
 {
     for (Panel& p : m_panels) {
-        for (QLineSeries* s : p.series)
-            if (s)
-                s->clear();
-        p.count = 0;
-        p.yMin = 0.0;
-        p.yMax = 0.0;
+        clear(p);
         p.chart->setTitle(representationTitle(p.kind, m_model->config()));
         scheduleAxes(p, m_model->config().epochs);
         updateStatus(p);
@@ -287,13 +292,15 @@ void TrainingView::append(Panel& p, std::span<const EpochReport> epochs)
             lo = std::min(lo, e.reconstruction);
             hi = std::max(hi, e.reconstruction);
             if (std::isfinite(e.kl)) {
-                p.klMin = p.count == 0 ? e.kl : std::min(p.klMin, e.kl);
-                p.klMax = p.count == 0 ? e.kl : std::max(p.klMax, e.kl);
+                p.klMin = p.klKnown ? std::min(p.klMin, e.kl) : e.kl;
+                p.klMax = p.klKnown ? std::max(p.klMax, e.kl) : e.kl;
+                p.klKnown = true;
             }
         }
         if (std::isfinite(lo) && std::isfinite(hi)) {
-            p.yMin = p.count == 0 ? lo : std::min(p.yMin, lo);
-            p.yMax = p.count == 0 ? hi : std::max(p.yMax, hi);
+            p.yMin = p.yKnown ? std::min(p.yMin, lo) : lo;
+            p.yMax = p.yKnown ? std::max(p.yMax, hi) : hi;
+            p.yKnown = true;
         }
         ++p.count;
     }
@@ -322,10 +329,9 @@ void TrainingView::sync(Representation r)
     // epoch by epoch; append what the chart does not show yet, or redraw if it differs.
     const std::vector<EpochReport>& history = m_model->history(r);
     if (int(history.size()) < p->count) {
-        for (QLineSeries* s : p->series)
-            if (s)
-                s->clear();
-        p->count = 0;
+        clear(*p);
+        if (history.empty())
+            scheduleAxes(*p, m_model->config().epochs);
     }
     if (std::size_t(p->count) < history.size())
         append(*p, std::span(history).subspan(std::size_t(p->count)));
@@ -385,11 +391,11 @@ void TrainingView::fitAxisStep(Panel& p, int step)
         break;
     }
     case YStep:
-        fitAxis(p.y, p.yMin, p.yMax, p.count > 0);
+        fitAxis(p.y, p.yMin, p.yMax, p.yKnown);
         break;
     case KlStep:
         if (p.kl)
-            fitAxis(p.kl, p.klMin, p.klMax, p.count > 0);
+            fitAxis(p.kl, p.klMin, p.klMax, p.klKnown);
         break;
     case WeightStep:
         if (p.weight) {

@@ -66,8 +66,10 @@ private:
         QValueAxis* kl = nullptr;
         QValueAxis* weight = nullptr;
         QLabel* status = nullptr;
-        double yMin = 0.0, yMax = 0.0;     // total and reconstruction
+        // The value ranges of the drawn epochs' finite values: total and reconstruction, KL.
+        double yMin = 0.0, yMax = 0.0;
         double klMin = 0.0, klMax = 0.0;
+        bool yKnown = false, klKnown = false;
         int count = 0;        // epochs drawn
         int axesEpochs = 0;   // the x axis's extent
         int axisStep = AxisSteps;   // the next axis to fit (AxisSteps: none pending)
@@ -75,6 +77,8 @@ private:
     Panel* panel(Representation r);
     const Panel* panel(Representation r) const;
     void makePanel(Panel& p);
+    /// Removes every point and forgets the value ranges.
+    static void clear(Panel& p);
     void reset();
     /// Adds the points of some epochs: one while training (the axes follow at once), or a
     /// whole history when a model finishes or a session opens (the axes are fitted in the
