@@ -60,6 +60,7 @@ Encoded encode(const Labels& labels)
 /// fixes the summation order of the MI terms), with the marginals.
 struct SparseTable {
     std::int64_t n = 0;
+    std::vector<int> classes, clusters;   // the labels of the rows and of the columns
     std::vector<int> row, col;
     std::vector<std::int64_t> count;
     std::vector<std::int64_t> rowSum, colSum;
@@ -78,6 +79,8 @@ SparseTable sparseTable(const Labels& truth, const Labels& predicted)
     s.n = std::int64_t(t.index.size());
     s.rowSum.assign(t.values.size(), 0);
     s.colSum.assign(p.values.size(), 0);
+    s.classes = t.values;
+    s.clusters = p.values;
     const std::int64_t cells = std::int64_t(t.values.size()) * nc;
     if (cells <= 4 * s.n + 4096) {
         // A dense table when it is small (tens of clusters by tens of classes): counted in
@@ -213,8 +216,8 @@ Contingency contingencyMatrix(const Labels& truth, const Labels& predicted)
 {
     const SparseTable s = sparseTable(truth, predicted);
     Contingency c;
-    c.classes = encode(truth).values;
-    c.clusters = encode(predicted).values;
+    c.classes = s.classes;
+    c.clusters = s.clusters;
     c.counts.setZero(Eigen::Index(c.classes.size()), Eigen::Index(c.clusters.size()));
     for (std::size_t k = 0; k < s.count.size(); ++k)
         c.counts(s.row[k], s.col[k]) = s.count[k];

@@ -102,6 +102,12 @@ struct PointRenderer::Sprites {
         QImage image;   // ARGB32 premultiplied, square, odd size
         int half = 0;   // centre pixel offset
         std::vector<std::pair<int, int>> spans;   // per row: [first, last) visible column
+        // The image's pixels and geometry in plain fields, for the compositor's inner loop
+        // (not QImage's out-of-line accessors per point and band); set by rebuildSprites()
+        // once the image is in its final place.
+        const uchar* bits = nullptr;
+        qsizetype stride = 0;
+        int size = 0;
     };
     // What the sprites were made for.
     double dpr = 0.0;
@@ -186,6 +192,12 @@ void PointRenderer::rebuildSprites(const PointScene& scene, double dpr, QColor b
                 Sprites::make(dpr, circleStyle(Style(s), base, n, scene.radius, background));
         sprites->perColour.push_back(std::move(set));
     }
+    for (auto& set : sprites->perColour)
+        for (Sprites::Sprite& sprite : set) {
+            sprite.bits = sprite.image.constBits();
+            sprite.stride = sprite.image.bytesPerLine();
+            sprite.size = sprite.image.width();
+        }
     m_sprites = std::move(sprites);
 }
 
@@ -266,27 +278,11 @@ void PointRenderer::render(QImage& target, const PointScene& scene, double dpr, 
     // points in the same order, so each pixel sees the same blends as in one pass.
     uchar* bits = target.bits();
     const qsizetype stride = target.bytesPerLine();
-    // Each sprite's pixels, row spans and size in plain fields, read once per point and
-    // band (not through QImage's out-of-line accessors).
-    struct Flat {
-        const uchar* bits;
-        qsizetype stride;
-        int size, half;
-        const std::pair<int, int>* spans;
-    };
-    std::vector<Flat> flat(std::size_t(colourCount) * StyleCount);
-    for (int c = 0; c < colourCount; ++c)
-        for (int st = 0; st < StyleCount; ++st) {
-            const Sprites::Sprite& sprite = m_sprites->perColour[std::size_t(c)][std::size_t(st)];
-            flat[std::size_t(c) * StyleCount + std::size_t(st)] = {
-                sprite.image.constBits(), sprite.image.bytesPerLine(), sprite.image.width(),
-                sprite.half, sprite.spans.data()};
-        }
     const auto composite = [&](int bandTop, int bandBottom) {
         for (int j = 0; j < kept; ++j) {
             const ScreenPoint& point = m_scratchSorted[std::size_t(j)];
-            const Flat& sprite =
-                flat[std::size_t(point.colour) * StyleCount + std::size_t(point.style)];
+            const Sprites::Sprite& sprite =
+                m_sprites->perColour[std::size_t(point.colour)][std::size_t(point.style)];
             const int y0 = int(std::floor(point.y)) - sprite.half;
             const int syBegin = std::max(0, bandTop - y0);
             const int syEnd = std::min(sprite.size, bandBottom - y0);
@@ -294,7 +290,7 @@ void PointRenderer::render(QImage& target, const PointScene& scene, double dpr, 
                 continue;
             const int x0 = int(std::floor(point.x)) - sprite.half;
             for (int sy = syBegin; sy < syEnd; ++sy) {
-                const auto [spanBegin, spanEnd] = sprite.spans[sy];
+                const auto [spanBegin, spanEnd] = sprite.spans[std::size_t(sy)];
                 const int sxBegin = std::max(spanBegin, -x0), sxEnd = std::min(spanEnd, dw - x0);
                 const quint32* src =
                     reinterpret_cast<const quint32*>(sprite.bits + sy * sprite.stride);
