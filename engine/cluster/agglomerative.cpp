@@ -116,7 +116,17 @@ void reportMerge(const Progress& progress, int k, int total)
 /// the stored-data representation): the Ward distance of two clusters follows from their
 /// sizes and centroids, so no distance matrix is needed. The chain logic mirrors scipy's
 /// nn_chain so ties resolve the same way (previous chain element first, then lowest id).
-std::vector<Merge> wardChain(const Matrix& X, const Progress& progress)
+///
+/// With the exact nearest neighbours of the points (`knn`), a single point's nearest cluster
+/// is first sought among the clusters that hold one of its neighbours. Ward's distance is
+/// reducible (a merged pair is closer than either part is to any third cluster, so the merge
+/// is no nearer to it than the nearer part), hence no smaller than the smallest distance
+/// between members, the single-linkage distance: a cluster without any of the point's k
+/// neighbours is at least the k-th neighbour's distance away. When a candidate is nearer
+/// than that, it is the nearest, and the scan is skipped; its distance is computed as the
+/// scan computes it, so the merges are the same bits.
+std::vector<Merge> wardChain(const Matrix& X, const Progress& progress,
+                             const detail::KnnGraph* knn)
 {
     const int n = int(X.rows());
     const Eigen::Index d = X.cols();
@@ -164,11 +174,74 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress)
         const auto s = size.segment(t0, ts).array();
         out *= 2.0 * sx * s / (sx + s);
     };
+    // The neighbour search: the cluster that holds each point (the id it was merged into,
+    // followed to a live cluster; halved paths), and a mark per cluster per search.
+    const int known = knn && !knn->approximate && knn->indices.rows() == n &&
+                              knn->distances.rows() == n &&
+                              knn->distances.cols() == knn->indices.cols() &&
+                              (knn->indices.array() >= 0).all() &&
+                              (knn->indices.array() < n).all()
+                          ? int(knn->indices.cols())
+                          : 0;
+    std::vector<int> mergedInto(known > 0 ? std::size_t(n) : 0), mark(mergedInto.size(), -1);
+    std::iota(mergedInto.begin(), mergedInto.end(), 0);
+    auto holder = [&](int point) {
+        while (mergedInto[std::size_t(point)] != point) {
+            int& up = mergedInto[std::size_t(point)];
+            up = mergedInto[std::size_t(up)];
+            point = up;
+        }
+        return point;
+    };
+    int searches = 0;
+    // exactKnn screens candidates by |a|^2 + |b|^2 - 2 a.b on centred rows, within about
+    // (d + 2) unit roundoffs of |a|^2 + |b|^2 each: a point it left out may be nearer than its
+    // list's last by twice that at most.
+    const double searchSlack = 16.0 * double(d + 2) * 0x1p-53 * double(d) * radius * radius;
+    // The exact squared Ward distance between the clusters in rows px and r, computed as
+    // exactTile computes it (this file does not fuse multiply-adds, so every lane and this
+    // scalar code round alike).
+    auto exactPair = [&](Eigen::Index px, Eigen::Index r) {
+        const double sx = size[px], s = size[r];
+        double out = (P(r, 0) - P(px, 0)) * (P(r, 0) - P(px, 0));
+        for (Eigen::Index f = 1; f < d; ++f)
+            out += (P(r, f) - P(px, f)) * (P(r, f) - P(px, f));
+        return out * (2.0 * sx * s / (sx + s));
+    };
+    auto nearestAmongNeighbours = [&](int x, int also, std::pair<double, int>& nearest) {
+        const Eigen::Index px = pos[std::size_t(x)];
+        const int stamp = searches++;
+        mark[std::size_t(x)] = stamp;
+        nearest = {Inf, std::numeric_limits<int>::max()};
+        for (int j = 0; j < known; ++j) {
+            const int c = holder(knn->indices(x, j));
+            if (mark[std::size_t(c)] == stamp)
+                continue;
+            mark[std::size_t(c)] = stamp;
+            const Eigen::Index pc = pos[std::size_t(c)];
+            dist[pc] = exactPair(px, pc);
+            nearest = std::min(nearest, std::pair(dist[pc], c));
+        }
+        if (also >= 0 && mark[std::size_t(also)] != stamp)
+            dist[pos[std::size_t(also)]] = exactPair(px, pos[std::size_t(also)]);
+        // Every other cluster is at least the k-th neighbour's distance away. Margins far
+        // above rounding (of the search's screening, absolute, and of the distances,
+        // relative) keep a near tie with one of them out of this path.
+        const double reach = knn->distances(x, known - 1);
+        return nearest.first < (reach * reach - searchSlack) * (1.0 - 1e-9);
+    };
     // The smallest squared Ward distance from x to another live cluster and the lowest id
     // among the clusters at exactly that distance; dist holds the exact values of the tiles
     // that could hold it and of the tile of `also` (a cluster id, or -1).
+    // (Or, for a single point, the clusters of its neighbours when they settle it: dist then
+    // holds their exact values and that of `also`.)
     auto scan = [&](int x, int also) {
         const Eigen::Index px = pos[std::size_t(x)];
+        if (known > 0 && size[px] == 1.0) {
+            std::pair<double, int> nearest;
+            if (nearestAmongNeighbours(x, also, nearest))
+                return nearest;
+        }
         const float sxF = float(size[px]);
         const Eigen::Index tiles = (m + Tile - 1) / Tile;
         float least = std::numeric_limits<float>::infinity();
@@ -247,6 +320,8 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress)
         if (x > y)
             std::swap(x, y);
         merges.push_back({x, y, std::sqrt(current)});
+        if (known > 0)
+            mergedInto[std::size_t(x)] = y;
         // The merged cluster keeps id y (scipy's convention); x's row is replaced by the last.
         const Eigen::Index px = pos[std::size_t(x)], py = pos[std::size_t(y)];
         const double sx = size[px], sy = size[py];
@@ -387,7 +462,8 @@ std::vector<Merge> singleMst(const Matrix& X, const Progress& progress)
 
 } // namespace
 
-MergeTree linkageTree(const Matrix& X, Linkage linkage, const Progress& progress)
+MergeTree linkageTree(const Matrix& X, Linkage linkage, const Progress& progress,
+                      const detail::KnnGraph* neighbours)
 {
     if (X.rows() < 1)
         throw InputError("agglomerative clustering: no points");
@@ -404,7 +480,7 @@ MergeTree linkageTree(const Matrix& X, Linkage linkage, const Progress& progress
     std::vector<Merge> merges;
     switch (linkage) {
     case Linkage::Ward:
-        merges = wardChain(X, progress);
+        merges = wardChain(X, progress, neighbours);
         break;
     case Linkage::Average:
     case Linkage::Complete:
@@ -506,14 +582,14 @@ Labels cutTree(const MergeTree& tree, int k)
 }
 
 AgglomerativeResult agglomerative(const Matrix& X, const AgglomerativeConfig& cfg,
-                                  const Progress& progress)
+                                  const Progress& progress, const detail::KnnGraph* neighbours)
 {
     requireValid(cfg.validate());
     if (X.rows() < cfg.k)
         throw ConfigError("AgglomerativeConfig.k: must not exceed the number of rows " +
                           std::to_string(X.rows()) + " (got " + std::to_string(cfg.k) + ")");
     AgglomerativeResult r;
-    r.tree = linkageTree(X, cfg.linkage, progress);
+    r.tree = linkageTree(X, cfg.linkage, progress, neighbours);
     r.labels = cutTree(r.tree, cfg.k);
     return r;
 }

@@ -3,6 +3,7 @@
 
 #include "engine/core/progress.h"
 #include "engine/core/types.h"
+#include "engine/core/knn_graph.h"
 
 #include <Eigen/Core>
 
@@ -70,9 +71,18 @@ struct AgglomerativeResult {
 /// element, then the lowest index), then rows are stable-sorted by distance and relabelled
 /// with union-find as scipy does.
 ///
+/// Ward can use the exact nearest neighbours of X's rows (detail::exactKnn of this X, any
+/// k >= 1; ignored when approximate or of another shape): a single point's nearest cluster is
+/// then looked for among the clusters holding its neighbours, and when one is provably the
+/// nearest the scan over every cluster is skipped. (Every cluster the chain has built while
+/// the point stayed single is at least as far from it as its nearest member, so one without
+/// any of its neighbours is at least the k-th neighbour's distance away.) The tree is the
+/// same, bit for bit; at 100,000 points in 16 dimensions Ward takes a third of the time.
+///
 /// Throws InputError when X has fewer than 1 row or non-finite values; Cancelled between
 /// merges once cancellation is requested. Reports progress every 1% of merges.
-MergeTree linkageTree(const Matrix& X, Linkage linkage, const Progress& progress = {});
+MergeTree linkageTree(const Matrix& X, Linkage linkage, const Progress& progress = {},
+                      const detail::KnnGraph* neighbours = nullptr);
 
 /// Labels for k clusters from a tree: the partition after the first n - k merges, numbered as
 /// sklearn's _hc_cut numbers them (a replay of its heap of the most recent merges).
@@ -83,6 +93,7 @@ Labels cutTree(const MergeTree& tree, int k);
 /// without connectivity constraints): linkageTree() then cutTree().
 /// Throws ConfigError for an invalid cfg or fewer rows than cfg.k; otherwise as linkageTree().
 AgglomerativeResult agglomerative(const Matrix& X, const AgglomerativeConfig& cfg,
-                                  const Progress& progress = {});
+                                  const Progress& progress = {},
+                                  const detail::KnnGraph* neighbours = nullptr);
 
 } // namespace atlas

@@ -9,6 +9,10 @@
 
 #include <hnswlib/hnswlib.h>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -38,6 +42,23 @@ void finishRow(const Matrix& X, Eigen::Index i, std::vector<std::pair<double, in
     }
 }
 
+// Whether any of the `count` values is below `bound`.
+bool anyBelow(const double* v, Eigen::Index count, double bound)
+{
+    Eigen::Index c = 0;
+    bool any = false;
+#if defined(__AVX512F__)
+    const __m512d b = _mm512_set1_pd(bound);
+    __mmask8 below = 0;
+    for (; c + 8 <= count; c += 8)
+        below |= _mm512_cmp_pd_mask(_mm512_loadu_pd(v + c), b, _CMP_LT_OQ);
+    any = below != 0;
+#endif
+    for (; c < count; ++c)
+        any |= v[c] < bound;
+    return any;
+}
+
 } // namespace
 
 KnnGraph exactKnn(const Matrix& X, int k)
@@ -46,7 +67,10 @@ KnnGraph exactKnn(const Matrix& X, int k)
     KnnGraph g;
     g.indices.resize(n, k);
     g.distances.resize(n, k);
-    const SquaredDistanceTiles distances(X);
+    // Centred, so that the product formula keeps its digits for points far from the origin
+    // (the exact distances below are of X itself).
+    const Matrix centred = X.rowwise() - X.colwise().mean();
+    const SquaredDistanceTiles distances(centred);
     // Blocks of Block query rows against tiles of Tile candidate rows: the Tile x Block
     // tile (256 KB) stays in cache while it is scanned, and holds each query's squared
     // distances in one contiguous column.
@@ -61,8 +85,8 @@ KnnGraph exactKnn(const Matrix& X, int k)
     for (Eigen::Index blk = 0; blk < blocks; ++blk) {
         const Eigen::Index begin = blk * Block;
         const Eigen::Index rows = std::min(Block, n - begin);
-        // Per query, the `keep` smallest (approximate squared distance, index) pairs so far,
-        // sorted; a candidate worse than the worst kept is rejected with one comparison.
+        // Per query, the `keep` smallest (approximate squared distance, index) pairs so far;
+        // a candidate not below the worst kept is rejected with one comparison.
         std::vector<std::pair<double, int>> best(std::size_t(rows) * std::size_t(keep));
         std::vector<int> size(std::size_t(rows), 0);
         std::vector<double> worst(std::size_t(rows), INFINITY);
@@ -76,19 +100,31 @@ KnnGraph exactKnn(const Matrix& X, int k)
                 auto* kept = best.data() + std::size_t(r) * std::size_t(keep);
                 int& used = size[std::size_t(r)];
                 double& bound = worst[std::size_t(r)];
-                for (Eigen::Index c = 0; c < count; ++c) {
-                    const double d = di[c];
-                    if (!(d < bound) || tile + c == i)
+                // Once the list is full almost every candidate is rejected: a run of Run
+                // candidates is first screened as a whole (SIMD lanes), and only a run
+                // holding one below the bound is walked one by one, in index order.
+                constexpr Eigen::Index Run = 32;
+                for (Eigen::Index c0 = 0; c0 < count; c0 += Run) {
+                    const Eigen::Index c1 = std::min(count, c0 + Run);
+                    if (used == keep && !anyBelow(di + c0, c1 - c0, bound))
                         continue;
-                    // Insert, keeping ties in index order (candidates come in index order).
-                    int at = used < keep ? used++ : keep - 1;
-                    while (at > 0 && kept[at - 1].first > d) {
-                        kept[at] = kept[at - 1];
-                        --at;
+                    for (Eigen::Index c = c0; c < c1; ++c) {
+                        const double d = di[c];
+                        if (!(d < bound) || tile + c == i)
+                            continue;
+                        // The kept pairs are a max-heap by (distance, index): a candidate
+                        // equal to the worst comes later in index order and is rejected.
+                        if (used < keep) {
+                            kept[used++] = {d, int(tile + c)};
+                            std::push_heap(kept, kept + used);
+                        } else {
+                            std::pop_heap(kept, kept + keep);
+                            kept[keep - 1] = {d, int(tile + c)};
+                            std::push_heap(kept, kept + keep);
+                        }
+                        if (used == keep)
+                            bound = kept[0].first;
                     }
-                    kept[at] = {d, int(tile + c)};
-                    if (used == keep)
-                        bound = kept[keep - 1].first;
                 }
             }
         }

@@ -1,26 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/core/knn_graph.h"
 #include "engine/core/types.h"
 
 #include <Eigen/Core>
 
 namespace atlas::detail {
 
-/// Nearest neighbours of every row of a data matrix, the row itself excluded.
-/// indices(i, j) is the j-th nearest neighbour of row i (0-based row index) and
-/// distances(i, j) its Euclidean distance; each row is sorted by (distance, index), so ties
-/// are broken by the lower index and the result never depends on the thread count.
-struct KnnGraph {
-    Eigen::MatrixXi indices;   ///< n x k
-    Matrix distances;          ///< n x k, Euclidean (not squared)
-    bool approximate = false;  ///< true when found with HNSW instead of exhaustively
-};
-
-/// Exact k nearest neighbours (brute force: squared distances from matrix products of
-/// blocks of 32 query rows against tiles of 1,024 rows, each candidate kept only while it is
-/// among the k + 4 best so far, then recomputed directly so cancellation in
-/// |x|^2 + |y|^2 - 2 x.y cannot reorder them). Requires 1 <= k <= X.rows() - 1.
+/// Exact k nearest neighbours (brute force: squared distances of the centred rows from
+/// matrix products of blocks of 32 query rows against tiles of 1,024 rows; runs of 32
+/// candidates screened against the worst of the k + 4 best so far in SIMD lanes, those kept
+/// in a heap; the k + 4 then recomputed directly so cancellation in |x|^2 + |y|^2 - 2 x.y
+/// cannot reorder them). Requires 1 <= k <= X.rows() - 1.
 /// OpenMP-parallel over row blocks; every row is computed by one thread with the same code,
 /// so the result is thread-count independent. Cost O(n^2 d) time; each thread holds one
 /// 1,024 x 32 product (256 KB) besides the result.

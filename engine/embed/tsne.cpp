@@ -2,7 +2,8 @@
 // t-SNE following scikit-learn 1.2.1 (sklearn/manifold/_t_sne.py, _barnes_hut_tsne.pyx,
 // _quad_tree.pyx, _utils.pyx): same affinities, initialisation, optimiser schedule, stopping
 // rules and cell-acceptance test; our own quadtree and loops. Large inputs take FIt-SNE's
-// approximate neighbours and FFT-interpolated repulsion (engine/embed/tsne_fft.h).
+// approximate neighbours, FFT-interpolated repulsion (engine/embed/tsne_fft.h) and, with the
+// latter, its 750 iterations.
 // References: van der Maaten & Hinton 2008 (JMLR 9); van der Maaten 2014 (JMLR 15);
 // Linderman et al. 2019 (Nature Methods 16).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"   // GCC 12 + Eigen AVX-512 GEMM
@@ -39,6 +40,8 @@ std::vector<std::string> TsneConfig::validate() const
           "exaggerationIterations", "must be in [0, iterations]", exaggerationIterations);
     check(p, std::isfinite(learningRate), c, "learningRate", "must be finite (<= 0 = auto)",
           learningRate);
+    check(p, fftIterations >= exaggerationIterations && fftIterations >= 1, c, "fftIterations",
+          "must be >= exaggerationIterations and >= 1", fftIterations);
     check(p, iterationsWithoutProgress >= 1, c, "iterationsWithoutProgress", "must be >= 1",
           iterationsWithoutProgress);
     check(p, minGradNorm >= 0.0, c, "minGradNorm", "must be >= 0", minGradNorm);
@@ -82,7 +85,18 @@ Tsne::~Tsne() = default;
 Tsne::Tsne(Tsne&&) noexcept = default;
 Tsne& Tsne::operator=(Tsne&&) noexcept = default;
 
-void Tsne::init(const Matrix& X, const Progress& progress)
+double Tsne::perplexityFor(const TsneConfig& cfg, Eigen::Index n)
+{
+    return cfg.perplexity >= double(n) ? double(n - 1) / 3.0 : cfg.perplexity;
+}
+
+int Tsne::neighbourCount(const TsneConfig& cfg, Eigen::Index n)
+{
+    const double perplexity = perplexityFor(cfg, n);
+    return std::max(1, int(std::min<double>(double(n - 1), std::floor(3.0 * perplexity + 1.0))));
+}
+
+void Tsne::init(const Matrix& X, const Progress& progress, const detail::KnnGraph* neighbours)
 {
     const Eigen::Index n = X.rows();
     if (n < 2 || X.cols() < 1)
@@ -94,19 +108,25 @@ void Tsne::init(const Matrix& X, const Progress& progress)
     m_notes.clear();
     progress.report(0.0, "nearest neighbours");
 
-    m_perplexity = m_cfg.perplexity;
-    if (m_perplexity >= double(n)) {
-        m_perplexity = double(n - 1) / 3.0;
+    m_perplexity = perplexityFor(m_cfg, n);
+    if (m_perplexity != m_cfg.perplexity)
         m_notes.push_back("perplexity " + std::to_string(m_cfg.perplexity) +
                           " is not below the number of points (" + std::to_string(n) +
                           "); used " + std::to_string(m_perplexity));
-    }
-    m_neighbours = int(std::min<double>(double(n - 1), std::floor(3.0 * m_perplexity + 1.0)));
-    m_neighbours = std::max(m_neighbours, 1);
+    m_neighbours = neighbourCount(m_cfg, n);
 
     m_approximate = n >= m_cfg.exactKnnMaxPoints;
-    m_knn = m_approximate ? detail::hnswKnn(X, m_neighbours, m_cfg.knnSearchBreadth, m_cfg.seed)
-                          : detail::exactKnn(X, m_neighbours);
+    if (!m_approximate && neighbours && !neighbours->approximate &&
+        neighbours->indices.rows() == n && neighbours->indices.cols() >= m_neighbours) {
+        // Rows are sorted by (distance, index): the leading columns are the nearest.
+        m_knn.indices = neighbours->indices.leftCols(m_neighbours);
+        m_knn.distances = neighbours->distances.leftCols(m_neighbours);
+        m_knn.approximate = false;
+    } else {
+        m_knn = m_approximate
+                    ? detail::hnswKnn(X, m_neighbours, m_cfg.knnSearchBreadth, m_cfg.seed)
+                    : detail::exactKnn(X, m_neighbours);
+    }
     const detail::KnnGraph& knn = m_knn;
     progress.throwIfCancelled();
     progress.report(0.6, "affinities");
@@ -192,6 +212,7 @@ void Tsne::init(const Matrix& X, const Progress& progress)
         grid.intervalsPerUnit = m_cfg.intervalsPerUnit;
         m_fftRepulsion = std::make_unique<detail::FftRepulsion>(grid);
     }
+    m_total = m_fft ? std::min(m_cfg.iterations, m_cfg.fftIterations) : m_cfg.iterations;
     startPhase(m_cfg.exaggerationIterations > 0 ? 0 : 1, 0);
     m_ready = true;
     progress.report(1.0);
@@ -201,12 +222,12 @@ void Tsne::startPhase(int phase, int firstIteration)
 {
     // Each sklearn _gradient_descent call starts with zero update and unit gains.
     m_phase = phase;
-    m_phaseEnd = phase == 0 ? m_cfg.exaggerationIterations : m_cfg.iterations;
+    m_phaseEnd = phase == 0 ? m_cfg.exaggerationIterations : m_total;
     m_update = Matrix::Zero(m_y.rows(), 2);
     m_gains = Matrix::Ones(m_y.rows(), 2);
     m_bestError = std::numeric_limits<double>::max();
     m_bestIter = firstIteration;
-    if (firstIteration >= m_cfg.iterations)
+    if (firstIteration >= m_total)
         m_done = true;
 }
 
@@ -360,7 +381,7 @@ int Tsne::run(int untilIteration, const TsneCallback& onIteration, int callbackE
 {
     if (!m_ready)
         throw std::logic_error("Tsne::run() called before init()");
-    const int total = m_cfg.iterations;
+    const int total = m_total;
     const int until = untilIteration < 0 ? total : std::min(untilIteration, total);
     callbackEvery = std::max(callbackEvery, 1);
     const Eigen::Index n = m_y.rows();

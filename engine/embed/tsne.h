@@ -38,7 +38,8 @@ enum class TsneRepulsion {
 /// Options for t-SNE (van der Maaten & Hinton 2008). Defaults are scikit-learn 1.2.1's TSNE
 /// defaults (Barnes-Hut, exact neighbours); each such field names the sklearn parameter it
 /// mirrors. For large inputs the repulsion and the neighbour search switch to FIt-SNE's
-/// methods (FFT interpolation; approximate neighbours), with FIt-SNE's grid parameters.
+/// methods (FFT interpolation; approximate neighbours), with FIt-SNE's grid parameters and,
+/// with FFT interpolation, its 750 iterations (fftIterations).
 struct TsneConfig {
     /// Output dimensions (sklearn n_components). Only 2 is supported.
     int components = 2;
@@ -55,8 +56,17 @@ struct TsneConfig {
     /// Gradient-descent step (sklearn learning_rate); <= 0 means sklearn's "auto":
     /// max(n / earlyExaggeration / 4, 50).
     double learningRate = 0.0;
-    /// Total iterations including the exaggeration phase, >= 1 (sklearn n_iter).
+    /// Total iterations including the exaggeration phase, >= 1 (sklearn n_iter); with FFT
+    /// interpolation at most fftIterations of them.
     int iterations = 1000;
+    /// With FFT-interpolated repulsion, at most this many iterations in total, >=
+    /// exaggerationIterations: FIt-SNE's schedule (its max_iter; openTSNE's 250 + 500). At
+    /// those sizes the neighbourhoods have settled by then: on the PCA and VAE codes of
+    /// bench_scale's 100,000-track table, trustworthiness (k = 10, first 2,000 rows) is 0.9865
+    /// and 0.9697 after 750 iterations, 0.9864 and 0.9696 after 1,000, while the last 250
+    /// iterations take a third of the iterations' time (the map is widest then, so the FFT
+    /// grids are largest).
+    int fftIterations = 750;
     /// Stop the final phase when the KL divergence (checked every 50 iterations) has not
     /// improved for this many iterations, >= 1 (sklearn n_iter_without_progress). The
     /// exaggeration phase uses exaggerationIterations here, as sklearn does.
@@ -83,8 +93,9 @@ struct TsneConfig {
     TsneRepulsion repulsion = TsneRepulsion::Auto;
     /// Auto uses FFT interpolation when there are more points than this, >= 2. At 20,000
     /// points both are equally faithful (tests/bench/bench_embed, 3 seeds: trustworthiness
-    /// at k = 10 0.9787 against Barnes-Hut's 0.9786) and FFT takes less CPU (43 s against
-    /// 52 s); its cost per iteration grows with the map's extent, not with n log n.
+    /// at k = 10 0.9787 against Barnes-Hut's 0.9786, both run 1,000 iterations) and FFT takes
+    /// less CPU (43 s against 52 s); its cost per iteration grows with the map's extent, not
+    /// with n log n. Above this size the run is also fftIterations long.
     int fftAbovePoints = 20000;
     /// FFT interpolation: Lagrange nodes per box and axis, >= 1 (FIt-SNE nterms: 3).
     int interpolationPoints = 3;
@@ -112,7 +123,9 @@ struct TsneConfig {
 /// What a per-iteration callback sees. Valid only during the call.
 struct TsneIteration {
     int iteration = 0;          ///< iterations completed, 1..totalIterations
-    int totalIterations = 0;    ///< TsneConfig::iterations
+    /// The run's iterations: TsneConfig::iterations, or with FFT interpolation the smaller
+    /// of it and TsneConfig::fftIterations.
+    int totalIterations = 0;
     bool exaggerated = false;   ///< still in the early-exaggeration phase
     /// KL(P || Q) of the layout before this iteration's step, estimated with the same
     /// Barnes-Hut normalisation as the gradient (sklearn's reported error); during the
@@ -159,10 +172,21 @@ public:
     /// Computes the kNN (exact, or HNSW above TsneConfig::exactKnnMaxPoints), the
     /// perplexity-calibrated affinities P and the initial layout; resets any previous run. Throws InputError for fewer than 2 rows, no columns
     /// or non-finite values; Cancelled at a safe point once cancellation is requested.
-    void init(const Matrix& X, const Progress& progress = {});
+    /// `neighbours`, when exact, of X's rows and with at least neighbourCount() columns, is
+    /// used instead of a search of its own (the pipeline shares one search between t-SNE,
+    /// UMAP and Ward).
+    void init(const Matrix& X, const Progress& progress = {},
+              const detail::KnnGraph* neighbours = nullptr);
+
+    /// The perplexity used for n points: TsneConfig::perplexity, or (n - 1) / 3 when that is
+    /// not below n.
+    static double perplexityFor(const TsneConfig& cfg, Eigen::Index n);
+    /// Nearest neighbours per point that P is built on: min(n - 1, floor(3 perplexity + 1)).
+    static int neighbourCount(const TsneConfig& cfg, Eigen::Index n);
 
     /// Runs iterations until `untilIteration` iterations are complete in total (< 0: all of
-    /// TsneConfig::iterations), the optimiser converges, or the callback returns true.
+    /// the run's, TsneIteration::totalIterations), the optimiser converges, or the callback
+    /// returns true.
     /// Returns the number of iterations complete. Throws std::logic_error before init(),
     /// Cancelled between iterations, NumericalError if the layout becomes non-finite.
     int run(int untilIteration = -1, const TsneCallback& onIteration = {}, int callbackEvery = 1,
@@ -192,6 +216,7 @@ private:
     int m_it = 0;          // iterations complete = index of the next one
     int m_phase = 0;       // 0 = exaggeration, 1 = final
     int m_phaseEnd = 0;
+    int m_total = 0;       // iterations of this run: iterations, or fftIterations with FFT
     int m_bestIter = 0;
     double m_bestError = 0.0;
     double m_kl = std::numeric_limits<double>::quiet_NaN();

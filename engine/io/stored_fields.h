@@ -113,6 +113,10 @@ void describe(A& a, TsneConfig& t)
         t.repulsion = TsneRepulsion::BarnesHut;
         t.exactKnnMaxPoints = std::numeric_limits<int>::max();
     }
+    if (a.version() >= 7)
+        a(t.fftIterations);
+    else if constexpr (A::Reading)
+        t.fftIterations = t.iterations;   // those runs ran every iteration with FFT too
 }
 
 template <class A>

@@ -8,6 +8,7 @@
 #include "engine/models/autoencoder.h"
 #include "engine/models/pca.h"
 #include "engine/models/vae.h"
+#include "engine/pipeline/run_estimate.h"
 
 #include <algorithm>
 #include <atomic>
@@ -310,7 +311,8 @@ void trainOne(RepresentationResult& rep, const RunResult& run, const PipelineCon
 // The labels and every score but the silhouette, which runPipeline() computes for the
 // three clusterings of a representation together (silhouetteScores()); NaN until then.
 ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
-                         const PipelineConfig& cfg, Representation r, const Progress& progress)
+                         const PipelineConfig& cfg, Representation r, const Progress& progress,
+                         const detail::KnnGraph* neighbours)
 {
     ClusteringResult c;
     c.kind = kind;
@@ -331,7 +333,7 @@ ClusteringResult cluster(Clustering kind, const Matrix& Z, const Labels* truth,
         case Clustering::Agglomerative: {
             AgglomerativeConfig a;
             a.k = cfg.clusters;
-            c.labels = agglomerative(Z, a, progress).labels;
+            c.labels = agglomerative(Z, a, progress, neighbours).labels;
             break;
         }
         case Clustering::Dbscan: {
@@ -379,8 +381,9 @@ double scoreSilhouettes(const Matrix& Z, std::vector<ClusteringResult>& clusteri
     return secondsSince(start);
 }
 
-// `neighbours`: t-SNE leaves its kNN graph of Z there, and UMAP of the same Z reuses its
-// leading columns when it is exact (the same neighbours it would find itself).
+// `neighbours`: the exact kNN graph of Z when runPipeline() found it (t-SNE takes it instead
+// of searching); otherwise t-SNE leaves its own there. UMAP of the same Z reuses its leading
+// columns when it is exact (the same neighbours it would find itself).
 MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Representation r,
                 const Progress& progress, const PipelineObserver& observer,
                 detail::KnnGraph& neighbours)
@@ -400,11 +403,13 @@ MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Repres
                     return false;
                 };
             Tsne fit(t);
-            fit.init(Z, progress.sub(0.0, 0.05));
+            const bool known = neighbours.indices.rows() == Z.rows();
+            fit.init(Z, progress.sub(0.0, 0.05), known ? &neighbours : nullptr);
             fit.run(-1, frame, std::max(1, observer.mapFrameEvery), progress.sub(0.05, 1.0));
             progress.report(1.0);
             TsneResult res = fit.result();
-            neighbours = fit.neighbours();
+            if (!known)
+                neighbours = fit.neighbours();
             m.xy = std::move(res.embedding);
             m.notes = std::move(res.notes);
         } else {
@@ -608,14 +613,40 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
             diagnostics.add(representationKey(rep.kind), name + " unavailable: " + rep.error);
         run.stageSeconds[std::string(representationKey(rep.kind)) + ".train"] = rep.trainSeconds;
         if (rep.ok) {
+            // One exact nearest-neighbour search serves Ward (which skips most of its scans
+            // with it), t-SNE's affinities and UMAP's graph.
+            detail::KnnGraph neighbours;
+            const Eigen::Index n = rep.codes.rows();
+            // The stage is reported even when skipped, as pipelinePlan() has it. Codes that
+            // are not finite, or a search that fails (memory), leave each stage to its own.
+            const Progress search =
+                slice.sub(0.45, ClusteringsStart, name + " nearest neighbours");
+            if (cfg.maps)
+                search.report(0.0);
+            if (cfg.maps && n >= 2 && n < cfg.tsne.exactKnnMaxPoints && rep.codes.allFinite()) {
+                followThreadTarget();
+                const auto searchStart = Clock::now();
+                try {
+                    neighbours = detail::exactKnn(rep.codes, Tsne::neighbourCount(cfg.tsne, n));
+                } catch (const std::exception&) {
+                    neighbours = {};
+                }
+                run.stageSeconds[std::string(representationKey(rep.kind)) + ".neighbours"] =
+                    secondsSince(searchStart);
+                search.throwIfCancelled();
+                search.report(1.0);
+            }
             const int nc = int(AllClusterings.size());
+            const double clusterings = cfg.maps ? ClusteringsStart : 0.45;
             for (int c = 0; c < nc; ++c) {
                 const Clustering kind = AllClusterings[std::size_t(c)];
                 followThreadTarget();
                 rep.clusterings.push_back(cluster(
                     kind, rep.codes, truth, cfg, rep.kind,
-                    slice.sub(0.45 + 0.1 * c / nc, 0.45 + 0.1 * (c + 1) / nc,
-                              name + " " + clusteringName(kind))));
+                    slice.sub(clusterings + (0.55 - clusterings) * c / nc,
+                              clusterings + (0.55 - clusterings) * (c + 1) / nc,
+                              name + " " + clusteringName(kind)),
+                    &neighbours));
                 const ClusteringResult& cr = rep.clusterings.back();
                 if (!cr.ok)
                     diagnostics.add(rep.method + "_" + clusteringKey(kind),
@@ -630,13 +661,12 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
                 ClusteringResult& last = rep.clusterings.back();
                 last.seconds += scoreSilhouettes(
                     rep.codes, rep.clusterings,
-                    slice.sub(0.45 + 0.1 * (nc - 1) / nc, 0.55,
+                    slice.sub(clusterings + (0.55 - clusterings) * (nc - 1) / nc, 0.55,
                               name + " " + clusteringName(last.kind)));
                 run.stageSeconds[std::string(representationKey(rep.kind)) + "." +
                                  clusteringKey(last.kind)] = last.seconds;
             }
             if (cfg.maps) {
-                detail::KnnGraph neighbours;
                 for (int m = 0; m < int(AllMaps.size()); ++m) {
                     const MapKind kind = AllMaps[std::size_t(m)];
                     followThreadTarget();

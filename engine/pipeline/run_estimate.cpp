@@ -9,7 +9,8 @@ namespace atlas {
 std::vector<PlannedStage> pipelinePlan(const PipelineConfig& cfg)
 {
     // The same shares as runPipeline(): features 0.2; every representation an equal slice
-    // of the rest, of which training takes 0.45, the clusterings 0.1 and the two maps 0.45.
+    // of the rest, of which training takes 0.45, the nearest-neighbour search (with maps)
+    // 0.02, the clusterings the rest up to 0.55 and the two maps 0.45.
     std::vector<PlannedStage> plan;
     plan.push_back({"features", StageKind::Features, 0.0, 0.2});
     const int reps = int(cfg.representations.size());
@@ -21,14 +22,19 @@ std::vector<PlannedStage> pipelinePlan(const PipelineConfig& cfg)
         plan.push_back({name + " training",
                         r == Representation::Pca ? StageKind::PcaFit : StageKind::Training, at(0.0),
                         at(0.45)});
+        if (cfg.maps)
+            plan.push_back({name + " nearest neighbours", StageKind::Neighbours, at(0.45),
+                            at(ClusteringsStart)});
+        const double clusterings = cfg.maps ? ClusteringsStart : 0.45;
         const int nc = int(AllClusterings.size());
         for (int c = 0; c < nc; ++c) {
             const Clustering kind = AllClusterings[std::size_t(c)];
             const StageKind stage = kind == Clustering::KMeans         ? StageKind::KMeans
                                     : kind == Clustering::Agglomerative ? StageKind::Agglomerative
                                                                         : StageKind::Dbscan;
-            plan.push_back({name + " " + clusteringName(kind), stage, at(0.45 + 0.1 * c / nc),
-                            at(0.45 + 0.1 * (c + 1) / nc)});
+            plan.push_back({name + " " + clusteringName(kind), stage,
+                            at(clusterings + (0.55 - clusterings) * c / nc),
+                            at(clusterings + (0.55 - clusterings) * (c + 1) / nc)});
         }
         if (cfg.maps)
             for (int m = 0; m < int(AllMaps.size()); ++m) {

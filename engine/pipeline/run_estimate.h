@@ -11,7 +11,21 @@ namespace atlas {
 /// What a stage of a run does; stages of one kind take about as long as each other in a
 /// run (every representation is trained for the same epochs, clustered and mapped with the
 /// same settings on the same tracks).
-enum class StageKind { Features, PcaFit, Training, KMeans, Agglomerative, Dbscan, Tsne, Umap };
+enum class StageKind {
+    Features,
+    PcaFit,
+    Training,
+    KMeans,
+    Agglomerative,
+    Dbscan,
+    Tsne,
+    Umap,
+    Neighbours,   ///< the exact nearest-neighbour search Ward, t-SNE and UMAP share
+};
+
+/// Where a representation's clusterings start in its slice of the overall figure when maps
+/// are made (after the nearest-neighbour search, which takes from 0.45); without maps, 0.45.
+inline constexpr double ClusteringsStart = 0.47;
 
 /// One stage of runPipeline() in the order it runs: the name its Progress reports (the
 /// features stage reports the names of its parts: "demo corpus", "tags", "audio features",

@@ -151,9 +151,9 @@ void benchCancel()
 {
     const QByteArray oldData = qgetenv("XDG_DATA_HOME");
     qputenv("XDG_DATA_HOME", QByteArray::fromStdString(test::makeTempDir("bench-app-data").string()));
-    for (const char* stage : {"demo corpus", "audio features", "PCA KMeans",
-                              "PCA Agglomerative (Ward)", "PCA DBSCAN", "PCA t-SNE", "PCA UMAP",
-                              "Autoencoder training"}) {
+    for (const char* stage : {"demo corpus", "audio features", "PCA nearest neighbours",
+                              "PCA KMeans", "PCA Agglomerative (Ward)", "PCA DBSCAN",
+                              "PCA t-SNE", "PCA UMAP", "Autoencoder training"}) {
         PipelineRunner runner;
         PipelineConfig cfg = test::smallDemoConfig(25, "bench-app-cancel");
         cfg.data.demoCorpus.seed = 7;

@@ -26,9 +26,9 @@ private slots:
     void cancelStopsInEveryStage_data()
     {
         QTest::addColumn<QString>("stage");
-        for (const char* s : {"demo corpus", "audio features", "PCA KMeans",
-                              "PCA Agglomerative (Ward)", "PCA DBSCAN", "PCA t-SNE", "PCA UMAP",
-                              "Autoencoder training"})
+        for (const char* s : {"demo corpus", "audio features", "PCA nearest neighbours",
+                              "PCA KMeans", "PCA Agglomerative (Ward)", "PCA DBSCAN",
+                              "PCA t-SNE", "PCA UMAP", "Autoencoder training"})
             QTest::newRow(s) << QString::fromLatin1(s);
     }
 

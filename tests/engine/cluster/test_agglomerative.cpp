@@ -5,6 +5,7 @@
 #include "engine/core/error.h"
 #include "engine/core/parallel.h"
 #include "engine/core/random.h"
+#include "engine/embed/knn.h"
 #include "tests/support/fixtures.h"
 
 #include <QtTest>
@@ -159,6 +160,52 @@ private slots:
             QCOMPARE(t.sizes[t.sizes.size() - 1], int(X.rows()));
             QCOMPARE(t.children(t.children.rows() - 1, 1), 2 * int(X.rows()) - 3);
         }
+    }
+
+    void wardWithNeighboursIsTheSameTree()
+    {
+        // Clustered points with duplicated rows (exact ties at distance 0), a lattice (exact
+        // ties at every distance) and scipy's fixture; neighbour lists from 1 to 40 long.
+        atlas::Matrix blobs = randomPoints(3000, 6, 23);
+        for (Eigen::Index i = 0; i < blobs.rows(); ++i)
+            blobs.row(i).array() += double(i % 7) * 4.0;
+        blobs.middleRows(2000, 150) = blobs.topRows(150);
+        atlas::Matrix lattice(1000, 3);
+        for (int i = 0; i < 1000; ++i)
+            lattice.row(i) << i % 10, (i / 10) % 10, i / 100;
+        const atlas::Matrix fixture =
+            atlas::test::readNumericCsv(atlas::test::fixture("cluster/mix_1000x8.csv"));
+        const std::pair<const char*, const atlas::Matrix*> sets[] = {
+            {"blobs", &blobs}, {"lattice", &lattice}, {"fixture", &fixture}};
+        for (const auto& [name, X] : sets) {
+            const atlas::MergeTree plain = atlas::linkageTree(*X, atlas::Linkage::Ward);
+            for (int k : {1, 3, 12, 40}) {
+                const atlas::detail::KnnGraph g = atlas::detail::exactKnn(*X, k);
+                const atlas::MergeTree t =
+                    atlas::linkageTree(*X, atlas::Linkage::Ward, {}, &g);
+                const std::string what = std::string(name) + " k=" + std::to_string(k);
+                QVERIFY2(t.children == plain.children, what.c_str());
+                QVERIFY2(t.distances == plain.distances, what.c_str());   // bit for bit
+                QVERIFY2(t.sizes == plain.sizes, what.c_str());
+            }
+        }
+        // The lists are used: with their last distances inflated, the nearest cluster among
+        // the neighbours is taken even when it is not the nearest, and the tree changes.
+        atlas::detail::KnnGraph inflated = atlas::detail::exactKnn(blobs, 3);
+        inflated.distances.col(2).setConstant(1e9);
+        QVERIFY(atlas::linkageTree(blobs, atlas::Linkage::Ward, {}, &inflated).children !=
+                atlas::linkageTree(blobs, atlas::Linkage::Ward).children);
+        // Neighbours that are approximate, or of other rows, are not used.
+        atlas::detail::KnnGraph wrong = atlas::detail::exactKnn(blobs, 5);
+        wrong.indices.setZero();
+        wrong.distances.setConstant(1e9);
+        wrong.approximate = true;
+        const atlas::MergeTree plain = atlas::linkageTree(blobs, atlas::Linkage::Ward);
+        QVERIFY(atlas::linkageTree(blobs, atlas::Linkage::Ward, {}, &wrong).children ==
+                plain.children);
+        const atlas::detail::KnnGraph other = atlas::detail::exactKnn(lattice, 5);
+        QVERIFY(atlas::linkageTree(blobs, atlas::Linkage::Ward, {}, &other).children ==
+                plain.children);
     }
 
     void cutTreeGivesNestedPartitions()

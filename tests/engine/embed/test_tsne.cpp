@@ -193,6 +193,68 @@ private slots:
                  (std::to_string(ours) + " < sklearn " + std::to_string(ref)).c_str());
     }
 
+    void fftRunsFitSneSchedule()
+    {
+        // With FFT interpolation the run is FIt-SNE's 750 iterations (fewer when the
+        // configured total is lower); Barnes-Hut keeps sklearn's 1,000.
+        const Matrix X = loadInput("blobs");
+        atlas::TsneConfig cfg;
+        cfg.repulsion = atlas::TsneRepulsion::Fft;
+        int total = 0;
+        const atlas::TsneResult fft = atlas::tsne(
+            X, cfg, {},
+            [&](const atlas::TsneIteration& it) {
+                total = it.totalIterations;
+                return false;
+            },
+            100);
+        QCOMPARE(total, 750);
+        QCOMPARE(fft.iterations, 750);
+        cfg.iterations = 400;
+        QCOMPARE(atlas::tsne(X, cfg).iterations, 400);
+        cfg = {};
+        cfg.repulsion = atlas::TsneRepulsion::BarnesHut;
+        QCOMPARE(atlas::tsne(X, cfg).iterations, 1000);
+        cfg.fftIterations = 100;   // below the exaggeration phase
+        QVERIFY_THROWS_EXCEPTION(atlas::ConfigError, atlas::Tsne{cfg});
+    }
+
+    void sharedNeighboursGiveTheSameLayout()
+    {
+        // An exact search with more neighbours than P needs (as the pipeline passes) gives
+        // the layout of t-SNE's own search, bit for bit; an approximate one is not used.
+        const Matrix X = loadInput("structured");
+        const atlas::TsneConfig cfg = shortConfig();
+        const Matrix plain = atlas::tsne(X, cfg).embedding;
+        atlas::detail::KnnGraph wide = atlas::detail::exactKnn(X, 120);
+        {
+            atlas::Tsne t(cfg);
+            t.init(X, {}, &wide);
+            t.run();
+            QVERIFY(t.embedding() == plain);
+            QCOMPARE(int(t.neighbours().indices.cols()), atlas::Tsne::neighbourCount(cfg, X.rows()));
+        }
+        // Used: the exact lists of other points give another layout.
+        Matrix shifted = X;
+        shifted.row(0).swap(shifted.row(500));
+        const atlas::detail::KnnGraph other = atlas::detail::exactKnn(shifted, 100);
+        {
+            atlas::Tsne t(cfg);
+            t.init(X, {}, &other);
+            t.run();
+            QVERIFY(t.embedding() != plain);
+        }
+        wide.approximate = true;
+        wide.indices.setZero();
+        atlas::Tsne t(cfg);
+        t.init(X, {}, &wide);
+        t.run();
+        QVERIFY(t.embedding() == plain);
+        QCOMPARE(atlas::Tsne::neighbourCount(cfg, 1000), 91);
+        QCOMPARE(atlas::Tsne::neighbourCount(cfg, 50), 49);   // every other point
+        QCOMPARE(atlas::Tsne::perplexityFor(cfg, 20), 19.0 / 3.0);
+    }
+
     void methodsChosenBySize()
     {
         const Matrix X = loadInput("structured");   // 1,000 points

@@ -270,6 +270,7 @@ void tweakConfig(atlas::PipelineConfig& c)
     c.tsne.intervalsPerUnit = 0.75;
     c.tsne.exactKnnMaxPoints = 777;
     c.tsne.knnSearchBreadth = 150;
+    c.tsne.fftIterations = 640;
     c.seed = 1234;
     c.threads = 1;
 }
@@ -532,6 +533,8 @@ private slots:
         atlas::TsneConfig tsne = run.config.tsne;
         tsne.repulsion = atlas::TsneRepulsion::BarnesHut;
         tsne.exactKnnMaxPoints = std::numeric_limits<int>::max();
+        // Before version 7, it ran every iteration with FFT interpolation too.
+        tsne.fftIterations = tsne.iterations;
         QCOMPARE(back.config.tsne, tsne);
         QCOMPARE(back.dataset.tracks.size(), run.dataset.tracks.size());
         for (std::size_t i = 0; i < back.dataset.tracks.size(); ++i) {

@@ -30,6 +30,16 @@ private slots:
         cfg.maps = true;
         QCOMPARE(pipelinePlan(cfg).back().end, 1.0);
         QVERIFY(pipelinePlan(cfg).back().kind == StageKind::Umap);
+        // With maps, the nearest-neighbour search comes between training and clustering.
+        const std::vector<PlannedStage> mapped = pipelinePlan(cfg);
+        QCOMPARE(int(mapped.size()), 1 + 2 * (1 + 1 + 3 + 2));
+        QCOMPARE(mapped[2].name, std::string("PCA nearest neighbours"));
+        QVERIFY(mapped[2].kind == StageKind::Neighbours);
+        QCOMPARE(mapped[2].begin, mapped[1].end);
+        QCOMPARE(mapped[3].begin, mapped[2].end);
+        QVERIFY(mapped[3].kind == StageKind::KMeans);
+        for (std::size_t i = 1; i < mapped.size(); ++i)
+            QVERIFY(mapped[i].begin >= mapped[i - 1].end - 1e-12);
     }
 
     void planMatchesWhatTheRunReports()
