@@ -67,6 +67,8 @@ public:
         }
         return root;
     }
+    /// Makes root x part of root y, which keeps its id (the chain's convention).
+    void attach(int x, int y) { m_parent[std::size_t(x)] = y; }
     /// Merges two roots into the next new id; returns the new cluster's size.
     int merge(int x, int y)
     {
@@ -174,25 +176,14 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress,
         const auto s = size.segment(t0, ts).array();
         out *= 2.0 * sx * s / (sx + s);
     };
-    // The neighbour search: the cluster that holds each point (the id it was merged into,
-    // followed to a live cluster; halved paths), and a mark per cluster per search.
-    const int known = knn && !knn->approximate && knn->indices.rows() == n &&
-                              knn->distances.rows() == n &&
-                              knn->distances.cols() == knn->indices.cols() &&
-                              (knn->indices.array() >= 0).all() &&
+    // The neighbour search: the cluster that holds each point (union-find over the chain's
+    // ids, a merged cluster keeping the id y), and a mark per cluster per search.
+    const int known = detail::exactGraphOf(knn, n, 1) && (knn->indices.array() >= 0).all() &&
                               (knn->indices.array() < n).all()
                           ? int(knn->indices.cols())
                           : 0;
-    std::vector<int> mergedInto(known > 0 ? std::size_t(n) : 0), mark(mergedInto.size(), -1);
-    std::iota(mergedInto.begin(), mergedInto.end(), 0);
-    auto holder = [&](int point) {
-        while (mergedInto[std::size_t(point)] != point) {
-            int& up = mergedInto[std::size_t(point)];
-            up = mergedInto[std::size_t(up)];
-            point = up;
-        }
-        return point;
-    };
+    UnionFind holders(known > 0 ? n : 1);
+    std::vector<int> mark(known > 0 ? std::size_t(n) : 0, -1);
     int searches = 0;
     // exactKnn screens candidates by |a|^2 + |b|^2 - 2 a.b on centred rows, within about
     // (d + 2) unit roundoffs of |a|^2 + |b|^2 each: a point it left out may be nearer than its
@@ -214,7 +205,7 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress,
         mark[std::size_t(x)] = stamp;
         nearest = {Inf, std::numeric_limits<int>::max()};
         for (int j = 0; j < known; ++j) {
-            const int c = holder(knn->indices(x, j));
+            const int c = holders.find(knn->indices(x, j));
             if (mark[std::size_t(c)] == stamp)
                 continue;
             mark[std::size_t(c)] = stamp;
@@ -321,7 +312,7 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress,
             std::swap(x, y);
         merges.push_back({x, y, std::sqrt(current)});
         if (known > 0)
-            mergedInto[std::size_t(x)] = y;
+            holders.attach(x, y);
         // The merged cluster keeps id y (scipy's convention); x's row is replaced by the last.
         const Eigen::Index px = pos[std::size_t(x)], py = pos[std::size_t(y)];
         const double sx = size[px], sy = size[py];

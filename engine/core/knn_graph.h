@@ -20,4 +20,22 @@ struct KnnGraph {
     bool approximate = false;  ///< true when found with HNSW instead of exhaustively
 };
 
+/// Whether `g` is an exact graph of n rows with at least k neighbours each (and distances
+/// to match): one another stage can take instead of searching itself.
+inline bool exactGraphOf(const KnnGraph* g, Eigen::Index n, int k)
+{
+    return g && !g->approximate && g->indices.rows() == n && g->indices.cols() >= k &&
+           g->distances.rows() == n && g->distances.cols() == g->indices.cols();
+}
+
+/// The k nearest of an exact graph's rows: its leading k columns (rows are sorted by
+/// (distance, index)). Requires exactGraphOf(&g, g.indices.rows(), k).
+inline KnnGraph leadingNeighbours(const KnnGraph& g, int k)
+{
+    KnnGraph out;
+    out.indices = g.indices.leftCols(k);
+    out.distances = g.distances.leftCols(k);
+    return out;
+}
+
 } // namespace atlas::detail

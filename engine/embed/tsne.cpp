@@ -116,17 +116,12 @@ void Tsne::init(const Matrix& X, const Progress& progress, const detail::KnnGrap
     m_neighbours = neighbourCount(m_cfg, n);
 
     m_approximate = n >= m_cfg.exactKnnMaxPoints;
-    if (!m_approximate && neighbours && !neighbours->approximate &&
-        neighbours->indices.rows() == n && neighbours->indices.cols() >= m_neighbours) {
-        // Rows are sorted by (distance, index): the leading columns are the nearest.
-        m_knn.indices = neighbours->indices.leftCols(m_neighbours);
-        m_knn.distances = neighbours->distances.leftCols(m_neighbours);
-        m_knn.approximate = false;
-    } else {
+    if (!m_approximate && detail::exactGraphOf(neighbours, n, m_neighbours))
+        m_knn = detail::leadingNeighbours(*neighbours, m_neighbours);
+    else
         m_knn = m_approximate
                     ? detail::hnswKnn(X, m_neighbours, m_cfg.knnSearchBreadth, m_cfg.seed)
                     : detail::exactKnn(X, m_neighbours);
-    }
     const detail::KnnGraph& knn = m_knn;
     progress.throwIfCancelled();
     progress.report(0.6, "affinities");

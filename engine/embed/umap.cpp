@@ -92,15 +92,11 @@ void Umap::init(const Matrix& X, const Progress& progress,
     const int others = m_neighbours - 1;
     progress.report(0.0, "nearest neighbours");
     const bool exact = n < m_cfg.exactKnnMaxPoints;
-    detail::KnnGraph knn;
-    if (exact && exactNeighbours && !exactNeighbours->approximate &&
-        exactNeighbours->indices.rows() == n && exactNeighbours->indices.cols() >= others) {
-        // Rows are sorted by (distance, index), so the leading columns are the exact search's.
-        knn.indices = exactNeighbours->indices.leftCols(others);
-        knn.distances = exactNeighbours->distances.leftCols(others);
-    } else {
-        knn = exact ? detail::exactKnn(X, others) : detail::hnswKnn(X, others, 100, m_cfg.seed);
-    }
+    const detail::KnnGraph knn =
+        exact && detail::exactGraphOf(exactNeighbours, n, others)
+            ? detail::leadingNeighbours(*exactNeighbours, others)
+        : exact ? detail::exactKnn(X, others)
+                : detail::hnswKnn(X, others, 100, m_cfg.seed);
     m_approximate = knn.approximate;
     m_timings.neighbours = detail::secondsSince(clock);
     clock = std::chrono::steady_clock::now();

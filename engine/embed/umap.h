@@ -142,8 +142,8 @@ public:
     /// Nearest neighbours, fuzzy simplicial set, edge schedule and initial layout; resets any
     /// previous run. Throws InputError for fewer than 3 rows, no columns or non-finite
     /// values; Cancelled at a safe point. `exactNeighbours`, when given, is X's exact kNN
-    /// graph with at least as many columns as this run needs (e.g. Tsne::neighbours() of
-    /// the same X): its leading columns are used instead of a search of its own, with the
+    /// graph with at least as many columns as this run needs (e.g. the pipeline's one
+    /// search per representation): its leading columns are used instead of a search of its own, with the
     /// same result; it is ignored when approximate or too narrow.
     void init(const Matrix& X, const Progress& progress = {},
               const detail::KnnGraph* exactNeighbours = nullptr);

@@ -381,12 +381,11 @@ double scoreSilhouettes(const Matrix& Z, std::vector<ClusteringResult>& clusteri
     return secondsSince(start);
 }
 
-// `neighbours`: the exact kNN graph of Z when runPipeline() found it (t-SNE takes it instead
-// of searching); otherwise t-SNE leaves its own there. UMAP of the same Z reuses its leading
-// columns when it is exact (the same neighbours it would find itself).
+// `neighbours`: the exact kNN graph of Z that runPipeline() found (empty when it did not);
+// t-SNE and UMAP take its leading columns instead of searching themselves.
 MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Representation r,
                 const Progress& progress, const PipelineObserver& observer,
-                detail::KnnGraph& neighbours)
+                const detail::KnnGraph& neighbours)
 {
     MapResult m;
     m.kind = kind;
@@ -403,13 +402,10 @@ MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Repres
                     return false;
                 };
             Tsne fit(t);
-            const bool known = neighbours.indices.rows() == Z.rows();
-            fit.init(Z, progress.sub(0.0, 0.05), known ? &neighbours : nullptr);
+            fit.init(Z, progress.sub(0.0, 0.05), &neighbours);
             fit.run(-1, frame, std::max(1, observer.mapFrameEvery), progress.sub(0.05, 1.0));
             progress.report(1.0);
             TsneResult res = fit.result();
-            if (!known)
-                neighbours = fit.neighbours();
             m.xy = std::move(res.embedding);
             m.notes = std::move(res.notes);
         } else {
@@ -422,7 +418,7 @@ MapResult embed(MapKind kind, const Matrix& Z, const PipelineConfig& cfg, Repres
                     return false;
                 };
             UmapResult res = umap(Z, u, progress, frame, std::max(1, observer.mapFrameEvery),
-                                  neighbours.indices.rows() == Z.rows() ? &neighbours : nullptr);
+                                  &neighbours);
             m.xy = std::move(res.embedding);
             m.notes = std::move(res.notes);
             if (res.initFallback)
@@ -620,24 +616,26 @@ RunResult runPipeline(const PipelineConfig& cfg, Diagnostics& diagnostics,
             // The stage is reported even when skipped, as pipelinePlan() has it. Codes that
             // are not finite, or a search that fails (memory), leave each stage to its own.
             const Progress search =
-                slice.sub(0.45, ClusteringsStart, name + " nearest neighbours");
-            if (cfg.maps)
+                slice.sub(0.45, clusteringsStart(cfg), name + " nearest neighbours");
+            if (cfg.maps) {
                 search.report(0.0);
-            if (cfg.maps && n >= 2 && n < cfg.tsne.exactKnnMaxPoints && rep.codes.allFinite()) {
-                followThreadTarget();
-                const auto searchStart = Clock::now();
-                try {
-                    neighbours = detail::exactKnn(rep.codes, Tsne::neighbourCount(cfg.tsne, n));
-                } catch (const std::exception&) {
-                    neighbours = {};
+                if (n >= 2 && n < cfg.tsne.exactKnnMaxPoints && rep.codes.allFinite()) {
+                    followThreadTarget();
+                    const auto searchStart = Clock::now();
+                    try {
+                        neighbours =
+                            detail::exactKnn(rep.codes, Tsne::neighbourCount(cfg.tsne, n));
+                    } catch (const std::exception&) {
+                        neighbours = {};
+                    }
+                    run.stageSeconds[std::string(representationKey(rep.kind)) + ".neighbours"] =
+                        secondsSince(searchStart);
+                    search.throwIfCancelled();
+                    search.report(1.0);
                 }
-                run.stageSeconds[std::string(representationKey(rep.kind)) + ".neighbours"] =
-                    secondsSince(searchStart);
-                search.throwIfCancelled();
-                search.report(1.0);
             }
             const int nc = int(AllClusterings.size());
-            const double clusterings = cfg.maps ? ClusteringsStart : 0.45;
+            const double clusterings = clusteringsStart(cfg);
             for (int c = 0; c < nc; ++c) {
                 const Clustering kind = AllClusterings[std::size_t(c)];
                 followThreadTarget();

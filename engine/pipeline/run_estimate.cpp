@@ -22,10 +22,10 @@ std::vector<PlannedStage> pipelinePlan(const PipelineConfig& cfg)
         plan.push_back({name + " training",
                         r == Representation::Pca ? StageKind::PcaFit : StageKind::Training, at(0.0),
                         at(0.45)});
+        const double clusterings = clusteringsStart(cfg);
         if (cfg.maps)
             plan.push_back({name + " nearest neighbours", StageKind::Neighbours, at(0.45),
-                            at(ClusteringsStart)});
-        const double clusterings = cfg.maps ? ClusteringsStart : 0.45;
+                            at(clusterings)});
         const int nc = int(AllClusterings.size());
         for (int c = 0; c < nc; ++c) {
             const Clustering kind = AllClusterings[std::size_t(c)];

@@ -23,9 +23,12 @@ enum class StageKind {
     Neighbours,   ///< the exact nearest-neighbour search Ward, t-SNE and UMAP share
 };
 
-/// Where a representation's clusterings start in its slice of the overall figure when maps
-/// are made (after the nearest-neighbour search, which takes from 0.45); without maps, 0.45.
-inline constexpr double ClusteringsStart = 0.47;
+/// Where a representation's clusterings start in its slice of the overall figure: after the
+/// nearest-neighbour search (from 0.45) when maps are made, else at 0.45.
+inline double clusteringsStart(const PipelineConfig& cfg)
+{
+    return cfg.maps ? 0.47 : 0.45;
+}
 
 /// One stage of runPipeline() in the order it runs: the name its Progress reports (the
 /// features stage reports the names of its parts: "demo corpus", "tags", "audio features",
