@@ -8,14 +8,17 @@
 
 namespace atlas::detail {
 
-/// Exact k nearest neighbours (brute force: squared distances of the centred rows from
-/// matrix products of blocks of 32 query rows against tiles of 1,024 rows; runs of 32
-/// candidates screened against the worst of the k + 4 best so far in SIMD lanes, those kept
-/// in a heap; the k + 4 then recomputed directly so cancellation in |x|^2 + |y|^2 - 2 x.y
-/// cannot reorder them). Requires 1 <= k <= X.rows() - 1.
-/// OpenMP-parallel over row blocks; every row is computed by one thread with the same code,
-/// so the result is thread-count independent. Cost O(n^2 d) time; each thread holds one
-/// 1,024 x 32 product (256 KB) besides the result.
+/// Exact k nearest neighbours, exhaustively. Candidates are screened with squared distances
+/// computed in float (SIMD, from coordinate differences, nothing written to memory) against a
+/// per-point bound that provably no true neighbour exceeds given float's rounding (see
+/// Screening in knn.cpp); the few that pass are ranked by their exact double distances and
+/// then index, so the result is that of an exact ranking of all n - 1 others. Rows are visited
+/// in a locality order (grouped around evenly drawn centres) so that the bounds tighten early;
+/// the order affects only the speed.
+/// Requires 1 <= k <= X.rows() - 1 and finite values (InputError otherwise).
+/// OpenMP-parallel over blocks of 64 rows; every row is computed by one thread with the same
+/// code, so the result is thread-count independent. Cost O(n^2 d) time; memory O(n d) for a
+/// float copy of X besides the result.
 KnnGraph exactKnn(const Matrix& X, int k);
 
 /// Approximate k nearest neighbours with an HNSW graph (hnswlib; Malkov & Yashunin 2018,

@@ -351,18 +351,96 @@ private slots:
         const int k = 14;
         const atlas::detail::KnnGraph g = atlas::detail::exactKnn(X, k);
         QVERIFY(!g.approximate);
-        for (Eigen::Index i = 0; i < X.rows(); i += 7) {
+        checkAgainstBruteForce(X, k, g, 7, "blobs with duplicates");
+    }
+
+    // The exhaustive exact ranking by (squared distance, index), as exactKnn documents it.
+    static void checkAgainstBruteForce(const Matrix& X, int k, const atlas::detail::KnnGraph& g,
+                                       Eigen::Index every, const char* what)
+    {
+        QCOMPARE(g.indices.rows(), X.rows());
+        QCOMPARE(g.indices.cols(), Eigen::Index(k));
+        for (Eigen::Index i = 0; i < X.rows(); i += every) {
             std::vector<std::pair<double, int>> all;
             for (Eigen::Index j = 0; j < X.rows(); ++j)
                 if (j != i)
                     all.emplace_back((X.row(i) - X.row(j)).squaredNorm(), int(j));
             std::sort(all.begin(), all.end());
             for (int c = 0; c < k; ++c) {
-                QCOMPARE(g.indices(i, c), all[std::size_t(c)].second);
-                QVERIFY(std::abs(g.distances(i, c) - std::sqrt(all[std::size_t(c)].first)) <
-                        1e-12);
+                const auto& want = all[std::size_t(c)];
+                if (g.indices(i, c) != want.second)
+                    QFAIL(qPrintable(QStringLiteral("%1: row %2, neighbour %3: %4, not %5")
+                                         .arg(what)
+                                         .arg(i)
+                                         .arg(c)
+                                         .arg(g.indices(i, c))
+                                         .arg(want.second)));
+                QVERIFY(std::abs(g.distances(i, c) - std::sqrt(want.first)) <=
+                        1e-12 * (1.0 + std::sqrt(want.first)));
             }
         }
+    }
+
+    void exactNeighboursSurviveFloatScreening()
+    {
+        // The search screens in float: these inputs put its rounding bound to the test.
+        using atlas::detail::exactKnn;
+        // Tight clusters far from the origin (1e6 + spread 1e-3: float keeps ~3 digits of a
+        // difference only after centring), with more duplicates of one row than k.
+        Matrix far = blobs(1500, 6, 4, 3) * 1e-3;
+        far.array() += 1e6;
+        far.middleRows(700, 60).rowwise() = far.row(5);
+        checkAgainstBruteForce(far, 20, exactKnn(far, 20), 3, "far from the origin");
+        // Structure finer than float resolves: three runs of points 1e-9 apart at 0, 0.37 and
+        // 1 (float's spacing there is up to 1.2e-7), so the screening distances of many
+        // neighbours are tied or out of order and only the bound's margin keeps them.
+        Matrix fine(1200, 1);
+        for (int i = 0; i < 1200; ++i)
+            fine(i, 0) = (i / 400) * 0.37 + (i / 400 == 2 ? 0.26 : 0.0) + (i % 400) * 1e-9;
+        checkAgainstBruteForce(fine, 10, exactKnn(fine, 10), 1, "below float resolution");
+        // A lattice: thousands of exactly tied distances.
+        Matrix lattice(1331, 3);
+        for (int i = 0; i < 1331; ++i)
+            lattice.row(i) << i % 11, (i / 11) % 11, i / 121;
+        checkAgainstBruteForce(lattice, 26, exactKnn(lattice, 26), 5, "lattice");
+        // Huge and tiny magnitudes: far beyond float's range (3e38 to 1e-38), within that of
+        // double's squares.
+        const Matrix base = blobs(600, 5, 3, 9);
+        const Matrix huge = base * 1e150, tiny = base * 1e-150;
+        checkAgainstBruteForce(huge, 9, exactKnn(huge, 9), 1, "1e150");
+        checkAgainstBruteForce(tiny, 9, exactKnn(tiny, 9), 1, "1e-150");
+        // Every other point (k = n - 1), one dimension, many dimensions, two points, and the
+        // same point repeated.
+        const Matrix small = blobs(70, 3, 2, 4);
+        checkAgainstBruteForce(small, 69, exactKnn(small, 69), 1, "k = n - 1");
+        const Matrix line = blobs(900, 1, 3, 6);
+        checkAgainstBruteForce(line, 30, exactKnn(line, 30), 1, "one dimension");
+        const Matrix wide = blobs(700, 300, 5, 8);
+        checkAgainstBruteForce(wide, 12, exactKnn(wide, 12), 3, "300 dimensions");
+        const Matrix two = blobs(2, 4, 1, 2);
+        checkAgainstBruteForce(two, 1, exactKnn(two, 1), 1, "two points");
+        const Matrix same = Matrix::Constant(50, 4, 2.5);
+        checkAgainstBruteForce(same, 7, exactKnn(same, 7), 1, "one point repeated");
+        // The thread count changes nothing.
+        const Matrix X = blobs(5000, 8, 6, 12);
+        atlas::detail::KnnGraph one, two2;
+        {
+            atlas::ThreadScope t(1);
+            one = exactKnn(X, 31);
+        }
+        {
+            atlas::ThreadScope t(2);
+            two2 = exactKnn(X, 31);
+        }
+        QVERIFY(one.indices == two2.indices);
+        QVERIFY(one.distances == two2.distances);
+        checkAgainstBruteForce(X, 31, one, 41, "5,000 points");
+        // Refused: k out of range, values that are not finite.
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, exactKnn(small, 70));
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, exactKnn(small, 0));
+        Matrix bad = small;
+        bad(3, 1) = std::numeric_limits<double>::quiet_NaN();
+        QVERIFY_THROWS_EXCEPTION(atlas::InputError, exactKnn(bad, 5));
     }
 
     void threadsGiveIdenticalLayoutsOnLargeInputs()
