@@ -238,7 +238,7 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
             // The objective at its final KL weight on the held-out rows.
             LossOptions atFinalWeight = options;
             atFinalWeight.klWeight = shape.variational ? s.beta : 0.0;
-            const double v = net.lossAndGradient(xv, ov, epsV, atFinalWeight).total;
+            const double v = net.loss(xv, ov, epsV, atFinalWeight).total;
             validationLoss.push_back(v);
             const bool warm = double(step) > warmupSteps;   // an epoch after the warm-up
             const bool better =

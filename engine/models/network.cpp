@@ -299,6 +299,45 @@ void Network<T>::decoderForward(const MatR<T>& z, const MatR<T>& onehot)
 }
 
 template <class T>
+const MatR<T>& Network<T>::forward(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps)
+{
+    const std::size_t H = m_shape.hidden.size();
+    const Index L = m_shape.latent;
+    encoderForward(x, onehot);
+    const MatR<T>& head = m_act[H];
+    if (!m_shape.variational) {
+        decoderForward(head, onehot);
+        return head;
+    }
+    m_mu = head.leftCols(L);
+    m_logvar = head.rightCols(L);
+    // Reparameterisation trick (Kingma & Welling, 2014): z = mu + exp(logvar / 2) * eps.
+    m_z = m_mu.array() + (T(0.5) * m_logvar.array()).exp() * eps.array();
+    decoderForward(m_z, onehot);
+    return m_z;
+}
+
+template <class T>
+LossParts Network<T>::loss(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps,
+                           const LossOptions& options)
+{
+    forward(x, onehot, eps);
+    LossParts parts;
+    parts.reconstruction =
+        reconstructionLoss<T>(m_act.back(), x, options.sumOverFeatures, m_dAct.back());
+    parts.total = parts.reconstruction;
+    if (m_shape.variational) {
+        MatR<T> dMu = MatR<T>::Zero(m_mu.rows(), m_mu.cols());
+        MatR<T> dLogvar = dMu;
+        double rawKl = 0.0;
+        parts.total +=
+            klTerm<T>(m_mu, m_logvar, options.klWeight, options.freeBits, dMu, dLogvar, rawKl);
+        parts.kl = rawKl;
+    }
+    return parts;
+}
+
+template <class T>
 LossParts Network<T>::lossAndGradient(const MatR<T>& x, const MatR<T>& onehot,
                                       const MatR<T>& eps, const LossOptions& options)
 {
@@ -307,17 +346,7 @@ LossParts Network<T>::lossAndGradient(const MatR<T>& x, const MatR<T>& onehot,
     const std::size_t last = m_layers.size() - 1;
     LossParts parts;
 
-    encoderForward(x, onehot);
-    const MatR<T>& head = m_act[H];
-    if (m_shape.variational) {
-        m_mu = head.leftCols(L);
-        m_logvar = head.rightCols(L);
-        // Reparameterisation trick (Kingma & Welling, 2014): z = mu + exp(logvar / 2) * eps.
-        m_z = m_mu.array() + (T(0.5) * m_logvar.array()).exp() * eps.array();
-        decoderForward(m_z, onehot);
-    } else {
-        decoderForward(head, onehot);
-    }
+    const MatR<T>& decoderInput = forward(x, onehot, eps);
 
     parts.reconstruction =
         reconstructionLoss<T>(m_act[last], x, options.sumOverFeatures, m_dAct[last]);
@@ -329,8 +358,7 @@ LossParts Network<T>::lossAndGradient(const MatR<T>& x, const MatR<T>& onehot,
             reluBackward<T>(m_act[l], m_dAct[l]);
         const bool first = (l == H + 1);
         const MatR<T>& input =
-            first ? (m_shape.classes > 0 ? m_decIn : (m_shape.variational ? m_z : head))
-                  : m_act[l - 1];
+            first ? (m_shape.classes > 0 ? m_decIn : decoderInput) : m_act[l - 1];
         MatR<T>* dX = first ? &m_dHead : &m_dAct[l - 1];
         m_layers[l].backward(input, m_dAct[l], dX, m_grads[l].W, m_grads[l].b);
     }

@@ -161,6 +161,11 @@ public:
     LossParts lossAndGradient(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps,
                               const LossOptions& options);
 
+    /// The loss parts of a batch without the backward pass (the same values as
+    /// lossAndGradient's).
+    LossParts loss(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps,
+                   const LossOptions& options);
+
     /// Encoder output: the latent code (AE) or mu (VAE); batch x latent. With logvar != nullptr
     /// the VAE's logvar is stored there too.
     void encode(const MatR<T>& x, const MatR<T>& onehot, MatR<T>& code,
@@ -174,6 +179,9 @@ public:
 private:
     void encoderForward(const MatR<T>& x, const MatR<T>& onehot);
     void decoderForward(const MatR<T>& z, const MatR<T>& onehot);
+    /// Both forward passes (with the reparameterised sample for the VAE); returns the
+    /// decoder's input.
+    const MatR<T>& forward(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps);
 
     NetworkShape m_shape;
     std::vector<Dense<T>> m_layers;

@@ -80,8 +80,17 @@ void checkNetwork(atlas::detail::NetworkShape shape, const atlas::detail::LossOp
     }
     const M eps = randomMatrix(batch, shape.latent, rng);
 
-    net.lossAndGradient(x, onehot, eps, options);
+    const atlas::detail::LossParts full = net.lossAndGradient(x, onehot, eps, options);
     const auto grads = net.grads();
+    // The forward-only loss (held-out scores) gives the same parts, bit for bit, and leaves
+    // the gradients alone.
+    const atlas::detail::LossParts forward = net.loss(x, onehot, eps, options);
+    QCOMPARE(forward.total, full.total);
+    QCOMPARE(forward.reconstruction, full.reconstruction);
+    QCOMPARE(forward.kl, full.kl);
+    QVERIFY(shape.variational == (full.kl > 0.0));
+    for (std::size_t l = 0; l < grads.size(); ++l)
+        QVERIFY(net.grads()[l].W == grads[l].W);
     auto loss = [&] { return net.lossAndGradient(x, onehot, eps, options).total; };
     for (std::size_t l = 0; l < net.layers().size(); ++l) {
         auto& layer = net.layers()[l];
