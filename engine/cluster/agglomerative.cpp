@@ -185,9 +185,9 @@ std::vector<Merge> wardChain(const Matrix& X, const Progress& progress,
     UnionFind holders(known > 0 ? n : 1);
     std::vector<int> mark(known > 0 ? std::size_t(n) : 0, -1);
     int searches = 0;
-    // exactKnn screens candidates by |a|^2 + |b|^2 - 2 a.b on centred rows, within about
-    // (d + 2) unit roundoffs of |a|^2 + |b|^2 each: a point it left out may be nearer than its
-    // list's last by twice that at most.
+    // exactKnn ranks by exact double distances, summed in another order than exactPair's
+    // below (and a graph may come from elsewhere): a margin of (d + 2) roundoffs of the
+    // largest squared distance, doubled and doubled again, covers the difference.
     const double searchSlack = 16.0 * double(d + 2) * 0x1p-53 * double(d) * radius * radius;
     // The exact squared Ward distance between the clusters in rows px and r, computed as
     // exactTile computes it (this file does not fuse multiply-adds, so every lane and this
