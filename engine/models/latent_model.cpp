@@ -115,6 +115,12 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
     // Training runs in float32, as Keras and PyTorch do: half the memory traffic and twice the
     // SIMD width of double; the API stays double.
     const MatR<float> data = X.cast<float>();
+    // Mostly one common row (standardised TF-IDF columns of tracks without a term): the first
+    // layer then multiplies only the deviations.
+    const SparseRows<float> sparse = sparseRows(data);
+    SparseBatch<float> sparseBatch;
+    if (!sparse.start.empty())
+        sparseBatch.rows = &sparse;
     std::vector<int> allLabels;
     if (labels)
         allLabels.assign(labels->data(), labels->data() + labels->size());
@@ -205,7 +211,9 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
                 options.klWeight = 0.0;
             }
 
-            const LossParts parts = net.lossAndGradient(xb, ob, eps, options);
+            sparseBatch.ids = order.data() + first;
+            const LossParts parts = net.lossAndGradient(xb, ob, eps, options,
+                                                        sparseBatch.rows ? &sparseBatch : nullptr);
             if (!std::isfinite(parts.total))
                 throw NumericalError(s.name + ": the loss became " + number(parts.total) +
                                      " at epoch " + std::to_string(epoch) + " (mini-batch " +

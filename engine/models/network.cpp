@@ -114,6 +114,74 @@ void Dense<T>::backward(const MatR<T>& X, const MatR<T>& dY, MatR<T>* dX, MatR<T
 }
 
 template <class T>
+SparseRows<T> sparseRows(const MatR<T>& X, double maxDensity)
+{
+    const Index n = X.rows(), cols = X.cols();
+    SparseRows<T> s;
+    s.base = RowVecT<T>::Zero(cols);
+    Index listed = 0;
+    for (Index j = 0; j < cols; ++j) {
+        const T least = n > 0 ? X.col(j).minCoeff() : T(0);
+        const Index atLeast = (X.col(j).array() == least).count();
+        const Index atZero = (X.col(j).array() == T(0)).count();
+        s.base[j] = atLeast > atZero ? least : T(0);
+        listed += n - std::max(atLeast, atZero);
+    }
+    if (n == 0 || double(listed) > maxDensity * double(n) * double(cols))
+        return s;
+    s.start.reserve(std::size_t(n) + 1);
+    s.column.reserve(std::size_t(listed));
+    s.value.reserve(std::size_t(listed));
+    s.start.push_back(0);
+    for (Index i = 0; i < n; ++i) {
+        for (Index j = 0; j < cols; ++j)
+            if (X(i, j) != s.base[j]) {
+                s.column.push_back(int(j));
+                s.value.push_back(X(i, j) - s.base[j]);
+            }
+        s.start.push_back(std::int64_t(s.column.size()));
+    }
+    return s;
+}
+
+template <class T>
+void Dense<T>::forward(const SparseBatch<T>& x, const MatR<T>& onehot, MatR<T>& Y) const
+{
+    const SparseRows<T>& s = *x.rows;
+    const Index in = s.base.size(), batch = onehot.rows();
+    const RowVecT<T> common = b + s.base * W.topRows(in);
+    Y.resize(batch, W.cols());
+    for (Index r = 0; r < batch; ++r) {
+        auto y = Y.row(r);
+        y = common;
+        const std::size_t row = std::size_t(x.ids[r]);
+        for (std::int64_t e = s.start[row]; e < s.start[row + 1]; ++e)
+            y.noalias() += s.value[std::size_t(e)] * W.row(s.column[std::size_t(e)]);
+        for (Index c = 0; c < onehot.cols(); ++c)
+            if (onehot(r, c) != T(0))
+                y.noalias() += onehot(r, c) * W.row(in + c);
+    }
+}
+
+template <class T>
+void Dense<T>::backward(const SparseBatch<T>& x, const MatR<T>& onehot, const MatR<T>& dY,
+                        MatR<T>& dW, RowVecT<T>& db) const
+{
+    const SparseRows<T>& s = *x.rows;
+    const Index in = s.base.size(), batch = dY.rows();
+    db = dY.colwise().sum();
+    dW.resize(W.rows(), W.cols());
+    dW.topRows(in).noalias() = s.base.transpose() * db;
+    if (onehot.cols() > 0)
+        dW.bottomRows(onehot.cols()).noalias() = onehot.transpose() * dY;
+    for (Index r = 0; r < batch; ++r) {
+        const std::size_t row = std::size_t(x.ids[r]);
+        for (std::int64_t e = s.start[row]; e < s.start[row + 1]; ++e)
+            dW.row(s.column[std::size_t(e)]).noalias() += s.value[std::size_t(e)] * dY.row(r);
+    }
+}
+
+template <class T>
 void reluForward(MatR<T>& Y)
 {
     Y = Y.cwiseMax(T(0));
@@ -261,18 +329,22 @@ Eigen::Index Network<T>::parameterCount() const
 }
 
 template <class T>
-void Network<T>::encoderForward(const MatR<T>& x, const MatR<T>& onehot)
+void Network<T>::encoderForward(const MatR<T>& x, const MatR<T>& onehot,
+                                const SparseBatch<T>* sparse)
 {
     const int H = int(m_shape.hidden.size());
     const MatR<T>* in = &x;
-    if (m_shape.classes > 0) {
+    if (m_shape.classes > 0 && !sparse) {
         m_encIn.resize(x.rows(), x.cols() + onehot.cols());
         m_encIn.leftCols(x.cols()) = x;
         m_encIn.rightCols(onehot.cols()) = onehot;
         in = &m_encIn;
     }
     for (int l = 0; l < H; ++l) {
-        m_layers[std::size_t(l)].forward(*in, m_act[std::size_t(l)]);
+        if (l == 0 && sparse)
+            m_layers[0].forward(*sparse, onehot, m_act[0]);
+        else
+            m_layers[std::size_t(l)].forward(*in, m_act[std::size_t(l)]);
         reluForward<T>(m_act[std::size_t(l)]);
         in = &m_act[std::size_t(l)];
     }
@@ -299,11 +371,12 @@ void Network<T>::decoderForward(const MatR<T>& z, const MatR<T>& onehot)
 }
 
 template <class T>
-const MatR<T>& Network<T>::forward(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps)
+const MatR<T>& Network<T>::forward(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps,
+                                   const SparseBatch<T>* sparse)
 {
     const std::size_t H = m_shape.hidden.size();
     const Index L = m_shape.latent;
-    encoderForward(x, onehot);
+    encoderForward(x, onehot, sparse);
     const MatR<T>& head = m_act[H];
     if (!m_shape.variational) {
         decoderForward(head, onehot);
@@ -339,14 +412,18 @@ LossParts Network<T>::loss(const MatR<T>& x, const MatR<T>& onehot, const MatR<T
 
 template <class T>
 LossParts Network<T>::lossAndGradient(const MatR<T>& x, const MatR<T>& onehot,
-                                      const MatR<T>& eps, const LossOptions& options)
+                                      const MatR<T>& eps, const LossOptions& options,
+                                      const SparseBatch<T>* sparse)
 {
     const std::size_t H = m_shape.hidden.size();
     const Index L = m_shape.latent;
     const std::size_t last = m_layers.size() - 1;
     LossParts parts;
+    // With one hidden layer or more the first layer is a hidden one (always, as configured).
+    if (H == 0)
+        sparse = nullptr;
 
-    const MatR<T>& decoderInput = forward(x, onehot, eps);
+    const MatR<T>& decoderInput = forward(x, onehot, eps, sparse);
 
     parts.reconstruction =
         reconstructionLoss<T>(m_act[last], x, options.sumOverFeatures, m_dAct[last]);
@@ -385,6 +462,10 @@ LossParts Network<T>::lossAndGradient(const MatR<T>& x, const MatR<T>& onehot,
     for (std::size_t l = H + 1; l-- > 0;) {
         if (l != H)
             reluBackward<T>(m_act[l], m_dAct[l]);
+        if (l == 0 && sparse) {
+            m_layers[0].backward(*sparse, onehot, m_dAct[0], m_grads[0].W, m_grads[0].b);
+            continue;
+        }
         const MatR<T>& input = l == 0 ? (m_shape.classes > 0 ? m_encIn : x) : m_act[l - 1];
         MatR<T>* dX = l == 0 ? nullptr : &m_dAct[l - 1];
         m_layers[l].backward(input, m_dAct[l], dX, m_grads[l].W, m_grads[l].b);
@@ -423,6 +504,7 @@ MatR<T> oneHot(const std::vector<int>& labels, int classes)
     template void gemmTN<T>(const MatR<T>&, const MatR<T>&, MatR<T>&);                          \
     template void gemmNT<T>(const MatR<T>&, const MatR<T>&, MatR<T>&);                          \
     template struct Dense<T>;                                                                    \
+    template SparseRows<T> sparseRows<T>(const MatR<T>&, double);                               \
     template void reluForward<T>(MatR<T>&);                                                      \
     template void reluBackward<T>(const MatR<T>&, MatR<T>&);                                     \
     template double reconstructionLoss<T>(const MatR<T>&, const MatR<T>&, bool, MatR<T>&);     \

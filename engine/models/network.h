@@ -41,6 +41,30 @@ void gemmTN(const MatR<T>& A, const MatR<T>& B, MatR<T>& C);
 template <class T>
 void gemmNT(const MatR<T>& A, const MatR<T>& B, MatR<T>& C);
 
+/// The rows of a data matrix as one common row plus a few deviations: row i equals `base`
+/// with value[e] added at column[e] for e in [start[i], start[i + 1]). Standardised TF-IDF
+/// columns, where every absent term takes its column's one value, are mostly `base`, so the
+/// first layer's products need only the deviations.
+template <class T>
+struct SparseRows {
+    RowVecT<T> base;
+    std::vector<std::int64_t> start;   ///< rows + 1 offsets into column and value
+    std::vector<int> column;
+    std::vector<T> value;
+};
+
+/// X as SparseRows when at most `maxDensity` of its values differ from their column's base
+/// (per column the more common of its minimum and 0); otherwise start is left empty.
+template <class T>
+SparseRows<T> sparseRows(const MatR<T>& X, double maxDensity = 0.25);
+
+/// A mini-batch of SparseRows: batch row r is rows->row ids[r].
+template <class T>
+struct SparseBatch {
+    const SparseRows<T>* rows = nullptr;
+    const int* ids = nullptr;
+};
+
 /// A fully connected layer y = x W + b (Keras Dense). W is inputs x outputs.
 template <class T>
 struct Dense {
@@ -57,6 +81,13 @@ struct Dense {
     /// Given dL/dY: dW = X^T dY, db = column sums of dY, and dX = dY W^T when dX != nullptr.
     void backward(const MatR<T>& X, const MatR<T>& dY, MatR<T>* dX, MatR<T>& dW,
                   RowVecT<T>& db) const;
+    /// forward() of the batch [x | onehot] with x given as SparseRows: Y = (base W_x + b) +
+    /// deviations W_x + onehot W_onehot, where W_x is W's first base.size() rows.
+    void forward(const SparseBatch<T>& x, const MatR<T>& onehot, MatR<T>& Y) const;
+    /// backward() of the same batch, without dX: dW_x = base^T db + deviations^T dY,
+    /// dW_onehot = onehot^T dY.
+    void backward(const SparseBatch<T>& x, const MatR<T>& onehot, const MatR<T>& dY,
+                  MatR<T>& dW, RowVecT<T>& db) const;
 };
 
 /// In place y = max(x, 0).
@@ -158,8 +189,10 @@ public:
     /// One forward and backward pass over a batch: x is batch x inputs, onehot batch x
     /// classes (0 columns when unconditional), eps batch x latent standard normal draws
     /// (ignored for the AE). Leaves dLoss/dParameter in grads(); returns the loss parts.
+    /// With `sparse` (the same rows as x), the first layer reads them from it instead.
     LossParts lossAndGradient(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps,
-                              const LossOptions& options);
+                              const LossOptions& options,
+                              const SparseBatch<T>* sparse = nullptr);
 
     /// The loss parts of a batch without the backward pass (the same values as
     /// lossAndGradient's).
@@ -177,11 +210,13 @@ public:
     Eigen::Index parameterCount() const;
 
 private:
-    void encoderForward(const MatR<T>& x, const MatR<T>& onehot);
+    void encoderForward(const MatR<T>& x, const MatR<T>& onehot,
+                        const SparseBatch<T>* sparse = nullptr);
     void decoderForward(const MatR<T>& z, const MatR<T>& onehot);
     /// Both forward passes (with the reparameterised sample for the VAE); returns the
     /// decoder's input.
-    const MatR<T>& forward(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps);
+    const MatR<T>& forward(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps,
+                           const SparseBatch<T>* sparse = nullptr);
 
     NetworkShape m_shape;
     std::vector<Dense<T>> m_layers;

@@ -265,6 +265,80 @@ private slots:
         checkNetwork(shape, atlas::detail::LossOptions{true, 1.0, 0.0}, 5);
     }
 
+    void sparseFirstLayerMatchesDense()
+    {
+        // Mostly-common rows (as standardised TF-IDF columns are): the first layer read as
+        // base + deviations gives the dense pass's loss and gradients, for the AE, the VAE
+        // and the CVAE (its one-hot columns beside the sparse ones).
+        for (const int classes : {0, 3}) {
+            for (const bool variational : {false, true}) {
+                atlas::Rng rng(21 + classes);
+                const atlas::detail::NetworkShape shape{30, classes, {9, 7}, 4, variational};
+                atlas::detail::Network<double> net;
+                net.init(shape, rng);
+                for (auto& l : net.layers())
+                    l.b = randomMatrix(1, l.outputs(), rng, 0.1).row(0);
+                // 12 rows of which the data: 5 dense columns, 25 that are mostly -0.4 (their
+                // minimum), one row entirely common.
+                const int rows = 12;
+                M data(rows + 3, shape.inputs);
+                for (Eigen::Index i = 0; i < data.rows(); ++i)
+                    for (Eigen::Index j = 0; j < data.cols(); ++j)
+                        data(i, j) = j < 5 ? rng.normal()
+                                           : (i != 4 && rng.uniform(0.0, 1.0) < 0.15
+                                                  ? rng.uniform(0.0, 2.0)
+                                                  : -0.4);
+                const auto sparse = atlas::detail::sparseRows<double>(data, 0.5);
+                QVERIFY(!sparse.start.empty());
+                QCOMPARE(sparse.base[7], -0.4);
+                QVERIFY(sparse.start[5] - sparse.start[4] <= 5);   // row 4: its dense values
+                for (Eigen::Index i = 0; i < data.rows(); ++i) {
+                    RowVecT<double> row = sparse.base;
+                    for (auto e = sparse.start[std::size_t(i)]; e < sparse.start[std::size_t(i) + 1];
+                         ++e)
+                        row[sparse.column[std::size_t(e)]] += sparse.value[std::size_t(e)];
+                    // The deviations are rounded differences: each value comes back within
+                    // a roundoff of its size and its base's.
+                    QVERIFY(((row - data.row(i)).array().abs() <=
+                             1e-15 * (data.row(i).array().abs() + sparse.base.array().abs()))
+                                .all());
+                }
+                // The batch: rows 3, 0, 14, ... in this order.
+                std::vector<int> ids;
+                for (int r = 0; r < rows; ++r)
+                    ids.push_back((r * 7 + 3) % int(data.rows()));
+                M x(rows, shape.inputs);
+                std::vector<int> labels;
+                for (int r = 0; r < rows; ++r) {
+                    x.row(r) = data.row(ids[std::size_t(r)]);
+                    labels.push_back(r % std::max(1, classes));
+                }
+                const M onehot = classes > 0 ? atlas::detail::oneHot<double>(labels, classes)
+                                             : M(rows, 0);
+                const M eps = randomMatrix(rows, shape.latent, rng);
+                const atlas::detail::LossOptions options{variational, 1.5, 0.0};
+                const atlas::detail::LossParts dense =
+                    net.lossAndGradient(x, onehot, eps, options);
+                const auto want = net.grads();
+                const atlas::detail::SparseBatch<double> batch{&sparse, ids.data()};
+                const atlas::detail::LossParts viaSparse =
+                    net.lossAndGradient(x, onehot, eps, options, &batch);
+                QVERIFY(std::abs(viaSparse.total - dense.total) <= 1e-12 * std::abs(dense.total));
+                QVERIFY(std::abs(viaSparse.kl - dense.kl) <= 1e-12 * (1.0 + dense.kl));
+                for (std::size_t l = 0; l < want.size(); ++l) {
+                    const auto& got = net.grads()[l];
+                    QVERIFY2((got.W - want[l].W).norm() <= 1e-12 * want[l].W.norm(),
+                             qPrintable(QString("layer %1").arg(l)));
+                    QVERIFY((got.b - want[l].b).norm() <= 1e-12 * want[l].b.norm());
+                }
+            }
+        }
+        // Too dense for the threshold: left empty.
+        atlas::Rng rng(5);
+        const M dense = randomMatrix(20, 10, rng);
+        QVERIFY(atlas::detail::sparseRows<double>(dense, 0.25).start.empty());
+    }
+
     void adamMatchesKerasFormula()
     {
         // Expected values: Keras's update (epsilon added to the uncorrected sqrt(v)),
