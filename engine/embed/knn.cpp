@@ -275,8 +275,13 @@ KnnGraph exactKnn(const Matrix& X, int k)
     const std::vector<int> order = localityOrder(X);
     const Eigen::Index stride = (n + Width - 1) / Width * Width;
     const Eigen::RowVectorXd mean = X.colwise().mean();
-    const double spread = (X.rowwise() - mean).cwiseAbs().maxCoeff();
-    const double scale = spread > 0.0 ? std::ldexp(1.0, -std::ilogb(spread)) : 1.0;
+    const double spread = d > 0 ? (X.rowwise() - mean).cwiseAbs().maxCoeff() : 0.0;
+    if (!std::isfinite(spread))
+        throw InputError("nearest neighbours: the points' values are too large to compare "
+                         "(their mean or differences overflow)");
+    // A power of two (exact) that brings the largest centred value to [1, 2).
+    const double scale =
+        spread > 0.0 ? std::ldexp(1.0, std::clamp(-std::ilogb(spread), -1000, 1000)) : 1.0;
     std::vector<float> cols(std::size_t(d) * std::size_t(stride),
                             std::numeric_limits<float>::quiet_NaN());
     double largest = 0.0;
@@ -350,6 +355,11 @@ KnnGraph exactKnn(const Matrix& X, int k)
                     if (j != i)
                         exact.emplace_back(squaredDistance(X, i, j), j);
                 }
+                // The bound keeps every true neighbour; a shortfall would be a broken
+                // invariant, refused rather than read past the list.
+                if (exact.size() < std::size_t(k))
+                    throw InputError("nearest neighbours: fewer candidates than neighbours "
+                                     "for row " + std::to_string(i));
                 std::partial_sort(exact.begin(), exact.begin() + k, exact.end());
                 for (int m = 0; m < k; ++m) {
                     g.indices(i, m) = exact[std::size_t(m)].second;

@@ -18,7 +18,8 @@ namespace atlas::detail {
 /// Requires 1 <= k <= X.rows() - 1 and finite values (InputError otherwise).
 /// OpenMP-parallel over blocks of 64 rows; every row is computed by one thread with the same
 /// code, so the result is thread-count independent. Cost O(n^2 d) time; memory O(n d) for a
-/// float copy of X besides the result.
+/// float copy of X besides the result, and per thread 64 candidate lists of about 8 (k + 1)
+/// entries each (more where many points tie near a point's k-th distance, as duplicates do).
 KnnGraph exactKnn(const Matrix& X, int k);
 
 /// Approximate k nearest neighbours with an HNSW graph (hnswlib; Malkov & Yashunin 2018,

@@ -172,8 +172,12 @@ void Dense<T>::backward(const SparseBatch<T>& x, const MatR<T>& onehot, const Ma
     db = dY.colwise().sum();
     dW.resize(W.rows(), W.cols());
     dW.topRows(in).noalias() = s.base.transpose() * db;
-    if (onehot.cols() > 0)
-        dW.bottomRows(onehot.cols()).noalias() = onehot.transpose() * dY;
+    if (onehot.cols() > 0) {
+        // Through the chunked product, so the bits do not depend on the thread count.
+        MatR<T> dOnehot;
+        gemmTN<T>(onehot, dY, dOnehot);
+        dW.bottomRows(onehot.cols()) = dOnehot;
+    }
     for (Index r = 0; r < batch; ++r) {
         const std::size_t row = std::size_t(x.ids[r]);
         for (std::int64_t e = s.start[row]; e < s.start[row + 1]; ++e)
@@ -376,6 +380,9 @@ const MatR<T>& Network<T>::forward(const MatR<T>& x, const MatR<T>& onehot, cons
 {
     const std::size_t H = m_shape.hidden.size();
     const Index L = m_shape.latent;
+    // Sparse rows feed a hidden first layer only (a head takes the dense batch).
+    if (H == 0)
+        sparse = nullptr;
     encoderForward(x, onehot, sparse);
     const MatR<T>& head = m_act[H];
     if (!m_shape.variational) {

@@ -82,7 +82,8 @@ struct Dense {
     void backward(const MatR<T>& X, const MatR<T>& dY, MatR<T>* dX, MatR<T>& dW,
                   RowVecT<T>& db) const;
     /// forward() of the batch [x | onehot] with x given as SparseRows: Y = (base W_x + b) +
-    /// deviations W_x + onehot W_onehot, where W_x is W's first base.size() rows.
+    /// deviations W_x + onehot W_onehot, where W_x is W's first base.size() rows. onehot has
+    /// the batch's rows (and 0 columns when unconditional).
     void forward(const SparseBatch<T>& x, const MatR<T>& onehot, MatR<T>& Y) const;
     /// backward() of the same batch, without dX: dW_x = base^T db + deviations^T dY,
     /// dW_onehot = onehot^T dY.

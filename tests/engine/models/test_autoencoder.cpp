@@ -5,6 +5,7 @@
 #include "engine/core/progress.h"
 #include "engine/core/random.h"
 #include "engine/models/autoencoder.h"
+#include "engine/models/network.h"
 
 #include <QtTest>
 
@@ -107,6 +108,43 @@ private slots:
         // Reconstruction matches the reported loss (float training, double evaluation).
         const double mse = (ae.reconstruct(X) - X).squaredNorm() / double(X.size());
         QVERIFY(mse < first);
+    }
+
+    void learnsFromSparseRows()
+    {
+        // As the product's input: a few dense columns and many term columns, each cluster
+        // using its own terms, standardised so that an absent term is its column's one value.
+        // Training then takes the first layer's sparse path, and must learn as well.
+        const int n = 400, dense = 10, terms = 100, k = 5;
+        Labels labels;
+        const Matrix audio = clusteredData(n, dense, k, 3, 0.3, labels);
+        atlas::Rng rng(8);
+        Matrix X = Matrix::Zero(n, dense + terms);
+        X.leftCols(dense) = audio;
+        for (int i = 0; i < n; ++i)
+            for (int t = 0; t < 4; ++t)
+                X(i, dense + labels(i) * (terms / k) + int(rng.below(terms / k))) =
+                    rng.uniform(0.5, 2.0);
+        const atlas::RowVector mean = X.colwise().mean();
+        X.rowwise() -= mean;
+        const atlas::RowVector sd = (X.array().square().colwise().sum() / n).sqrt();
+        X = X.array().rowwise() / sd.array();
+        QVERIFY(!atlas::detail::sparseRows<float>(X.cast<float>()).start.empty());
+
+        atlas::Autoencoder ae(smallConfig());
+        ae.fit(X);
+        const double first = ae.history().front().loss, last = ae.history().back().loss;
+        // Which 4 of its cluster's 20 terms a row uses is noise no code can reconstruct:
+        // the loss drops less than on the dense clusters above, but clearly.
+        QVERIFY2(last < 0.85 * first, qPrintable(QString("loss %1 -> %2").arg(first).arg(last)));
+        const Matrix Z = ae.encode(X);
+        const double ratioData = separationRatio(X, labels, k);
+        const double ratioCodes = separationRatio(Z, labels, k);
+        QVERIFY2(ratioCodes > ratioData,
+                 qPrintable(QString("codes %1, data %2").arg(ratioCodes).arg(ratioData)));
+        // The reported loss is the model's: its reconstruction of the data is as good.
+        const double mse = (ae.reconstruct(X) - X).squaredNorm() / double(X.size());
+        QVERIFY2(mse < 1.2 * last, qPrintable(QString("mse %1, loss %2").arg(mse).arg(last)));
     }
 
     void sameSeedSameWeightsOtherSeedOtherWeights()
