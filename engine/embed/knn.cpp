@@ -14,6 +14,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -32,14 +33,14 @@ double squaredDistance(const Matrix& X, Eigen::Index a, Eigen::Index b)
     return (X.row(a) - X.row(b)).squaredNorm();
 }
 
-// Sorts candidate (squared distance, index) pairs by the exactly recomputed distance and
-// writes the k best into row i of the graph.
+// Ranks candidate (squared distance, index) pairs by the exactly recomputed distance, then
+// index, and writes the k best into row i of the graph. Needs at least k candidates.
 void finishRow(const Matrix& X, Eigen::Index i, std::vector<std::pair<double, int>>& cand, int k,
                KnnGraph& g)
 {
     for (auto& c : cand)
         c.first = squaredDistance(X, i, c.second);
-    std::sort(cand.begin(), cand.end());
+    std::partial_sort(cand.begin(), cand.begin() + k, cand.end());
     for (int j = 0; j < k; ++j) {
         g.indices(i, j) = cand[std::size_t(j)].second;
         g.distances(i, j) = std::sqrt(cand[std::size_t(j)].first);
@@ -307,6 +308,9 @@ KnnGraph exactKnn(const Matrix& X, int k)
     const Eigen::Index blocks = (n + Block - 1) / Block;
     const std::size_t capacity = std::size_t(8 * (k + 1) + 4 * Width);
 
+    // Set when a list comes out shorter than k: a broken invariant, refused after the
+    // parallel region (an exception must not leave it).
+    std::atomic<bool> shortfall{false};
 #pragma omp parallel
     {
         std::vector<Candidates> cand(static_cast<std::size_t>(Block));
@@ -353,21 +357,18 @@ KnnGraph exactKnn(const Matrix& X, int k)
                 for (std::size_t t = 0; t < cq.count; ++t) {
                     const int j = order[std::size_t(cq.index[t])];
                     if (j != i)
-                        exact.emplace_back(squaredDistance(X, i, j), j);
+                        exact.emplace_back(0.0, j);
                 }
-                // The bound keeps every true neighbour; a shortfall would be a broken
-                // invariant, refused rather than read past the list.
+                // The bound keeps every true neighbour, so this never falls short.
                 if (exact.size() < std::size_t(k))
-                    throw InputError("nearest neighbours: fewer candidates than neighbours "
-                                     "for row " + std::to_string(i));
-                std::partial_sort(exact.begin(), exact.begin() + k, exact.end());
-                for (int m = 0; m < k; ++m) {
-                    g.indices(i, m) = exact[std::size_t(m)].second;
-                    g.distances(i, m) = std::sqrt(exact[std::size_t(m)].first);
-                }
+                    shortfall = true;
+                else
+                    finishRow(X, i, exact, k, g);
             }
         }
     }
+    if (shortfall)
+        throw InputError("nearest neighbours: fewer candidates than neighbours for some rows");
     return g;
 }
 

@@ -119,15 +119,25 @@ SparseRows<T> sparseRows(const MatR<T>& X, double maxDensity)
     const Index n = X.rows(), cols = X.cols();
     SparseRows<T> s;
     s.base = RowVecT<T>::Zero(cols);
+    if (n == 0)
+        return s;
+    // Row by row (the matrix is row-major): each column's minimum, then how many rows hold
+    // it and how many hold 0.
+    RowVecT<T> least = X.row(0);
+    for (Index i = 1; i < n; ++i)
+        least = least.cwiseMin(X.row(i));
+    using Counts = Eigen::Matrix<Index, 1, Eigen::Dynamic>;
+    Counts atLeast = Counts::Zero(cols), atZero = Counts::Zero(cols);
+    for (Index i = 0; i < n; ++i) {
+        atLeast += (X.row(i).array() == least.array()).matrix().template cast<Index>();
+        atZero += (X.row(i).array() == T(0)).matrix().template cast<Index>();
+    }
     Index listed = 0;
     for (Index j = 0; j < cols; ++j) {
-        const T least = n > 0 ? X.col(j).minCoeff() : T(0);
-        const Index atLeast = (X.col(j).array() == least).count();
-        const Index atZero = (X.col(j).array() == T(0)).count();
-        s.base[j] = atLeast > atZero ? least : T(0);
-        listed += n - std::max(atLeast, atZero);
+        s.base[j] = atLeast[j] > atZero[j] ? least[j] : T(0);
+        listed += n - std::max(atLeast[j], atZero[j]);
     }
-    if (n == 0 || double(listed) > maxDensity * double(n) * double(cols))
+    if (double(listed) > maxDensity * double(n) * double(cols))
         return s;
     s.start.reserve(std::size_t(n) + 1);
     s.column.reserve(std::size_t(listed));
@@ -380,9 +390,6 @@ const MatR<T>& Network<T>::forward(const MatR<T>& x, const MatR<T>& onehot, cons
 {
     const std::size_t H = m_shape.hidden.size();
     const Index L = m_shape.latent;
-    // Sparse rows feed a hidden first layer only (a head takes the dense batch).
-    if (H == 0)
-        sparse = nullptr;
     encoderForward(x, onehot, sparse);
     const MatR<T>& head = m_act[H];
     if (!m_shape.variational) {
@@ -426,7 +433,8 @@ LossParts Network<T>::lossAndGradient(const MatR<T>& x, const MatR<T>& onehot,
     const Index L = m_shape.latent;
     const std::size_t last = m_layers.size() - 1;
     LossParts parts;
-    // With one hidden layer or more the first layer is a hidden one (always, as configured).
+    // Sparse rows feed a hidden first layer only (a head takes the dense batch), forward
+    // and backward; configured networks always have one.
     if (H == 0)
         sparse = nullptr;
 

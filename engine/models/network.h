@@ -215,7 +215,7 @@ private:
                         const SparseBatch<T>* sparse = nullptr);
     void decoderForward(const MatR<T>& z, const MatR<T>& onehot);
     /// Both forward passes (with the reparameterised sample for the VAE); returns the
-    /// decoder's input.
+    /// decoder's input. `sparse` needs a hidden first layer (lossAndGradient sees to it).
     const MatR<T>& forward(const MatR<T>& x, const MatR<T>& onehot, const MatR<T>& eps,
                            const SparseBatch<T>* sparse = nullptr);
 
