@@ -127,52 +127,58 @@ struct Candidates {
 // Screening distances of `Queries` queries (their coordinates interleaved in q: q[j * Queries
 // + r]) to the Width candidates at column `c` of the dimension-major coordinates; every
 // candidate within a query's bound joins its list.
+// Simd: the AVX-512 registers where the build has them, otherwise (and always when false) the
+// portable loops the compiler vectorises for whatever the build targets.
+template <bool Simd>
 inline void screenStep(const float* cols, Eigen::Index stride, Eigen::Index d, const float* q,
                        Eigen::Index c, int queries, Candidates* cand, const Screening& screen,
                        std::vector<float>& scratch)
 {
 #if defined(__AVX512F__)
-    __m512 acc[Queries][Groups];
+    if constexpr (Simd) {
+        __m512 acc[Queries][Groups];
 #pragma GCC unroll 8
-    for (int r = 0; r < Queries; ++r)
+        for (int r = 0; r < Queries; ++r)
 #pragma GCC unroll 2
-        for (int v = 0; v < Groups; ++v)
-            acc[r][v] = _mm512_setzero_ps();
-    for (Eigen::Index j = 0; j < d; ++j) {
-        const float* col = cols + j * stride + c;
-        const float* qj = q + j * Queries;
-        const __m512 x0 = _mm512_loadu_ps(col), x1 = _mm512_loadu_ps(col + Lanes);
+            for (int v = 0; v < Groups; ++v)
+                acc[r][v] = _mm512_setzero_ps();
+        for (Eigen::Index j = 0; j < d; ++j) {
+            const float* col = cols + j * stride + c;
+            const float* qj = q + j * Queries;
+            const __m512 x0 = _mm512_loadu_ps(col), x1 = _mm512_loadu_ps(col + Lanes);
 #pragma GCC unroll 8
-        for (int r = 0; r < Queries; ++r) {
-            const __m512 y = _mm512_set1_ps(qj[r]);
-            const __m512 t0 = _mm512_sub_ps(x0, y), t1 = _mm512_sub_ps(x1, y);
-            acc[r][0] = _mm512_fmadd_ps(t0, t0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(t1, t1, acc[r][1]);
+            for (int r = 0; r < Queries; ++r) {
+                const __m512 y = _mm512_set1_ps(qj[r]);
+                const __m512 t0 = _mm512_sub_ps(x0, y), t1 = _mm512_sub_ps(x1, y);
+                acc[r][0] = _mm512_fmadd_ps(t0, t0, acc[r][0]);
+                acc[r][1] = _mm512_fmadd_ps(t1, t1, acc[r][1]);
+            }
         }
+        const __m512i lane0 = _mm512_add_epi32(
+            _mm512_set1_epi32(int(c)),
+            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+        const __m512i lane1 = _mm512_add_epi32(lane0, _mm512_set1_epi32(Lanes));
+        for (int r = 0; r < queries; ++r) {
+            Candidates& cq = cand[r];
+            const __m512 b = _mm512_set1_ps(cq.bound);
+            const __mmask16 m0 = _mm512_cmp_ps_mask(acc[r][0], b, _CMP_LE_OQ);
+            const __mmask16 m1 = _mm512_cmp_ps_mask(acc[r][1], b, _CMP_LE_OQ);
+            if (!(m0 | m1))
+                continue;
+            if (cq.count + Width > cq.dist.size())
+                cq.compact(screen, scratch);
+            const int n0 = __builtin_popcount(m0);
+            float* dp = cq.dist.data() + cq.count;
+            int* ip = cq.index.data() + cq.count;
+            _mm512_mask_compressstoreu_ps(dp, m0, acc[r][0]);
+            _mm512_mask_compressstoreu_epi32(ip, m0, lane0);
+            _mm512_mask_compressstoreu_ps(dp + n0, m1, acc[r][1]);
+            _mm512_mask_compressstoreu_epi32(ip + n0, m1, lane1);
+            cq.count += std::size_t(n0 + __builtin_popcount(m1));
+        }
+        return;
     }
-    const __m512i lane0 = _mm512_add_epi32(
-        _mm512_set1_epi32(int(c)),
-        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-    const __m512i lane1 = _mm512_add_epi32(lane0, _mm512_set1_epi32(Lanes));
-    for (int r = 0; r < queries; ++r) {
-        Candidates& cq = cand[r];
-        const __m512 b = _mm512_set1_ps(cq.bound);
-        const __mmask16 m0 = _mm512_cmp_ps_mask(acc[r][0], b, _CMP_LE_OQ);
-        const __mmask16 m1 = _mm512_cmp_ps_mask(acc[r][1], b, _CMP_LE_OQ);
-        if (!(m0 | m1))
-            continue;
-        if (cq.count + Width > cq.dist.size())
-            cq.compact(screen, scratch);
-        const int n0 = __builtin_popcount(m0);
-        float* dp = cq.dist.data() + cq.count;
-        int* ip = cq.index.data() + cq.count;
-        _mm512_mask_compressstoreu_ps(dp, m0, acc[r][0]);
-        _mm512_mask_compressstoreu_epi32(ip, m0, lane0);
-        _mm512_mask_compressstoreu_ps(dp + n0, m1, acc[r][1]);
-        _mm512_mask_compressstoreu_epi32(ip + n0, m1, lane1);
-        cq.count += std::size_t(n0 + __builtin_popcount(m1));
-    }
-#else
+#endif
     float acc[Queries][Width];
     for (int r = 0; r < Queries; ++r)
 #pragma omp simd
@@ -205,7 +211,6 @@ inline void screenStep(const float* cols, Eigen::Index stride, Eigen::Index d, c
             if (acc[r][l] <= b)
                 cq.push(acc[r][l], int(c) + l);
     }
-#endif
 }
 
 // A locality order of the rows: grouped by the nearest of about n / 512 centres drawn evenly
@@ -258,7 +263,7 @@ std::vector<int> localityOrder(const Matrix& X)
 
 } // namespace
 
-KnnGraph exactKnn(const Matrix& X, int k)
+KnnGraph exactKnn(const Matrix& X, int k, ScreeningKernel kernel)
 {
     const Eigen::Index n = X.rows(), d = X.cols();
     if (k < 1 || k > n - 1)
@@ -342,9 +347,15 @@ KnnGraph exactKnn(const Matrix& X, int k)
                         for (int r = 0; r < Queries; ++r)
                             q[std::size_t(j * Queries + r)] =
                                 cols[std::size_t(j * stride + q0 + r0 + std::min(r, qs - 1))];
-                    for (Eigen::Index c = ranges[rg].first; c < ranges[rg].second; c += Width)
-                        screenStep(cols.data(), stride, d, q.data(), c, qs,
-                                   cand.data() + r0, screen, scratch);
+                    const Eigen::Index cEnd = ranges[rg].second;
+                    if (kernel == ScreeningKernel::Portable)
+                        for (Eigen::Index c = ranges[rg].first; c < cEnd; c += Width)
+                            screenStep<false>(cols.data(), stride, d, q.data(), c, qs,
+                                              cand.data() + r0, screen, scratch);
+                    else
+                        for (Eigen::Index c = ranges[rg].first; c < cEnd; c += Width)
+                            screenStep<true>(cols.data(), stride, d, q.data(), c, qs,
+                                             cand.data() + r0, screen, scratch);
                 }
             }
             // The candidates within the final bound, ranked by exact distance (of X itself)

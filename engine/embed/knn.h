@@ -8,6 +8,11 @@
 
 namespace atlas::detail {
 
+/// Which code screens the candidates in exactKnn: the best the build has (AVX-512 registers
+/// where the build targets them), or the portable loops that builds without AVX-512 (packages,
+/// ATLAS_NATIVE=OFF) run, so that one build can test both. Both give the same result.
+enum class ScreeningKernel { Best, Portable };
+
 /// Exact k nearest neighbours, exhaustively. Candidates are screened with squared distances
 /// computed in float (SIMD, from coordinate differences, nothing written to memory) against a
 /// per-point bound that provably no true neighbour exceeds given float's rounding (see
@@ -20,7 +25,7 @@ namespace atlas::detail {
 /// code, so the result is thread-count independent. Cost O(n^2 d) time; memory O(n d) for a
 /// float copy of X besides the result, and per thread 64 candidate lists of about 8 (k + 1)
 /// entries each (more where many points tie near a point's k-th distance, as duplicates do).
-KnnGraph exactKnn(const Matrix& X, int k);
+KnnGraph exactKnn(const Matrix& X, int k, ScreeningKernel kernel = ScreeningKernel::Best);
 
 /// Approximate k nearest neighbours with an HNSW graph (hnswlib; Malkov & Yashunin 2018,
 /// IEEE TPAMI 42(4)). Deterministic: points are inserted one at a time in row order with

@@ -381,10 +381,22 @@ private slots:
         }
     }
 
+    void exactNeighboursSurviveFloatScreening_data()
+    {
+        // Both screening kernels: the best this build has (AVX-512 where it targets it) and
+        // the portable one that builds without AVX-512 run.
+        QTest::addColumn<int>("kernel");
+        QTest::newRow("best") << int(atlas::detail::ScreeningKernel::Best);
+        QTest::newRow("portable") << int(atlas::detail::ScreeningKernel::Portable);
+    }
+
     void exactNeighboursSurviveFloatScreening()
     {
         // The search screens in float: these inputs put its rounding bound to the test.
-        using atlas::detail::exactKnn;
+        QFETCH(int, kernel);
+        const auto exactKnn = [kernel](const Matrix& X, int k) {
+            return atlas::detail::exactKnn(X, k, atlas::detail::ScreeningKernel(kernel));
+        };
         // Tight clusters far from the origin (1e6 + spread 1e-3: float keeps ~3 digits of a
         // difference only after centring), with more duplicates of one row than k.
         Matrix far = blobs(1500, 6, 4, 3) * 1e-3;
