@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QtTest>
@@ -108,6 +109,54 @@ void snapshot(QWidget& w, const QString& name)
 class TestMapView : public QObject {
     Q_OBJECT
 private slots:
+    void compositorBlendsAsQPainter()
+    {
+        // The point compositor's row blend against QPainter's source-over on the same
+        // premultiplied pixels: every alpha from transparent to opaque (random channels no
+        // larger than it), random destinations, every start and end around the groups of
+        // four the blend takes at a time.
+        std::mt19937 rng(11);
+        std::uniform_int_distribution<int> byte(0, 255);
+        constexpr int Width = 300;
+        QImage src(Width, 1, QImage::Format_ARGB32_Premultiplied);
+        auto* s = reinterpret_cast<quint32*>(src.scanLine(0));
+        for (int x = 0; x < Width; ++x) {
+            const int a = x < 256 ? x : (x % 2 ? 255 : 0);
+            const auto ch = [&] { return a == 0 ? 0 : byte(rng) % (a + 1); };
+            s[x] = qRgba(ch(), ch(), ch(), a);
+        }
+        for (int trial = 0; trial < 40; ++trial) {
+            QImage dst(Width, 1, QImage::Format_ARGB32_Premultiplied);
+            auto* d = reinterpret_cast<quint32*>(dst.scanLine(0));
+            for (int x = 0; x < Width; ++x) {
+                const int a = trial % 4 == 0 ? 255 : byte(rng);
+                const auto ch = [&] { return a == 0 ? 0 : byte(rng) % (a + 1); };
+                d[x] = qRgba(ch(), ch(), ch(), a);
+            }
+            const int begin = trial % 7, end = Width - (trial % 5);
+            QImage want = dst;
+            {
+                QPainter p(&want);
+                p.setCompositionMode(QPainter::CompositionMode_SourceOver);
+                p.drawImage(QPoint(begin, 0), src, QRect(begin, 0, end - begin, 1));
+            }
+            QImage got = dst;
+            atlas::ui::detail::blendRow(s, reinterpret_cast<quint32*>(got.scanLine(0)), begin, end);
+            const auto* w = reinterpret_cast<const quint32*>(want.constScanLine(0));
+            const auto* g = reinterpret_cast<const quint32*>(got.constScanLine(0));
+            for (int x = 0; x < Width; ++x)
+                if (w[x] != g[x])
+                    QFAIL(qPrintable(QStringLiteral("trial %1, pixel %2 (source %3 over %4): "
+                                                    "%5, QPainter %6")
+                                         .arg(trial)
+                                         .arg(x)
+                                         .arg(s[x], 8, 16, QLatin1Char('0'))
+                                         .arg(d[x], 8, 16, QLatin1Char('0'))
+                                         .arg(g[x], 8, 16, QLatin1Char('0'))
+                                         .arg(w[x], 8, 16, QLatin1Char('0'))));
+        }
+    }
+
     void hoverShowsTooltipOfPoint()
     {
         MapView view;

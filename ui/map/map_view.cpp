@@ -63,6 +63,8 @@ void MapView::setPoints(std::shared_ptr<const Matrix> xy)
 {
     if (xy && (xy->cols() != 2 || xy->rows() == 0))
         xy.reset();
+    if (xy == m_xy)
+        return;   // the same (immutable) layout: its pick index and layer stand
     const int oldCount = pointCount();
     m_xy = std::move(xy);
     const int n = pointCount();

@@ -56,7 +56,7 @@ public:
     /// The layout to draw (n x 2, rows = tracks); null or 0 rows = nothing. The view keeps
     /// the shared matrix (no copy) and indexes it. Selection, highlight, classes and the
     /// playing track are kept when n is unchanged and cleared otherwise. The view transform
-    /// is kept: call fitAll() for a new map.
+    /// is kept: call fitAll() for a new map. The layout it already shows changes nothing.
     void setPoints(std::shared_ptr<const Matrix> xy);
     std::shared_ptr<const Matrix> points() const { return m_xy; }
     int pointCount() const;

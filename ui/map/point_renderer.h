@@ -75,7 +75,15 @@ private:
         int style;
     };
     std::vector<int> m_scratchKey, m_scratchStart;
-    std::vector<ScreenPoint> m_scratchPoints, m_scratchSorted;
+    std::vector<ScreenPoint> m_scratchByIndex, m_scratchPoints, m_scratchSorted;
 };
+
+namespace detail {
+/// The compositor's blend of one sprite row: dst[x] = src[x] over dst[x] for x in [begin, end),
+/// premultiplied ARGB, with QPainter's source-over arithmetic (an opaque source replaces, a
+/// transparent one leaves dst alone, otherwise src + dst (255 - alpha) / 255 rounded per
+/// channel as Qt's BYTE_MUL does).
+void blendRow(const quint32* src, quint32* dst, int begin, int end);
+} // namespace detail
 
 } // namespace atlas::ui
