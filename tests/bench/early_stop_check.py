@@ -13,6 +13,9 @@ representation x clustering side by side: the full table's should be no worse.
 
 --full-run DIR reuses the output folder of an earlier run of the whole table (bench_scale
 --keep leaves it in /tmp/musicatlas-bench-scale/out_<N>) instead of running it again.
+--samples K draws K subsamples (seeds --seed, --seed + 1, ...; each run with that seed too)
+and compares the whole table with their mean, standard deviation and range: one subsample's
+KMeans score swings with the draw by more than the differences looked for.
 """
 import argparse
 import csv
@@ -20,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import statistics
 import sys
 
 import numpy as np
@@ -66,6 +70,7 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--table", required=True, help="feature table (.npy with .rows.csv)")
     ap.add_argument("--sample", type=int, default=10000)
+    ap.add_argument("--samples", type=int, default=1, help="how many subsamples to draw")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--dir", default="/tmp/musicatlas-early-stop-check")
@@ -75,30 +80,46 @@ def main():
     full = a.full_run or os.path.join(a.dir, "full")
     if not a.full_run:
         run(a.cli, a.table, full, a.threads, [])
-    sample = subsample(a.table, a.sample, a.seed, a.dir)
-    part = os.path.join(a.dir, "sample")
-    run(a.cli, sample, part, a.threads, ["--no-early-stop"])
+    parts = []
+    for i in range(a.samples):
+        seed = a.seed + i
+        sample = subsample(a.table, a.sample, seed, a.dir)
+        part = os.path.join(a.dir, f"sample_seed{seed}")
+        extra = ["--no-early-stop"] + (["--seed", str(seed)] if a.samples > 1 else [])
+        run(a.cli, sample, part, a.threads, extra)
+        parts.append(part)
 
-    mf, ms = metrics(full), metrics(part)
-    ef, es = epochs(full), epochs(part)
-    print(f"\nepochs trained: whole table {ef}; sample {es}\n")
+    mf = metrics(full)
+    ms = [metrics(p) for p in parts]
+    print(f"\nepochs trained: whole table {epochs(full)}; "
+          f"subsamples {[epochs(p) for p in parts]}\n")
     cols = ["silhouette", "ari", "nmi", "purity"]   # all higher-is-better
-    print(f"{'method':32}" + "".join(f"{c + ' full/sample':>26}" for c in cols))
+    if len(parts) == 1:
+        print(f"{'method':32}" + "".join(f"{c + ' full/sample':>26}" for c in cols))
+    else:
+        print(f"{len(parts)} subsamples: whole table / subsample mean +- sd [min, max]")
+        print(f"{'method':32}" + "".join(f"{c:>36}" for c in cols))
     worse = []
     for method, row in mf.items():
-        if method not in ms:
+        if any(method not in m for m in ms):
             continue
         cells = []
         for c in cols:
-            f, s = row[c], ms[method][c]
-            if f == "" or s == "":
-                cells.append(f"{'-':>26}")
+            vals = [m[method][c] for m in ms]
+            if row[c] == "" or "" in vals:
+                cells.append(f"{'-':>36}" if len(parts) > 1 else f"{'-':>26}")
                 continue
-            f, s = float(f), float(s)
-            cells.append(f"{f:>12.3f} / {s:<11.3f}")
-            # ARI, NMI and purity: against the labels; a shortfall over 0.01 is reported.
-            if c != "silhouette" and f - s < -0.01:
-                worse.append(f"{method} {c}: {f:.3f} < {s:.3f}")
+            f, vals = float(row[c]), [float(v) for v in vals]
+            mean = statistics.fmean(vals)
+            if len(parts) == 1:
+                cells.append(f"{f:>12.3f} / {mean:<11.3f}")
+            else:
+                sd = statistics.stdev(vals)
+                cells.append(f"{f:>10.3f} / {mean:.3f} +- {sd:.3f} [{min(vals):.3f}, {max(vals):.3f}]")
+            # ARI, NMI and purity: against the labels; a shortfall over 0.01 below the
+            # subsamples' mean is reported.
+            if c != "silhouette" and f - mean < -0.01:
+                worse.append(f"{method} {c}: {f:.3f} < {mean:.3f}")
         print(f"{method:32}" + "".join(cells))
     print("\nworse on the whole table by more than 0.01:", "; ".join(worse) if worse else "none")
 
