@@ -631,6 +631,48 @@ private slots:
         }
     }
 
+    void trainingWaitsForItsTabWhenHidden()
+    {
+        // Behind another tab of a shown window, a whole history is drawn when the tab is
+        // shown, not when it arrives; epochs of a run that started there too; and asking the
+        // view brings it up to date at once.
+        RunModel model;
+        QTabWidget tabs;
+        auto* other = new QLabel(QStringLiteral("map"));
+        tabs.addTab(other, QStringLiteral("Map"));
+        auto* view = new TrainingView(&model);
+        tabs.addTab(view, QStringLiteral("Training"));
+        tabs.resize(900, 600);
+        tabs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        const Representation r = Representation::Vae;
+        const auto& history = m_run->representation(r)->history;
+        QVERIFY(history.size() > 2);
+        // The series objects stay (reset clears them), so they can be watched unrefreshed.
+        tabs.setCurrentIndex(1);
+        QLineSeries* loss = view->series(r, TrainingView::Curve::Loss);
+        tabs.setCurrentIndex(0);
+        model.setResult(m_run);
+        QCOMPARE(loss->count(), 0);
+        tabs.setCurrentIndex(1);
+        QCOMPARE(loss->count(), int(history.size()));
+        QCOMPARE(loss->at(1), QPointF(history[1].epoch, history[1].loss));
+        // A new run while hidden: its epochs wait as well, then come from the model.
+        tabs.setCurrentIndex(0);
+        PipelineConfig cfg = m_run->config;
+        model.reset(cfg);
+        model.addEpoch(r, EpochReport{1, cfg.epochs, 500.0, 480.0, 20.0, 0.1});
+        model.addEpoch(r, EpochReport{2, cfg.epochs, 450.0, 440.0, 10.0, 0.2});
+        QCOMPARE(loss->count(), int(history.size()));   // still the old run, unseen
+        QCOMPARE(view->series(r, TrainingView::Curve::Loss), loss);   // asked: now current
+        QCOMPARE(loss->count(), 2);
+        QCOMPARE(loss->at(1), QPointF(2, 450.0));
+        // Shown, live epochs are appended as they come.
+        tabs.setCurrentIndex(1);
+        model.addEpoch(r, EpochReport{3, cfg.epochs, 420.0, 410.0, 9.0, 0.3});
+        QCOMPARE(loss->count(), 3);
+    }
+
     void trainingAppendsLiveEpochs()
     {
         RunModel model;

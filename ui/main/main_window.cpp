@@ -769,12 +769,14 @@ bool MainWindow::openSession(const QString& file)
     connect(m_session, &SessionFile::opened, this, [this, file](std::shared_ptr<const RunResult> run) {
         m_session.clear();
         m_listening->stop();
+        // The map first, so that a tab that waits until it is shown (Clusters) does not
+        // take in the new run while the window waits.
+        m_tabs->setCurrentIndex(MapTab);
         m_model->reset(run->config);
         m_model->setResult(run);
         m_panel->setConfig(run->config);
         adoptSessionFile(file);
         setRunning(false);
-        m_tabs->setCurrentIndex(MapTab);
         statusBar()->showMessage(tr("Opened %1: %2 tracks, %3 representations.")
                                      .arg(QFileInfo(file).fileName())
                                      .arg(run->dataset.size())

@@ -64,11 +64,26 @@ void MapView::setPoints(std::shared_ptr<const Matrix> xy)
     if (xy && (xy->cols() != 2 || xy->rows() == 0))
         xy.reset();
     if (xy == m_xy)
-        return;   // the same (immutable) layout: its pick index and layer stand
+        return;   // the same (immutable) layout: its bounds, pick index and layer stand
     const int oldCount = pointCount();
     m_xy = std::move(xy);
     const int n = pointCount();
-    m_index = m_xy ? PointIndex(*m_xy) : PointIndex();
+    m_index = PointIndex();
+    m_indexed = false;
+    // The bounds now (fitting needs them), the pick index at the first pick.
+    m_anyFinite = false;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int i = 0; i < n; ++i) {
+        const double x = (*m_xy)(i, 0), y = (*m_xy)(i, 1);
+        if (!std::isfinite(x) || !std::isfinite(y))
+            continue;
+        m_anyFinite = true;
+        x0 = std::min(x0, x);
+        y0 = std::min(y0, y);
+        x1 = std::max(x1, x);
+        y1 = std::max(y1, y);
+    }
+    m_bounds = m_anyFinite ? QRectF(QPointF(x0, y0), QPointF(x1, y1)) : QRectF();
     if (n != oldCount) {
         // A different collection: per-point state no longer applies.
         m_class.clear();
@@ -349,19 +364,26 @@ int MapView::pointAt(QPointF pos) const
         return -1;
     const QPointF m = toMap(pos);
     const double radius = (pointRadius() + PickSlack) / m_scale;
-    return m_index.nearest(m.x(), m.y(), radius, m_pickMask);
+    return index().nearest(m.x(), m.y(), radius, m_pickMask);
+}
+
+const PointIndex& MapView::index() const
+{
+    if (!m_indexed) {
+        m_index = m_xy ? PointIndex(*m_xy) : PointIndex();
+        m_indexed = true;
+    }
+    return m_index;
 }
 
 QRectF MapView::mapBounds() const
 {
-    if (m_index.indexedCount() == 0)
-        return {};
-    return QRectF(QPointF(m_index.minX(), m_index.minY()), QPointF(m_index.maxX(), m_index.maxY()));
+    return m_anyFinite ? m_bounds : QRectF();
 }
 
 void MapView::fitWithHeadroom(double headroom)
 {
-    if (m_index.indexedCount() == 0) {
+    if (!m_anyFinite) {
         m_layerValid = false;
         m_scale = 1.0;
         m_mapCentre = {};
@@ -754,7 +776,7 @@ void MapView::finishLasso(bool add)
         const QPointF m = toMap(v);
         polygon.push_back({m.x(), m.y()});
     }
-    const std::vector<int> inside = m_index.inPolygon(polygon, m_pickMask);
+    const std::vector<int> inside = index().inPolygon(polygon, m_pickMask);
     QList<int> next = add ? selection() : QList<int>();
     next.reserve(next.size() + qsizetype(inside.size()));
     for (int i : inside)

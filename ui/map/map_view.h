@@ -203,8 +203,16 @@ private:
     double pointRadius() const;   // logical pixels
     int classOf(int i) const;
 
+    /// The pick index of the layout, built at the first pick or lasso after setPoints() (a
+    /// few milliseconds at 100,000 points that opening a session or flipping through maps
+    /// need not wait for).
+    const PointIndex& index() const;
+
     std::shared_ptr<const Matrix> m_xy;
-    PointIndex m_index;
+    mutable PointIndex m_index;
+    mutable bool m_indexed = false;
+    QRectF m_bounds;          // of the finite points
+    bool m_anyFinite = false;
     std::vector<int> m_drawOrder;
 
     std::vector<int> m_class;               // per point, -1 = none/noise

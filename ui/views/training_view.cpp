@@ -113,9 +113,16 @@ TrainingView::TrainingView(RunModel* model, QWidget* parent) : QWidget(parent), 
     outer->setContentsMargins(8, 8, 8, 8);
     outer->addWidget(m_pages);
 
-    connect(m_model, &RunModel::cleared, this, &TrainingView::reset);
+    // While the tab is hidden (behind the map of an opened session, say), whole histories
+    // wait for it to be shown: laying out four charts is tens of milliseconds nobody sees.
+    connect(m_model, &RunModel::cleared, this, [this] {
+        if (!deferIfHidden())
+            reset();
+    });
     connect(m_model, &RunModel::epochAdded, this,
             [this](Representation r, const EpochReport& e) {
+                if (m_stale)
+                    return;   // in the model's history, drawn when the tab is shown
                 if (Panel* p = panel(r)) {
                     append(*p, std::span(&e, 1));
                     updateStatus(*p);
@@ -123,10 +130,14 @@ TrainingView::TrainingView(RunModel* model, QWidget* parent) : QWidget(parent), 
                 }
             });
     connect(m_model, &RunModel::representationChanged, this, [this](Representation r) {
+        if (deferIfHidden())
+            return;
         sync(r);
         updateVisibility();
     });
     connect(m_model, &RunModel::resultChanged, this, [this] {
+        if (deferIfHidden())
+            return;
         for (Representation r : Models)
             sync(r);
         updateVisibility();
@@ -229,24 +240,28 @@ void TrainingView::makePanel(Panel& p)
 
 QLineSeries* TrainingView::series(Representation r, Curve c) const
 {
+    refreshIfStale();
     const Panel* p = panel(r);
     return p ? p->series[std::size_t(c)] : nullptr;
 }
 
 QChart* TrainingView::chart(Representation r) const
 {
+    refreshIfStale();
     const Panel* p = panel(r);
     return p ? p->chart : nullptr;
 }
 
 QString TrainingView::statusText(Representation r) const
 {
+    refreshIfStale();
     const Panel* p = panel(r);
     return p ? p->status->text() : QString();
 }
 
 bool TrainingView::isPanelShown(Representation r) const
 {
+    refreshIfStale();
     const Panel* p = panel(r);
     return p && !p->box->isHidden();
 }
@@ -259,6 +274,30 @@ void TrainingView::clear(Panel& p)
     p.count = 0;
     p.yMin = p.yMax = p.klMin = p.klMax = 0.0;
     p.yKnown = p.klKnown = false;
+}
+
+bool TrainingView::deferIfHidden()
+{
+    if (!m_stale && !(window()->isVisible() && !isVisible()))
+        return false;
+    m_stale = true;
+    return true;
+}
+
+void TrainingView::refreshIfStale() const
+{
+    // Asked for what it shows: brought up to date now, shown or not.
+    if (!m_stale)
+        return;
+    auto* self = const_cast<TrainingView*>(this);
+    self->m_stale = false;
+    self->reset();
+}
+
+void TrainingView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    refreshIfStale();
 }
 
 void TrainingView::reset()
@@ -377,6 +416,7 @@ void TrainingView::fitPendingAxis()
 
 bool TrainingView::axesPending() const
 {
+    refreshIfStale();
     return std::any_of(m_panels.begin(), m_panels.end(),
                        [](const Panel& p) { return p.axisStep < AxisSteps; });
 }

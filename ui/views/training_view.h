@@ -53,7 +53,15 @@ public:
     /// fitted one per event-loop turn).
     bool axesPending() const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    /// While the window is shown and this tab is not, marks the view out of date (true):
+    /// redrawn from the model when shown or asked.
+    bool deferIfHidden();
+    void refreshIfStale() const;
+
     enum AxisStep { XStep, YStep, KlStep, WeightStep, AxisSteps };
     struct Panel {
         Representation kind = Representation::Autoencoder;
@@ -99,6 +107,7 @@ private:
     QLabel* m_empty;
     std::array<Panel, 4> m_panels;
     bool m_fitScheduled = false;
+    bool m_stale = false;   // the charts wait for the tab to be shown (deferIfHidden)
 };
 
 } // namespace atlas::ui
