@@ -59,29 +59,45 @@ bool insidePolygon(double x, double y, const std::vector<PolygonVertex>& polygon
     return hasInterior(polygon) && crossingTest(x, y, polygon);
 }
 
+PointBounds finiteBounds(const Matrix& xy)
+{
+    PointBounds b;
+    if (xy.cols() != 2)
+        return b;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (Eigen::Index i = 0; i < xy.rows(); ++i) {
+        const double x = xy(i, 0), y = xy(i, 1);
+        if (!finite2(x, y))
+            continue;
+        ++b.finite;
+        x0 = std::min(x0, x);
+        y0 = std::min(y0, y);
+        x1 = std::max(x1, x);
+        y1 = std::max(y1, y);
+    }
+    if (b.finite > 0) {
+        b.minX = x0;
+        b.minY = y0;
+        b.maxX = x1;
+        b.maxY = y1;
+    }
+    return b;
+}
+
 PointIndex::PointIndex(const Matrix& xy)
 {
     if (xy.cols() != 2 || xy.rows() == 0)
         return;
     m_rows = int(xy.rows());
 
-    m_minX = m_minY = INFINITY;
-    m_maxX = m_maxY = -INFINITY;
-    int finite = 0;
-    for (int i = 0; i < m_rows; ++i) {
-        const double x = xy(i, 0), y = xy(i, 1);
-        if (!finite2(x, y))
-            continue;
-        ++finite;
-        m_minX = std::min(m_minX, x);
-        m_minY = std::min(m_minY, y);
-        m_maxX = std::max(m_maxX, x);
-        m_maxY = std::max(m_maxY, y);
-    }
-    if (finite == 0) {
-        m_minX = m_minY = m_maxX = m_maxY = 0.0;
+    const PointBounds box = finiteBounds(xy);
+    const int finite = box.finite;
+    m_minX = box.minX;
+    m_minY = box.minY;
+    m_maxX = box.maxX;
+    m_maxY = box.maxY;
+    if (finite == 0)
         return;
-    }
 
     // Square-ish cells: split the target cell count in proportion to the box's sides. A
     // zero-width side (all points on a line or at one spot) gets one cell.

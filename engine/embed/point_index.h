@@ -21,6 +21,14 @@ struct PolygonVertex {
 /// either way. Thread-safe (pure function).
 bool insidePolygon(double x, double y, const std::vector<PolygonVertex>& polygon);
 
+/// Bounding box of the rows of an n x 2 matrix whose coordinates are both finite.
+struct PointBounds {
+    int finite = 0;   ///< rows counted; the box is all zero when there are none
+    double minX = 0.0, minY = 0.0, maxX = 0.0, maxY = 0.0;
+};
+/// The finite rows' bounding box of `xy` (n x 2; any other column count gives none), O(n).
+PointBounds finiteBounds(const Matrix& xy);
+
 /// A static 2-D spatial index over the rows of an n x 2 matrix (a t-SNE or UMAP map) for
 /// picking and selection in the map view.
 ///

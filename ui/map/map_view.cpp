@@ -71,19 +71,7 @@ void MapView::setPoints(std::shared_ptr<const Matrix> xy)
     m_index = PointIndex();
     m_indexed = false;
     // The bounds now (fitting needs them), the pick index at the first pick.
-    m_anyFinite = false;
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-    for (int i = 0; i < n; ++i) {
-        const double x = (*m_xy)(i, 0), y = (*m_xy)(i, 1);
-        if (!std::isfinite(x) || !std::isfinite(y))
-            continue;
-        m_anyFinite = true;
-        x0 = std::min(x0, x);
-        y0 = std::min(y0, y);
-        x1 = std::max(x1, x);
-        y1 = std::max(y1, y);
-    }
-    m_bounds = m_anyFinite ? QRectF(QPointF(x0, y0), QPointF(x1, y1)) : QRectF();
+    m_bounds = m_xy ? finiteBounds(*m_xy) : PointBounds();
     if (n != oldCount) {
         // A different collection: per-point state no longer applies.
         m_class.clear();
@@ -378,12 +366,14 @@ const PointIndex& MapView::index() const
 
 QRectF MapView::mapBounds() const
 {
-    return m_anyFinite ? m_bounds : QRectF();
+    if (m_bounds.finite == 0)
+        return {};
+    return QRectF(QPointF(m_bounds.minX, m_bounds.minY), QPointF(m_bounds.maxX, m_bounds.maxY));
 }
 
 void MapView::fitWithHeadroom(double headroom)
 {
-    if (!m_anyFinite) {
+    if (m_bounds.finite == 0) {
         m_layerValid = false;
         m_scale = 1.0;
         m_mapCentre = {};

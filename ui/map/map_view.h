@@ -211,8 +211,7 @@ private:
     std::shared_ptr<const Matrix> m_xy;
     mutable PointIndex m_index;
     mutable bool m_indexed = false;
-    QRectF m_bounds;          // of the finite points
-    bool m_anyFinite = false;
+    PointBounds m_bounds;   // of the finite points
     std::vector<int> m_drawOrder;
 
     std::vector<int> m_class;               // per point, -1 = none/noise

@@ -35,10 +35,45 @@ int pointCount(const PointScene& scene)
     return scene.xy ? int(scene.xy->rows()) : 0;
 }
 
-int classOf(const PointScene& scene, int i)
-{
-    return scene.classOf && !scene.classOf->empty() ? (*scene.classOf)[std::size_t(i)] : -1;
-}
+// Class and style of each point (PointRenderer::styleOf) with the scene's vectors looked up
+// once, for the loops over every point.
+struct SceneStyles {
+    explicit SceneStyles(const PointScene& scene)
+        : cls(scene.classOf && !scene.classOf->empty() ? scene.classOf->data() : nullptr),
+          visible(scene.classVisible ? scene.classVisible->data() : nullptr),
+          visibleCount(scene.classVisible ? scene.classVisible->size() : 0),
+          selected(scene.selected ? scene.selected->data() : nullptr),
+          selectedCount(scene.selected ? scene.selected->size() : 0),
+          highlighted(scene.highlighted ? scene.highlighted->data() : nullptr),
+          highlightedCount(scene.highlighted ? scene.highlighted->size() : 0),
+          anyHighlight(scene.anyHighlight), smallUnclassified(scene.smallUnclassified)
+    {
+    }
+    int classOf(int i) const { return cls ? cls[i] : -1; }
+    /// The style of point i, of class c.
+    PointRenderer::Style operator()(int i, int c) const
+    {
+        if (std::size_t(c + 1) < visibleCount && !visible[c + 1])
+            return PointRenderer::Ghost;
+        if (std::size_t(i) < selectedCount && selected[i])
+            return PointRenderer::Selected;
+        if (anyHighlight)
+            return std::size_t(i) < highlightedCount && highlighted[i] ? PointRenderer::Emphasised
+                                                                       : PointRenderer::Dimmed;
+        if (c < 0 && smallUnclassified)
+            return PointRenderer::Small;
+        return PointRenderer::Normal;
+    }
+
+    const int* cls;
+    const std::uint8_t* visible;
+    std::size_t visibleCount;
+    const std::uint8_t* selected;
+    std::size_t selectedCount;
+    const std::uint8_t* highlighted;
+    std::size_t highlightedCount;
+    bool anyHighlight, smallUnclassified;
+};
 
 // One circle of a style: radius, fill, outline and (selected) ring, in logical px.
 struct CircleStyle {
@@ -200,20 +235,8 @@ void PointRenderer::invalidate()
 
 PointRenderer::Style PointRenderer::styleOf(const PointScene& scene, int i)
 {
-    const int c = classOf(scene, i);
-    if (scene.classVisible && std::size_t(c + 1) < scene.classVisible->size() &&
-        !(*scene.classVisible)[std::size_t(c + 1)])
-        return Ghost;
-    if (scene.selected && std::size_t(i) < scene.selected->size() && (*scene.selected)[std::size_t(i)])
-        return Selected;
-    if (scene.anyHighlight)
-        return scene.highlighted && std::size_t(i) < scene.highlighted->size() &&
-                       (*scene.highlighted)[std::size_t(i)]
-                   ? Emphasised
-                   : Dimmed;
-    if (c < 0 && scene.smallUnclassified)
-        return Small;
-    return Normal;
+    const SceneStyles styles(scene);
+    return styles(i, styles.classOf(i));
 }
 
 void PointRenderer::rebuildSprites(const PointScene& scene, double dpr, QColor background)
@@ -293,16 +316,7 @@ void PointRenderer::render(QImage& target, const PointScene& scene, double dpr, 
     {
         const double* col0 = xy.data();
         const double* col1 = xy.data() + xy.rows();
-        const bool haveClasses = scene.classOf && !scene.classOf->empty();
-        const int* cls = haveClasses ? scene.classOf->data() : nullptr;
-        const std::uint8_t* visible =
-            scene.classVisible && !scene.classVisible->empty() ? scene.classVisible->data() : nullptr;
-        const int visibleCount = visible ? int(scene.classVisible->size()) : 0;
-        const std::uint8_t* sel =
-            scene.selected && int(scene.selected->size()) >= n ? scene.selected->data() : nullptr;
-        const std::uint8_t* high = scene.highlighted && int(scene.highlighted->size()) >= n
-                                       ? scene.highlighted->data()
-                                       : nullptr;
+        const SceneStyles styles(scene);
         const float lo = -float(margin), hiX = float(dw + margin), hiY = float(dh + margin);
         for (int i = 0; i < n; ++i) {
             const float px = float(ox + sx * col0[i]);
@@ -314,21 +328,9 @@ void PointRenderer::render(QImage& target, const PointScene& scene, double dpr, 
                 sp.style = -1;   // off screen (or not finite)
                 continue;
             }
-            const int c = cls ? cls[i] : -1;
+            const int c = styles.classOf(i);
             sp.colour = std::clamp(c + 1, 0, colourCount - 1);
-            // styleOf(), with the scene's pointers hoisted.
-            Style style;
-            if (visible && unsigned(c + 1) < unsigned(visibleCount) && !visible[c + 1])
-                style = Ghost;
-            else if (sel && sel[i])
-                style = Selected;
-            else if (scene.anyHighlight)
-                style = high && high[i] ? Emphasised : Dimmed;
-            else if (c < 0 && scene.smallUnclassified)
-                style = Small;
-            else
-                style = Normal;
-            sp.style = style;
+            sp.style = styles(i, c);
         }
     }
     // Then in draw order, the bucket of each point on screen.
@@ -355,14 +357,6 @@ void PointRenderer::render(QImage& target, const PointScene& scene, double dpr, 
     for (int j = 0; j < kept; ++j)
         m_scratchSorted[std::size_t(m_scratchStart[std::size_t(m_scratchKey[std::size_t(j)])]++)] =
             m_scratchPoints[std::size_t(j)];
-
-    // The style of each sorted slot, from the bucket bounds (m_scratchStart[k] is now the
-    // end of bucket k).
-    for (int j = 0, key = 0; j < kept; ++j) {
-        while (j >= m_scratchStart[std::size_t(key)])
-            ++key;
-        m_scratchSorted[std::size_t(j)].style = key / bucketsPerStyle;
-    }
 
     // Composite in horizontal bands, one per thread on big maps; every band walks the
     // points in the same order, so each pixel sees the same blends as in one pass.
@@ -430,15 +424,17 @@ void PointRenderer::paint(QPainter& painter, const PointScene& scene, QColor bac
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
     // Style by style, back to front, each in the view's draw order; only points in view.
+    const SceneStyles styles(scene);
     for (int s = 0; s < StyleCount; ++s) {
         for (int k = 0; k < n; ++k) {
             const int i = (*scene.drawOrder)[std::size_t(k)];
-            if (styleOf(scene, i) != s)
+            const int cls = styles.classOf(i);
+            if (styles(i, cls) != s)
                 continue;
             const QPointF c(ox + scene.scale * xy(i, 0), oy - scene.scale * xy(i, 1));
             if (!bounds.contains(c))
                 continue;   // off the view (or not finite)
-            const int colour = std::clamp(classOf(scene, i) + 1, 0, colourCount - 1);
+            const int colour = std::clamp(cls + 1, 0, colourCount - 1);
             drawCircle(painter, c,
                        circleStyle(Style(s), scene.colours[std::size_t(colour)], n, scene.radius,
                                    background),

@@ -243,26 +243,16 @@ bool ClustersView::setSelection(Representation r, Clustering c)
     m_rep = r;
     m_clustering = c;
     refreshChoices();
-    if (m_stale)
+    if (m_deferral.pending())
         return true;   // chosen; listed when the view is shown
     return hasSelection() && m_rep == r && m_clustering == c;
-}
-
-bool ClustersView::deferIfHidden()
-{
-    m_stale = !m_refreshing && window()->isVisible() && !isVisible();
-    return m_stale;
 }
 
 void ClustersView::refreshIfStale() const
 {
     // Asked for what it shows: brought up to date now, shown or not.
-    if (!m_stale)
-        return;
     auto* self = const_cast<ClustersView*>(this);
-    self->m_refreshing = true;
-    self->refreshChoices();
-    self->m_refreshing = false;
+    self->m_deferral.catchUp([self] { self->refreshChoices(); });
 }
 
 void ClustersView::showEvent(QShowEvent* event)
@@ -296,7 +286,7 @@ QList<int> ClustersView::currentMembers() const
 
 void ClustersView::refreshChoices()
 {
-    if (deferIfHidden())
+    if (m_deferral.defer(*this))
         return;
     m_updating = true;
     // Representations that finished well; keep the current one when it is still there.

@@ -3,6 +3,7 @@
 
 #include "engine/metrics/cluster_summary.h"
 #include "engine/pipeline/pipeline.h"
+#include "ui/views/view_support.h"
 
 #include <QList>
 #include <QWidget>
@@ -91,8 +92,8 @@ private:
     void fitColumns();
     void refreshChoices();
     /// A change while the view is hidden in a shown window (another tab is current) is only
-    /// noted, and shown when the view is: summarising 100,000 tracks' clusters takes time.
-    bool deferIfHidden();
+    /// noted (m_deferral), and shown when the view is: summarising 100,000 tracks' clusters
+    /// takes time.
     void refreshIfStale() const;
     void showSelection();
     void showCluster();
@@ -125,8 +126,7 @@ private:
     int m_cluster = NoCluster;
     int m_playing = -1;
     bool m_updating = false;
-    bool m_stale = false;       // a change waits for the view to be shown
-    bool m_refreshing = false;  // refreshIfStale() at work: no deferring
+    HiddenViewDeferral m_deferral;
     std::size_t m_fillAt = 0;   // members listed so far
     int m_fillJob = 0;          // the listing under way; a new cluster starts another
     int m_labelWidth = -1;      // the label column's content width (-1: not measured yet)

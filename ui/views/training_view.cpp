@@ -116,12 +116,12 @@ TrainingView::TrainingView(RunModel* model, QWidget* parent) : QWidget(parent), 
     // While the tab is hidden (behind the map of an opened session, say), whole histories
     // wait for it to be shown: laying out four charts is tens of milliseconds nobody sees.
     connect(m_model, &RunModel::cleared, this, [this] {
-        if (!deferIfHidden())
+        if (!m_deferral.defer(*this))
             reset();
     });
     connect(m_model, &RunModel::epochAdded, this,
             [this](Representation r, const EpochReport& e) {
-                if (m_stale)
+                if (m_deferral.pending())
                     return;   // in the model's history, drawn when the tab is shown
                 if (Panel* p = panel(r)) {
                     append(*p, std::span(&e, 1));
@@ -130,13 +130,13 @@ TrainingView::TrainingView(RunModel* model, QWidget* parent) : QWidget(parent), 
                 }
             });
     connect(m_model, &RunModel::representationChanged, this, [this](Representation r) {
-        if (deferIfHidden())
+        if (m_deferral.defer(*this))
             return;
         sync(r);
         updateVisibility();
     });
     connect(m_model, &RunModel::resultChanged, this, [this] {
-        if (deferIfHidden())
+        if (m_deferral.defer(*this))
             return;
         for (Representation r : Models)
             sync(r);
@@ -276,22 +276,11 @@ void TrainingView::clear(Panel& p)
     p.yKnown = p.klKnown = false;
 }
 
-bool TrainingView::deferIfHidden()
-{
-    if (!m_stale && !(window()->isVisible() && !isVisible()))
-        return false;
-    m_stale = true;
-    return true;
-}
-
 void TrainingView::refreshIfStale() const
 {
     // Asked for what it shows: brought up to date now, shown or not.
-    if (!m_stale)
-        return;
     auto* self = const_cast<TrainingView*>(this);
-    self->m_stale = false;
-    self->reset();
+    self->m_deferral.catchUp([self] { self->reset(); });
 }
 
 void TrainingView::showEvent(QShowEvent* event)

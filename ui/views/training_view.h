@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/pipeline/pipeline.h"
+#include "ui/views/view_support.h"
 
 #include <QString>
 #include <QWidget>
@@ -57,9 +58,8 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    /// While the window is shown and this tab is not, marks the view out of date (true):
-    /// redrawn from the model when shown or asked.
-    bool deferIfHidden();
+    /// Whole histories that arrive while the tab is hidden in a shown window wait in
+    /// m_deferral, and are drawn from the model when the tab is shown or asked.
     void refreshIfStale() const;
 
     enum AxisStep { XStep, YStep, KlStep, WeightStep, AxisSteps };
@@ -107,7 +107,7 @@ private:
     QLabel* m_empty;
     std::array<Panel, 4> m_panels;
     bool m_fitScheduled = false;
-    bool m_stale = false;   // the charts wait for the tab to be shown (deferIfHidden)
+    HiddenViewDeferral m_deferral;
 };
 
 } // namespace atlas::ui

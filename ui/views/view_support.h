@@ -34,6 +34,39 @@ QString formatPercent(double fraction);
 /// ("1 track", "12,500 tracks"): English plurals without a translation file.
 QString counted(qint64 n, const QString& one, const QString& many);
 
+/// Work a view puts off while it is hidden behind another tab of a shown window (charts to
+/// lay out, 100,000 tracks' clusters to summarise: nobody sees them), done when the view is
+/// shown or asked for what it shows. Once put off, later changes wait too until catchUp().
+class HiddenViewDeferral {
+public:
+    /// True, and the change noted, when `view` is hidden in a shown window or an earlier
+    /// change still waits; false during catchUp().
+    bool defer(const QWidget& view)
+    {
+        if (m_catchingUp || (!m_pending && !(view.window()->isVisible() && !view.isVisible())))
+            return false;
+        m_pending = true;
+        return true;
+    }
+    /// Whether a change waits.
+    bool pending() const { return m_pending; }
+    /// Runs `refresh` when a change waits, with defer() off meanwhile.
+    template <class Refresh>
+    void catchUp(Refresh&& refresh)
+    {
+        if (!m_pending)
+            return;
+        m_pending = false;
+        m_catchingUp = true;
+        refresh();
+        m_catchingUp = false;
+    }
+
+private:
+    bool m_pending = false;
+    bool m_catchingUp = false;
+};
+
 /// The file-system path of a QString from a dialog (UTF-8 on Linux).
 std::filesystem::path toPath(const QString& path);
 
