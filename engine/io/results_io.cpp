@@ -229,6 +229,7 @@ std::vector<fs::path> writeRunTables(const RunResult& run, const fs::path& dir,
         out << "    \"latent_dim\": " << c.latentDim << ",\n";
         out << "    \"epochs\": " << c.epochs << ",\n";
         out << "    \"early_stop\": " << jsonString(earlyStopKey(c.earlyStop)) << ",\n";
+        out << "    \"early_stop_epoch_tracks\": " << c.earlyStopEpochTracks << ",\n";
         out << "    \"batch_size\": " << c.batchSize << ",\n";
         out << "    \"hidden\": [";
         for (std::size_t i = 0; i < c.hidden.size(); ++i)

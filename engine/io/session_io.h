@@ -9,13 +9,14 @@
 namespace atlas {
 
 /// Version of the session file format written by this build.
-inline constexpr std::uint32_t SessionFormatVersion = 7;
+inline constexpr std::uint32_t SessionFormatVersion = 8;
 /// The oldest session format still read (version 1 sessions lack tags, lyrics sources and
 /// the library settings, which read back as what version 1 did; versions 1 and 2 lack the
 /// count of tags read and taken from the tag cache, which read back as 0; versions 1 to 3
 /// have no added tracks; versions 1 to 4 no feature table as the source; versions 1 to 5
 /// used Barnes-Hut t-SNE on exact neighbours at every size; versions 1 to 6 ran all of
-/// t-SNE's iterations with FFT interpolation too).
+/// t-SNE's iterations with FFT interpolation too; in versions 1 to 7 an epoch was a whole
+/// pass at any size, early stopping or not).
 inline constexpr std::uint32_t OldestSessionFormatVersion = 1;
 
 /// Conventional extension of session files.

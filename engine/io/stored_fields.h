@@ -138,6 +138,10 @@ void describe(A& a, PipelineConfig& c)
     } else if constexpr (A::Reading) {
         c.earlyStop = EarlyStop::Off;   // what those runs did: every epoch
     }
+    if (a.version() >= 8)
+        a(c.earlyStopEpochTracks);
+    else if constexpr (A::Reading)
+        c.earlyStopEpochTracks = 0;     // those runs' epochs were whole passes
 }
 
 /// The training options of AutoencoderConfig and VaeConfig (model files: a u32 layer count).

@@ -162,8 +162,14 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
     }
     const Eigen::Index n = Eigen::Index(order.size());
 
-    const int batch = std::min<int>(s.batchSize, int(n));
-    const int stepsPerEpoch = int((n + batch - 1) / batch);
+    // An epoch trains on every row; with early stopping and a shorter epochRows, on the next
+    // epochRows rows of an endless run of shuffled passes (Keras's steps_per_epoch), so that
+    // the KL warm-up, the patience and the epoch budget are the same amount of training at
+    // any size above it.
+    const Eigen::Index epochRows =
+        early && stop.epochRows > 0 ? std::min<Eigen::Index>(stop.epochRows, n) : n;
+    const int batch = std::min<int>(s.batchSize, int(epochRows));
+    const int stepsPerEpoch = int((epochRows + batch - 1) / batch);
     const double warmupSteps = double(s.warmupEpochs) * stepsPerEpoch;
 
     MatR<float> xb, ob, eps;
@@ -178,23 +184,39 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
     options.sumOverFeatures = s.sumOverFeatures;
     options.freeBits = s.freeBits;
 
+    std::vector<int> epochOrder;
+    epochOrder.reserve(std::size_t(epochRows));
+    std::size_t passAt = order.size();   // where the current pass stands in `order`
+
     progress.report(0.0, s.name + ": training");
     for (int epoch = 1; epoch <= s.epochs; ++epoch) {
-        shuffleRng.shuffle(order);
+        epochOrder.clear();
+        while (Eigen::Index(epochOrder.size()) < epochRows) {
+            if (passAt == order.size()) {
+                shuffleRng.shuffle(order);
+                passAt = 0;
+            }
+            const std::size_t take = std::min(order.size() - passAt,
+                                              std::size_t(epochRows) - epochOrder.size());
+            epochOrder.insert(epochOrder.end(), order.begin() + std::ptrdiff_t(passAt),
+                              order.begin() + std::ptrdiff_t(passAt + take));
+            passAt += take;
+        }
         EpochReport r;
         r.epoch = epoch;
         r.epochs = s.epochs;
         for (int b = 0; b < stepsPerEpoch; ++b) {
             progress.throwIfCancelled();
             const Eigen::Index first = Eigen::Index(b) * batch;
-            const Eigen::Index rows = std::min<Eigen::Index>(batch, n - first);
+            const Eigen::Index rows = std::min<Eigen::Index>(batch, epochRows - first);
             xb.resize(rows, data.cols());
             for (Eigen::Index i = 0; i < rows; ++i)
-                xb.row(i) = data.row(order[std::size_t(first + i)]);
+                xb.row(i) = data.row(epochOrder[std::size_t(first + i)]);
             if (shape.classes > 0) {
                 lb.resize(std::size_t(rows));
                 for (Eigen::Index i = 0; i < rows; ++i)
-                    lb[std::size_t(i)] = allLabels[std::size_t(order[std::size_t(first + i)])];
+                    lb[std::size_t(i)] =
+                        allLabels[std::size_t(epochOrder[std::size_t(first + i)])];
                 ob = oneHot<float>(lb, shape.classes);
             } else {
                 ob.resize(rows, 0);
@@ -211,7 +233,7 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
                 options.klWeight = 0.0;
             }
 
-            sparseBatch.ids = order.data() + first;
+            sparseBatch.ids = epochOrder.data() + first;
             const LossParts parts = net.lossAndGradient(xb, ob, eps, options,
                                                         sparseBatch.rows ? &sparseBatch : nullptr);
             if (!std::isfinite(parts.total))
@@ -234,9 +256,9 @@ void LatentModel::fit(const Matrix& X, const Labels* labels, const TrainerSettin
             r.klWeight = options.klWeight;
             ++step;
         }
-        r.loss /= double(n);
-        r.reconstruction /= double(n);
-        r.kl /= double(n);
+        r.loss /= double(epochRows);
+        r.reconstruction /= double(epochRows);
+        r.kl /= double(epochRows);
         history.push_back(r);
         progress.report(double(epoch) / s.epochs,
                         s.name + ": epoch " + std::to_string(epoch) + " of " +

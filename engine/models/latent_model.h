@@ -84,6 +84,8 @@ void validateTraining(std::vector<std::string>& p, const Config& c, const char* 
           c.earlyStopping.patience);
     check(p, c.earlyStopping.tolerance >= 0.0 && std::isfinite(c.earlyStopping.tolerance), name,
           "earlyStopping.tolerance", "must be >= 0", c.earlyStopping.tolerance);
+    check(p, c.earlyStopping.epochRows >= 0, name, "earlyStopping.epochRows", "must be >= 0",
+          c.earlyStopping.epochRows);
     check(p, c.batchSize >= 1, name, "batchSize", "must be >= 1", c.batchSize);
     check(p, c.learningRate > 0.0 && std::isfinite(c.learningRate), name, "learningRate",
           "must be > 0", c.learningRate);

@@ -29,11 +29,17 @@ struct EpochReport {
 /// stops when `patience` epochs after the KL warm-up pass without the score falling by more
 /// than `tolerance` times the best score so far; the weights of the best epoch are kept. The
 /// codes are then computed for every row, held-out ones included.
+///
+/// With `epochRows` below the rows trained on, an epoch is that many rows (Keras's
+/// steps_per_epoch): the next ones of an endless run of shuffled passes, so a pass spans
+/// several epochs. The KL warm-up, the patience and the epoch budget are then the same number
+/// of mini-batches at any size above it, and the held-out score is checked as often.
 struct EarlyStopping {
     bool enabled = false;
     double holdout = 0.05;     ///< share of the rows held out, (0, 0.5]
     int patience = 5;          ///< epochs without improvement before stopping, >= 1
     double tolerance = 1e-3;   ///< relative improvement that counts, >= 0
+    int epochRows = 0;         ///< rows per epoch, >= 0; 0 (or more than trained on) = a pass
 
     bool operator==(const EarlyStopping&) const = default;
 };

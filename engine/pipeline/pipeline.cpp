@@ -150,6 +150,8 @@ std::vector<std::string> PipelineConfig::validate() const
     check(p, dbscanMinSamples >= 0, "PipelineConfig", "dbscanMinSamples",
           "must be >= 0 (0 = automatic)", dbscanMinSamples);
     check(p, threads >= 0, "PipelineConfig", "threads", "must be >= 0 (0 = all cores)", threads);
+    check(p, earlyStopEpochTracks >= 0, "PipelineConfig", "earlyStopEpochTracks",
+          "must be >= 0 (0 = a whole pass)", earlyStopEpochTracks);
     if (maps) {
         for (std::string& s : tsne.validate())
             p.push_back(std::move(s));
@@ -222,6 +224,7 @@ void fillTraining(Config& c, const PipelineConfig& cfg, Representation r, Eigen:
 {
     c.earlyStopping.enabled = cfg.earlyStop == EarlyStop::On ||
                               (cfg.earlyStop == EarlyStop::Auto && tracks > cfg.earlyStopAbove);
+    c.earlyStopping.epochRows = cfg.earlyStopEpochTracks;
     c.hidden = cfg.hidden;
     c.latent = cfg.latentDim;
     c.epochs = cfg.epochs;

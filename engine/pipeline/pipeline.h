@@ -80,6 +80,10 @@ struct PipelineConfig {
     /// tracks are 800 steps, of 100,000 tracks 78,000. Auto: on above earlyStopAbove tracks.
     EarlyStop earlyStop = EarlyStop::Auto;
     int earlyStopAbove = 10'000;
+    /// While stopping early, an epoch is at most this many tracks' mini-batches
+    /// (EarlyStopping::epochRows; 0 = a whole pass): the KL warm-up, the patience and the
+    /// epochs budget then mean the same training at 100,000 tracks as at 10,000.
+    int earlyStopEpochTracks = 10'000;
     int clusters = 10;                  ///< k of KMeans and Agglomerative (--clusters)
     /// DBSCAN runs on the codes' leading principal axes (as many as n points support, e.g. 5
     /// for 1000 tracks; centred, not rescaled, so ε is in code units).

@@ -16,6 +16,12 @@ representation x clustering side by side: the full table's should be no worse.
 --samples K draws K subsamples (seeds --seed, --seed + 1, ...; each run with that seed too)
 and compares the whole table with their mean, standard deviation and range: one subsample's
 KMeans score swings with the draw by more than the differences looked for.
+--full-seeds K runs the whole table K times, with seeds 42 (the default, the run --full-run
+gives), 43, ...: one draw of the networks' initialisation can swing a score as much as one
+subsample does, so both sides are then compared as mean, standard deviation and range.
+--reuse-samples keeps the subsample runs already in --dir (a run folder with its
+clustering_metrics.csv), for comparing a new whole-table run with the same subsamples: their
+training, every epoch a whole pass, is what an earlier build did when its results match.
 """
 import argparse
 import csv
@@ -75,54 +81,72 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--dir", default="/tmp/musicatlas-early-stop-check")
     ap.add_argument("--full-run", help="output folder of an earlier run of the whole table")
+    ap.add_argument("--reuse-samples", action="store_true",
+                    help="keep subsample (and whole-table seed) runs already in --dir")
+    ap.add_argument("--full-seeds", type=int, default=1,
+                    help="runs of the whole table, seeds 42, 43, ...")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     full = a.full_run or os.path.join(a.dir, "full")
     if not a.full_run:
         run(a.cli, a.table, full, a.threads, [])
+    fulls = [full]
+    for seed in range(43, 42 + a.full_seeds):
+        out = os.path.join(a.dir, f"full_seed{seed}")
+        fulls.append(out)
+        if a.reuse_samples and os.path.exists(os.path.join(out, "clustering_metrics.csv")):
+            print(f"reusing {out}", flush=True)
+            continue
+        run(a.cli, a.table, out, a.threads, ["--seed", str(seed)])
     parts = []
     for i in range(a.samples):
         seed = a.seed + i
-        sample = subsample(a.table, a.sample, seed, a.dir)
         part = os.path.join(a.dir, f"sample_seed{seed}")
+        parts.append(part)
+        if a.reuse_samples and os.path.exists(os.path.join(part, "clustering_metrics.csv")):
+            print(f"reusing {part}", flush=True)
+            continue
+        sample = subsample(a.table, a.sample, seed, a.dir)
         extra = ["--no-early-stop"] + (["--seed", str(seed)] if a.samples > 1 else [])
         run(a.cli, sample, part, a.threads, extra)
-        parts.append(part)
 
-    mf = metrics(full)
+    mfs = [metrics(f) for f in fulls]
     ms = [metrics(p) for p in parts]
-    print(f"\nepochs trained: whole table {epochs(full)}; "
+    print(f"\nepochs trained: whole table {[epochs(f) for f in fulls]}; "
           f"subsamples {[epochs(p) for p in parts]}\n")
+
+    def cell(vals):
+        mean = statistics.fmean(vals)
+        if len(vals) == 1:
+            return f"{mean:.3f}"
+        return (f"{mean:.3f} +- {statistics.stdev(vals):.3f} "
+                f"[{min(vals):.3f}, {max(vals):.3f}]")
+
     cols = ["silhouette", "ari", "nmi", "purity"]   # all higher-is-better
-    if len(parts) == 1:
-        print(f"{'method':32}" + "".join(f"{c + ' full/sample':>26}" for c in cols))
-    else:
-        print(f"{len(parts)} subsamples: whole table / subsample mean +- sd [min, max]")
-        print(f"{'method':32}" + "".join(f"{c:>36}" for c in cols))
+    print(f"whole table ({len(fulls)} run(s)) / {len(parts)} subsample(s): "
+          "mean +- sd [min, max]")
+    width = 12 + (30 if len(fulls) > 1 else 0) + (30 if len(parts) > 1 else 0)
+    print(f"{'method':32}" + "".join(f"{c:>{width}}" for c in cols))
     worse = []
-    for method, row in mf.items():
-        if any(method not in m for m in ms):
+    for method in mfs[0]:
+        if any(method not in m for m in ms + mfs):
             continue
         cells = []
         for c in cols:
+            whole = [m[method][c] for m in mfs]
             vals = [m[method][c] for m in ms]
-            if row[c] == "" or "" in vals:
-                cells.append(f"{'-':>36}" if len(parts) > 1 else f"{'-':>26}")
+            if "" in whole or "" in vals:
+                cells.append(f"{'-':>{width}}")
                 continue
-            f, vals = float(row[c]), [float(v) for v in vals]
-            mean = statistics.fmean(vals)
-            if len(parts) == 1:
-                cells.append(f"{f:>12.3f} / {mean:<11.3f}")
-            else:
-                sd = statistics.stdev(vals)
-                cells.append(f"{f:>10.3f} / {mean:.3f} +- {sd:.3f} [{min(vals):.3f}, {max(vals):.3f}]")
-            # ARI, NMI and purity: against the labels; a shortfall over 0.01 below the
-            # subsamples' mean is reported.
+            whole, vals = [float(v) for v in whole], [float(v) for v in vals]
+            cells.append(f"{cell(whole) + ' / ' + cell(vals):>{width}}")
+            # ARI, NMI and purity: against the labels; a shortfall of the whole table's
+            # mean over 0.01 below the subsamples' mean is reported.
+            f, mean = statistics.fmean(whole), statistics.fmean(vals)
             if c != "silhouette" and f - mean < -0.01:
                 worse.append(f"{method} {c}: {f:.3f} < {mean:.3f}")
         print(f"{method:32}" + "".join(cells))
     print("\nworse on the whole table by more than 0.01:", "; ".join(worse) if worse else "none")
-
 
 if __name__ == "__main__":
     main()

@@ -281,7 +281,9 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     m_earlyStop->addItem(tr("Off: every epoch"), QString::fromLatin1(earlyStopKey(EarlyStop::Off)));
     m_earlyStop->setToolTip(
         tr("Hold 5 % of the tracks out of training and stop when they have not improved for "
-           "5 epochs, keeping the best epoch: at 100,000 tracks 50 epochs are 78,000 steps"));
+           "5 epochs, keeping the best epoch. An epoch is then at most %1 tracks' mini-batches, "
+           "so 50 epochs at 100,000 tracks are the 7,800 steps of 10,000, not 78,000")
+            .arg(QLocale().toString(defaults.earlyStopEpochTracks)));
     trainForm->addRow(tr("Epochs:"), m_epochs);
     trainForm->addRow(tr("Stop early:"), m_earlyStop);
     trainForm->addRow(tr("Batch size:"), m_batch);

@@ -292,6 +292,7 @@ private slots:
         cfg.data.cacheDir = m_dir / "cache";
         cfg.epochs = 3;
         cfg.earlyStop = atlas::EarlyStop::On;   // held-out scores and the best epoch kept
+        cfg.earlyStopEpochTracks = 24;          // not the default: it is stored
         cfg.threads = 2;
         atlas::Diagnostics diagnostics;
         m_run = atlas::runPipeline(cfg, diagnostics);
@@ -536,6 +537,8 @@ private slots:
         // Before version 7, it ran every iteration with FFT interpolation too.
         tsne.fftIterations = tsne.iterations;
         QCOMPARE(back.config.tsne, tsne);
+        // Before version 8, an epoch was a whole pass.
+        QCOMPARE(back.config.earlyStopEpochTracks, 0);
         QCOMPARE(back.dataset.tracks.size(), run.dataset.tracks.size());
         for (std::size_t i = 0; i < back.dataset.tracks.size(); ++i) {
             const atlas::Track& t = back.dataset.tracks[i];

@@ -127,6 +127,79 @@ private slots:
         }));
     }
 
+    void shortEpochsContinueThePass()
+    {
+        // 337 rows, 17 held out: 320 trained on, 20 mini-batches of 16 a pass. Epochs of 160
+        // rows are the halves of a pass, so two of them take the very steps of one whole-pass
+        // epoch, and four those of two passes (the second shuffled at the pass's end): the
+        // held-out scores after them are the same, bit for bit (==, not a fuzzy compare).
+        const Matrix X = overfittable(337, 20, 13);
+        auto cfg = small<atlas::AutoencoderConfig>(2);
+        cfg.earlyStopping.enabled = true;
+        cfg.earlyStopping.patience = 1000;
+        atlas::Autoencoder passes(cfg);
+        passes.fit(X);
+        QCOMPARE(passes.validationLoss().size(), std::size_t(2));
+
+        auto halves = cfg;
+        halves.epochs = 4;
+        halves.earlyStopping.epochRows = 160;
+        atlas::Autoencoder short_(halves);
+        short_.fit(X);
+        const std::vector<double>& v = short_.validationLoss();
+        QCOMPARE(v.size(), std::size_t(4));
+        QVERIFY(v[1] == passes.validationLoss()[0]);
+        QVERIFY(v[3] == passes.validationLoss()[1]);
+        QVERIFY(v[0] != v[1]);
+        // Each epoch reports the mean over its own rows: two halves average to the pass.
+        const auto& h = short_.history();
+        QVERIFY(std::abs((h[0].loss + h[1].loss) / 2 - passes.history()[0].loss) <
+                1e-12 * passes.history()[0].loss);
+
+        // An epoch longer than the rows trained on is a whole pass: the same run as without.
+        auto longer = cfg;
+        longer.earlyStopping.epochRows = 100'000;
+        atlas::Autoencoder same(longer);
+        same.fit(X);
+        QCOMPARE(same.validationLoss(), passes.validationLoss());
+        QVERIFY(same.trainingCodes() == passes.trainingCodes());
+
+        // Without early stopping an epoch is always a pass.
+        auto off = halves;
+        off.earlyStopping.enabled = false;
+        auto offPasses = cfg;
+        offPasses.earlyStopping.enabled = false;
+        offPasses.epochs = 4;
+        atlas::Autoencoder a(off), b(offPasses);
+        a.fit(X);
+        b.fit(X);
+        QVERIFY(a.trainingCodes() == b.trainingCodes());
+
+        halves.earlyStopping.epochRows = -1;
+        const auto problems = halves.validate();
+        QVERIFY(std::any_of(problems.begin(), problems.end(), [](const std::string& p) {
+            return p.find("earlyStopping.epochRows") != std::string::npos;
+        }));
+    }
+
+    void warmUpAndPatienceCountShortEpochs()
+    {
+        // Epochs of 96 rows (6 mini-batches): the KL warm-up and the patience are counted in
+        // them, and the stop follows the same rules.
+        const Matrix X = overfittable(300, 60, 11);
+        auto cfg = small<atlas::VaeConfig>(400);
+        cfg.klWarmupEpochs = 12;
+        cfg.earlyStopping.enabled = true;
+        cfg.earlyStopping.patience = 3;
+        cfg.earlyStopping.epochRows = 96;
+        atlas::Vae vae(cfg);
+        vae.fit(X);
+        const int trained = int(vae.history().size());
+        QVERIFY2(trained < 400, qPrintable(QString::number(trained)));
+        checkStop(vae.validationLoss(), vae.bestEpoch(), trained, cfg.earlyStopping,
+                  cfg.klWarmupEpochs);
+    }
+
     void vaeNeverStopsInsideTheWarmUp()
     {
         const Matrix X = overfittable(300, 60, 11);

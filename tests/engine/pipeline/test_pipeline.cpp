@@ -81,7 +81,19 @@ private slots:
         QVERIFY(int(early.history.size()) < 300);
         QCOMPARE(early.validationLoss.size(), early.history.size());
         QVERIFY(early.bestEpoch >= 1 && early.bestEpoch < int(early.history.size()));
-        // --no-early-stop wins over the size.
+        // While stopping early an epoch is at most earlyStopEpochTracks tracks: 76 trained
+        // on in mini-batches of 19, epochs of 38 tracks are half passes, and the held-out
+        // score after two of them is the one after a whole pass.
+        cfg.batchSize = 19;
+        cfg.earlyStopEpochTracks = 0;
+        const atlas::RepresentationResult passes = trained(cfg);
+        cfg.earlyStopEpochTracks = 38;
+        const atlas::RepresentationResult halves = trained(cfg);
+        QVERIFY(passes.validationLoss.size() >= 6 && halves.validationLoss.size() >= 6);
+        QVERIFY(halves.validationLoss[1] == passes.validationLoss[0]);
+        QVERIFY(halves.validationLoss[3] == passes.validationLoss[1]);
+        QVERIFY(halves.validationLoss[0] != passes.validationLoss[0]);
+        // --no-early-stop wins over the size, and its epochs are passes.
         cfg.earlyStop = atlas::EarlyStop::Off;
         QCOMPARE(int(trained(cfg).history.size()), 300);
     }
