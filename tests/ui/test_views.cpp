@@ -24,6 +24,8 @@
 #include <QClipboard>
 #include <QLineSeries>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
@@ -522,6 +524,48 @@ private slots:
         // The scale runs from near white to dark blue.
         QVERIFY(ContingencyHeatmap::scaleColor(0.0).lightness() > 240);
         QVERIFY(ContingencyHeatmap::scaleColor(1.0).lightness() < 80);
+    }
+
+    void heatmapScrollsInAShortPane()
+    {
+        // In a short window the table keeps every row at its least height and scrolls,
+        // instead of cutting off the last rows and the scale; the selected cluster's row is
+        // scrolled into view.
+        RunModel model;
+        ClustersView view(&model);
+        model.setResult(m_run);
+        showAt(view, {1000, 400});
+        QVERIFY(view.setSelection(Representation::Pca, Clustering::KMeans));
+        QCoreApplication::processEvents();
+        auto* heatmap = view.findChild<ContingencyHeatmap*>(QStringLiteral("contingencyHeatmap"));
+        auto* scroll = view.findChild<QScrollArea*>(QStringLiteral("contingencyScroll"));
+        QVERIFY(heatmap && scroll);
+        const int rows = int(heatmap->counts().rows());
+        QVERIFY(rows >= 4);
+        QVERIFY(heatmap->cellRect(0, 0).height() >= 20.0);
+        QVERIFY(heatmap->cellRect(rows - 1, 0).bottom() <= heatmap->height());
+        QVERIFY2(scroll->viewport()->height() < heatmap->height(),
+                 qPrintable(QStringLiteral("pane %1, table %2")
+                                .arg(scroll->viewport()->height())
+                                .arg(heatmap->height())));
+        QVERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        auto* list = view.findChild<QTreeWidget*>(QStringLiteral("clusterList"));
+        const auto rowShown = [&](int row) {
+            const QRect r = heatmap->cellRect(row, 0).toAlignedRect();
+            const int top = heatmap->mapTo(scroll->viewport(), r.topLeft()).y();
+            const int bottom = heatmap->mapTo(scroll->viewport(), r.bottomLeft()).y();
+            return top >= 0 && bottom <= scroll->viewport()->height();
+        };
+        QVERIFY(view.selectCluster(
+            list->topLevelItem(rows - 1)->data(0, ClustersView::IdRole).toInt()));
+        QVERIFY(rowShown(rows - 1));
+        QVERIFY(view.selectCluster(list->topLevelItem(0)->data(0, ClustersView::IdRole).toInt()));
+        QVERIFY(rowShown(0));
+        // In a tall window the whole table shows, no taller than its largest cells need.
+        showAt(view, {1000, 1400});
+        QCoreApplication::processEvents();
+        QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);
+        QVERIFY(scroll->height() <= heatmap->maximumHeight());
     }
 
     void playAndExportSendTheMembers()

@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QPixmap>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardItemModel>
@@ -157,6 +158,13 @@ ClustersView::ClustersView(RunModel* model, QWidget* parent) : QWidget(parent), 
     memberLayout->addLayout(buttons);
 
     m_heatmap = new ContingencyHeatmap(content);
+    // Every row has a least height: a pane too short for all of them (a small window, many
+    // clusters) scrolls.
+    m_heatmapScroll = new QScrollArea(content);
+    m_heatmapScroll->setObjectName(QStringLiteral("contingencyScroll"));
+    m_heatmapScroll->setFrameShape(QFrame::NoFrame);
+    m_heatmapScroll->setWidgetResizable(true);
+    m_heatmapScroll->setWidget(m_heatmap);
 
     // The clustering's caption heads the cluster list, as the cluster's heads its members.
     auto* clusterPanel = new QWidget(content);
@@ -174,10 +182,17 @@ ClustersView::ClustersView(RunModel* model, QWidget* parent) : QWidget(parent), 
     top->setChildrenCollapsible(false);
     auto* split = new QSplitter(Qt::Vertical, content);
     split->addWidget(top);
-    split->addWidget(m_heatmap);
+    split->addWidget(m_heatmapScroll);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
+    m_split = split;
+    // The pane takes no more height than the table can use (its largest cells).
+    connect(m_heatmap, &ContingencyHeatmap::heightLimitsChanged, this, [this] {
+        m_heatmapScroll->setMaximumHeight(m_heatmap->maximumHeight());
+        fitHeatmapPane();
+    });
+    connect(split, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
 
     auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -259,6 +274,28 @@ void ClustersView::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
     refreshIfStale();
+    fitHeatmapPane();
+}
+
+void ClustersView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitHeatmapPane();
+}
+
+void ClustersView::fitHeatmapPane()
+{
+    // Until the divider is dragged, the table gets the height that shows all its rows at
+    // their least height, up to 55 % of the panes; the lists above take the rest.
+    if (m_splitMoved || !isVisible())
+        return;
+    const int total = m_split->height() - m_split->handleWidth();
+    if (total <= 0)
+        return;
+    const int table = std::min(m_heatmap->minimumHeight(), total * 55 / 100);
+    if (table <= 0)
+        return;
+    m_split->setSizes({total - table, table});
 }
 
 bool ClustersView::selectCluster(int id)
@@ -422,6 +459,7 @@ void ClustersView::showSelection()
     } else {
         m_heatmap->clear();
     }
+
     // Keep the selected cluster across changes when it still exists, else take the first.
     QTreeWidgetItem* target = m_clusters->topLevelItemCount() > 0 ? m_clusters->topLevelItem(0)
                                                                    : nullptr;
@@ -444,6 +482,10 @@ void ClustersView::showCluster()
     m_members->clear();
     const int e = shownIndex();
     m_heatmap->setSelectedRow(e);
+    if (e >= 0) {
+        const QRect row = m_heatmap->cellRect(e, 0).toAlignedRect();
+        m_heatmapScroll->ensureVisible(row.center().x(), row.center().y(), 0, row.height());
+    }
     m_play->setEnabled(e >= 0);
     m_export->setEnabled(e >= 0);
     if (e < 0) {

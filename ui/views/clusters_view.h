@@ -13,6 +13,8 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QScrollArea;
+class QSplitter;
 class QStackedWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -87,6 +89,7 @@ signals:
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void fitColumns();
@@ -97,6 +100,7 @@ private:
     void refreshIfStale() const;
     void showSelection();
     void showCluster();
+    void fitHeatmapPane();
     /// Lists the next batch of the shown cluster's members (job: the listing it belongs to).
     void fillMembers(int job);
     void updatePlayingRow();
@@ -116,6 +120,9 @@ private:
     QPushButton* m_play;
     QPushButton* m_export;
     ContingencyHeatmap* m_heatmap;
+    QScrollArea* m_heatmapScroll;
+    QSplitter* m_split;
+    bool m_splitMoved = false;   ///< the divider was dragged: its place is the user's
 
     Representation m_rep = Representation::Pca;
     Clustering m_clustering = Clustering::KMeans;

@@ -5,6 +5,7 @@
 #include <QLinearGradient>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QToolTip>
 
 #include <algorithm>
@@ -47,17 +48,7 @@ void ContingencyHeatmap::setTable(const Eigen::MatrixXi& counts, const QStringLi
     m_rowColors = rowColors;
     if (m_selected >= counts.rows())
         m_selected = -1;
-    // No taller than the largest cells need, so that a short table leaves its room to the
-    // lists above it instead of a white band.
-    const QFontMetricsF fm(font());
-    double labelWidth = 0.0;
-    for (const QString& name : m_columnNames)
-        labelWidth = std::max(labelWidth, fm.horizontalAdvance(name));
-    labelWidth = std::min(labelWidth, MaxColumnLabelWidth);
-    const double height = 2 * Margin + labelWidth * std::sqrt(0.5) + fm.height() + Gap +
-                          std::max<Eigen::Index>(counts.rows(), 1) * MaxCellHeight +
-                          ScaleBarHeight + fm.height() + 2 * Gap;
-    setMaximumHeight(std::max(minimumSizeHint().height(), int(std::ceil(height))));
+    updateHeightLimits();
     updateGeometry();
     update();
 }
@@ -94,7 +85,43 @@ QColor ContingencyHeatmap::cellColor(int row, int column) const
     return scaleColor(total > 0 ? double(m_counts(row, column)) / total : 0.0);
 }
 
+void ContingencyHeatmap::updateHeightLimits()
+{
+    // No taller than the largest cells need, so that a short table leaves its room to the
+    // lists above it instead of a white band; no shorter than the smallest cells need, so
+    // that a pane too short for every row scrolls (ClustersView) instead of cutting the last
+    // rows and the scale off. The column labels' height depends on the width (slanted when
+    // the cells are narrow), so the limits follow it.
+    int least = 0, most = minimumSizeHint().height();
+    if (m_counts.size() > 0) {
+        const QFontMetricsF fm(font());
+        const double rows = double(m_counts.rows());
+        const double fixed = 2 * Margin + layoutFor(width(), 0.0).headerHeight +
+                             ScaleBarHeight + fm.height() + 2 * Gap;
+        least = int(std::ceil(fixed + rows * MinCellHeight));
+        most = std::max(most, int(std::ceil(fixed + rows * MaxCellHeight)));
+    }
+    if (least != minimumHeight() || most != maximumHeight()) {
+        setMinimumHeight(least);
+        setMaximumHeight(std::max(least, most));
+        updateGeometry();
+        emit heightLimitsChanged();
+    }
+}
+
+void ContingencyHeatmap::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (event->size().width() != event->oldSize().width())
+        updateHeightLimits();
+}
+
 ContingencyHeatmap::Layout ContingencyHeatmap::layout() const
+{
+    return layoutFor(width(), height());
+}
+
+ContingencyHeatmap::Layout ContingencyHeatmap::layoutFor(double width, double height) const
 {
     Layout l;
     const int rows = int(m_counts.rows()), cols = int(m_counts.cols());
@@ -111,7 +138,7 @@ ContingencyHeatmap::Layout ContingencyHeatmap::layout() const
     const double totalWidth = fmBold.horizontalAdvance(QStringLiteral("Tracks")) + 2 * Gap;
     const double scaleHeight = ScaleBarHeight + fm.height() + 2 * Gap;
 
-    const double availableWidth = width() - 2 * Margin - rowLabelWidth - totalWidth;
+    const double availableWidth = width - 2 * Margin - rowLabelWidth - totalWidth;
     l.cellWidth = std::clamp(availableWidth / std::max(1, cols), MinCellWidth, MaxCellWidth);
     l.rotated = columnLabelWidth + Gap > l.cellWidth;
     if (l.rotated) {
@@ -125,7 +152,7 @@ ContingencyHeatmap::Layout ContingencyHeatmap::layout() const
     l.headerHeight = l.rotated ? std::min(columnLabelWidth, MaxColumnLabelWidth) * std::sqrt(0.5) +
                                      fm.height() + Gap
                                : fm.height() + Gap;
-    const double availableHeight = height() - 2 * Margin - l.headerHeight - scaleHeight;
+    const double availableHeight = height - 2 * Margin - l.headerHeight - scaleHeight;
     l.cellHeight = std::clamp(availableHeight / std::max(1, rows), MinCellHeight, MaxCellHeight);
     l.grid = QRectF(Margin + rowLabelWidth, Margin + l.headerHeight, l.cellWidth * cols,
                     l.cellHeight * rows);

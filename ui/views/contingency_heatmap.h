@@ -44,10 +44,14 @@ public:
 
 signals:
     void rowClicked(int row);
+    /// The least and greatest heights changed (a new table, or a width that slants the
+    /// column labels or no longer does).
+    void heightLimitsChanged();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     bool event(QEvent* event) override;
 
 private:
@@ -59,6 +63,8 @@ private:
         QRectF scaleBar;         // the colour bar
     };
     Layout layout() const;
+    Layout layoutFor(double width, double height) const;
+    void updateHeightLimits();
     int rowAt(QPointF p) const;
     int columnAt(QPointF p) const;
 
