@@ -33,7 +33,9 @@ struct EpochReport {
 /// With `epochRows` below the rows trained on, an epoch is that many rows (Keras's
 /// steps_per_epoch): the next ones of an endless run of shuffled passes, so a pass spans
 /// several epochs. The KL warm-up, the patience and the epoch budget are then the same number
-/// of mini-batches at any size above it, and the held-out score is checked as often.
+/// of mini-batches at any size above it, and the held-out score is checked as often. An
+/// epoch ends with a short mini-batch when epochRows is not a multiple of the batch size, as
+/// a pass does (10,000 rows in batches of 64: 156 of 64 and one of 16).
 struct EarlyStopping {
     bool enabled = false;
     double holdout = 0.05;     ///< share of the rows held out, (0, 0.5]

@@ -43,7 +43,7 @@ struct VaeConfig {
     /// Encoder hidden widths, input side first; the decoder mirrors them. Each in [1, 65536].
     std::vector<int> hidden = {256, 128};
     int latent = 16;             ///< latent dimensions, [1, 4096] (Keras latent_dim)
-    int epochs = 50;             ///< passes over the data, >= 1
+    int epochs = 50;             ///< passes over the data, >= 1 (EarlyStopping::epochRows)
     int batchSize = 64;          ///< rows per mini-batch, >= 1
     double learningRate = 1e-3;  ///< Adam step size, > 0 (Keras learning_rate)
     double beta1 = 0.9;          ///< Adam first-moment decay, [0, 1) (Keras beta_1)

@@ -77,7 +77,8 @@ struct PipelineConfig {
     double freeBits = 0.25;             ///< KL floor per latent dimension, nats
     /// Early stopping on 5 % of the tracks held out (patience 5 epochs after the KL warm-up,
     /// relative tolerance 1e-3, the best epoch's weights kept): the seed's 50 epochs of 1,000
-    /// tracks are 800 steps, of 100,000 tracks 78,000. Auto: on above earlyStopAbove tracks.
+    /// tracks are 800 steps; 50 passes over 100,000 tracks would be 78,000, 50 epochs of
+    /// earlyStopEpochTracks are 7,850. Auto: on above earlyStopAbove tracks.
     EarlyStop earlyStop = EarlyStop::Auto;
     int earlyStopAbove = 10'000;
     /// While stopping early, an epoch is at most this many tracks' mini-batches

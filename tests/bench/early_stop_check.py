@@ -125,7 +125,7 @@ def main():
     cols = ["silhouette", "ari", "nmi", "purity"]   # all higher-is-better
     print(f"whole table ({len(fulls)} run(s)) / {len(parts)} subsample(s): "
           "mean +- sd [min, max]")
-    width = 12 + (30 if len(fulls) > 1 else 0) + (30 if len(parts) > 1 else 0)
+    width = 16 + (30 if len(fulls) > 1 else 0) + (30 if len(parts) > 1 else 0)
     print(f"{'method':32}" + "".join(f"{c:>{width}}" for c in cols))
     worse = []
     for method in mfs[0]:

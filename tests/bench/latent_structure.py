@@ -37,7 +37,8 @@ def main():
         for r in rd:
             if not wanted or r[1] in wanted:
                 codes.setdefault(r[1], ([], []))
-                codes[r[1]][0].append([float(v) for v in r[2:]])
+                # PCA's codes may be narrower than the latent size: its last cells are empty.
+                codes[r[1]][0].append([float(v) for v in r[2:] if v != ""])
                 codes[r[1]][1].append(r[0])
     print(f"{'representation':16} {'tracks':>7} {'genre/KMeans inertia':>21} "
           f"{'NMI (k=genres)':>15} {'NMI (k=genres x lyrics)':>24}")

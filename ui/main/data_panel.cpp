@@ -264,7 +264,10 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     // Training.
     auto* trainBox = new QGroupBox(tr("Training"), inner);
     auto* trainForm = new QFormLayout(trainBox);
-    m_epochs = spin<QSpinBox>(trainBox, 1, 10000, defaults.epochs, tr("Passes over the data"));
+    m_epochs = spin<QSpinBox>(
+        trainBox, 1, 10000, defaults.epochs,
+        tr("Passes over the data (while stopping early, epochs of at most %1 tracks)")
+            .arg(QLocale().toString(defaults.earlyStopEpochTracks)));
     m_epochs->setObjectName(QStringLiteral("epochsSpin"));
     m_batch = spin<QSpinBox>(trainBox, 1, 65536, defaults.batchSize, tr("Mini-batch rows"));
     m_latent = spin<QSpinBox>(trainBox, 1, 256, defaults.latentDim,
@@ -282,7 +285,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent)
     m_earlyStop->setToolTip(
         tr("Hold 5 % of the tracks out of training and stop when they have not improved for "
            "5 epochs, keeping the best epoch. An epoch is then at most %1 tracks' mini-batches, "
-           "so 50 epochs at 100,000 tracks are the 7,800 steps of 10,000, not 78,000")
+           "so 50 epochs at 100,000 tracks are the 7,850 steps of 10,000, not 74,250")
             .arg(QLocale().toString(defaults.earlyStopEpochTracks)));
     trainForm->addRow(tr("Epochs:"), m_epochs);
     trainForm->addRow(tr("Stop early:"), m_earlyStop);

@@ -193,6 +193,9 @@ ClustersView::ClustersView(RunModel* model, QWidget* parent) : QWidget(parent), 
         fitHeatmapPane();
     });
     connect(split, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
+    // The panes are refitted whenever they change height: the window's size, and the page
+    // switch from the placeholder to the content, which lays the splitter out anew.
+    split->installEventFilter(this);
 
     auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -274,12 +277,6 @@ void ClustersView::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
     refreshIfStale();
-    fitHeatmapPane();
-}
-
-void ClustersView::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
     fitHeatmapPane();
 }
 
@@ -483,8 +480,14 @@ void ClustersView::showCluster()
     const int e = shownIndex();
     m_heatmap->setSelectedRow(e);
     if (e >= 0) {
-        const QRect row = m_heatmap->cellRect(e, 0).toAlignedRect();
-        m_heatmapScroll->ensureVisible(row.center().x(), row.center().y(), 0, row.height());
+        // After the next layout: a new table's height, and with it its rows' places, is
+        // settled there.
+        QTimer::singleShot(0, this, [this, e] {
+            if (e >= m_heatmap->counts().rows())
+                return;
+            const QRect row = m_heatmap->cellRect(e, 0).toAlignedRect();
+            m_heatmapScroll->ensureVisible(row.center().x(), row.center().y(), 0, row.height());
+        });
     }
     m_play->setEnabled(e >= 0);
     m_export->setEnabled(e >= 0);
@@ -592,6 +595,8 @@ bool ClustersView::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_members->viewport() && event->type() == QEvent::Resize)
         fitColumns();
+    if (watched == m_split && event->type() == QEvent::Resize)
+        fitHeatmapPane();
     return QWidget::eventFilter(watched, event);
 }
 

@@ -182,6 +182,43 @@ private slots:
         }));
     }
 
+    void shortEpochsCarryTheWarmUpNoiseAndConditions()
+    {
+        // The VAE family on half-pass epochs: the KL warm-up is counted in them (4 short
+        // epochs of 10 mini-batches are the 40 steps of 2 passes of 20), the reparameterisation
+        // noise and the CVAE's condition labels follow the rows; the held-out scores after
+        // two and four short epochs are those after one and two passes, bit for bit.
+        const Matrix X = overfittable(337, 20, 17);
+        atlas::Labels genre(X.rows());
+        for (Eigen::Index i = 0; i < genre.size(); ++i)
+            genre(i) = int(i % 3);
+        for (const bool conditional : {false, true}) {
+            auto cfg = small<atlas::VaeConfig>(2);
+            cfg.conditional = conditional;
+            cfg.klWarmupEpochs = 2;
+            cfg.earlyStopping.enabled = true;
+            cfg.earlyStopping.patience = 1000;
+            atlas::Vae passes(cfg);
+            auto halves = cfg;
+            halves.epochs = 4;
+            halves.klWarmupEpochs = 4;
+            halves.earlyStopping.epochRows = 160;
+            atlas::Vae short_(halves);
+            if (conditional) {
+                passes.fit(X, genre);
+                short_.fit(X, genre);
+            } else {
+                passes.fit(X);
+                short_.fit(X);
+            }
+            const std::vector<double>& v = short_.validationLoss();
+            QCOMPARE(v.size(), std::size_t(4));
+            QVERIFY(v[1] == passes.validationLoss()[0]);
+            QVERIFY(v[3] == passes.validationLoss()[1]);
+            QVERIFY(short_.history()[3].klWeight == passes.history()[1].klWeight);
+        }
+    }
+
     void warmUpAndPatienceCountShortEpochs()
     {
         // Epochs of 96 rows (6 mini-batches): the KL warm-up and the patience are counted in
