@@ -94,12 +94,10 @@ void ContingencyHeatmap::updateHeightLimits()
     // the cells are narrow), so the limits follow it.
     int least = 0, most = minimumSizeHint().height();
     if (m_counts.size() > 0) {
-        const QFontMetricsF fm(font());
         const double rows = double(m_counts.rows());
-        const double fixed = 2 * Margin + layoutFor(width(), 0.0).headerHeight +
-                             ScaleBarHeight + fm.height() + 2 * Gap;
-        least = int(std::ceil(fixed + rows * MinCellHeight));
-        most = std::max(most, int(std::ceil(fixed + rows * MaxCellHeight)));
+        const double chrome = layoutFor(width(), 0.0).chromeHeight;
+        least = int(std::ceil(chrome + rows * MinCellHeight));
+        most = std::max(most, int(std::ceil(chrome + rows * MaxCellHeight)));
     }
     if (least != minimumHeight() || most != maximumHeight()) {
         setMinimumHeight(least);
@@ -152,7 +150,8 @@ ContingencyHeatmap::Layout ContingencyHeatmap::layoutFor(double width, double he
     l.headerHeight = l.rotated ? std::min(columnLabelWidth, MaxColumnLabelWidth) * std::sqrt(0.5) +
                                      fm.height() + Gap
                                : fm.height() + Gap;
-    const double availableHeight = height - 2 * Margin - l.headerHeight - scaleHeight;
+    l.chromeHeight = 2 * Margin + l.headerHeight + scaleHeight;
+    const double availableHeight = height - l.chromeHeight;
     l.cellHeight = std::clamp(availableHeight / std::max(1, rows), MinCellHeight, MaxCellHeight);
     l.grid = QRectF(Margin + rowLabelWidth, Margin + l.headerHeight, l.cellWidth * cols,
                     l.cellHeight * rows);

@@ -59,6 +59,7 @@ private:
         QRectF grid;             // the cells
         double cellWidth = 0, cellHeight = 0;
         double headerHeight = 0; // column labels above the grid
+        double chromeHeight = 0; // everything but the rows: margins, labels, the scale
         bool rotated = false;    // column labels drawn at 45 degrees
         QRectF scaleBar;         // the colour bar
     };

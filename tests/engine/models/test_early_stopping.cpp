@@ -46,6 +46,16 @@ Config small(int epochs)
     return c;
 }
 
+// small() with early stopping after `patience` epochs without improvement.
+template <class Config>
+Config stopping(int epochs, int patience)
+{
+    Config c = small<Config>(epochs);
+    c.earlyStopping.enabled = true;
+    c.earlyStopping.patience = patience;
+    return c;
+}
+
 // The held-out scores say training stopped where the rules say.
 void checkStop(const std::vector<double>& v, int bestEpoch, int trained,
                const atlas::EarlyStopping& stop, int warmupEpochs)
@@ -75,9 +85,7 @@ private slots:
     void autoencoderStopsAndKeepsTheBestEpoch()
     {
         const Matrix X = overfittable(300, 60, 3);
-        auto cfg = small<atlas::AutoencoderConfig>(400);
-        cfg.earlyStopping.enabled = true;
-        cfg.earlyStopping.patience = 4;
+        auto cfg = stopping<atlas::AutoencoderConfig>(400, 4);
         atlas::Autoencoder ae(cfg);
         ae.fit(X);
         const int trained = int(ae.history().size());
@@ -134,9 +142,7 @@ private slots:
         // epoch, and four those of two passes (the second shuffled at the pass's end): the
         // held-out scores after them are the same, bit for bit (==, not a fuzzy compare).
         const Matrix X = overfittable(337, 20, 13);
-        auto cfg = small<atlas::AutoencoderConfig>(2);
-        cfg.earlyStopping.enabled = true;
-        cfg.earlyStopping.patience = 1000;
+        auto cfg = stopping<atlas::AutoencoderConfig>(2, 1000);
         atlas::Autoencoder passes(cfg);
         passes.fit(X);
         QCOMPARE(passes.validationLoss().size(), std::size_t(2));
@@ -193,11 +199,9 @@ private slots:
         for (Eigen::Index i = 0; i < genre.size(); ++i)
             genre(i) = int(i % 3);
         for (const bool conditional : {false, true}) {
-            auto cfg = small<atlas::VaeConfig>(2);
+            auto cfg = stopping<atlas::VaeConfig>(2, 1000);
             cfg.conditional = conditional;
             cfg.klWarmupEpochs = 2;
-            cfg.earlyStopping.enabled = true;
-            cfg.earlyStopping.patience = 1000;
             atlas::Vae passes(cfg);
             auto halves = cfg;
             halves.epochs = 4;
@@ -224,10 +228,8 @@ private slots:
         // Epochs of 96 rows (6 mini-batches): the KL warm-up and the patience are counted in
         // them, and the stop follows the same rules.
         const Matrix X = overfittable(300, 60, 11);
-        auto cfg = small<atlas::VaeConfig>(400);
+        auto cfg = stopping<atlas::VaeConfig>(400, 3);
         cfg.klWarmupEpochs = 12;
-        cfg.earlyStopping.enabled = true;
-        cfg.earlyStopping.patience = 3;
         cfg.earlyStopping.epochRows = 96;
         atlas::Vae vae(cfg);
         vae.fit(X);
@@ -240,10 +242,8 @@ private slots:
     void vaeNeverStopsInsideTheWarmUp()
     {
         const Matrix X = overfittable(300, 60, 11);
-        auto cfg = small<atlas::VaeConfig>(400);
+        auto cfg = stopping<atlas::VaeConfig>(400, 3);
         cfg.klWarmupEpochs = 12;
-        cfg.earlyStopping.enabled = true;
-        cfg.earlyStopping.patience = 3;
         atlas::Vae vae(cfg);
         vae.fit(X);
         const int trained = int(vae.history().size());
