@@ -497,9 +497,9 @@ void ClustersView::showCluster()
     }
     const ClusterInfo& info = m_summary->clusters[std::size_t(e)];
     m_memberCaption->setText(
-        QStringLiteral("<b>%1</b> · %2 tracks, the nearest to the %3 first")
+        QStringLiteral("<b>%1</b> · %2, the nearest to the %3 first")
             .arg(info.isNoise() ? QStringLiteral("Noise") : clusterName(info.id))
-            .arg(info.size)
+            .arg(counted(info.size, QStringLiteral("1 track"), QStringLiteral("%1 tracks")))
             .arg(info.isNoise() ? QStringLiteral("mean of the noise points")
                                 : QStringLiteral("centroid")));
     // A large cluster (thousands of tracks in a big collection) is listed in batches, one
